@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, resolveConfig, startMockIdp, portFrom, type MockIdp } from '../../mock-idp/index.ts';
+import type { Command } from './main.ts';
+
+const usage = `Usage: mockidp serve [options]
+
+Serves the mock IdP until Ctrl-C.
+
+Options:
+  --config FILE     YAML or JSON configuration (env MOCKIDP_CONFIG); default: tenant "default"
+                    with users alice and bob and clients demo and service
+  --host HOST       address to bind (env MOCKIDP_HOST), default 127.0.0.1
+  --port PORT       port to bind (env MOCKIDP_PORT), default 9400; 0 picks a free port
+  --tenant NAME     serve only this tenant of the configuration (repeatable)
+  --admin-token T   require "Authorization: Bearer T" on /_admin (env MOCKIDP_ADMIN_TOKEN)
+  --unsafe-admin    allow an unprotected admin API on a non-loopback address
+  --log-level L     silent | info | debug (debug logs each request, secrets masked)`;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve the mock IdP (tenants, users, clients from a config file)',
+  usage,
+  async run(args) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: {
+          config: { type: 'string' },
+          host: { type: 'string' },
+          port: { type: 'string' },
+          tenant: { type: 'string', multiple: true },
+          'admin-token': { type: 'string' },
+          'unsafe-admin': { type: 'boolean' },
+          'log-level': { type: 'string' },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      process.stderr.write(`mockidp serve: ${(error as Error).message}\n\n${usage}\n`);
+      return 2;
+    }
+    let idp: MockIdp;
+    try {
+      const config = await resolveConfig({
+        configPath: values.config,
+        host: values.host,
+        port: values.port === undefined ? undefined : portFrom(values.port, '--port'),
+        tenants: values.tenant,
+        unsafeAdmin: values['unsafe-admin'],
+      });
+      if (values['admin-token']) config.server.adminToken = values['admin-token'];
+      if (values['log-level']) {
+        if (!['silent', 'info', 'debug'].includes(values['log-level'])) throw new ConfigError([{ path: '--log-level', message: `"${values['log-level']}" is not a log level: use silent, info or debug` }]);
+        config.server.logLevel = values['log-level'] as 'silent' | 'info' | 'debug';
+      }
+      idp = await startMockIdp(config);
+    } catch (error) {
+      process.stderr.write(`mockidp serve: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`);
+      return 1;
+    }
+    if (idp.config.server.logLevel !== 'silent') {
+      const lines = [`mock IdP listening on ${idp.url}`, ...idp.tenants().map((tenant) => `  tenant ${tenant}: issuer ${idp.issuer(tenant)}`), `  admin API: ${idp.url}/_admin${idp.config.server.adminToken ? ' (bearer token required)' : ''}`, 'Press Ctrl-C to stop.'];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    return new Promise<number>((resolve) => {
+      const stop = (signal: string) => {
+        process.stdout.write(`\n${signal}: stopping\n`);
+        void idp.close().then(() => resolve(0));
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+  },
+};

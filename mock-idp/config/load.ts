@@ -1,0 +1,120 @@
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { ConfigError, problemsFromZod, type ConfigProblem } from './errors.ts';
+import { configSchema, type MockIdpConfig, type MockIdpConfigInput } from './schema.ts';
+import { defaultConfig } from './defaults.ts';
+
+/** Validates a config object (already parsed), throwing a ConfigError that names every bad field. */
+export function parseConfig(input: unknown, source?: string): MockIdpConfig {
+  const result = configSchema.safeParse(input ?? {});
+  if (!result.success) throw new ConfigError(problemsFromZod(result.error), source);
+  return result.data;
+}
+
+/** Parses YAML or JSON text, pointing errors at file, line and column. */
+export function parseConfigText(text: string, source = 'config'): MockIdpConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((error) => {
+        const pos = error.linePos?.[0];
+        return { path: '(syntax)', message: error.message.split('\n')[0] ?? error.message, ...(pos ? { line: pos.line, column: pos.col } : {}) };
+      }),
+      source,
+    );
+  }
+  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const result = configSchema.safeParse(data ?? {});
+  if (result.success) return result.data;
+  const problems = problemsFromZod(result.error).map((problem): ConfigProblem => {
+    const keys = (problem as ConfigProblem & { pathKeys: PropertyKey[] }).pathKeys;
+    const located = locate(doc, keys, lineCounter);
+    return { path: problem.path, message: problem.message, ...located };
+  });
+  throw new ConfigError(problems, source);
+}
+
+function locate(doc: ReturnType<typeof parseDocument>, keys: PropertyKey[], lineCounter: LineCounter): { line?: number; column?: number } {
+  // Walk up the path until a node exists (a missing field is reported where its parent is).
+  for (let depth = keys.length; depth >= 0; depth -= 1) {
+    const node = doc.getIn(keys.slice(0, depth) as (string | number)[], true);
+    if (isNode(node) && node.range) {
+      const pos = lineCounter.linePos(node.range[0]);
+      return { line: pos.line, column: pos.col };
+    }
+  }
+  return {};
+}
+
+export async function loadConfigFile(path: string): Promise<MockIdpConfig> {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a .yaml or .json file' : String((error as Error).message);
+    throw new ConfigError([{ path: '(file)', message: `cannot read ${path}: ${reason}` }], path);
+  }
+  if (!['.yaml', '.yml', '.json'].includes(extname(absolute).toLowerCase())) {
+    throw new ConfigError([{ path: '(file)', message: `unsupported extension "${extname(absolute)}": use .yaml, .yml or .json` }], path);
+  }
+  return parseConfigText(text, path);
+}
+
+export interface EnvOverrides {
+  MOCKIDP_CONFIG?: string | undefined;
+  MOCKIDP_HOST?: string | undefined;
+  MOCKIDP_PORT?: string | undefined;
+  MOCKIDP_ADMIN_TOKEN?: string | undefined;
+  MOCKIDP_BASE_URL?: string | undefined;
+}
+
+export interface ResolveOptions {
+  configPath?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  tenants?: string[] | undefined;
+  unsafeAdmin?: boolean | undefined;
+  env?: EnvOverrides;
+}
+
+/**
+ * The configuration the CLI serves: a file (flag, else MOCKIDP_CONFIG) or the default, then env
+ * overrides, then flags. `tenants` restricts serving to the named tenants.
+ */
+export async function resolveConfig(options: ResolveOptions = {}): Promise<MockIdpConfig> {
+  const env = options.env ?? (process.env as EnvOverrides);
+  const path = options.configPath ?? env.MOCKIDP_CONFIG;
+  const config = path ? await loadConfigFile(path) : parseConfig(defaultConfig, 'default config');
+  const overrides: Partial<MockIdpConfig['server']> = {};
+  if (env.MOCKIDP_HOST) overrides.host = env.MOCKIDP_HOST;
+  if (env.MOCKIDP_PORT) overrides.port = portFrom(env.MOCKIDP_PORT, 'MOCKIDP_PORT');
+  if (env.MOCKIDP_ADMIN_TOKEN) overrides.adminToken = env.MOCKIDP_ADMIN_TOKEN;
+  if (env.MOCKIDP_BASE_URL) overrides.baseUrl = env.MOCKIDP_BASE_URL;
+  if (options.host) overrides.host = options.host;
+  if (options.port !== undefined) overrides.port = options.port;
+  if (options.unsafeAdmin) overrides.unsafeAdmin = true;
+  const merged = parseConfig({ ...config, server: { ...config.server, ...overrides } } satisfies MockIdpConfigInput, path ?? 'default config');
+  if (options.tenants && options.tenants.length > 0) {
+    const unknown = options.tenants.filter((name) => !(name in merged.tenants));
+    if (unknown.length > 0) {
+      throw new ConfigError(
+        unknown.map((name) => ({ path: `tenants.${name}`, message: `no tenant "${name}" in the configuration; known tenants: ${Object.keys(merged.tenants).join(', ') || '(none)'}` })),
+        path ?? 'default config',
+      );
+    }
+    merged.tenants = Object.fromEntries(Object.entries(merged.tenants).filter(([name]) => options.tenants!.includes(name)));
+  }
+  return merged;
+}
+
+export function portFrom(value: string, field: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new ConfigError([{ path: field, message: `"${value}" is not a port: use a number from 0 to 65535 (0 picks a free port)` }]);
+  }
+  return port;
+}

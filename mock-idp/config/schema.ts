@@ -1,0 +1,193 @@
+import { z } from 'zod';
+
+/*
+ * The whole configuration of the mock IdP, one documented place (see STYLE.md §2): every field has
+ * its default and a description here, and docs/configuration.md is generated from these schemas.
+ */
+
+export const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+export const signingAlgSchema = z.enum(SIGNING_ALGS).describe('JWS algorithm');
+
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'device_code'] as const;
+export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
+
+const seconds = z.number().int().positive().describe('seconds');
+
+const reservedNames = new Set(['_admin', '_ui', 'favicon.ico', 'health']);
+export const tenantNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'tenant names are 1-63 characters of letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .refine((name) => !reservedNames.has(name), { message: 'this name is reserved for the server itself; choose another tenant name' });
+
+export const userSchema = z
+  .strictObject({
+    sub: z.string().min(1).optional().describe('Subject identifier (the `sub` claim). Defaults to the user name.'),
+    password: z.string().optional().describe('Password accepted by the login form and the headless login. Defaults to the user name.'),
+    name: z.string().optional().describe('Full name (`name` claim, scope `profile`).'),
+    givenName: z.string().optional().describe('`given_name` claim (scope `profile`).'),
+    familyName: z.string().optional().describe('`family_name` claim (scope `profile`).'),
+    email: z.string().optional().describe('`email` claim (scope `email`).'),
+    emailVerified: z.boolean().default(true).describe('`email_verified` claim (scope `email`).'),
+    groups: z.array(z.string()).default([]).describe('`groups` claim (scope `groups`).'),
+    roles: z.array(z.string()).default([]).describe('`roles` claim (scope `roles`); omitted when empty.'),
+    claims: z.record(z.string(), z.unknown()).default({}).describe('Extra claims added to ID tokens and userinfo; they override the claims above.'),
+    disabled: z.boolean().default(false).describe('A disabled user cannot log in, and refresh tokens issued to them stop working.'),
+  })
+  .describe('A test user. Keyed by user name in `tenant.users`.');
+
+const ttlSchema = z
+  .strictObject({
+    accessToken: seconds.default(3600).describe('Access token lifetime (authorization code, refresh and device grants).'),
+    clientCredentials: seconds.default(3600).describe('Access token lifetime for the client_credentials grant.'),
+    idToken: seconds.default(3600).describe('ID token lifetime.'),
+    refreshToken: seconds.default(14 * 24 * 3600).describe('Refresh token lifetime.'),
+    authorizationCode: seconds.default(60).describe('Authorization code lifetime.'),
+    deviceCode: seconds.default(600).describe('Device code lifetime (RFC 8628 `expires_in`).'),
+    interaction: seconds.default(3600).describe('How long a login/consent interaction stays open.'),
+    session: seconds.default(14 * 24 * 3600).describe('Browser session lifetime.'),
+    grant: seconds.default(14 * 24 * 3600).describe('Grant lifetime (the family of tokens from one consent).'),
+  })
+  .describe('Token and artifact lifetimes in seconds.');
+
+const clientTtlSchema = z
+  .strictObject({
+    accessToken: seconds.optional(),
+    clientCredentials: seconds.optional(),
+    idToken: seconds.optional(),
+    refreshToken: seconds.optional(),
+    authorizationCode: seconds.optional(),
+    deviceCode: seconds.optional(),
+  })
+  .describe('Per-client lifetime overrides in seconds; unset fields use the tenant values.');
+
+export const clientSchema = z
+  .strictObject({
+    name: z.string().optional().describe('Display name shown on the login, consent and device pages.'),
+    secret: z.string().min(1).optional().describe('Client secret. Required for client_secret_basic, client_secret_post and client_secret_jwt.'),
+    authMethod: z
+      .enum(CLIENT_AUTH_METHODS)
+      .optional()
+      .describe('Token endpoint authentication method. Defaults to client_secret_basic when a secret is set, private_key_jwt when jwks/jwksUri is set, else none (a public client).'),
+    grants: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']).describe('Grant types the client may use.'),
+    redirectUris: z.array(z.url()).default([]).describe('Registered redirect URIs, matched exactly.'),
+    postLogoutRedirectUris: z.array(z.url()).default([]).describe('Registered post-logout redirect URIs for RP-initiated logout.'),
+    scopes: z.array(z.string()).optional().describe('Scopes the client may request. Default: every scope of the tenant.'),
+    pkce: z.enum(['required', 'optional']).optional().describe('PKCE for the authorization code flow. Default: required for public clients, optional for confidential ones.'),
+    pkcePlain: z.boolean().default(false).describe('Also accept code_challenge_method=plain (RFC 7636 allows it; RFC 9700 discourages it).'),
+    consent: z.enum(['auto', 'prompt']).default('auto').describe('auto: consent is granted by policy (no consent page); prompt: the user must approve the scopes.'),
+    idTokenAlg: signingAlgSchema.optional().describe('ID token signing algorithm. Default: the tenant\'s `defaultAlg`.'),
+    audience: z.string().min(1).optional().describe('When set, access tokens are JWTs (typ at+jwt) for this audience, signed with `accessTokenAlg`. Unset: opaque access tokens, usable at userinfo and introspection.'),
+    accessTokenAlg: signingAlgSchema.optional().describe('Signing algorithm of JWT access tokens. Default: the tenant\'s `defaultAlg`.'),
+    claims: z.record(z.string(), z.unknown()).default({}).describe('Extra claims put into this client\'s JWT access tokens (for example roles of a client_credentials app).'),
+    jwks: z
+      .strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) })
+      .optional()
+      .describe('Public keys for private_key_jwt client authentication.'),
+    jwksUri: z.url().optional().describe('URL of the client\'s JWKS for private_key_jwt client authentication.'),
+    ttl: clientTtlSchema.optional(),
+  })
+  .superRefine((client, ctx) => {
+    const method = client.authMethod;
+    if (method && method.startsWith('client_secret') && !client.secret) {
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: `authMethod ${method} needs a secret: set "secret", or use authMethod "none" for a public client` });
+    }
+    if (method === 'private_key_jwt' && !client.jwks && !client.jwksUri) {
+      ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'authMethod private_key_jwt needs the client\'s public keys: set "jwks" or "jwksUri"' });
+    }
+    if (client.grants.includes('authorization_code') && client.redirectUris.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'the authorization_code grant needs at least one redirect URI: add one to "redirectUris"' });
+    }
+    if (client.grants.includes('client_credentials') && publicClient(client)) {
+      ctx.addIssue({ code: 'custom', path: ['grants'], message: 'client_credentials needs an authenticated client: set "secret" (or "jwks" for private_key_jwt)' });
+    }
+    if (client.grants.includes('refresh_token') && !client.grants.some((grant) => grant === 'authorization_code' || grant === 'device_code')) {
+      ctx.addIssue({ code: 'custom', path: ['grants'], message: 'refresh_token is only useful with authorization_code or device_code: add one of them' });
+    }
+  })
+  .describe('An OAuth client. Keyed by client_id in `tenant.clients`.');
+
+/** A client is public when it has no way to authenticate at the token endpoint. */
+export function publicClient(client: { authMethod?: string | undefined; secret?: string | undefined; jwks?: unknown; jwksUri?: string | undefined }): boolean {
+  return resolveAuthMethod(client) === 'none';
+}
+
+export function resolveAuthMethod(client: { authMethod?: string | undefined; secret?: string | undefined; jwks?: unknown; jwksUri?: string | undefined }): (typeof CLIENT_AUTH_METHODS)[number] {
+  if (client.authMethod) return client.authMethod as (typeof CLIENT_AUTH_METHODS)[number];
+  if (client.secret) return 'client_secret_basic';
+  if (client.jwks || client.jwksUri) return 'private_key_jwt';
+  return 'none';
+}
+
+export const keySpecSchema = z
+  .strictObject({
+    alg: signingAlgSchema,
+    kid: z.string().min(1).optional().describe('Key id. Default: the RFC 7638 thumbprint of the key.'),
+    jwk: z.record(z.string(), z.unknown()).optional().describe('A private JWK to load instead of generating a key (for stable fixtures).'),
+  })
+  .describe('A signing key of the tenant: generated at start unless `jwk` is given.');
+
+export const tenantSchema = z
+  .strictObject({
+    displayName: z.string().optional().describe('Name shown on the login pages. Default: the tenant name.'),
+    keys: z.array(keySpecSchema).min(1).default([{ alg: 'RS256' }, { alg: 'ES256' }]).describe('Signing keys; one active key per algorithm.'),
+    defaultAlg: signingAlgSchema.default('RS256').describe('Default signing algorithm of ID tokens and JWT access tokens.'),
+    keyRotationGraceSeconds: z.number().int().nonnegative().default(3600).describe('How long a rotated-out key stays published in the JWKS.'),
+    clock: z
+      .strictObject({
+        offsetSeconds: z.number().int().default(0).describe('Added to the real time for every iat/exp/nbf and expiry check of this tenant.'),
+        frozenAt: z.iso.datetime({ offset: true }).optional().describe('Freeze the tenant\'s clock at this instant (ISO 8601).'),
+      })
+      .default({ offsetSeconds: 0 })
+      .describe('The tenant\'s controllable clock.'),
+    ttl: ttlSchema.default(ttlSchema.parse({})),
+    refreshTokens: z
+      .strictObject({
+        rotation: z.enum(['always', 'never', 'public-clients']).default('always').describe('When a refresh token is replaced on use. A reused rotated token revokes the whole grant.'),
+        requireOfflineAccess: z.boolean().default(false).describe('Issue refresh tokens only when the offline_access scope was requested and granted (Google-like).'),
+      })
+      .default({ rotation: 'always', requireOfflineAccess: false }),
+    deviceFlow: z
+      .strictObject({
+        interval: z.number().int().nonnegative().default(5).describe('Polling interval announced in the device authorization response.'),
+        enforceInterval: z.boolean().default(true).describe('Answer slow_down (and add 5 s to the interval) when a client polls faster than its interval.'),
+        userCodeCharset: z.enum(['base-20', 'digits']).default('base-20'),
+      })
+      .default({ interval: 5, enforceInterval: true, userCodeCharset: 'base-20' }),
+    scopes: z.array(z.string()).default([]).describe('Extra scopes besides openid, profile, email, groups, roles and offline_access.'),
+    users: z.record(z.string().min(1), userSchema).default({}),
+    clients: z.record(z.string().min(1), clientSchema).default({}),
+  })
+  .describe('One issuer, served at <base URL>/<tenant name>.');
+
+export const serverSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1').describe('Address to bind. Anything but loopback requires an admin token or `unsafeAdmin`.'),
+    port: z.number().int().min(0).max(65535).default(9400).describe('Port to bind; 0 picks a free port.'),
+    baseUrl: z.url().optional().describe('Public base URL used in issuers when the server sits behind a proxy or a container port mapping. Default: http://<host>:<port>.'),
+    adminToken: z.string().min(8).optional().describe('Bearer token required by /_admin. Env: MOCKIDP_ADMIN_TOKEN.'),
+    unsafeAdmin: z.boolean().default(false).describe('Allow an unprotected admin API on a non-loopback address (never do this on a shared network).'),
+    journalLimit: z.number().int().positive().default(10000).describe('How many requests the journal keeps (oldest dropped first).'),
+    logLevel: z.enum(['silent', 'info', 'debug']).default('info').describe('Console log level. Secrets and full tokens are never logged at info.'),
+  })
+  .describe('The HTTP server.');
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
+    server: serverSchema.default(serverSchema.parse({})),
+    tenants: z.record(tenantNameSchema, tenantSchema).describe('Tenants by name; each one is an issuer.'),
+  })
+  .describe('Configuration of the mock IdP.');
+
+export type UserConfig = z.output<typeof userSchema>;
+export type UserInput = z.input<typeof userSchema>;
+export type ClientConfig = z.output<typeof clientSchema>;
+export type ClientInput = z.input<typeof clientSchema>;
+export type KeySpec = z.output<typeof keySpecSchema>;
+export type TenantConfig = z.output<typeof tenantSchema>;
+export type TenantInput = z.input<typeof tenantSchema>;
+export type ServerConfig = z.output<typeof serverSchema>;
+export type MockIdpConfig = z.output<typeof configSchema>;
+export type MockIdpConfigInput = z.input<typeof configSchema>;
+export type SigningAlg = (typeof SIGNING_ALGS)[number];
+export type GrantType = (typeof GRANT_TYPES)[number];

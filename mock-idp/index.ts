@@ -1,0 +1,26 @@
+export { startMockIdp, isLoopback, type MockIdp, type StartOptions } from './server/start.ts';
+export { AdminClient, AdminError, type TenantSummary } from './admin/client.ts';
+export { parseConfig, parseConfigText, loadConfigFile, resolveConfig, portFrom, type ResolveOptions } from './config/load.ts';
+export { ConfigError, type ConfigProblem } from './config/errors.ts';
+export { defaultConfig, defaultTenant } from './config/defaults.ts';
+export {
+  configSchema,
+  tenantSchema,
+  userSchema,
+  clientSchema,
+  serverSchema,
+  type MockIdpConfig,
+  type MockIdpConfigInput,
+  type TenantConfig,
+  type TenantInput,
+  type UserConfig,
+  type UserInput,
+  type ClientConfig,
+  type ClientInput,
+  type SigningAlg,
+} from './config/schema.ts';
+export type { JournalEntry, JournalQuery } from './journal/journal.ts';
+export type { EndpointName } from './provider/endpoints.ts';
+export type { KeySummary } from './keys/key-set.ts';
+export type { ClockState } from './clock/clock.ts';
+export { consoleLogger, type Logger, type LogLevel } from './server/logger.ts';

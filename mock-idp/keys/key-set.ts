@@ -1,0 +1,159 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { KeySpec, SigningAlg } from '../config/schema.ts';
+
+export type KeyStatus = 'active' | 'retired';
+
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlg;
+  status: KeyStatus;
+  privateJwk: JWK;
+  publicJwk: JWK;
+  createdAt: number;
+  /** For retired keys: when (epoch ms, tenant clock) the key leaves the JWKS. */
+  retiresAt?: number;
+}
+
+export interface KeySummary {
+  kid: string;
+  alg: SigningAlg;
+  kty: string;
+  status: KeyStatus;
+  createdAt: string;
+  retiresAt?: string;
+}
+
+const generationOptions: Partial<Record<SigningAlg, { modulusLength?: number; crv?: string }>> = {
+  EdDSA: { crv: 'Ed25519' },
+};
+
+export async function generateSigningKey(alg: SigningAlg, kid?: string, now = Date.now()): Promise<SigningKey> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...generationOptions[alg] });
+  return fromPrivateJwk(await exportJWK(privateKey), alg, kid, now);
+}
+
+async function fromPrivateJwk(jwk: JWK, alg: SigningAlg, kid: string | undefined, now: number): Promise<SigningKey> {
+  if (!jwk.d) throw new Error(`key for ${alg} must be a private JWK (it has no "d")`);
+  await importJWK(jwk, alg); // rejects a key that does not fit the algorithm
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart } = jwk;
+  const id = kid ?? jwk.kid ?? (await calculateJwkThumbprint(publicPart));
+  const decorated = { ...publicPart, kid: id, alg, use: 'sig' };
+  return { kid: id, alg, status: 'active', privateJwk: { ...jwk, kid: id, alg, use: 'sig' }, publicJwk: decorated, createdAt: now };
+}
+
+export async function keyFromSpec(spec: KeySpec, now = Date.now()): Promise<SigningKey> {
+  if (spec.jwk) return fromPrivateJwk(spec.jwk as JWK, spec.alg, spec.kid, now);
+  return generateSigningKey(spec.alg, spec.kid, now);
+}
+
+/**
+ * The signing keys of one tenant: one active key per algorithm, plus rotated-out keys that stay
+ * published until their grace period ends. Order matters to oidc-provider: for each algorithm it
+ * signs with the first matching key, so active keys come first.
+ */
+export class KeySet {
+  #keys: SigningKey[];
+
+  private constructor(keys: SigningKey[]) {
+    this.#keys = keys;
+    this.#assertUniqueKids();
+  }
+
+  static async create(specs: KeySpec[], now = Date.now()): Promise<KeySet> {
+    return new KeySet(await Promise.all(specs.map((spec) => keyFromSpec(spec, now))));
+  }
+
+  static fromKeys(keys: SigningKey[]): KeySet {
+    return new KeySet(keys);
+  }
+
+  #assertUniqueKids(): void {
+    const seen = new Set<string>();
+    for (const key of this.#keys) {
+      if (seen.has(key.kid)) throw new Error(`duplicate key id "${key.kid}": give each key its own kid`);
+      seen.add(key.kid);
+    }
+  }
+
+  get keys(): readonly SigningKey[] {
+    return this.#keys;
+  }
+
+  algorithms(): SigningAlg[] {
+    return [...new Set(this.#keys.filter((key) => key.status === 'active').map((key) => key.alg))];
+  }
+
+  active(alg: SigningAlg): SigningKey | undefined {
+    return this.#keys.find((key) => key.status === 'active' && key.alg === alg);
+  }
+
+  /** Private JWKs for oidc-provider's `jwks` option, active keys first. */
+  providerJwks(): { keys: JWK[] } {
+    const ordered = [...this.#keys.filter((key) => key.status === 'active'), ...this.#keys.filter((key) => key.status === 'retired')];
+    return { keys: ordered.map((key) => key.privateJwk) };
+  }
+
+  publicJwks(): { keys: JWK[] } {
+    return { keys: this.#keys.map((key) => key.publicJwk) };
+  }
+
+  /** Adds a new active key for alg; the previous active key of alg stays published for graceSeconds. */
+  async rotate(alg: SigningAlg, graceSeconds: number, now = Date.now(), kid?: string): Promise<{ added: SigningKey; retired?: SigningKey }> {
+    const added = await generateSigningKey(alg, kid, now);
+    if (this.#keys.some((key) => key.kid === added.kid)) throw new Error(`key id "${added.kid}" is already in use: choose another kid`);
+    const previous = this.active(alg);
+    if (previous) {
+      previous.status = 'retired';
+      previous.retiresAt = now + graceSeconds * 1000;
+    }
+    this.#keys = [added, ...this.#keys];
+    this.prune(now);
+    return previous ? { added, retired: previous } : { added };
+  }
+
+  /** Removes a key at once (no grace). Refuses to remove the last key. */
+  revoke(kid: string): SigningKey {
+    const key = this.#keys.find((candidate) => candidate.kid === kid);
+    if (!key) throw new KeyNotFoundError(kid);
+    if (this.#keys.length === 1) throw new Error('cannot revoke the only key of the tenant: rotate first, then revoke the old key');
+    this.#keys = this.#keys.filter((candidate) => candidate !== key);
+    if (key.status === 'active') {
+      // Promote the newest retired key of the same algorithm, so the algorithm keeps a signer.
+      const successor = this.#keys.find((candidate) => candidate.alg === key.alg);
+      if (successor) {
+        successor.status = 'active';
+        delete successor.retiresAt;
+      }
+    }
+    return key;
+  }
+
+  /** Drops retired keys whose grace has passed; true when the set changed. */
+  prune(now = Date.now()): boolean {
+    const before = this.#keys.length;
+    this.#keys = this.#keys.filter((key) => key.status !== 'retired' || (key.retiresAt ?? Infinity) > now);
+    return this.#keys.length !== before;
+  }
+
+  nextRetirement(): number {
+    return Math.min(...this.#keys.map((key) => key.retiresAt ?? Infinity));
+  }
+
+  summaries(): KeySummary[] {
+    return this.#keys.map((key) => ({
+      kid: key.kid,
+      alg: key.alg,
+      kty: String(key.publicJwk.kty),
+      status: key.status,
+      createdAt: new Date(key.createdAt).toISOString(),
+      ...(key.retiresAt === undefined ? {} : { retiresAt: new Date(key.retiresAt).toISOString() }),
+    }));
+  }
+}
+
+export class KeyNotFoundError extends Error {
+  constructor(kid: string) {
+    super(`no key with kid "${kid}"`);
+    this.name = 'KeyNotFoundError';
+  }
+}

@@ -1,0 +1,249 @@
+import type { Configuration, ClientMetadata, KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { resolveAuthMethod, publicClient, type ClientConfig, type TenantConfig, type UserConfig } from '../config/schema.ts';
+import type { KeySet } from '../keys/key-set.ts';
+import { adapterFor, type TtlStore } from './store.ts';
+import { claimsOf } from './claims.ts';
+import * as pages from '../ui/pages.ts';
+
+/** What the provider configuration needs from a tenant (kept narrow so each part stays replaceable). */
+export interface ProviderTenant {
+  readonly name: string;
+  readonly issuer: string;
+  readonly config: TenantConfig;
+  readonly store: TtlStore;
+  readonly keys: KeySet;
+  readonly cookieKeys: string[];
+  readonly users: ReadonlyMap<string, UserConfig>;
+  readonly clients: ReadonlyMap<string, ClientConfig>;
+  userBySub(sub: string): { username: string; user: UserConfig } | undefined;
+}
+
+export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups', 'roles'] as const;
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export const ROUTES = {
+  authorization: '/auth',
+  token: '/token',
+  userinfo: '/userinfo',
+  jwks: '/jwks',
+  introspection: '/token/introspection',
+  revocation: '/token/revocation',
+  device_authorization: '/device/auth',
+  code_verification: '/device',
+  end_session: '/session/end',
+  pushed_authorization_request: '/request',
+  registration: '/reg',
+  backchannel_authentication: '/backchannel',
+  challenge: '/challenge',
+} as const;
+
+function clientMetadata(tenant: ProviderTenant, clientId: string, client: ClientConfig): ClientMetadata {
+  const authMethod = resolveAuthMethod(client);
+  const grantTypes = client.grants.map((grant) => (grant === 'device_code' ? DEVICE_CODE_GRANT : grant));
+  const metadata: ClientMetadata = {
+    client_id: clientId,
+    client_name: client.name ?? clientId,
+    token_endpoint_auth_method: authMethod,
+    grant_types: grantTypes,
+    response_types: client.grants.includes('authorization_code') ? ['code'] : [],
+    redirect_uris: client.redirectUris,
+    post_logout_redirect_uris: client.postLogoutRedirectUris,
+    id_token_signed_response_alg: client.idTokenAlg ?? tenant.config.defaultAlg,
+  };
+  if (client.secret) metadata.client_secret = client.secret;
+  if (client.scopes) metadata.scope = client.scopes.join(' ');
+  if (client.jwks) metadata.jwks = client.jwks as ClientMetadata['jwks'];
+  if (client.jwksUri) metadata.jwks_uri = client.jwksUri;
+  return metadata;
+}
+
+function clientConfigOf(tenant: ProviderTenant, ctx: KoaContextWithOIDC | undefined, clientId?: string): ClientConfig | undefined {
+  const id = clientId ?? ctx?.oidc.client?.clientId;
+  return id === undefined ? undefined : tenant.clients.get(id);
+}
+
+function resourceScopes(tenant: ProviderTenant, client: ClientConfig | undefined): string {
+  const oidc = new Set<string>(OIDC_SCOPES);
+  const scopes = new Set([...tenant.config.scopes, ...(client?.scopes ?? [])].filter((scope) => !oidc.has(scope)));
+  return [...scopes].join(' ');
+}
+
+/** Grants requested scopes, claims and resource scopes without asking when the client's consent policy is auto. */
+async function loadExistingGrant(tenant: ProviderTenant, ctx: KoaContextWithOIDC) {
+  const { oidc } = ctx;
+  const client = oidc.client!;
+  const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(client.clientId);
+  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+  if (clientConfigOf(tenant, ctx)?.consent === 'prompt') return existing;
+
+  const grant = existing ?? new oidc.provider.Grant({ clientId: client.clientId, accountId: oidc.session!.accountId! });
+  const requestedScopes = [...(oidc.requestParamOIDCScopes ?? [])];
+  if (requestedScopes.length > 0) grant.addOIDCScope(requestedScopes.join(' '));
+  const requestedClaims = [...(oidc.requestParamClaims ?? [])];
+  if (requestedClaims.length > 0) grant.addOIDCClaims(requestedClaims);
+  for (const [indicator, server] of Object.entries(oidc.resourceServers ?? {})) {
+    const scopes = [...oidc.requestParamScopes].filter((scope) => server.scopes.has(scope));
+    grant.addResourceScope(indicator, scopes.join(' '));
+  }
+  await grant.save();
+  return grant;
+}
+
+function renderErrorFor(tenant: ProviderTenant) {
+  return async (ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }) => {
+    if (ctx.accepts('html', 'json') === 'json') {
+      ctx.type = 'json';
+      ctx.body = out;
+      return;
+    }
+    ctx.type = 'html';
+    ctx.body = pages.errorPage({ tenant: pageTenant(tenant), error: out.error, description: out.error_description });
+  };
+}
+
+export function pageTenant(tenant: ProviderTenant): pages.PageTenant {
+  return { name: tenant.name, displayName: tenant.config.displayName ?? tenant.name };
+}
+
+function ttlOf(tenant: ProviderTenant, key: 'accessToken' | 'idToken' | 'refreshToken' | 'authorizationCode' | 'deviceCode' | 'clientCredentials') {
+  return (ctx: KoaContextWithOIDC | undefined, _token: unknown, client?: { clientId: string }) =>
+    clientConfigOf(tenant, ctx, client?.clientId)?.ttl?.[key] ?? tenant.config.ttl[key];
+}
+
+export function providerConfiguration(tenant: ProviderTenant): Configuration {
+  const { config } = tenant;
+  const customClaims = new Set<string>();
+  for (const user of tenant.users.values()) for (const claim of Object.keys(user.claims)) customClaims.add(claim);
+  const algs = tenant.keys.algorithms();
+
+  return {
+    adapter: adapterFor(tenant.store),
+    clients: [...tenant.clients].map(([id, client]) => clientMetadata(tenant, id, client)),
+    jwks: tenant.keys.providerJwks() as Configuration['jwks'],
+    cookies: {
+      keys: tenant.cookieKeys,
+      names: { session: `_session.${tenant.name}`, interaction: `_interaction.${tenant.name}`, resume: `_resume.${tenant.name}` },
+    },
+    routes: ROUTES,
+    scopes: [...new Set([...OIDC_SCOPES, ...config.scopes])],
+    claims: {
+      openid: ['sub', ...customClaims],
+      profile: ['name', 'given_name', 'family_name', 'preferred_username'],
+      email: ['email', 'email_verified'],
+      groups: ['groups'],
+      roles: ['roles'],
+    },
+    // Real providers put the scope's claims into the ID token of the code flow; so do we.
+    conformIdTokenClaims: false,
+    responseTypes: ['code'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: config.defaultAlg,
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: algs as never,
+      userinfoSigningAlgValues: algs as never,
+      clientAuthSigningAlgValues: ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as never,
+    },
+    async findAccount(_ctx, sub) {
+      const found = tenant.userBySub(sub);
+      if (!found || found.user.disabled) return undefined;
+      return {
+        accountId: sub,
+        claims: () => claimsOf(found.username, found.user),
+      };
+    },
+    loadExistingGrant: (ctx) => loadExistingGrant(tenant, ctx),
+    issueRefreshToken(ctx, client, code) {
+      if (!client.grantTypeAllowed('refresh_token')) return false;
+      if (config.refreshTokens.requireOfflineAccess) return code.scopes.has('offline_access');
+      return true;
+    },
+    rotateRefreshToken(ctx) {
+      const mode = config.refreshTokens.rotation;
+      if (mode === 'always') return true;
+      if (mode === 'never') return false;
+      return ctx.oidc.client?.clientAuthMethod === 'none';
+    },
+    pkce: {
+      required(ctx, client) {
+        const own = clientConfigOf(tenant, ctx, client.clientId);
+        if (!own) return true;
+        return (own.pkce ?? (publicClient(own) ? 'required' : 'optional')) === 'required';
+      },
+    },
+    ttl: {
+      AccessToken: ttlOf(tenant, 'accessToken'),
+      ClientCredentials: ttlOf(tenant, 'clientCredentials'),
+      IdToken: ttlOf(tenant, 'idToken'),
+      RefreshToken: ttlOf(tenant, 'refreshToken'),
+      AuthorizationCode: ttlOf(tenant, 'authorizationCode'),
+      DeviceCode: ttlOf(tenant, 'deviceCode'),
+      Interaction: config.ttl.interaction,
+      Session: config.ttl.session,
+      Grant: config.ttl.grant,
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/${tenant.name}/interaction/${interaction.uid}`,
+    },
+    async extraTokenClaims(ctx, token) {
+      const own = clientConfigOf(tenant, ctx, token.clientId);
+      return own && Object.keys(own.claims).length > 0 ? { ...own.claims } : undefined;
+    },
+    renderError: renderErrorFor(tenant),
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      deviceFlow: {
+        enabled: true,
+        charset: config.deviceFlow.userCodeCharset === 'digits' ? 'digits' : 'base-20',
+        mask: config.deviceFlow.userCodeCharset === 'digits' ? '***-***-***' : '****-****',
+        async userCodeInputSource(ctx, form, _out, err) {
+          const error = err ? (err.name === 'NoCodeError' || (err as { userCode?: string }).userCode ? 'That code is not valid or has expired. Try again.' : 'The sign-in was interrupted. Start again on your device.') : undefined;
+          ctx.body = pages.deviceInputPage({ tenant: pageTenant(tenant), form, ...(error ? { error } : {}) });
+        },
+        async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
+          ctx.body = pages.deviceConfirmPage({ tenant: pageTenant(tenant), form, clientName: client.clientName ?? client.clientId, userCode });
+        },
+        async successSource(ctx) {
+          const client = ctx.oidc.client;
+          ctx.body = pages.deviceSuccessPage({ tenant: pageTenant(tenant), clientName: client?.clientName ?? client?.clientId ?? 'The device' });
+        },
+      },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.body = pages.logoutPage({ tenant: pageTenant(tenant), form });
+        },
+        async postLogoutSuccessSource(ctx) {
+          ctx.body = pages.logoutSuccessPage({ tenant: pageTenant(tenant), clientName: ctx.oidc.client?.clientName });
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (ctx, client) => clientConfigOf(tenant, ctx, client.clientId)?.audience,
+        useGrantedResource: (ctx) => clientConfigOf(tenant, ctx)?.audience !== undefined,
+        async getResourceServerInfo(ctx, indicator, client): Promise<ResourceServer> {
+          const own = clientConfigOf(tenant, ctx, client.clientId);
+          if (!own?.audience || own.audience !== indicator) {
+            throw new errors.InvalidTarget(`resource "${indicator}" is not registered for client "${client.clientId}" (set the client's "audience" to it)`);
+          }
+          const client_credentials = ctx.oidc.params?.grant_type === 'client_credentials';
+          return {
+            scope: resourceScopes(tenant, own),
+            audience: indicator,
+            accessTokenTTL: client_credentials ? (own.ttl?.clientCredentials ?? config.ttl.clientCredentials) : (own.ttl?.accessToken ?? config.ttl.accessToken),
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: (own.accessTokenAlg ?? config.defaultAlg) as never } },
+          };
+        },
+      },
+    },
+  };
+}

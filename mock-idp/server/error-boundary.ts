@@ -1,0 +1,27 @@
+import type { Middleware } from 'koa';
+import { HttpError } from './http-error.ts';
+import type { Logger } from './logger.ts';
+
+/** Answers every error with JSON (or the error's own status) and keeps the server serving. */
+export function errorBoundary(logger: Logger): Middleware {
+  return async function errorBoundary(ctx, next) {
+    try {
+      await next();
+    } catch (error) {
+      if (error instanceof HttpError) {
+        ctx.status = error.status;
+        ctx.body = error.toJSON();
+        return;
+      }
+      const status = (error as { status?: number; expose?: boolean }).status;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        ctx.status = status;
+        ctx.body = { error: 'invalid_request', error_description: (error as Error).message };
+        return;
+      }
+      logger.error(`${ctx.method} ${ctx.path} failed: ${(error as Error).stack ?? String(error)}`);
+      ctx.status = 500;
+      ctx.body = { error: 'server_error', error_description: 'the mock IdP failed to handle this request; the server log has the details' };
+    }
+  };
+}

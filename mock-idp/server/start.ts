@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isIP } from 'node:net';
+import Koa from 'koa';
+import { parseConfig } from '../config/load.ts';
+import { defaultConfig } from '../config/defaults.ts';
+import { tenantNameSchema, type MockIdpConfig, type MockIdpConfigInput } from '../config/schema.ts';
+import { ConfigError } from '../config/errors.ts';
+import { Tenant, parseTenantConfig } from '../tenant/tenant.ts';
+import { Journal } from '../journal/journal.ts';
+import { journalMiddleware } from '../journal/middleware.ts';
+import { adminRouter, type AdminServer } from '../admin/router.ts';
+import { AdminClient } from '../admin/client.ts';
+import { errorBoundary } from './error-boundary.ts';
+import { HttpError } from './http-error.ts';
+import { consoleLogger, type Logger } from './logger.ts';
+
+export interface MockIdp {
+  /** Base URL, e.g. http://127.0.0.1:9400 (no trailing slash). */
+  readonly url: string;
+  /** Issuer of a tenant: `${url}/${tenant}`. */
+  issuer(tenant?: string): string;
+  tenants(): string[];
+  readonly admin: AdminClient;
+  readonly journal: Journal;
+  readonly config: MockIdpConfig;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+function guardAdminExposure(config: MockIdpConfig, logger: Logger): void {
+  const { host, adminToken, unsafeAdmin } = config.server;
+  if (isLoopback(host) || adminToken) return;
+  if (!unsafeAdmin) {
+    throw new ConfigError([
+      {
+        path: 'server.host',
+        message: `refusing to serve an unprotected admin API on ${host}: set server.adminToken (or MOCKIDP_ADMIN_TOKEN), bind 127.0.0.1, or pass --unsafe-admin (server.unsafeAdmin) to accept that anyone who can reach ${host} can change users, keys and clocks`,
+      },
+    ]);
+  }
+  logger.warn(`!!! the admin API on ${host} has no token: anyone who can reach this address can change users, keys and clocks !!!`);
+}
+
+/**
+ * Starts the mock IdP. Programmatic callers that leave `server.port` unset get a free port
+ * (port 0); the CLI defaults to 9400.
+ */
+export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = defaultConfig, options: StartOptions = {}): Promise<MockIdp> {
+  const withPort = { ...input, server: { port: 0, ...input.server } };
+  const config = parseConfig(withPort, 'startMockIdp config');
+  const logger = options.logger ?? consoleLogger(config.server.logLevel);
+  guardAdminExposure(config, logger);
+
+  const tenants = new Map<string, Tenant>();
+  const journal = new Journal(config.server.journalLimit);
+  const app = new Koa();
+  const cookieKeys = [randomBytes(32).toString('base64url')];
+  app.keys = cookieKeys;
+  app.silent = true;
+  app.on('error', (error: Error) => logger.debug(`koa: ${error.message}`));
+
+  let baseUrl = '';
+  const adminServer: AdminServer = {
+    journal,
+    tenant: (name) => tenants.get(name),
+    tenantNames: () => [...tenants.keys()],
+    async addTenant(name, tenantInput) {
+      const nameCheck = tenantNameSchema.safeParse(name);
+      if (!nameCheck.success) throw new HttpError(400, 'invalid_request', `tenant name "${name}": ${nameCheck.error.issues[0]?.message}`);
+      const tenant = await Tenant.create(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger);
+      tenants.set(name, tenant);
+      return tenant;
+    },
+    removeTenant(name) {
+      tenants.get(name)?.close();
+      tenants.delete(name);
+    },
+    async resetAll() {
+      for (const [name, tenant] of tenants) {
+        if (name in config.tenants) tenant.reset();
+        else adminServer.removeTenant(name);
+      }
+    },
+  };
+
+  app.use(journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger));
+  app.use(errorBoundary(logger));
+  app.use(adminRouter(adminServer, { token: config.server.adminToken }));
+  app.use(async function tenantDispatch(ctx, next) {
+    const name = ctx.path.split('/', 2)[1] ?? '';
+    const tenant = tenants.get(name);
+    if (tenant) return tenant.middleware(ctx, next);
+    if (ctx.path === '/' || ctx.path === '') {
+      ctx.body = {
+        name: 'mockidp',
+        tenants: [...tenants.values()].map((t) => ({ name: t.name, issuer: t.issuer, discovery: `${t.issuer}/.well-known/openid-configuration` })),
+        admin: `${baseUrl}/_admin`,
+      };
+      return;
+    }
+    if (ctx.path === '/health') {
+      ctx.body = { status: 'ok' };
+      return;
+    }
+    throw new HttpError(404, 'not_found', `no tenant "${name}" on this server; tenants: ${[...tenants.keys()].join(', ') || '(none)'}. Issuers look like ${baseUrl}/<tenant>`);
+  });
+
+  const buildTenants = async () => {
+    const built = await Promise.all(Object.entries(config.tenants).map(([name, tenantConfig]) => Tenant.create(name, baseUrl, tenantConfig, cookieKeys, logger)));
+    for (const tenant of built) tenants.set(tenant.name, tenant);
+  };
+  // With a known address the tenants are ready before the port opens, so a readiness probe never
+  // sees a half-started server; with port 0 the issuer is only known once the port is bound.
+  const addressKnown = config.server.baseUrl !== undefined || config.server.port !== 0;
+  if (addressKnown) {
+    baseUrl = (config.server.baseUrl ?? `http://${hostForUrl(config.server.host)}:${config.server.port}`).replace(/\/$/, '');
+    await buildTenants();
+  }
+
+  const server = createServer(app.callback());
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new ConfigError([{ path: 'server.port', message: `port ${config.server.port} on ${config.server.host} is already in use: stop the other process, choose another port (--port), or use 0 for a free one` }])
+          : error,
+      );
+    });
+    server.listen(config.server.port, config.server.host, () => resolve());
+  });
+  if (!addressKnown) {
+    const { port } = server.address() as AddressInfo;
+    baseUrl = `http://${hostForUrl(config.server.host)}:${port}`;
+    try {
+      await buildTenants();
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+  }
+
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    issuer: (tenant = 'default') => {
+      if (!tenants.has(tenant)) throw new Error(`no tenant "${tenant}"; tenants: ${[...tenants.keys()].join(', ')}`);
+      return `${baseUrl}/${tenant}`;
+    },
+    tenants: () => [...tenants.keys()],
+    admin: new AdminClient(baseUrl, { token: config.server.adminToken }),
+    journal,
+    config,
+    server,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const tenant of tenants.values()) tenant.close();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}
+

@@ -1,0 +1,274 @@
+import compose from 'koa-compose';
+import mount from 'koa-mount';
+import type { Middleware } from 'koa';
+import Provider from 'oidc-provider';
+import {
+  clientSchema,
+  tenantSchema,
+  userSchema,
+  type ClientConfig,
+  type ClientInput,
+  type SigningAlg,
+  type TenantConfig,
+  type UserConfig,
+  type UserInput,
+} from '../config/schema.ts';
+import { ConfigError, problemsFromZod } from '../config/errors.ts';
+import { Clock } from '../clock/clock.ts';
+import { KeySet, type SigningKey } from '../keys/key-set.ts';
+import { TtlStore } from '../provider/store.ts';
+import { providerConfiguration, pageTenant, type ProviderTenant } from '../provider/configuration.ts';
+import { devicePolling } from '../provider/device-polling.ts';
+import { pkcePlain } from '../provider/pkce-plain.ts';
+import { interactionRouter } from '../interactions/router.ts';
+import { HttpError } from '../server/http-error.ts';
+import type { Logger } from '../server/logger.ts';
+
+const TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'ClientCredentials', 'BackchannelAuthenticationRequest'];
+
+/**
+ * One issuer: its users, clients, keys, clock and storage, and the oidc-provider instance built
+ * from them. Changing clients, users or keys rebuilds the provider; storage and cookie keys
+ * survive, so sessions, grants and tokens live on.
+ */
+export class Tenant implements ProviderTenant {
+  readonly name: string;
+  readonly issuer: string;
+  readonly store = new TtlStore();
+  readonly cookieKeys: string[];
+  readonly clock: Clock;
+  readonly users = new Map<string, UserConfig>();
+  readonly clients = new Map<string, ClientConfig>();
+  config: TenantConfig;
+  keys: KeySet;
+  provider!: Provider;
+
+  readonly #initialConfig: TenantConfig;
+  readonly #initialKeys: SigningKey[];
+  readonly #logger: Logger;
+  #subIndex = new Map<string, string>();
+  #providerMiddleware!: Middleware;
+  readonly middleware: Middleware;
+
+  private constructor(name: string, issuer: string, config: TenantConfig, keys: KeySet, cookieKeys: string[], logger: Logger) {
+    this.name = name;
+    this.cookieKeys = cookieKeys;
+    this.issuer = issuer;
+    this.config = config;
+    this.#initialConfig = config;
+    this.keys = keys;
+    this.#initialKeys = keys.keys.map((key) => ({ ...key }));
+    this.#logger = logger;
+    this.clock = new Clock(config.clock.offsetSeconds, config.clock.frozenAt);
+    this.#loadPeople(config);
+    this.rebuild();
+    this.middleware = mount(`/${name}`, this.#stack());
+  }
+
+  /**
+   * cookieKeys must be the keys of the Koa app the tenant is mounted in: oidc-provider sets some
+   * cookies through the mounting app's context and reads them back through its own.
+   */
+  static async create(name: string, baseUrl: string, config: TenantConfig, cookieKeys: string[], logger: Logger): Promise<Tenant> {
+    const keys = await KeySet.create(config.keys);
+    return new Tenant(name, `${baseUrl}/${name}`, config, keys, cookieKeys, logger);
+  }
+
+  #loadPeople(config: TenantConfig): void {
+    this.users.clear();
+    this.clients.clear();
+    for (const [username, user] of Object.entries(config.users)) this.users.set(username, user);
+    for (const [clientId, client] of Object.entries(config.clients)) this.clients.set(clientId, client);
+    this.#reindexUsers();
+  }
+
+  #reindexUsers(): void {
+    this.#subIndex = new Map([...this.users].map(([username, user]) => [user.sub ?? username, username]));
+  }
+
+  #stack(): Middleware {
+    const tenant = this;
+    return compose([
+      (ctx, next) => this.clock.run(next),
+      (_ctx, next) => {
+        if (this.keys.nextRetirement() <= Date.now() && this.keys.prune()) this.rebuild();
+        return next();
+      },
+      devicePolling(this.store, () => ({
+        interval: this.config.deviceFlow.interval,
+        enforceInterval: this.config.deviceFlow.enforceInterval,
+        deviceCodeTtl: () => this.config.ttl.deviceCode,
+      })),
+      pkcePlain({
+        allows: (clientId) => this.clients.get(clientId)?.pkcePlain === true,
+        anyAllows: () => [...this.clients.values()].some((client) => client.pkcePlain),
+      }),
+      interactionRouter({
+        name: this.name,
+        users: this.users,
+        page: () => pageTenant(this),
+        usernameOf: (sub) => this.userBySub(sub)?.username ?? sub,
+        get provider() {
+          return tenant.provider;
+        },
+      }),
+      (ctx, next) => this.#providerMiddleware(ctx, next),
+    ]);
+  }
+
+  /** Builds a fresh oidc-provider from the current users, clients and keys. */
+  rebuild(): void {
+    let provider: Provider;
+    try {
+      provider = new Provider(this.issuer, providerConfiguration(this));
+    } catch (error) {
+      throw new HttpError(400, 'invalid_configuration', `tenant "${this.name}" cannot be built: ${(error as Error).message}`);
+    }
+    provider.on('server_error', (_ctx: unknown, error: Error) => this.#logger.error(`tenant ${this.name}: ${error.stack ?? error.message}`));
+    this.provider = provider;
+    this.#providerMiddleware = compose(provider.middleware);
+  }
+
+  userBySub(sub: string): { username: string; user: UserConfig } | undefined {
+    const username = this.#subIndex.get(sub);
+    const user = username === undefined ? undefined : this.users.get(username);
+    return username === undefined || user === undefined ? undefined : { username, user };
+  }
+
+  // Users
+
+  putUser(username: string, input: UserInput): UserConfig {
+    const user = parseOrThrow(userSchema, input, ['users', username]);
+    const previous = this.users.get(username);
+    this.users.set(username, user);
+    this.#reindexUsers();
+    this.#rebuildOrRollback(() => (previous ? this.users.set(username, previous) : this.users.delete(username)));
+    return user;
+  }
+
+  patchUser(username: string, patch: Partial<UserInput>): UserConfig {
+    const current = this.users.get(username);
+    if (!current) throw new HttpError(404, 'not_found', `no user "${username}" in tenant "${this.name}"`);
+    const merged = { ...current, ...patch, claims: patch.claims === undefined ? current.claims : { ...current.claims, ...patch.claims } };
+    return this.putUser(username, merged);
+  }
+
+  deleteUser(username: string): void {
+    const user = this.users.get(username);
+    if (!user) throw new HttpError(404, 'not_found', `no user "${username}" in tenant "${this.name}"`);
+    this.revokeGrants({ user: username });
+    this.revokeSessions({ user: username });
+    this.users.delete(username);
+    this.#reindexUsers();
+    this.rebuild();
+  }
+
+  // Clients
+
+  putClient(clientId: string, input: ClientInput): ClientConfig {
+    const client = parseOrThrow(clientSchema, input, ['clients', clientId]);
+    const previous = this.clients.get(clientId);
+    this.clients.set(clientId, client);
+    this.#rebuildOrRollback(() => (previous ? this.clients.set(clientId, previous) : this.clients.delete(clientId)));
+    return client;
+  }
+
+  patchClient(clientId: string, patch: Partial<ClientInput>): ClientConfig {
+    const current = this.clients.get(clientId);
+    if (!current) throw new HttpError(404, 'not_found', `no client "${clientId}" in tenant "${this.name}"`);
+    return this.putClient(clientId, { ...current, ...patch });
+  }
+
+  deleteClient(clientId: string): void {
+    if (!this.clients.has(clientId)) throw new HttpError(404, 'not_found', `no client "${clientId}" in tenant "${this.name}"`);
+    this.revokeGrants({ client: clientId });
+    this.clients.delete(clientId);
+    this.rebuild();
+  }
+
+  #rebuildOrRollback(rollback: () => void): void {
+    try {
+      this.rebuild();
+    } catch (error) {
+      rollback();
+      this.#reindexUsers();
+      this.rebuild();
+      throw error;
+    }
+  }
+
+  // Keys
+
+  async rotateKey(alg: SigningAlg | undefined, graceSeconds?: number): Promise<{ added: string; retired?: string }> {
+    const chosen = alg ?? this.config.defaultAlg;
+    const result = await this.keys.rotate(chosen, graceSeconds ?? this.config.keyRotationGraceSeconds, this.clock.now());
+    this.rebuild();
+    return result.retired ? { added: result.added.kid, retired: result.retired.kid } : { added: result.added.kid };
+  }
+
+  revokeKey(kid: string): void {
+    try {
+      this.keys.revoke(kid);
+    } catch (error) {
+      throw new HttpError((error as Error).name === 'KeyNotFoundError' ? 404 : 409, (error as Error).name === 'KeyNotFoundError' ? 'not_found' : 'conflict', (error as Error).message);
+    }
+    this.rebuild();
+  }
+
+  // Grants and sessions
+
+  /** Revokes grants (and every token issued from them) of a user and/or client; returns how many. */
+  revokeGrants(filter: { user?: string | undefined; client?: string | undefined }): number {
+    const sub = filter.user === undefined ? undefined : this.#subOf(filter.user);
+    let revoked = 0;
+    for (const { id, payload } of [...this.store.list('Grant')]) {
+      if (sub !== undefined && payload.accountId !== sub) continue;
+      if (filter.client !== undefined && payload.clientId !== filter.client) continue;
+      for (const model of TOKEN_MODELS) this.store.revokeByGrantId(model, id);
+      this.store.destroy('Grant', id);
+      revoked += 1;
+    }
+    return revoked;
+  }
+
+  revokeSessions(filter: { user?: string | undefined }): number {
+    const sub = filter.user === undefined ? undefined : this.#subOf(filter.user);
+    let revoked = 0;
+    for (const { id, payload } of [...this.store.list('Session')]) {
+      if (sub !== undefined && payload.accountId !== sub) continue;
+      this.store.destroy('Session', id);
+      revoked += 1;
+    }
+    return revoked;
+  }
+
+  #subOf(username: string): string {
+    const user = this.users.get(username);
+    return user?.sub ?? username;
+  }
+
+  /** Back to the configured state: users, clients, clock and keys as at start, storage emptied. */
+  reset(): void {
+    this.config = this.#initialConfig;
+    this.#loadPeople(this.config);
+    this.clock.set({ offsetSeconds: this.config.clock.offsetSeconds, frozenAt: this.config.clock.frozenAt ?? null });
+    this.keys = KeySet.fromKeys(this.#initialKeys.map((key) => ({ ...key })));
+    this.store.clear();
+    this.rebuild();
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+export function parseTenantConfig(name: string, input: unknown): TenantConfig {
+  return parseOrThrow(tenantSchema, input ?? {}, ['tenants', name]);
+}
+
+function parseOrThrow<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown, prefix: PropertyKey[]): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = problemsFromZod(result.error, prefix);
+  throw new HttpError(400, 'invalid_request', new ConfigError(problems).message, { problems: problems.map(({ path, message }) => ({ path, message })) });
+}

@@ -104,6 +104,7 @@ export async function approveDevice(options: DeviceApprovalOptions): Promise<{ p
   const ua = options.userAgent ?? new UserAgent();
   const isInteraction = (url: string) => new URL(url).pathname.includes('/interaction/');
   let { response, url, stoppedAt } = await ua.follow(options.verificationUri, {}, { stop: isInteraction });
+  let codeSubmitted = false;
   for (let step = 0; step < 8; step += 1) {
     if (stoppedAt) {
       const resume = await completeInteraction(ua, stoppedAt, { username: options.username, password: options.password });
@@ -112,10 +113,16 @@ export async function approveDevice(options: DeviceApprovalOptions): Promise<{ p
     }
     const page = await response.text();
     if (!response.ok) throw new LoginError(`device verification answered ${response.status} at ${url}: ${summarize(page)}`, response.status, page);
-    const forms = readForms(page, url).filter((form) => form.method === 'POST');
-    const form = forms[0];
+    const form = readForms(page, url).find((candidate) => candidate.method === 'POST');
     if (!form) return { page, userAgent: ua };
+    const asksForCode = 'user_code' in form.fields && !form.fields['user_code'];
+    if (asksForCode && codeSubmitted) {
+      // Back at the code entry page after a code went in: the IdP refused it (or the user aborted).
+      if (options.decision === 'deny') return { page, userAgent: ua };
+      throw new LoginError(`the verification page refused the user code: ${summarize(page)}`, response.status, page);
+    }
     const fields = fillDeviceForm(form, options);
+    codeSubmitted ||= 'user_code' in fields;
     ({ response, url, stoppedAt } = await ua.follow(form.action, { form: fields }, { stop: isInteraction }));
   }
   throw new LoginError('device verification did not finish after 8 pages');

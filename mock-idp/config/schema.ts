@@ -148,7 +148,7 @@ export const tenantSchema = z
       .default({ rotation: 'always', requireOfflineAccess: false }),
     deviceFlow: z
       .strictObject({
-        interval: z.number().int().nonnegative().default(5).describe('Polling interval announced in the device authorization response.'),
+        interval: z.number().int().positive().default(5).describe('Polling interval in seconds announced in the device authorization response (RFC 8628 requires a positive number).'),
         enforceInterval: z.boolean().default(true).describe('Answer slow_down (and add 5 s to the interval) when a client polls faster than its interval.'),
         userCodeCharset: z.enum(['base-20', 'digits']).default('base-20'),
       })

@@ -15,11 +15,13 @@ import {
 } from '../config/schema.ts';
 import { ConfigError, problemsFromZod } from '../config/errors.ts';
 import { Clock } from '../clock/clock.ts';
+import { realTimeCookies } from '../clock/real-time-cookies.ts';
 import { KeySet, type SigningKey } from '../keys/key-set.ts';
 import { TtlStore } from '../provider/store.ts';
 import { providerConfiguration, pageTenant, type ProviderTenant } from '../provider/configuration.ts';
 import { devicePolling } from '../provider/device-polling.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
+import { jwtAccessTokens } from '../provider/jwt-access-tokens.ts';
 import { interactionRouter } from '../interactions/router.ts';
 import { HttpError } from '../server/http-error.ts';
 import type { Logger } from '../server/logger.ts';
@@ -90,10 +92,12 @@ export class Tenant implements ProviderTenant {
     const tenant = this;
     return compose([
       (ctx, next) => this.clock.run(next),
+      realTimeCookies(),
       (_ctx, next) => {
         if (this.keys.nextRetirement() <= Date.now() && this.keys.prune()) this.rebuild();
         return next();
       },
+      jwtAccessTokens({ issuer: this.issuer, jwks: () => this.keys.publicJwks() as never, store: this.store }),
       devicePolling(this.store, () => ({
         interval: this.config.deviceFlow.interval,
         enforceInterval: this.config.deviceFlow.enforceInterval,

@@ -15,12 +15,12 @@ export function parseConfig(input: unknown, source?: string): MockIdpConfig {
 /** Parses YAML or JSON text, pointing errors at file, line and column. */
 export function parseConfigText(text: string, source = 'config'): MockIdpConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((error) => {
         const pos = error.linePos?.[0];
-        return { path: '(syntax)', message: error.message.split('\n')[0] ?? error.message, ...(pos ? { line: pos.line, column: pos.col } : {}) };
+        return { path: '(syntax)', message: (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, ''), ...(pos ? { line: pos.line, column: pos.col } : {}) };
       }),
       source,
     );

@@ -18,10 +18,11 @@ import { Clock } from '../clock/clock.ts';
 import { realTimeCookies } from '../clock/real-time-cookies.ts';
 import { KeySet, type SigningKey } from '../keys/key-set.ts';
 import { TtlStore } from '../provider/store.ts';
-import { providerConfiguration, pageTenant, type ProviderTenant } from '../provider/configuration.ts';
+import { providerConfiguration, pageTenant, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
 import { devicePolling } from '../provider/device-polling.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
 import { jwtAccessTokens } from '../provider/jwt-access-tokens.ts';
+import { deviceSessionGuard } from '../provider/device-session-guard.ts';
 import { interactionRouter } from '../interactions/router.ts';
 import { HttpError } from '../server/http-error.ts';
 import type { Logger } from '../server/logger.ts';
@@ -97,6 +98,7 @@ export class Tenant implements ProviderTenant {
         if (this.keys.nextRetirement() <= Date.now() && this.keys.prune()) this.rebuild();
         return next();
       },
+      deviceSessionGuard({ path: ROUTES.code_verification, except: [ROUTES.device_authorization], sessionCookie: () => `_session.${this.name}` }),
       jwtAccessTokens({ issuer: this.issuer, jwks: () => this.keys.publicJwks() as never, store: this.store }),
       devicePolling(this.store, () => ({
         interval: this.config.deviceFlow.interval,

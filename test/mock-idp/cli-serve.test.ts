@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+
+const node = process.execPath;
+
+function serve(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(node, ['bin/mockidp.js', 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', () => {
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match && stdout.includes('Press Ctrl-C')) resolve(match[1]!);
+    });
+    void exited.then(([code]) => reject(new Error(`exited with ${code}: ${stderr}`)));
+  });
+  ready.catch(() => undefined); // tests that expect an early exit never await readiness
+
+  return { child, ready, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('mockidp serve', () => {
+  it('prints the base URL and each issuer, answers discovery, and stops cleanly on Ctrl-C', async () => {
+    const run = serve(['--port', '0', '--config', 'fixtures/config/two-tenants.yaml']);
+    const url = await run.ready;
+    expect(run.output().stdout).toContain(`tenant acme: issuer ${url}/acme`);
+    expect(run.output().stdout).toContain(`tenant partner: issuer ${url}/partner`);
+    const discovery = await fetch(`${url}/acme/.well-known/openid-configuration`);
+    expect(discovery.status).toBe(200);
+    run.child.kill('SIGINT');
+    const [code] = await run.exited;
+    expect(code).toBe(0);
+    expect(run.output().stdout).toContain('SIGINT: stopping');
+  });
+
+  it('serves only the tenants named with --tenant', async () => {
+    const run = serve(['--port', '0', '--config', 'fixtures/config/two-tenants.yaml', '--tenant', 'partner']);
+    const url = await run.ready;
+    expect((await fetch(`${url}/acme/.well-known/openid-configuration`)).status).toBe(404);
+    run.child.kill('SIGTERM');
+    expect((await run.exited)[0]).toBe(0);
+  });
+
+  it('takes its port from MOCKIDP_PORT', async () => {
+    const run = serve([], { MOCKIDP_PORT: '0' });
+    const url = await run.ready;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    run.child.kill('SIGINT');
+    await run.exited;
+  });
+
+  it('exits with 1 and names the bad field when the configuration is invalid', async () => {
+    const run = serve(['--port', '0', '--config', 'fixtures/config/does-not-exist.yaml']);
+    const [code] = await run.exited;
+    expect(code).toBe(1);
+    expect(run.output().stderr).toContain('cannot read fixtures/config/does-not-exist.yaml: no such file');
+  });
+
+  it('exits with 1 when asked to expose an unprotected admin API', async () => {
+    const run = serve(['--port', '0', '--host', '0.0.0.0']);
+    const [code] = await run.exited;
+    expect(code).toBe(1);
+    expect(run.output().stderr).toContain('refusing to serve an unprotected admin API on 0.0.0.0');
+  });
+
+  it('exits with 2 and shows the usage for an unknown flag', async () => {
+    const run = serve(['--prot', '9400']);
+    const [code] = await run.exited;
+    expect(code).toBe(2);
+    expect(run.output().stderr).toContain("Unknown option '--prot'");
+  });
+});

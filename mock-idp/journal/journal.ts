@@ -38,10 +38,22 @@ export interface JournalQuery {
 
 export type JournalListener = (entry: JournalEntry) => void;
 
+/**
+ * Builds the entry when someone reads it. Recording only keeps the raw values, so masking and
+ * formatting stay off the request path; the builder must not capture the request context itself.
+ */
+export type EntryBuilder = () => Omit<JournalEntry, 'seq'>;
+
+interface Slot {
+  seq: number;
+  build: EntryBuilder | undefined;
+  entry: JournalEntry | undefined;
+}
+
 /** Every protocol request the IdP saw, newest last, bounded (oldest dropped first). */
 export class Journal {
   readonly limit: number;
-  #entries: JournalEntry[] = [];
+  #slots: Slot[] = [];
   #seq = 0;
   #listeners = new Set<JournalListener>();
 
@@ -53,16 +65,19 @@ export class Journal {
     return this.#seq;
   }
 
-  record(entry: Omit<JournalEntry, 'seq'>): JournalEntry {
-    const full = { seq: ++this.#seq, ...entry } as JournalEntry;
-    this.#entries.push(full);
-    if (this.#entries.length > this.limit * 1.25) this.#entries = this.#entries.slice(-this.limit);
-    for (const listener of this.#listeners) listener(full);
-    return full;
+  record(build: EntryBuilder): void {
+    const slot: Slot = { seq: ++this.#seq, build, entry: undefined };
+    this.#slots.push(slot);
+    if (this.#slots.length > this.limit * 1.25) this.#slots = this.#slots.slice(-this.limit);
+    if (this.#listeners.size > 0) {
+      const entry = materialize(slot);
+      for (const listener of this.#listeners) listener(entry);
+    }
   }
 
   query(filter: JournalQuery = {}): JournalEntry[] {
-    const entries = this.#entries.length > this.limit ? this.#entries.slice(-this.limit) : this.#entries;
+    const slots = this.#slots.length > this.limit ? this.#slots.slice(-this.limit) : this.#slots;
+    const entries = (filter.since === undefined ? slots : slots.filter((slot) => slot.seq > filter.since!)).map(materialize);
     const matched = entries.filter(
       (entry) =>
         (filter.tenant === undefined || entry.tenant === filter.tenant) &&
@@ -77,13 +92,21 @@ export class Journal {
   }
 
   clear(tenant?: string): number {
-    const before = this.#entries.length;
-    this.#entries = tenant === undefined ? [] : this.#entries.filter((entry) => entry.tenant !== tenant);
-    return before - this.#entries.length;
+    const before = this.#slots.length;
+    this.#slots = tenant === undefined ? [] : this.#slots.filter((slot) => materialize(slot).tenant !== tenant);
+    return before - this.#slots.length;
   }
 
   subscribe(listener: JournalListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+}
+
+function materialize(slot: Slot): JournalEntry {
+  if (!slot.entry) {
+    slot.entry = { seq: slot.seq, ...slot.build!() } as JournalEntry;
+    slot.build = undefined;
+  }
+  return slot.entry;
 }

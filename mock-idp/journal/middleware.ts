@@ -23,39 +23,56 @@ function accountIdOf(ctx: KoaContextWithOIDC): string | undefined {
 }
 
 /** Records each request to a tenant once its response is ready. */
-export function journalMiddleware(journal: Journal, tenants: JournalTenants, logger: Logger): Middleware {
+export function journalMiddleware(journal: Journal, tenants: JournalTenants, logger: Logger, options: { debug: boolean }): Middleware {
+  const { debug } = options;
   return async function journalRequests(ctx: Context, next) {
     const tenant = ctx.path.split('/', 2)[1] ?? '';
     if (!tenants.has(tenant)) return next();
     const started = performance.now();
+    const at = Date.now();
     try {
       await next();
     } finally {
-      const innerPath = ctx.path.slice(tenant.length + 1) || '/';
+      const latencyMs = performance.now() - started;
+      // Only raw values are kept here; masking and formatting happen when the journal is read.
       const oidc = (ctx as unknown as KoaContextWithOIDC).oidc as KoaContextWithOIDC['oidc'] | undefined;
-      const params: Record<string, unknown> = { ...ctx.query, ...(oidc?.body as Record<string, unknown> | undefined), ...(ctx.request as { body?: Record<string, unknown> }).body };
+      const { method, path, status } = ctx;
+      const query = ctx.querystring ? ctx.query : undefined;
+      const oidcBody = oidc?.body as Record<string, unknown> | undefined;
+      const ownBody = (ctx.request as { body?: unknown }).body;
+      const clientId = oidc?.client?.clientId;
       const accountId = oidc ? accountIdOf(ctx as unknown as KoaContextWithOIDC) : undefined;
       const body = ctx.body as { error?: unknown } | undefined;
-      const entry = journal.record({
-        at: new Date().toISOString(),
-        tenant,
-        endpoint: endpointOf(innerPath),
-        method: ctx.method,
-        path: ctx.path,
-        status: ctx.status,
-        latencyMs: Math.round((performance.now() - started) * 100) / 100,
-        params: maskParams(params),
-        ...optional('clientId', oidc?.client?.clientId ?? stringParam(params['client_id'])),
-        ...optional('grantType', stringParam(params['grant_type'])),
-        ...optional('user', accountId === undefined ? undefined : (tenants.usernameOf(tenant, accountId) ?? accountId)),
-        ...optional('authorization', maskAuthorization(ctx.get('authorization') || undefined)),
-        ...optional('error', ctx.status >= 400 && body && typeof body === 'object' && typeof body.error === 'string' ? body.error : undefined),
-        ...optional('scenario', ctx.get('x-mockidp-scenario') || undefined),
-        ...optional('userAgent', ctx.get('user-agent') || undefined),
+      const error = status >= 400 && body && typeof body === 'object' && typeof body.error === 'string' ? body.error : undefined;
+      const { authorization, 'x-mockidp-scenario': scenario, 'user-agent': userAgent } = ctx.headers;
+      journal.record(() => {
+        const params: Record<string, unknown> = { ...query, ...oidcBody, ...(isRecord(ownBody) ? ownBody : undefined) };
+        const user = accountId === undefined ? undefined : (tenants.usernameOf(tenant, accountId) ?? accountId);
+        return {
+          at: new Date(at).toISOString(),
+          tenant,
+          endpoint: endpointOf(path.slice(tenant.length + 1) || '/'),
+          method,
+          path,
+          status,
+          latencyMs: Math.round(latencyMs * 100) / 100,
+          params: maskParams(params),
+          ...optional('clientId', clientId ?? stringParam(params['client_id'])),
+          ...optional('grantType', stringParam(params['grant_type'])),
+          ...optional('user', user),
+          ...optional('authorization', maskAuthorization(authorization || undefined)),
+          ...optional('error', error),
+          ...optional('scenario', typeof scenario === 'string' && scenario ? scenario : undefined),
+          ...optional('userAgent', userAgent || undefined),
+        };
       });
-      logger.debug(`${entry.tenant} ${entry.method} ${entry.endpoint} ${entry.status} ${entry.latencyMs}ms ${JSON.stringify(entry.params)}`);
+      if (debug) logger.debug(`${tenant} ${method} ${path} ${status} ${latencyMs.toFixed(1)}ms`);
     }
   };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 }
 
 function stringParam(value: unknown): string | undefined {

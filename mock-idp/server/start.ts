@@ -101,7 +101,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     },
   };
 
-  app.use(journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger));
+  app.use(journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger, { debug: config.server.logLevel === 'debug' }));
   app.use(errorBoundary(logger));
   app.use(adminRouter(adminServer, { token: config.server.adminToken }));
   app.use(async function tenantDispatch(ctx, next) {

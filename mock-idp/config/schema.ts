@@ -145,17 +145,19 @@ export const tenantSchema = z
         rotation: z.enum(['always', 'never', 'public-clients']).default('always').describe('When a refresh token is replaced on use. A reused rotated token revokes the whole grant.'),
         requireOfflineAccess: z.boolean().default(false).describe('Issue refresh tokens only when the offline_access scope was requested and granted (Google-like).'),
       })
-      .default({ rotation: 'always', requireOfflineAccess: false }),
+      .default({ rotation: 'always', requireOfflineAccess: false })
+      .describe('Refresh token issuance and rotation.'),
     deviceFlow: z
       .strictObject({
         interval: z.number().int().positive().default(5).describe('Polling interval in seconds announced in the device authorization response (RFC 8628 requires a positive number).'),
         enforceInterval: z.boolean().default(true).describe('Answer slow_down (and add 5 s to the interval) when a client polls faster than its interval.'),
         userCodeCharset: z.enum(['base-20', 'digits']).default('base-20'),
       })
-      .default({ interval: 5, enforceInterval: true, userCodeCharset: 'base-20' }),
+      .default({ interval: 5, enforceInterval: true, userCodeCharset: 'base-20' })
+      .describe('Device authorization grant (RFC 8628) behaviour.'),
     scopes: z.array(z.string()).default([]).describe('Extra scopes besides openid, profile, email, groups, roles and offline_access.'),
-    users: z.record(z.string().min(1), userSchema).default({}),
-    clients: z.record(z.string().min(1), clientSchema).default({}),
+    users: z.record(z.string().min(1), userSchema).default({}).describe('Users by user name.'),
+    clients: z.record(z.string().min(1), clientSchema).default({}).describe('Clients by client_id.'),
   })
   .describe('One issuer, served at <base URL>/<tenant name>.');
 

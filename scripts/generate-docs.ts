@@ -1,0 +1,15 @@
+// `npm run docs`: regenerates the documents that are derived from code (a test checks they are current).
+import { writeFile } from 'node:fs/promises';
+import { configJsonSchema, configReference } from '../mock-idp/config/reference.ts';
+
+export const generatedDocs: Record<string, () => string> = {
+  'docs/configuration.md': configReference,
+  'docs/mockidp.config.schema.json': () => `${JSON.stringify(configJsonSchema(), null, 2)}\n`,
+};
+
+if (import.meta.main) {
+  for (const [path, render] of Object.entries(generatedDocs)) {
+    await writeFile(path, render());
+    process.stdout.write(`wrote ${path}\n`);
+  }
+}

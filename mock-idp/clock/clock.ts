@@ -35,6 +35,11 @@ export class Clock {
     this.set({ offsetSeconds, frozenAt });
   }
 
+  /** True when the clock is not plain real time (offset or frozen). */
+  isShifted(): boolean {
+    return this.#frozenAtMs !== undefined || this.#offsetMs !== 0;
+  }
+
   now(): number {
     return this.#frozenAtMs ?? realNow() + this.#offsetMs;
   }

@@ -107,7 +107,7 @@ function field(body: unknown, name: string): string | undefined {
   return value;
 }
 
-export function interactionRouter(tenant: InteractionTenant) {
+export function interactionRouter(tenant: InteractionTenant): Middleware {
   const router = new Router({ prefix: '/interaction/:uid' });
   const parseBody = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '16kb', formLimit: '16kb', onError: () => {
     throw new HttpError(400, 'invalid_request', 'the request body could not be parsed: send application/x-www-form-urlencoded or JSON');
@@ -163,5 +163,8 @@ export function interactionRouter(tenant: InteractionTenant) {
     redirectTo(ctx, location);
   });
 
-  return router.routes() as unknown as Middleware;
+  const routes = router.routes() as unknown as Middleware;
+  return function interactions(ctx: Context, next: () => Promise<unknown>) {
+    return ctx.path.startsWith('/interaction/') ? routes(ctx, next) : next();
+  };
 }

@@ -18,6 +18,8 @@ interface PollState {
 }
 
 export interface DevicePollingOptions {
+  /** Paths of the device authorization and token endpoints inside the tenant. */
+  paths: string[];
   interval: number;
   enforceInterval: boolean;
   deviceCodeTtl: () => number;
@@ -25,10 +27,11 @@ export interface DevicePollingOptions {
 
 export function devicePolling(store: TtlStore, options: () => DevicePollingOptions): Middleware {
   return async function devicePolling(ctx, next) {
+    const { paths, interval, enforceInterval, deviceCodeTtl } = options();
+    if (ctx.method !== 'POST' || !paths.includes(ctx.path)) return next();
     await next();
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
     if (!oidc) return;
-    const { interval, enforceInterval, deviceCodeTtl } = options();
     if (oidc.route === 'device_authorization' && ctx.status === 200 && isObject(ctx.body)) {
       const body = ctx.body as Record<string, unknown>;
       body['interval'] = interval;

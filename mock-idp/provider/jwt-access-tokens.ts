@@ -14,6 +14,8 @@ import type { TtlStore } from './store.ts';
 const REVOKED = 'RevokedJwtAccessToken';
 
 export interface JwtAccessTokenOptions {
+  /** Paths of the introspection and revocation endpoints inside the tenant. */
+  paths: string[];
   issuer: string;
   jwks: () => JSONWebKeySet;
   store: TtlStore;
@@ -40,6 +42,7 @@ async function verified(token: string, options: JwtAccessTokenOptions) {
 
 export function jwtAccessTokens(options: JwtAccessTokenOptions): Middleware {
   return async function jwtAccessTokens(ctx, next) {
+    if (ctx.method !== 'POST' || !options.paths.includes(ctx.path)) return next();
     await next();
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
     if (!oidc || (oidc.route !== 'introspection' && oidc.route !== 'revocation')) return;

@@ -7,8 +7,9 @@ import type { Middleware } from 'koa';
  * plain verifier (equal to the challenge) matches at the token endpoint. Discovery then lists
  * "plain" too. Only GET authorization requests carry it (as real clients send them).
  */
-export function pkcePlain(options: { allows(clientId: string): boolean; anyAllows(): boolean }): Middleware {
+export function pkcePlain(options: { authorizationPath: string; allows(clientId: string): boolean; anyAllows(): boolean }): Middleware {
   return async function pkcePlain(ctx, next) {
+    if (ctx.method !== 'GET' || (ctx.path !== options.authorizationPath && !ctx.path.startsWith('/.well-known/'))) return next();
     if (ctx.method === 'GET' && ctx.query['code_challenge_method'] === 'plain') {
       const clientId = ctx.query['client_id'];
       const challenge = ctx.query['code_challenge'];

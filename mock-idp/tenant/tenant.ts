@@ -1,5 +1,4 @@
 import compose from 'koa-compose';
-import mount from 'koa-mount';
 import type { Middleware } from 'koa';
 import Provider from 'oidc-provider';
 import {
@@ -25,6 +24,7 @@ import { jwtAccessTokens } from '../provider/jwt-access-tokens.ts';
 import { deviceSessionGuard } from '../provider/device-session-guard.ts';
 import { interactionRouter } from '../interactions/router.ts';
 import { HttpError } from '../server/http-error.ts';
+import { mountTenant } from './mount.ts';
 import type { Logger } from '../server/logger.ts';
 
 const TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'ClientCredentials', 'BackchannelAuthenticationRequest'];
@@ -65,7 +65,7 @@ export class Tenant implements ProviderTenant {
     this.clock = new Clock(config.clock.offsetSeconds, config.clock.frozenAt);
     this.#loadPeople(config);
     this.rebuild();
-    this.middleware = mount(`/${name}`, this.#stack());
+    this.middleware = mountTenant(`/${name}`, this.#stack());
   }
 
   /**
@@ -93,19 +93,21 @@ export class Tenant implements ProviderTenant {
     const tenant = this;
     return compose([
       (ctx, next) => this.clock.run(next),
-      realTimeCookies(),
+      realTimeCookies(this.clock),
       (_ctx, next) => {
         if (this.keys.nextRetirement() <= Date.now() && this.keys.prune()) this.rebuild();
         return next();
       },
       deviceSessionGuard({ path: ROUTES.code_verification, except: [ROUTES.device_authorization], sessionCookie: () => `_session.${this.name}` }),
-      jwtAccessTokens({ issuer: this.issuer, jwks: () => this.keys.publicJwks() as never, store: this.store }),
+      jwtAccessTokens({ paths: [ROUTES.introspection, ROUTES.revocation], issuer: this.issuer, jwks: () => this.keys.publicJwks() as never, store: this.store }),
       devicePolling(this.store, () => ({
+        paths: [ROUTES.device_authorization, ROUTES.token],
         interval: this.config.deviceFlow.interval,
         enforceInterval: this.config.deviceFlow.enforceInterval,
         deviceCodeTtl: () => this.config.ttl.deviceCode,
       })),
       pkcePlain({
+        authorizationPath: ROUTES.authorization,
         allows: (clientId) => this.clients.get(clientId)?.pkcePlain === true,
         anyAllows: () => [...this.clients.values()].some((client) => client.pkcePlain),
       }),

@@ -70,6 +70,7 @@ export interface EnvOverrides {
   MOCKIDP_PORT?: string | undefined;
   MOCKIDP_ADMIN_TOKEN?: string | undefined;
   MOCKIDP_BASE_URL?: string | undefined;
+  MOCKIDP_UNSAFE_ADMIN?: string | undefined;
 }
 
 export interface ResolveOptions {
@@ -94,6 +95,7 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<MockI
   if (env.MOCKIDP_PORT) overrides.port = portFrom(env.MOCKIDP_PORT, 'MOCKIDP_PORT');
   if (env.MOCKIDP_ADMIN_TOKEN) overrides.adminToken = env.MOCKIDP_ADMIN_TOKEN;
   if (env.MOCKIDP_BASE_URL) overrides.baseUrl = env.MOCKIDP_BASE_URL;
+  if (env.MOCKIDP_UNSAFE_ADMIN !== undefined && env.MOCKIDP_UNSAFE_ADMIN !== '') overrides.unsafeAdmin = booleanFrom(env.MOCKIDP_UNSAFE_ADMIN, 'MOCKIDP_UNSAFE_ADMIN');
   if (options.host) overrides.host = options.host;
   if (options.port !== undefined) overrides.port = options.port;
   if (options.unsafeAdmin) overrides.unsafeAdmin = true;
@@ -109,6 +111,12 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<MockI
     merged.tenants = Object.fromEntries(Object.entries(merged.tenants).filter(([name]) => options.tenants!.includes(name)));
   }
   return merged;
+}
+
+function booleanFrom(value: string, field: string): boolean {
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new ConfigError([{ path: field, message: `"${value}" is not a boolean: use true or false` }]);
 }
 
 export function portFrom(value: string, field: string): number {

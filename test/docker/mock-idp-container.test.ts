@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import * as oidc from 'openid-client';
+import { MockIdpContainer, type StartedMockIdpContainer } from '../../mock-idp/testcontainers/index.ts';
+import { relyingParty, loginWithCode } from '../support/idp.ts';
+import { requireImage } from '../support/docker.ts';
+
+const IMAGE = 'mockidp:local';
+let idp: StartedMockIdpContainer;
+
+beforeAll(async () => {
+  requireImage(IMAGE);
+  idp = await new MockIdpContainer(IMAGE)
+    .withNetworkMode('host')
+    .withConfig({
+      tenants: {
+        shop: {
+          users: { carla: { email: 'carla@shop.test', groups: ['buyers'] } },
+          clients: {
+            web: { redirectUris: ['http://127.0.0.1:8080/callback'] },
+            worker: { secret: 'worker-secret', grants: ['client_credentials'], audience: 'api://shop' },
+          },
+        },
+      },
+    })
+    .start();
+}, 60_000);
+
+afterAll(async () => {
+  await idp?.stop();
+});
+
+describe('mock IdP container (testcontainers)', () => {
+  it('answers discovery with an issuer reachable from the test', async () => {
+    const discovery = (await (await fetch(`${idp.issuer('shop')}/.well-known/openid-configuration`)).json()) as { issuer: string };
+    expect(discovery.issuer).toBe(idp.issuer('shop'));
+  });
+
+  it('completes a login with PKCE for a user from the mounted configuration', async () => {
+    const rp = await relyingParty(idp.issuer('shop'), 'web');
+    const { tokens } = await loginWithCode(rp, { username: 'carla' });
+    expect(tokens.claims()).toMatchObject({ sub: 'carla', groups: ['buyers'] });
+  });
+
+  it('issues client credentials tokens and records them in a journal reachable through the admin client', async () => {
+    const rp = await relyingParty(idp.issuer('shop'), 'worker', { secret: 'worker-secret' });
+    await oidc.clientCredentialsGrant(rp);
+    const entries = await idp.journal({ tenant: 'shop', endpoint: 'token', clientId: 'worker' });
+    expect(entries.at(-1)).toMatchObject({ status: 200, grantType: 'client_credentials', authorization: 'Basic worker:***' });
+  });
+
+  it('runs as a non-root user with a health check', () => {
+    const inspect = JSON.parse(execFileSync('docker', ['inspect', idp.getId()]).toString())[0] as { Config: { User: string; Healthcheck?: { Test: string[] } } };
+    expect(inspect.Config.User).toBe('1000:1000');
+    expect(inspect.Config.Healthcheck?.Test.join(' ')).toContain('/health');
+  });
+});
+
+describe('mock IdP container errors', () => {
+  it('reports a container that exits early with its last log lines', async () => {
+    requireImage(IMAGE);
+    const attempt = new MockIdpContainer(IMAGE).withNetworkMode('host').withConfig({ tenants: { bad: { clients: { c: { grants: ['authorization_code'] } } } } }).withStartupTimeout(15_000).start();
+    await expect(attempt).rejects.toThrow(/did not start[\s\S]*last log lines:[\s\S]*needs at least one redirect URI/);
+  }, 30_000);
+
+  it('reports a missing image clearly', async () => {
+    const attempt = new MockIdpContainer('mockidp-does-not-exist:never').withNetworkMode('host').start();
+    await expect(attempt).rejects.toThrow(/mockidp-does-not-exist:never/);
+  }, 30_000);
+});

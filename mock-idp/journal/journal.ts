@@ -1,4 +1,5 @@
 import type { EndpointName } from '../provider/endpoints.ts';
+import type { DecodedToken } from './tokens.ts';
 
 export interface JournalEntry {
   /** Increasing sequence number, unique per server. */
@@ -19,6 +20,8 @@ export interface JournalEntry {
   authorization?: string;
   /** OAuth error code when the response is an error. */
   error?: string;
+  /** Header and claims of the JWTs the response carried (token endpoint), without signatures. */
+  tokens?: DecodedToken[];
   /** Tag sent by the caller in the x-mockidp-scenario header. */
   scenario?: string;
   userAgent?: string;

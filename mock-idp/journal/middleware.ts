@@ -3,6 +3,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { endpointOf } from '../provider/endpoints.ts';
 import type { Journal } from './journal.ts';
 import { maskAuthorization, maskParams } from './mask.ts';
+import { decodeTokens } from './tokens.ts';
 import type { Logger } from '../server/logger.ts';
 
 export interface JournalTenants {
@@ -43,6 +44,7 @@ export function journalMiddleware(journal: Journal, tenants: JournalTenants, log
       const clientId = oidc?.client?.clientId;
       const accountId = oidc ? accountIdOf(ctx as unknown as KoaContextWithOIDC) : undefined;
       const body = ctx.body as { error?: unknown } | undefined;
+      const tokenResponse = status === 200 && oidc?.route === 'token' ? body : undefined;
       const error = status >= 400 && body && typeof body === 'object' && typeof body.error === 'string' ? body.error : undefined;
       const { authorization, 'x-mockidp-scenario': scenario, 'user-agent': userAgent } = ctx.headers;
       journal.record(() => {
@@ -62,6 +64,7 @@ export function journalMiddleware(journal: Journal, tenants: JournalTenants, log
           ...optional('user', user),
           ...optional('authorization', maskAuthorization(authorization || undefined)),
           ...optional('error', error),
+          ...optional('tokens', decodeTokens(tokenResponse)),
           ...optional('scenario', typeof scenario === 'string' && scenario ? scenario : undefined),
           ...optional('userAgent', userAgent || undefined),
         };

@@ -13,6 +13,7 @@ import { journalMiddleware } from '../journal/middleware.ts';
 import { adminRouter, type AdminServer } from '../admin/router.ts';
 import { AdminClient } from '../admin/client.ts';
 import { errorBoundary } from './error-boundary.ts';
+import { dashboard } from '../ui/dashboard.ts';
 import { HttpError } from './http-error.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 
@@ -104,6 +105,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   app.use(journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger, { debug: config.server.logLevel === 'debug' }));
   app.use(errorBoundary(logger));
   app.use(adminRouter(adminServer, { token: config.server.adminToken }));
+  app.use(dashboard());
   app.use(async function tenantDispatch(ctx, next) {
     const name = ctx.path.split('/', 2)[1] ?? '';
     const tenant = tenants.get(name);

@@ -50,6 +50,15 @@ describe('journal', () => {
     expect(await idp.admin.journal({ since, status: 200, endpoint: 'token' })).toHaveLength(0);
   });
 
+  it('shows the header and claims of issued JWTs, never their signatures', async () => {
+    const since = idp.journal.lastSeq;
+    const rp = await relyingParty(issuer, 'demo');
+    const { tokens } = await loginWithCode(rp, { username: 'bob' });
+    const [token] = await idp.admin.journal({ since, endpoint: 'token' });
+    expect(token!.tokens).toEqual([{ field: 'id_token', header: expect.objectContaining({ alg: 'RS256' }), payload: expect.objectContaining({ sub: 'bob', aud: 'demo' }) }]);
+    expect(JSON.stringify(token)).not.toContain(tokens.id_token!.split('.')[2]);
+  });
+
   it('can be cleared for one tenant', async () => {
     await fetch(`${issuer}/jwks`);
     await idp.admin.clearJournal('default');

@@ -23,4 +23,5 @@ export type { JournalEntry, JournalQuery } from './journal/journal.ts';
 export type { EndpointName } from './provider/endpoints.ts';
 export type { KeySummary } from './keys/key-set.ts';
 export type { ClockState } from './clock/clock.ts';
+export type { MintRequest } from './tenant/mint.ts';
 export { consoleLogger, type Logger, type LogLevel } from './server/logger.ts';

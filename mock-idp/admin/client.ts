@@ -2,6 +2,7 @@ import type { ClientInput, SigningAlg, TenantInput, UserInput } from '../config/
 import type { JournalEntry, JournalQuery } from '../journal/journal.ts';
 import type { KeySummary } from '../keys/key-set.ts';
 import type { ClockState } from '../clock/clock.ts';
+import type { MintRequest } from '../tenant/mint.ts';
 
 export class AdminError extends Error {
   readonly status: number;
@@ -108,6 +109,11 @@ export class AdminClient {
     set: (tenant: string, change: { offsetSeconds?: number; frozenAt?: string | null; freeze?: boolean }) => this.request<ClockState>('PUT', `/tenants/${enc(tenant)}/clock`, change),
     advance: (tenant: string, seconds: number) => this.request<ClockState>('POST', `/tenants/${enc(tenant)}/clock/advance`, { seconds }),
   };
+
+  /** Mints a token signed with the tenant's keys and clock, without a flow. */
+  mint(tenant: string, request: MintRequest = {}) {
+    return this.request<{ token: string; header: Record<string, unknown>; payload: Record<string, unknown> }>('POST', `/tenants/${enc(tenant)}/tokens`, request);
+  }
 
   revokeGrants(tenant: string, filter: { user?: string; client?: string } = {}) {
     return this.request<{ revoked: number }>('POST', `/tenants/${enc(tenant)}/grants/revoke`, filter);

@@ -227,6 +227,12 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
     ctx.body = tenant.clock.state();
   });
 
+  // Tokens minted without a flow
+  router.post('/tenants/:tenant/tokens', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = await tenantOf(ctx).mint((body(ctx) ?? {}) as never);
+  });
+
   // Grants and sessions
   router.post('/tenants/:tenant/grants/revoke', (ctx) => {
     const filter = input(revokeSchema, body(ctx), 'grant revocation');

@@ -25,6 +25,7 @@ import { deviceSessionGuard } from '../provider/device-session-guard.ts';
 import { interactionRouter } from '../interactions/router.ts';
 import { HttpError } from '../server/http-error.ts';
 import { mountTenant } from './mount.ts';
+import { mintRequestSchema, mintToken, type MintRequest } from './mint.ts';
 import type { Logger } from '../server/logger.ts';
 
 const TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'ClientCredentials', 'BackchannelAuthenticationRequest'];
@@ -253,6 +254,12 @@ export class Tenant implements ProviderTenant {
   #subOf(username: string): string {
     const user = this.users.get(username);
     return user?.sub ?? username;
+  }
+
+  /** A token signed with this tenant's keys and clock, without a flow (see mint.ts). */
+  mint(request: MintRequest) {
+    const parsed = parseOrThrow(mintRequestSchema, request, ['token']);
+    return mintToken({ issuer: this.issuer, keys: this.keys, defaultAlg: this.config.defaultAlg, nowSeconds: this.clock.nowSeconds(), users: this.users, clients: this.clients }, parsed);
   }
 
   /** Back to the configured state: users, clients, clock and keys as at start, storage emptied. */

@@ -5,8 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { measureStartup } from './startup.ts';
 import { measureTokenRate, TOKEN_SERVERS, type TokenRate } from './token.ts';
+import { soak } from './soak.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, runs: { type: 'string', default: '7' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, runs: { type: 'string', default: '7' }, only: { type: 'string' }, 'soak-tokens': { type: 'string', default: '1000000' } } });
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const runs = Number(values.runs);
@@ -43,6 +44,14 @@ if (!only || only === 'token') {
     process.stdout.write('\n');
   }
   results['tokenRate'] = rates;
+}
+
+if (only === 'soak') {
+  const tokens = Number(values['soak-tokens']);
+  process.stdout.write(`soak: ${tokens} client_credentials tokens (opaque, stored, 5 s lifetime), then expiry\n`);
+  const result = await soak(tokens, (done) => process.stdout.write(`  ${done} tokens issued\r`));
+  process.stdout.write(`\n  ${result.tokens} tokens in ${result.seconds} s; heap after GC: start ${result.heapMiB.start} MiB, peak ${result.heapMiB.peak} MiB, after expiry ${result.heapMiB.afterExpiry} MiB (rss ${result.rssMiB.start} / ${result.rssMiB.peak} / ${result.rssMiB.afterExpiry} MiB)\n\n`);
+  results['soak'] = result;
 }
 
 await writeFile('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);

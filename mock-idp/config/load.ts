@@ -25,7 +25,13 @@ export function parseConfigText(text: string, source = 'config'): MockIdpConfig 
       source,
     );
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // Unresolved aliases and alias bombs ("billion laughs") surface here.
+    throw new ConfigError([{ path: '(syntax)', message: `${(error as Error).message}: check the YAML anchors (&name) and aliases (*name)` }], source);
+  }
   const result = configSchema.safeParse(data ?? {});
   if (result.success) return result.data;
   const problems = problemsFromZod(result.error).map((problem): ConfigProblem => {

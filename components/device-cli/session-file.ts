@@ -1,0 +1,92 @@
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/*
+ * The CLI's session: one JSON file, readable by its owner only (0600, in a 0700 directory),
+ * written atomically (temporary file + rename) so a crash never leaves half a session. A file that
+ * other users can read is refused, the way ssh refuses such a private key.
+ */
+
+export interface Session {
+  version: 1;
+  issuer: string;
+  client_id: string;
+  token_endpoint: string;
+  revocation_endpoint?: string | undefined;
+  scope?: string | undefined;
+  token_type: string;
+  access_token: string;
+  /** Epoch seconds. */
+  expires_at: number;
+  refresh_token?: string | undefined;
+  id_token?: string | undefined;
+  subject?: string | undefined;
+  /** preferred_username or email of the ID token, for status lines. */
+  display_name?: string | undefined;
+}
+
+export const SESSION_FILE_MODE = 0o600;
+
+/** $MOCKIDP_CLI_SESSION, else $XDG_CONFIG_HOME/mockidp-cli/session.json, else ~/.config/mockidp-cli/session.json. */
+export function defaultSessionPath(env: Record<string, string | undefined>): string {
+  if (env['MOCKIDP_CLI_SESSION']) return env['MOCKIDP_CLI_SESSION'];
+  const config = env['XDG_CONFIG_HOME'] || join(env['HOME'] || homedir(), '.config');
+  return join(config, 'mockidp-cli', 'session.json');
+}
+
+export class SessionFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SessionFileError';
+  }
+}
+
+export async function writeSession(path: string, session: Session, mode = SESSION_FILE_MODE): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(temporary, 'wx', mode);
+  try {
+    await handle.writeFile(`${JSON.stringify(session, null, 2)}\n`);
+    await handle.chmod(mode); // the umask may have narrowed or (for the flaw) the mode is deliberate
+  } finally {
+    await handle.close();
+  }
+  await rename(temporary, path);
+}
+
+/** The session, or undefined when there is none. */
+export async function readSession(path: string): Promise<Session | undefined> {
+  let mode: number;
+  try {
+    mode = (await stat(path)).mode & 0o777;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new SessionFileError(`the session file ${path} can be read by other users (mode 0${mode.toString(8)}): run "chmod 600 ${path}" if you trust it, or log out and log in again`);
+  }
+  let session: unknown;
+  try {
+    session = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    throw new SessionFileError(`the session file ${path} is not valid JSON: log out and log in again`);
+  }
+  const s = session as Partial<Session>;
+  if (s.version !== 1 || typeof s.access_token !== 'string' || typeof s.token_endpoint !== 'string' || typeof s.client_id !== 'string' || typeof s.expires_at !== 'number') {
+    throw new SessionFileError(`the session file ${path} is not a session of this CLI: log out and log in again`);
+  }
+  return s as Session;
+}
+
+export async function removeSession(path: string): Promise<boolean> {
+  try {
+    await rm(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}

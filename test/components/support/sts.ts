@@ -1,0 +1,31 @@
+import { XMLParser } from 'fast-xml-parser';
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
+
+export interface StsReply {
+  status: number;
+  headers: Headers;
+  text: string;
+  xml: Record<string, any>;
+}
+
+/** One query-protocol call to an STS: form POST (default) or GET with a query string. */
+export async function stsCall(url: string, params: Record<string, string>, options: { method?: 'GET' | 'POST'; headers?: Record<string, string> } = {}): Promise<StsReply> {
+  const query = new URLSearchParams(params).toString();
+  const response =
+    options.method === 'GET'
+      ? await fetch(`${url}/?${query}`, { headers: options.headers ?? {} })
+      : await fetch(`${url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers }, body: query });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, xml: parser.parse(text) as Record<string, any> };
+}
+
+export function stsError(reply: StsReply): { Type: string; Code: string; Message: string } {
+  return reply.xml['ErrorResponse']?.['Error'];
+}
+
+export const ROLE_ARN = 'arn:aws:iam::123456789012:role/web-identity';
+
+export function assumeParams(token: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: ROLE_ARN, RoleSessionName: 'alice-session', WebIdentityToken: token, ...extra };
+}

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { afterAll } from 'vitest';
 import { startMockIdp, type MockIdp, type TenantInput } from '../../../mock-idp/index.ts';
-import { browserlessLogin } from '../../../harness/actors/browserless-login.ts';
+import { approveDevice, browserlessLogin } from '../../../harness/actors/browserless-login.ts';
 
 /*
  * The mock IdP the component tests run against (real, on loopback), and a scripted user who logs
@@ -42,6 +42,7 @@ function componentTenant(withTestKey = false): TenantInput {
       'cli-opaque': { grants: ['device_code', 'refresh_token'] },
       service: { secret: 'service-secret', grants: ['client_credentials'], audience: 'api://storage' },
       'admin-app': { secret: 'admin-app-secret', grants: ['client_credentials'], audience: 'api://storage' },
+      'unmapped-app': { secret: 'unmapped-secret', grants: ['client_credentials'], audience: 'api://storage' },
       'sts-client': { secret: 'sts-client-secret', grants: ['client_credentials'] },
     },
   };
@@ -90,4 +91,28 @@ export async function withTenantClock<T>(idp: MockIdp, tenant: string, offsetSec
   } finally {
     await idp.admin.clock.set(tenant, { offsetSeconds: 0 });
   }
+}
+
+/** A user's access token from the device flow (approved on the verification page, polled once). */
+export async function deviceFlowToken(idp: MockIdp, options: { client: string; user: string; scope?: string; tenant?: string }): Promise<{ access_token: string; refresh_token?: string; id_token?: string }> {
+  const issuer = idp.issuer(options.tenant ?? 'default');
+  const form = (values: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(values) });
+  const device = (await (await fetch(`${issuer}/device/auth`, form({ client_id: options.client, scope: options.scope ?? 'openid groups offline_access' }))).json()) as { device_code: string; verification_uri_complete: string };
+  await approveDevice({ verificationUri: device.verification_uri_complete, username: options.user });
+  const response = await fetch(`${issuer}/token`, form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code, client_id: options.client }));
+  const tokens = (await response.json()) as { access_token?: string };
+  if (!tokens.access_token) throw new Error(`device flow failed: ${JSON.stringify(tokens)}`);
+  return tokens as { access_token: string };
+}
+
+/** An application's access token from the client_credentials grant. */
+export async function clientCredentialsToken(idp: MockIdp, client: string, secret: string): Promise<string> {
+  const response = await fetch(`${idp.issuer('default')}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client}:${secret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'client_credentials' }),
+  });
+  const tokens = (await response.json()) as { access_token?: string };
+  if (!tokens.access_token) throw new Error(`client_credentials failed: ${JSON.stringify(tokens)}`);
+  return tokens.access_token;
 }

@@ -2,6 +2,8 @@ import { XMLParser } from 'fast-xml-parser';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
 
+export const parseXml = (text: string) => parser.parse(text) as Record<string, any>;
+
 export interface StsReply {
   status: number;
   headers: Headers;

@@ -1,4 +1,5 @@
 import { serveCommand } from './serve.ts';
+import { componentCommand } from './component.ts';
 
 export interface Command {
   name: string;
@@ -7,7 +8,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const commands: Command[] = [serveCommand];
+const commands: Command[] = [serveCommand, componentCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

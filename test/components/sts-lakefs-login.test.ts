@@ -98,6 +98,12 @@ describe('sts: POST /api/v1/sts/login (lakeFS public STS login)', () => {
     expect(replay).toMatchObject({ status: 401, body: { message: expect.stringContaining('invalid_grant') } });
   });
 
+  it('lets exactly one of two parallel logins with the same code succeed', async () => {
+    const code = await lakefsCode(idp);
+    const statuses = (await Promise.all([stsLogin(code), stsLogin(code)])).map((reply) => reply.status).sort();
+    expect(statuses).toEqual([200, 401]);
+  });
+
   it('passes a 400 of the authenticator through (a state that is no PKCE verifier)', async () => {
     const reply = await stsLogin({ ...(await lakefsCode(idp)), state: 'not-a-verifier' });
     expect(reply.status).toBe(400);

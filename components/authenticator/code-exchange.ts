@@ -38,7 +38,13 @@ export async function redeemCode(client: CodeExchangeClient, grant: { code: stri
   const response = await fetchJson(tokenEndpoint, { method: 'POST', headers, body: form, timeoutMs: client.timeoutMs, what: 'token endpoint' });
   const body = isObject(response.body) ? response.body : undefined;
   if (response.status === 400 || response.status === 401) {
-    if (body && typeof body['error'] === 'string') throw new CodeRejectedError(body['error'], typeof body['error_description'] === 'string' ? body['error_description'] : undefined);
+    const error = body && typeof body['error'] === 'string' ? body['error'] : undefined;
+    const description = body && typeof body['error_description'] === 'string' ? body['error_description'] : undefined;
+    // the authenticator's own client is refused: a configuration problem, not the user's
+    if (error === 'invalid_client' || error === 'unauthorized_client') {
+      throw new UpstreamError(`the IdP refused the authenticator's client "${client.clientId}" (${error}${description ? `: ${description}` : ''}): check the client id, secret and authentication method`, response.status);
+    }
+    if (error) throw new CodeRejectedError(error, description);
     throw new UpstreamError(`the token endpoint answered ${response.status} without an OAuth error: ${excerpt(response.text)}`, response.status);
   }
   if (response.status !== 200 || !body) throw new UpstreamError(`the token endpoint answered ${response.status}: ${excerpt(response.text)}`, response.status);

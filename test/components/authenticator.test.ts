@@ -260,6 +260,12 @@ describe('authenticator: the IdP key set', () => {
     expect(reply).toMatchObject({ status: 502, body: { message: expect.stringContaining('unreachable') } });
   });
 
+  it('answers 502 naming the client credentials when the IdP refuses the authenticator\'s own client', async () => {
+    const running = await authenticator(idp, { clientSecret: 'not-the-secret' });
+    const reply = await postJson(`${running.url}/sts/login`, await lakefsCode(idp));
+    expect(reply).toMatchObject({ status: 502, body: { message: expect.stringContaining('invalid_client') } });
+  });
+
   it('answers 502 when the token endpoint answers an HTML error page', async () => {
     const { url, tamperer } = await tamperedAuthenticator();
     tamperer.respond({ status: 500, contentType: 'text/html', body: '<html>Internal Server Error</html>' });

@@ -3,8 +3,9 @@
  * docs/components.md, each startable on its own port or usable in-process as a Koa app, and each
  * with deliberately flawed variants (FLAWS) that the conformance suite must catch.
  */
-export { FLAWS, flawsOf, checkFlaw, type FlawDescriptor, type FlawName, type ComponentName } from './flaws.ts';
+export { FLAWS, flawsOf, checkFlaw, type FlawDescriptor, type FlawName, type FlawOf, type ComponentName } from './flaws.ts';
 export type { RunningComponent } from './server/listen.ts';
+export type { Logger, LogLevel } from './server/logger.ts';
 export { OptionsError } from './server/options.ts';
 export { createAuthenticatorApp, startAuthenticator, AUTHENTICATOR_ROUTE_PREFIXES, type AuthenticatorApp } from './authenticator/app.ts';
 export { authenticatorOptionsSchema, type AuthenticatorOptions } from './authenticator/options.ts';

@@ -200,6 +200,11 @@ export async function runDeviceCli(argv: string[], io: DeviceCliIo): Promise<num
     io.stdout.write(`${DEVICE_CLI_USAGE}\n`);
     return 0;
   }
+  const timeoutMs = values['timeout-ms'] === undefined ? 10_000 : Number(values['timeout-ms']);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) {
+    io.stderr.write(`device-cli: --timeout-ms ${values['timeout-ms']} is not a positive whole number of milliseconds\n`);
+    return 2;
+  }
   const flaw = (values.flaw ?? io.flaw) as FlawName | undefined;
   try {
     checkFlaw('device-cli', flaw);
@@ -216,7 +221,7 @@ export async function runDeviceCli(argv: string[], io: DeviceCliIo): Promise<num
     },
     sessionPath: values.session ?? defaultSessionPath(io.env ?? process.env),
     flaw,
-    timeoutMs: values['timeout-ms'] ? Number(values['timeout-ms']) : 10_000,
+    timeoutMs,
   };
   const commands: Record<string, () => Promise<number>> = {
     login: () => login(ctx, { issuer: values.issuer, clientId: values['client-id'], scope: values.scope }),

@@ -16,6 +16,7 @@ export interface TokenFlaw {
   keysFromTokenIssuer?: true;
 }
 
+/** The step, except for tokens with this alg; keeps the step's name so that it replaces it in place. */
 const passFor = (alg: string, step: TokenStep, name: string): TokenStep =>
   ({
     [name]: (check: TokenCheck) => (check.header.alg === alg ? undefined : step(check)),

@@ -11,6 +11,9 @@ const idp = await startComponentIdp();
 const issuer = idp.issuer('default');
 const base: StsOptions = { issuer, clientIds: ['sts-client'], roles: [{ name: 'web-identity' }, { name: 'one-hour', maxSessionSeconds: 3600 }, { name: 'admin' }] };
 const aws = await started(startSts(base));
+/** An STS whose clock stands still, so lifetimes can be compared exactly. */
+const frozenAt = Math.floor(Date.now() / 1000) * 1000;
+const frozen = await started(startSts({ ...base, now: () => frozenAt }));
 const minio = await started(startSts({ ...base, flavour: 'minio' }));
 
 async function idToken(options: { user?: string; claims?: Record<string, unknown>; ttlSeconds?: number; client?: string } = {}) {
@@ -28,15 +31,15 @@ describe('sts: AssumeRoleWithWebIdentity with the AWS SDK', () => {
   });
 
   it('issues credentials for one hour by default', async () => {
-    const out = await sdk.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'alice-session', WebIdentityToken: await idToken() }));
-    const lifetime = (out.Credentials!.Expiration!.getTime() - Date.now()) / 1000;
-    expect(lifetime).toBeGreaterThan(3590);
-    expect(lifetime).toBeLessThanOrEqual(3600);
+    const client = new STSClient({ endpoint: frozen.url, region: 'us-east-1', maxAttempts: 1 });
+    const out = await client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'alice-session', WebIdentityToken: await idToken() }));
+    expect(out.Credentials!.Expiration!.getTime()).toBe(frozenAt + 3600_000);
   });
 
   it('issues credentials for DurationSeconds', async () => {
-    const out = await sdk.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 's1', WebIdentityToken: await idToken(), DurationSeconds: 43200 }));
-    expect((out.Credentials!.Expiration!.getTime() - Date.now()) / 1000).toBeGreaterThan(43190);
+    const client = new STSClient({ endpoint: frozen.url, region: 'us-east-1', maxAttempts: 1 });
+    const out = await client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 's1', WebIdentityToken: await idToken(), DurationSeconds: 43200 }));
+    expect(out.Credentials!.Expiration!.getTime()).toBe(frozenAt + 43200_000);
   });
 
   it('raises ExpiredTokenException in the SDK for an expired token', async () => {

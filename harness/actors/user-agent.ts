@@ -14,6 +14,27 @@ export interface Hop {
   location?: string;
 }
 
+/** One request of the user agent as an observer sees it (for traces and reports). */
+export interface ObservedRequest {
+  method: string;
+  url: string;
+  status: number;
+  location?: string;
+  requestHeaders: Record<string, string>;
+  /** Form or JSON body sent, if any (as sent: observers mask what they keep). */
+  requestBody?: string;
+  responseHeaders: Record<string, string>;
+  ms: number;
+}
+
+export interface UserAgentOptions {
+  headers?: Record<string, string>;
+  /** Called after each request (the harness records the hops of a scenario). */
+  observe?: (request: ObservedRequest) => void;
+  /** Cancels every request of this user agent (scenario timeouts). */
+  signal?: AbortSignal;
+}
+
 export interface HtmlForm {
   id: string | undefined;
   action: string;
@@ -27,9 +48,13 @@ export class UserAgent {
   readonly jar = new CookieJar();
   readonly hops: Hop[] = [];
   readonly headers: Record<string, string>;
+  readonly #observe: UserAgentOptions['observe'];
+  readonly #signal: AbortSignal | undefined;
 
-  constructor(options: { headers?: Record<string, string> } = {}) {
+  constructor(options: UserAgentOptions = {}) {
     this.headers = { 'user-agent': 'mockidp-user-agent/1', ...options.headers };
+    this.#observe = options.observe;
+    this.#signal = options.signal;
   }
 
   /** One request, no redirect following; cookies are sent and stored. */
@@ -46,12 +71,21 @@ export class UserAgent {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
     }
-    const response = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }) });
+    const started = performance.now();
+    const response = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }), ...(this.#signal ? { signal: this.#signal } : {}) });
     for (const setCookie of response.headers.getSetCookie()) {
       await this.jar.setCookie(setCookie, url, { ignoreError: true });
     }
     const location = response.headers.get('location');
-    this.hops.push({ method, url, status: response.status, ...(location ? { location: new URL(location, url).toString() } : {}) });
+    const hop: Hop = { method, url, status: response.status, ...(location ? { location: new URL(location, url).toString() } : {}) };
+    this.hops.push(hop);
+    if (this.#observe) {
+      const responseHeaders: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        responseHeaders[name] = value;
+      });
+      this.#observe({ ...hop, requestHeaders: headers, ...(body === undefined ? {} : { requestBody: body }), responseHeaders, ms: performance.now() - started });
+    }
     return response;
   }
 

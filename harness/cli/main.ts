@@ -1,5 +1,10 @@
 import { serveCommand } from './serve.ts';
 import { componentCommand } from './component.ts';
+import { runCommand } from './run.ts';
+import { validateCommand } from './validate.ts';
+import { schemaCommand } from './schema.ts';
+import { listCommand } from './list.ts';
+import { reportCommand } from './report.ts';
 
 export interface Command {
   name: string;
@@ -8,7 +13,7 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-const commands: Command[] = [serveCommand, componentCommand];
+const commands: Command[] = [serveCommand, componentCommand, runCommand, validateCommand, listCommand, schemaCommand, reportCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((command) => command.name.length));

@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util';
+import { relative } from 'node:path';
+import { DiscoveryError } from '../scenario/discover.ts';
+import { toMs } from '../scenario/duration.ts';
+import { runWithReports } from '../report/run-with-reports.ts';
+import { parseShard } from '../runner/select.ts';
+import { SuiteError, type ExternalTarget, type SuiteOptions } from '../runner/suite.ts';
+import { TARGET_NAMES } from '../targets/names.ts';
+import { literal, pairs, port, positiveInt, UsageError } from './args.ts';
+import type { Command } from './main.ts';
+
+const usage = `Usage: mockidp run [paths...] [options]
+
+Runs scenarios (default: scenarios/) against the embedded reference components, or against your
+own component, and writes the reports (default: console, JSON, JUnit XML and HTML in reports/mockidp).
+Exit code 0 only when every scenario passed (skipped ones do not count).
+
+Your component:
+  --target NAME=URL               a running target (url launcher); NAME is one of
+                                  ${TARGET_NAMES.join(', ')}, or sts (= lakefs-sts + aws-sts)
+  --target-command NAME=CMD       start it with a command (process launcher); placeholders
+                                  {issuer} {client_id} {client_secret} {redirect_uri} {port} {tenant},
+                                  also in env MOCKIDP_ISSUER, MOCKIDP_CLIENT_ID, MOCKIDP_CLIENT_SECRET, PORT
+  --target-client NAME=ID:SECRET  the IdP client your target is configured with (NAME.role=... for
+                                  another client role, e.g. bearer-api.app=ID:SECRET)
+  --target-redirect-uri NAME=URI  the redirect URI your target uses
+  --target-option NAME.key=VALUE  how your target is configured (aws-sts.flavour=minio, bearer-api.mode=user)
+  --idp-port PORT                 port of the suite's IdP (default 9400 with --target, else a free port)
+  --idp-tenant NAME               its tenant: your target's issuer is http://127.0.0.1:PORT/NAME (default "default")
+  With a target of yours, only the scenarios for it run, one after another, on that one issuer.
+
+Selection and running:
+  --grep REGEX       scenarios whose name or id matches      --tag TAG[,TAG]  any of these tags (!TAG excludes)
+  --shard i/n        the i-th of n slices (CI fan-out; merge with "mockidp report merge")
+  --concurrency N    scenarios at once (default 8)           --bail           stop after the first failure
+  --timeout T        per scenario (default 30s)              --step-timeout T per step (default 10s)
+  --ready-timeout T  how long a target may take to start (default 10s)
+  --flaw NAME        run the reference components with a deliberate flaw (mockidp component flaws)
+
+Reports:
+  --reporter LIST    console,json,junit,html (default: all four)
+  --out DIR          where report files go (default reports/mockidp, or reports/mockidp/shard-i-of-n)`;
+
+function parse(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      target: { type: 'string', multiple: true },
+      'target-command': { type: 'string', multiple: true },
+      'target-image': { type: 'string', multiple: true },
+      'target-client': { type: 'string', multiple: true },
+      'target-redirect-uri': { type: 'string', multiple: true },
+      'target-option': { type: 'string', multiple: true },
+      'idp-port': { type: 'string' },
+      'idp-host': { type: 'string' },
+      'idp-tenant': { type: 'string' },
+      concurrency: { type: 'string', short: 'j' },
+      shard: { type: 'string' },
+      grep: { type: 'string', short: 'g' },
+      tag: { type: 'string', multiple: true, short: 't' },
+      bail: { type: 'boolean' },
+      flaw: { type: 'string' },
+      timeout: { type: 'string' },
+      'step-timeout': { type: 'string' },
+      'ready-timeout': { type: 'string' },
+      reporter: { type: 'string', multiple: true },
+      out: { type: 'string' },
+    },
+  });
+  const targets: ExternalTarget[] = [
+    ...pairs(values.target, '--target', 'NAME=URL').map(([name, url]) => ({ name, url })),
+    ...pairs(values['target-command'], '--target-command', 'NAME="command"').map(([name, command]) => ({ name, command })),
+    ...pairs(values['target-image'], '--target-image', 'NAME=IMAGE').map(([name, image]) => ({ name, image })),
+  ];
+  const targetClients: SuiteOptions['targetClients'] = {};
+  for (const [name, value] of pairs(values['target-client'], '--target-client', 'NAME=CLIENT_ID:SECRET')) {
+    const colon = value.indexOf(':');
+    targetClients[name] = colon < 0 ? { id: value } : { id: value.slice(0, colon), secret: value.slice(colon + 1) };
+  }
+  const targetOptions: NonNullable<SuiteOptions['targetOptions']> = {};
+  for (const [key, value] of pairs(values['target-option'], '--target-option', 'NAME.key=VALUE')) {
+    const dot = key.lastIndexOf('.');
+    if (dot <= 0) throw new UsageError(`--target-option "${key}=${value}": expected NAME.key=VALUE, e.g. aws-sts.flavour=minio`);
+    (targetOptions[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = literal(value);
+  }
+  const duration = (value: string | undefined, flag: string) => {
+    if (value === undefined) return undefined;
+    try {
+      return toMs(/^\d+$/.test(value) ? Number(value) : value);
+    } catch {
+      throw new UsageError(`${flag} "${value}": expected a duration such as 500ms, 5s or 2m`);
+    }
+  };
+  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+  const reporters = (values.reporter ?? ['console,json,junit,html']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
+  const options: SuiteOptions = {
+    paths: positionals.length > 0 ? positionals : ['scenarios'],
+    targets,
+    targetClients,
+    targetRedirectUris: Object.fromEntries(pairs(values['target-redirect-uri'], '--target-redirect-uri', 'NAME=URI')),
+    targetOptions,
+    ...(values['idp-host'] ? { idpHost: values['idp-host'] } : {}),
+    ...(values['idp-port'] !== undefined ? { idpPort: port(values['idp-port'], '--idp-port')! } : {}),
+    ...(values['idp-tenant'] ? { idpTenant: values['idp-tenant'] } : {}),
+    ...(values.concurrency ? { concurrency: positiveInt(values.concurrency, '--concurrency')! } : {}),
+    ...(shard ? { shard } : {}),
+    ...(values.grep ? { grep: values.grep } : {}),
+    ...(values.tag ? { tags: values.tag } : {}),
+    ...(values.bail ? { bail: true } : {}),
+    ...(values.flaw ? { flaw: values.flaw } : {}),
+    ...(values.timeout ? { scenarioTimeoutMs: duration(values.timeout, '--timeout')! } : {}),
+    ...(values['step-timeout'] ? { stepTimeoutMs: duration(values['step-timeout'], '--step-timeout')! } : {}),
+    ...(values['ready-timeout'] ? { readyTimeoutMs: duration(values['ready-timeout'], '--ready-timeout')! } : {}),
+  };
+  const outDir = values.out ?? (shard ? `reports/mockidp/shard-${shard.index}-of-${shard.total}` : 'reports/mockidp');
+  return { options, reporters, outDir };
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run scenarios against the reference components or your own target, and report',
+  usage,
+  async run(args) {
+    let parsed;
+    try {
+      parsed = parse(args);
+    } catch (error) {
+      process.stderr.write(`mockidp run: ${(error as Error).message}\n\nRun "mockidp run --help" for the options.\n`);
+      return 2;
+    }
+    try {
+      const { result, written } = await runWithReports(parsed.options, { reporters: parsed.reporters, outDir: parsed.outDir, stream: process.stdout });
+      if (!parsed.reporters.includes('console')) for (const path of written) process.stdout.write(`${relative(process.cwd(), path) || path}\n`);
+      return result.summary.failed > 0 ? 1 : 0;
+    } catch (error) {
+      if (error instanceof SuiteError || error instanceof DiscoveryError || error instanceof UsageError || /unknown reporter/.test((error as Error).message)) {
+        process.stderr.write(`mockidp run: ${(error as Error).message}\n`);
+        return 2;
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { scenarioJsonSchema } from '../scenario/schema.ts';
+import type { Command } from './main.ts';
+
+const usage = `Usage: mockidp schema [--out FILE]
+
+Writes the JSON Schema of scenario files (to stdout, or to FILE), for editor completion and checks.
+With the YAML extension of VS Code (or any yaml-language-server editor), start a scenario with:
+  # yaml-language-server: $schema=../scenario.schema.json`;
+
+export const schemaCommand: Command = {
+  name: 'schema',
+  summary: 'write the JSON Schema of scenario files (for editors)',
+  usage,
+  async run(args) {
+    let values: { out?: string | undefined };
+    try {
+      ({ values } = parseArgs({ args, strict: true, allowPositionals: false, options: { out: { type: 'string', short: 'o' } } }));
+    } catch (error) {
+      process.stderr.write(`mockidp schema: ${(error as Error).message}\n`);
+      return 2;
+    }
+    const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+    if (values.out) {
+      await writeFile(values.out, text);
+      process.stdout.write(`wrote ${values.out}\n`);
+    } else process.stdout.write(text);
+    return 0;
+  },
+};

@@ -1,0 +1,200 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type Koa from 'koa';
+import request from 'supertest';
+import {
+  createAuthenticatorApp,
+  createBearerApiApp,
+  createStsApp,
+  FLAWS,
+  runDeviceCli,
+  startAuthenticator,
+  type ComponentName,
+} from '../../components/index.ts';
+import { createWebRpApp } from '../../fixtures/web-rp/app.ts';
+import { toHttpResult } from '../runner/http.ts';
+import { encodeRequest, type HttpRequestSpec, type HttpResult } from '../runner/http.ts';
+import type { CommandIo, CommandResult, EmbeddedSpec, TargetConnection } from '../targets/target.ts';
+import { LaunchError, type Launcher } from './launcher.ts';
+
+/*
+ * The embedded default: the reference components of components/ (and the fixture web app),
+ * built in this process for each scenario and driven through supertest. This is the only harness
+ * code that imports components/.
+ */
+
+/** Which reference components make up each embedded target (a flaw goes to the one it belongs to). */
+export const EMBEDDED_COMPONENTS: Record<EmbeddedSpec['component'], ComponentName[]> = {
+  authenticator: ['authenticator'],
+  sts: ['sts'],
+  'lakefs-sts': ['authenticator', 'sts'],
+  'bearer-api': ['bearer-api'],
+  'device-cli': ['device-cli'],
+  'web-rp': [],
+};
+
+/** The component a flaw belongs to, or undefined for an unknown flaw. */
+export function componentOfFlaw(flaw: string): ComponentName | undefined {
+  return FLAWS.find((candidate) => candidate.name === flaw)?.component;
+}
+
+export function flawNames(): string[] {
+  return FLAWS.map((flaw) => flaw.name);
+}
+
+function flawFor(spec: EmbeddedSpec, component: ComponentName): { flaw?: never } | Record<string, string> {
+  return spec.flaw !== undefined && componentOfFlaw(spec.flaw) === component ? { flaw: spec.flaw } : {};
+}
+
+interface Served {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+async function serve(handler: Parameters<typeof createServer>[1] | undefined): Promise<Served> {
+  const server = createServer(handler);
+  server.keepAliveTimeout = 5_000;
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}
+
+/** One request through supertest, answered whatever the status (no redirects followed). */
+async function viaSupertest(server: Server, spec: HttpRequestSpec, signal: AbortSignal): Promise<HttpResult> {
+  const { method, headers, body } = encodeRequest(spec);
+  const agent = request(server) as unknown as Record<string, (path: string) => request.Test>;
+  const make = agent[method.toLowerCase()];
+  if (!make) throw new Error(`supertest cannot send ${method}`);
+  let test = make.call(agent, spec.url).ok(() => true).redirects(0);
+  for (const [name, value] of Object.entries(headers)) test = test.set(name, value);
+  test = test.buffer(true).parse((response, done) => {
+    let text = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => (text += chunk));
+    response.on('end', () => done(null, text));
+  });
+  if (body !== undefined) test = test.send(body);
+  const abort = () => test.abort();
+  signal.addEventListener('abort', abort, { once: true });
+  try {
+    if (signal.aborted) throw new DOMException('aborted', 'AbortError');
+    const response = await test;
+    const responseHeaders: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers as Record<string, string | string[]>)) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    const text = typeof response.body === 'string' ? response.body : (response.text ?? '');
+    return toHttpResult(response.status, responseHeaders, text);
+  } finally {
+    signal.removeEventListener('abort', abort);
+  }
+}
+
+function appConnection(served: Served, describe: string, extra: Array<() => Promise<void>> = []): TargetConnection {
+  return {
+    url: served.url,
+    request: (spec, signal) => viaSupertest(served.server, spec, signal),
+    describe,
+    async close() {
+      await served.close();
+      await Promise.all(extra.map((close) => close()));
+    },
+  };
+}
+
+function deviceCliConnection(spec: EmbeddedSpec): TargetConnection {
+  const flaw = flawFor(spec, 'device-cli') as { flaw?: 'ignore-slow-down' | 'world-readable-session' };
+  return {
+    url: undefined,
+    describe: 'reference device CLI (in-process)',
+    async run(args: string[], io: CommandIo): Promise<CommandResult> {
+      let stdout = '';
+      let stderr = '';
+      let offsetMs = 0;
+      const exit = await runDeviceCli(args, {
+        stdout: {
+          write: (text: string) => {
+            stdout += text;
+            io.onStdout?.(text);
+          },
+        },
+        stderr: { write: (text: string) => (stderr += text) },
+        env: {},
+        now: () => Date.now() + offsetMs,
+        sleep: async (ms: number) => {
+          if (io.signal.aborted) throw new Error('aborted');
+          offsetMs += ms;
+          await io.onWait?.(ms);
+        },
+        ...flaw,
+      });
+      return { exit, stdout, stderr };
+    },
+    async close() {},
+  };
+}
+
+export const inProcessLauncher: Launcher = {
+  name: 'in-process',
+  summary: 'The reference component built in this process for each scenario (an exported Koa app driven with supertest).',
+  async launch({ embedded }) {
+    if (!embedded) throw new LaunchError('the in-process launcher needs an embedded component');
+    const options = embedded.options;
+    const build = (factory: () => Koa, name: string) => {
+      let app: Koa;
+      try {
+        app = factory();
+      } catch (error) {
+        throw new LaunchError(`the reference ${name} refused its options: ${(error as Error).message}`);
+      }
+      return serve(app.callback());
+    };
+    switch (embedded.component) {
+      case 'authenticator':
+        return appConnection(await build(() => createAuthenticatorApp({ ...options, ...flawFor(embedded, 'authenticator') } as never), 'authenticator'), 'reference authenticator (in-process)');
+      case 'sts':
+        return appConnection(await build(() => createStsApp({ ...options, ...flawFor(embedded, 'sts') } as never), 'sts'), 'reference STS (in-process)');
+      case 'bearer-api':
+        return appConnection(await build(() => createBearerApiApp({ ...options, ...flawFor(embedded, 'bearer-api') } as never), 'bearer API'), 'reference bearer API (in-process)');
+      case 'lakefs-sts': {
+        const authenticator = await startAuthenticator({ ...(options['authenticator'] as object), ...flawFor(embedded, 'authenticator') } as never).catch((error: Error) => {
+          throw new LaunchError(`the reference authenticator behind lakeFS refused its options: ${error.message}`);
+        });
+        const sts = await build(() => createStsApp({ ...(options['sts'] as object), authenticatorUrl: `${authenticator.url}/api/v1`, ...flawFor(embedded, 'sts') } as never), 'sts').catch(async (error: Error) => {
+          await authenticator.close();
+          throw error;
+        });
+        return appConnection(sts, 'reference STS + authenticator (in-process)', [() => authenticator.close()]);
+      }
+      case 'web-rp': {
+        let handler: ReturnType<Koa['callback']> | undefined;
+        const served = await serve((req, res) => void handler!(req, res));
+        handler = createWebRpApp({ ...(options as { issuer: string; clientId: string; clientSecret: string }), baseUrl: served.url }).callback();
+        return appConnection(served, 'reference web app (in-process)');
+      }
+      case 'device-cli':
+        return deviceCliConnection(embedded);
+      default:
+        throw new LaunchError(`no reference component "${String((embedded as EmbeddedSpec).component)}"`);
+    }
+  },
+};

@@ -1,0 +1,56 @@
+import { AdminError, type AdminClient } from '../../mock-idp/index.ts';
+import { StepFailure } from './context.ts';
+
+/*
+ * IdP features that arrive later (fault rules, issue #6; provider profiles, issue #7), reached
+ * through the admin API only. When the IdP lacks them, a scenario that needs them fails with a
+ * clear "not supported by this IdP yet" instead of running without them. This is the one place to
+ * wire them when they land.
+ */
+
+export class UnsupportedFeature extends StepFailure {
+  constructor(message: string) {
+    super(message, 'unsupported');
+    this.name = 'UnsupportedFeature';
+  }
+}
+
+const enc = encodeURIComponent;
+
+function missingRoute(error: unknown): boolean {
+  return error instanceof AdminError && (error.status === 404 || error.status === 405) && /no admin route|not_found/i.test(`${error.code} ${error.message}`) && !/no tenant/i.test(error.message);
+}
+
+/** Installs fault rules on a tenant: POST /_admin/tenants/{tenant}/faults, one rule per call. */
+export async function addFaults(admin: AdminClient, tenant: string, rules: unknown[]): Promise<unknown[]> {
+  const added: unknown[] = [];
+  for (const rule of rules) {
+    try {
+      added.push(await admin.request('POST', `/tenants/${enc(tenant)}/faults`, rule));
+    } catch (error) {
+      if (missingRoute(error)) throw new UnsupportedFeature('fault injection is not supported by this IdP yet: its admin API has no /tenants/{tenant}/faults route (issue #6); this scenario cannot run without it');
+      if (error instanceof AdminError && error.status === 400) throw new StepFailure(`the IdP refused the fault rule ${JSON.stringify(rule)}: ${error.message}`);
+      throw error;
+    }
+  }
+  return added;
+}
+
+/** Removes a tenant's fault rules: DELETE /_admin/tenants/{tenant}/faults. */
+export async function clearFaults(admin: AdminClient, tenant: string): Promise<unknown> {
+  try {
+    return await admin.request('DELETE', `/tenants/${enc(tenant)}/faults`);
+  } catch (error) {
+    if (missingRoute(error)) throw new UnsupportedFeature('fault injection is not supported by this IdP yet: its admin API has no /tenants/{tenant}/faults route (issue #6)');
+    throw error;
+  }
+}
+
+/** Explains an addTenant refusal caused by a provider profile the IdP does not know yet. */
+export function profileRefusal(error: unknown, profile: string | undefined): UnsupportedFeature | undefined {
+  if (profile === undefined || !(error instanceof AdminError) || error.status !== 400) return undefined;
+  if (!/profile/i.test(error.message)) return undefined;
+  return /unknown field|unrecognized/i.test(error.message)
+    ? new UnsupportedFeature(`provider profiles are not supported by this IdP yet (idp.profile: ${profile}; issue #7): the tenant configuration has no "profile" field`)
+    : new UnsupportedFeature(`the IdP refused profile "${profile}": ${error.message}`);
+}

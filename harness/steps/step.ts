@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { Expect } from '../assertions/expect.ts';
+import type { StepOutcome } from '../assertions/outcome.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import type { Scenario } from '../scenario/model.ts';
+
+/*
+ * A step kind: its YAML key, the schema of its arguments, and what it does. One file per kind, all
+ * with this shape, registered in ./index.ts. Adding a step is adding a file.
+ */
+export interface StepKind<A = any> {
+  /** The YAML key: `- login: {...}`. */
+  name: string;
+  summary: string;
+  /** Arguments as written in the file (templates such as "${login.code}" allowed where noted). */
+  schema: z.ZodType<A>;
+  /** The variable the outcome is saved under when the step has no `as` (e.g. login). */
+  defaultAs?: string;
+  /** Arguments are interpolated before `run` unless this is false (steps that nest other steps). */
+  interpolate?: boolean;
+  /** A short label for reports: "login alice at demo". */
+  label(args: A): string;
+  /** Checks that need the whole scenario (operation names, the target): a message, or undefined. */
+  check?(args: A, scenario: Scenario): { field?: string; message: string } | undefined;
+  run(ctx: ScenarioContext, args: A): Promise<StepOutcome>;
+  /** An expectation the step's own arguments make (assert), checked like `expect`. */
+  expectFrom?(args: A): Expect;
+  /** When the step has no `expect`: why the outcome counts as a failure, or undefined when it is fine. */
+  implicitFailure?(outcome: StepOutcome, args: A): string | undefined;
+}
+
+export function defineStep<A>(kind: StepKind<A>): StepKind<A> {
+  return kind;
+}

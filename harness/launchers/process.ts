@@ -112,10 +112,17 @@ async function startServer(request: LaunchRequest, command: string): Promise<Tar
     if (!url) await delay(50);
   }
   const ready = url;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url: ready,
     request: (spec, signal) => fetchHttp(`${ready}${spec.url}`, spec, signal),
     describe: `${request.kind.name}: ${line} (pid ${child.pid}) at ${ready}`,
+    async diagnose() {
+      // A crashing process closes its sockets a moment before its exit is reported.
+      await Promise.race([exited, delay(300)]);
+      if (child.exitCode === null && child.signalCode === null) return undefined;
+      return `the target process exited with ${child.exitCode ?? child.signalCode}${lastLines(output)}`;
+    },
     close: () => stop(child),
   };
 }

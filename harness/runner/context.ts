@@ -165,7 +165,8 @@ export class ScenarioContext {
       return result;
     } catch (error) {
       this.#recordError('runner', 'target', url, spec, error, at, performance.now() - started, label, this.#targetRequests());
-      throw new StepFailure(`${label ?? 'call'}: ${spec.method ?? 'GET'} ${maskUrl(url)} failed: ${describeNetworkError(error)}`);
+      const gone = this.signal.aborted ? undefined : await target.connection.diagnose?.();
+      throw new StepFailure(`${label ?? 'call'}: ${spec.method ?? 'GET'} ${maskUrl(url)} failed: ${describeNetworkError(error)}${gone ? `; ${gone}` : ''}`);
     }
   }
 

@@ -65,6 +65,8 @@ export interface TargetConnection {
   run?(args: string[], io: CommandIo): Promise<CommandResult>;
   /** Launcher-specific details for reports (pid, command, url). */
   describe: string;
+  /** After a failed request: why the target may be gone (a process that exited, with its last output). */
+  diagnose?(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

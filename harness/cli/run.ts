@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { DiscoveryError } from '../scenario/discover.ts';
 import { toMs } from '../scenario/duration.ts';
+import { runFlawMatrix } from '../flaws/matrix.ts';
+import { flawProgress, flawSummary, writeFlawMatrix } from '../flaws/report.ts';
 import { runWithReports } from '../report/run-with-reports.ts';
 import { parseShard } from '../runner/select.ts';
 import { SuiteError, type ExternalTarget, type SuiteOptions } from '../runner/suite.ts';
@@ -36,6 +38,8 @@ Selection and running:
   --timeout T        per scenario (default 30s)              --step-timeout T per step (default 10s)
   --ready-timeout T  how long a target may take to start (default 10s)
   --flaw NAME        run the reference components with a deliberate flaw (mockidp component flaws)
+  --flaws            after the run, run the suite against every flawed variant and print the flaw
+                     matrix (which scenarios catch which flaw; flaws.json); exit 1 if a flaw is not caught
 
 Reports:
   --reporter LIST    console,json,junit,html (default: all four)
@@ -62,6 +66,7 @@ function parse(args: string[]) {
       tag: { type: 'string', multiple: true, short: 't' },
       bail: { type: 'boolean' },
       flaw: { type: 'string' },
+      flaws: { type: 'boolean' },
       timeout: { type: 'string' },
       'step-timeout': { type: 'string' },
       'ready-timeout': { type: 'string' },
@@ -115,7 +120,8 @@ function parse(args: string[]) {
     ...(values['ready-timeout'] ? { readyTimeoutMs: duration(values['ready-timeout'], '--ready-timeout')! } : {}),
   };
   const outDir = values.out ?? (shard ? `reports/mockidp/shard-${shard.index}-of-${shard.total}` : 'reports/mockidp');
-  return { options, reporters, outDir };
+  if (values.flaws && (targets.length > 0 || values.flaw)) throw new UsageError('--flaws runs the reference components with each flaw in turn: it cannot be combined with --target or --flaw');
+  return { options, reporters, outDir, flaws: values.flaws === true };
 }
 
 export const runCommand: Command = {
@@ -133,7 +139,12 @@ export const runCommand: Command = {
     try {
       const { result, written } = await runWithReports(parsed.options, { reporters: parsed.reporters, outDir: parsed.outDir, stream: process.stdout });
       if (!parsed.reporters.includes('console')) for (const path of written) process.stdout.write(`${relative(process.cwd(), path) || path}\n`);
-      return result.summary.failed > 0 ? 1 : 0;
+      if (!parsed.flaws) return result.summary.failed > 0 ? 1 : 0;
+      const { onEvent: _live, ...quiet } = parsed.options;
+      const matrix = await runFlawMatrix({ ...quiet, clean: result, onFlaw: flawProgress(process.stdout) });
+      flawSummary(matrix, process.stdout);
+      process.stdout.write(`Flaw matrix: ${relative(process.cwd(), await writeFlawMatrix(matrix, parsed.outDir))}\n`);
+      return result.summary.failed > 0 || matrix.uncaught.length > 0 ? 1 : 0;
     } catch (error) {
       if (error instanceof SuiteError || error instanceof DiscoveryError || error instanceof UsageError || /unknown reporter/.test((error as Error).message)) {
         process.stderr.write(`mockidp run: ${(error as Error).message}\n`);

@@ -153,6 +153,7 @@ svg marker path{fill:#5b6474}svg .step{fill:#f1f4f9}svg .step.failed{fill:#fde8e
 aside{position:fixed;right:0;top:0;bottom:0;width:430px;background:var(--bg);border-left:1px solid var(--line);overflow:auto;padding:16px;z-index:3}
 aside h2{font-size:15px;margin:0 0 8px}aside pre{background:#f6f7f9;padding:8px;white-space:pre-wrap;word-break:break-all;font-size:12px}
 aside table{border-collapse:collapse;width:100%;font-size:12px}aside td{border-top:1px solid var(--line);padding:2px 4px;vertical-align:top;word-break:break-all}aside td:first-child{font-weight:600;width:32%}
+aside tr.offending td{background:#fde8e6;color:#8a1c12}aside tr.offending td:first-child::before{content:"✗ ";}
 @media (max-width:1100px){main{margin-right:0}aside{position:static;width:auto;border-left:0;border-top:1px solid var(--line)}}
 `;
 
@@ -162,12 +163,14 @@ var data=JSON.parse(document.getElementById('trace-data').textContent);
 var panel=document.getElementById('detail');
 function esc(s){return String(s).replace(/[&<>"']/g,function(c){return{'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]})}
 function time(k,v){return (k==='exp'||k==='iat'||k==='nbf'||k==='auth_time')&&typeof v==='number'?v+' ('+new Date(v*1000).toISOString()+')':typeof v==='object'?JSON.stringify(v):v}
-function table(o){var r='';for(var k in o){r+='<tr><td>'+esc(k)+'</td><td>'+esc(time(k,o[k]))+'</td></tr>'}return '<table>'+r+'</table>'}
+function table(o,hot){var r='';for(var k in o){var bad=hot&&hot.indexOf(k)>=0;r+='<tr'+(bad?' class="offending" title="this claim failed an expectation"':'')+'><td>'+esc(k)+'</td><td>'+esc(time(k,o[k]))+'</td></tr>'}return '<table>'+r+'</table>'}
+var offending=JSON.parse(document.getElementById('offending-data').textContent);
+function hotClaims(scenario,field){return (offending[scenario]||[]).filter(function(o){return o.field===field}).map(function(o){return o.claim})}
 function show(el){
   var ids=el.getAttribute('data-event').split(':');var ev=data[+ids[0]][+ids[1]];if(!ev)return;
   document.querySelectorAll('.msg.selected').forEach(function(n){n.classList.remove('selected')});el.classList.add('selected');
   var h='<h2>'+esc(ev.method+' '+ev.url)+'</h2><p>'+esc(ev.from)+' → '+esc(ev.to)+' · '+(ev.error?'<b>'+esc(ev.error)+'</b>':'status <b>'+esc(ev.status)+'</b>')+' · '+esc(ev.ms)+' ms'+(ev.label?' · '+esc(ev.label):'')+'</p>';
-  if(ev.tokens&&ev.tokens.length){ev.tokens.forEach(function(t){h+='<h2>Token: '+esc(t.field)+'</h2><p class="muted">header</p>'+table(t.header)+'<p class="muted">claims</p>'+table(t.claims)})}
+  if(ev.tokens&&ev.tokens.length){ev.tokens.forEach(function(t){h+='<h2>Token: '+esc(t.field)+'</h2><p class="muted">header</p>'+table(t.header)+'<p class="muted">claims</p>'+table(t.claims,hotClaims(+ids[0],t.field))})}
   if(ev.request){h+='<h2>Request</h2>';if(ev.request.headers)h+=table(ev.request.headers);if(ev.request.body!==undefined)h+='<pre>'+esc(JSON.stringify(ev.request.body,null,2))+'</pre>'}
   if(ev.response){h+='<h2>Response</h2>';if(ev.response.headers)h+=table(ev.response.headers);if(ev.response.body!==undefined)h+='<pre>'+esc(typeof ev.response.body==='string'?ev.response.body:JSON.stringify(ev.response.body,null,2))+'</pre>'}
   panel.innerHTML=h;
@@ -180,6 +183,21 @@ document.querySelectorAll('.controls button').forEach(function(b){b.addEventList
 document.getElementById('search').addEventListener('input',function(e){query=e.target.value.toLowerCase();apply()});
 })();
 `;
+
+/**
+ * Claims that failed an expectation, for highlighting in the decoded tokens: a mismatch at
+ * "claims.tokens.id_token.sub" is the claim "sub" of the token found in field "id_token".
+ */
+export function offendingClaims(result: ScenarioResult): Array<{ field: string; claim: string }> {
+  const found: Array<{ field: string; claim: string }> = [];
+  for (const mismatch of result.failure?.mismatches ?? []) {
+    const segments = mismatch.path.split('.');
+    if (segments[0] !== 'claims' || segments.length < 3) continue;
+    const tokenPath = segments.slice(1, -1);
+    found.push({ field: tokenPath[tokenPath.length - 1]!, claim: segments[segments.length - 1]! });
+  }
+  return found;
+}
 
 /** JSON inside a <script> element: "</script>" and "<!--" cannot appear. */
 function scriptJson(value: unknown): string {
@@ -215,6 +233,7 @@ ${sections || '<p>No scenario ran.</p>'}
 </main>
 <aside id="detail" aria-live="polite"><h2>Details</h2><p class="muted">Click an arrow of a sequence diagram to see the request, the response and the decoded tokens.</p></aside>
 <script type="application/json" id="trace-data">${scriptJson(details)}</script>
+<script type="application/json" id="offending-data">${scriptJson(ordered.map(offendingClaims))}</script>
 <script>${SCRIPT}</script>
 </body>
 </html>

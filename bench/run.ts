@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { measureStartup } from './startup.ts';
 import { measureTokenRate, TOKEN_SERVERS, type TokenRate } from './token.ts';
 import { soak } from './soak.ts';
+import { measureSuite } from './suite.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, runs: { type: 'string', default: '7' }, only: { type: 'string' }, 'soak-tokens': { type: 'string', default: '1000000' } } });
 const seconds = Number(values.seconds);
@@ -44,6 +45,14 @@ if (!only || only === 'token') {
     process.stdout.write('\n');
   }
   results['tokenRate'] = rates;
+}
+
+if (!only || only === 'suite') {
+  process.stdout.write(`built-in suite wall time (mockidp run scenarios/, process start included; median of ${Math.min(runs, 3)} runs after a warm-up)\n`);
+  const timings = await measureSuite(Math.min(runs, 3));
+  for (const row of timings) process.stdout.write(`  ${row.mode.padEnd(40)} ${String(row.wallMs).padStart(6)} ms   ${row.scenarios} scenarios (${row.passed} passed, ${row.failed} failed)   ${(row.scenarios / (row.wallMs / 1000)).toFixed(1)} scenarios/s\n`);
+  results['suite'] = timings;
+  process.stdout.write('\n');
 }
 
 if (only === 'soak') {

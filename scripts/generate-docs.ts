@@ -1,15 +1,18 @@
 // `npm run docs`: regenerates the documents that are derived from code (a test checks they are current).
 import { writeFile } from 'node:fs/promises';
 import { configJsonSchema, configReference } from '../mock-idp/config/reference.ts';
+import { scenarioCatalogue, scenarioReference } from '../harness/scenario/reference.ts';
 
-export const generatedDocs: Record<string, () => string> = {
+export const generatedDocs: Record<string, () => string | Promise<string>> = {
   'docs/configuration.md': configReference,
   'docs/mockidp.config.schema.json': () => `${JSON.stringify(configJsonSchema(), null, 2)}\n`,
+  'docs/scenario-reference.md': scenarioReference,
+  'docs/scenario-catalogue.md': () => scenarioCatalogue(),
 };
 
 if (import.meta.main) {
   for (const [path, render] of Object.entries(generatedDocs)) {
-    await writeFile(path, render());
+    await writeFile(path, await render());
     process.stdout.write(`wrote ${path}\n`);
   }
 }

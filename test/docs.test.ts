@@ -5,7 +5,7 @@ import { generatedDocs } from '../scripts/generate-docs.ts';
 describe('generated documentation', () => {
   for (const [path, render] of Object.entries(generatedDocs)) {
     it(`${path} matches the code it is generated from (run \`npm run docs\` after changing it)`, async () => {
-      expect(await readFile(path, 'utf8')).toBe(render());
+      expect(await readFile(path, 'utf8')).toBe(await render());
     });
   }
 });

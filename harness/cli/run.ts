@@ -23,6 +23,8 @@ Your component:
   --target-command NAME=CMD       start it with a command (process launcher); placeholders
                                   {issuer} {client_id} {client_secret} {redirect_uri} {port} {tenant},
                                   also in env MOCKIDP_ISSUER, MOCKIDP_CLIENT_ID, MOCKIDP_CLIENT_SECRET, PORT
+  --target-image NAME="IMAGE [ARGS]"  start it from a container image (testcontainers, host network);
+                                  ARGS replace the image's command, with the same placeholders and env
   --target-client NAME=ID:SECRET  the IdP client your target is configured with (NAME.role=... for
                                   another client role, e.g. bearer-api.app=ID:SECRET)
   --target-redirect-uri NAME=URI  the redirect URI your target uses

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fetchHttp } from '../runner/http.ts';
 import type { CommandIo, CommandResult, TargetConnection } from '../targets/target.ts';
+import { freePort, lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
 import { LaunchError, type LaunchRequest, type Launcher } from './launcher.ts';
 import { probe } from './url.ts';
 
@@ -21,40 +20,12 @@ export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function placeholders(request: LaunchRequest, port: number): Record<string, string> {
-  const main = request.setup.clients['main'];
-  return {
-    issuer: request.setup.issuer,
-    client_id: main?.id ?? '',
-    client_secret: main?.secret ?? '',
-    redirect_uri: main?.redirectUri ?? '',
-    port: String(port),
-    tenant: request.setup.tenant,
-  };
-}
-
 export function expandCommand(command: string, values: Record<string, string>): string {
-  return command.replace(/\{(issuer|client_id|client_secret|redirect_uri|port|tenant)\}/g, (_, name: string) => shellQuote(values[name] ?? ''));
+  return command.replace(PLACEHOLDER, (_, name: string) => shellQuote(values[name] ?? ''));
 }
 
 function environment(request: LaunchRequest, values: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    MOCKIDP_ISSUER: values['issuer'],
-    MOCKIDP_CLIENT_ID: values['client_id'],
-    ...(values['client_secret'] ? { MOCKIDP_CLIENT_SECRET: values['client_secret'] } : {}),
-    MOCKIDP_REDIRECT_URI: values['redirect_uri'],
-    PORT: values['port'],
-    ...request.env,
-  };
+  return { ...process.env, ...targetEnvironment(request, values) };
 }
 
 /** Stops a process group: SIGTERM, then SIGKILL after a grace period. */
@@ -74,11 +45,6 @@ async function stop(child: ChildProcess, graceMs = 2_000): Promise<void> {
     signal('SIGKILL');
     await exited;
   }
-}
-
-function lastLines(text: string, count = 8): string {
-  const lines = text.trim().split('\n').slice(-count);
-  return lines.length > 0 && lines[0] ? `\n  last output:\n    ${lines.join('\n    ')}` : ' (no output)';
 }
 
 async function startServer(request: LaunchRequest, command: string): Promise<TargetConnection> {

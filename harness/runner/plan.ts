@@ -14,6 +14,8 @@ export interface TargetPlan {
   launcher: LauncherName;
   url?: string;
   command?: string;
+  /** container: the image and its arguments ("IMAGE [ARG...]"). */
+  image?: string;
   /** --target-option values (external), parsed with the target's defaults. */
   options: Record<string, unknown>;
   /** --target-client / --target-redirect-uri for the target's clients, by role. */

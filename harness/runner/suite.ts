@@ -128,7 +128,7 @@ export function buildPlans(options: SuiteOptions): Map<TargetName, TargetPlan> {
         const redirectUri = role === 'main' ? (lookup(options.targetRedirectUris, name) ?? lookup(options.targetRedirectUris, name, role)) : lookup(options.targetRedirectUris, name, role);
         if (client || redirectUri) clientOverrides[role] = { ...(client ? { id: client.id, ...(client.secret !== undefined ? { secret: client.secret } : {}) } : {}), ...(redirectUri ? { redirectUri } : {}) };
       }
-      plans.set(name, { kind, mode: 'external', launcher: launcherName, ...(external.url ? { url: external.url.replace(/\/$/, '') } : {}), ...(external.command ? { command: external.command } : {}), options: parsedOptions, clientOverrides });
+      plans.set(name, { kind, mode: 'external', launcher: launcherName, ...(external.url ? { url: external.url.replace(/\/$/, '') } : {}), ...(external.command ? { command: external.command } : {}), ...(external.image ? { image: external.image } : {}), options: parsedOptions, clientOverrides });
     }
   }
   if (plans.size === 0) {
@@ -233,7 +233,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   try {
     if (external) await startExternalTargets(env, plans, run);
     for (const [name, plan] of plans) {
-      if (run.some((scenario) => scenario.target?.name === name)) targets[name] = plan.mode === 'external' ? `${plan.launcher}: ${plan.url ?? plan.command}` : `reference component (in-process)${options.flaw && componentsOf(plan).includes(componentOfFlaw(options.flaw)!) ? `, flaw ${options.flaw}` : ''}`;
+      if (run.some((scenario) => scenario.target?.name === name)) targets[name] = plan.mode === 'external' ? `${plan.launcher}: ${plan.url ?? plan.command ?? plan.image}` : `reference component (in-process)${options.flaw && componentsOf(plan).includes(componentOfFlaw(options.flaw)!) ? `, flaw ${options.flaw}` : ''}`;
     }
     const total = run.length + invalid.length + skipped.length;
     emit({ type: 'start', total, idpUrl: idp.url, ...(external ? { issuer: idp.issuer(env.sharedTenant) } : {}), targets });
@@ -291,12 +291,12 @@ async function startExternalTargets(env: SuiteEnv, plans: Map<TargetName, Target
   await env.idp.admin.addTenant(env.sharedTenant, tenantConfig({ standardClients: true }, clients, await env.keys.primary()));
   const started = new Map<string, Promise<TargetConnection>>();
   for (const plan of needed) {
-    const key = `${plan.launcher}:${plan.url ?? plan.command}`;
+    const key = `${plan.launcher}:${plan.url ?? plan.command ?? plan.image}`;
     const existing = plan.launcher === 'url' ? undefined : started.get(key);
     const setup = { issuer: env.idp.issuer(env.sharedTenant), tenant: env.sharedTenant, clients: planClients(plan, plan.options), options: plan.options, flaw: undefined, workDir: '' };
     plan.connection =
       existing ??
-      launcher(plan.launcher).launch({ kind: plan.kind, setup, ...(plan.url ? { url: plan.url } : {}), ...(plan.command ? { command: plan.command } : {}), readyTimeoutMs: env.readyTimeoutMs });
+      launcher(plan.launcher).launch({ kind: plan.kind, setup, ...(plan.url ? { url: plan.url } : {}), ...(plan.command ? { command: plan.command } : {}), ...(plan.image ? { image: plan.image } : {}), readyTimeoutMs: env.readyTimeoutMs });
     plan.connection.catch(() => undefined);
     // A process serving several targets (sts = lakefs-sts + aws-sts) is started once.
     started.set(key, plan.connection);

@@ -1,0 +1,47 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { LaunchRequest } from './launcher.ts';
+
+/*
+ * What a started target is told (process and container launchers alike): placeholders for its
+ * command line, the same values as environment variables, and a free port to listen on.
+ */
+
+export const PLACEHOLDER = /\{(issuer|client_id|client_secret|redirect_uri|port|tenant)\}/g;
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export function placeholders(request: LaunchRequest, port: number): Record<string, string> {
+  const main = request.setup.clients['main'];
+  return {
+    issuer: request.setup.issuer,
+    client_id: main?.id ?? '',
+    client_secret: main?.secret ?? '',
+    redirect_uri: main?.redirectUri ?? '',
+    port: String(port),
+    tenant: request.setup.tenant,
+  };
+}
+
+/** MOCKIDP_ISSUER, MOCKIDP_CLIENT_ID, MOCKIDP_CLIENT_SECRET, MOCKIDP_REDIRECT_URI and PORT, plus the request's own. */
+export function targetEnvironment(request: LaunchRequest, values: Record<string, string>): Record<string, string> {
+  return {
+    MOCKIDP_ISSUER: values['issuer'] ?? '',
+    MOCKIDP_CLIENT_ID: values['client_id'] ?? '',
+    ...(values['client_secret'] ? { MOCKIDP_CLIENT_SECRET: values['client_secret'] } : {}),
+    MOCKIDP_REDIRECT_URI: values['redirect_uri'] ?? '',
+    PORT: values['port'] ?? '',
+    ...request.env,
+  };
+}
+
+export function lastLines(text: string, count = 8): string {
+  const lines = text.trim().split('\n').slice(-count);
+  return lines.length > 0 && lines[0] ? `\n  last output:\n    ${lines.join('\n    ')}` : ' (no output)';
+}

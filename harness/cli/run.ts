@@ -47,7 +47,7 @@ Reports:
   --reporter LIST    console,json,junit,html (default: all four)
   --out DIR          where report files go (default reports/mockidp, or reports/mockidp/shard-i-of-n)`;
 
-function parse(args: string[]) {
+export function parseRunArgs(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -133,7 +133,7 @@ export const runCommand: Command = {
   async run(args) {
     let parsed;
     try {
-      parsed = parse(args);
+      parsed = parseRunArgs(args);
     } catch (error) {
       process.stderr.write(`mockidp run: ${(error as Error).message}\n\nRun "mockidp run --help" for the options.\n`);
       return 2;

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, startMockIdp, type MockIdp } from '../../mock-idp/index.ts';
 import { componentOfFlaw, EMBEDDED_COMPONENTS, flawNames } from '../launchers/in-process.ts';
 import { launcher, LaunchError, type LauncherName } from '../launchers/index.ts';
@@ -81,8 +83,14 @@ export interface Loaded {
 }
 
 export async function loadScenarios(paths: string[]): Promise<Loaded> {
-  const files = await findScenarioFiles(paths);
-  const loaded = await Promise.all(files.map((file) => loadScenarioFile(file)));
+  // Each file's includes must stay inside the folder it was found under (or its own folder).
+  const roots = new Map<string, string>();
+  for (const path of paths) {
+    const root = (await stat(path).catch(() => undefined))?.isDirectory() ? resolve(path) : dirname(resolve(path));
+    for (const file of await findScenarioFiles([path])) if (!roots.has(file)) roots.set(file, root);
+  }
+  const files = [...roots.keys()].sort();
+  const loaded = await Promise.all(files.map((file) => loadScenarioFile(file, roots.get(file))));
   return { scenarios: loaded.flatMap((file) => file.scenarios), problems: loaded.flatMap((file) => file.problems), files: files.length };
 }
 

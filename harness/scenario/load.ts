@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isMap, isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { stepKind } from '../steps/index.ts';
@@ -21,7 +21,8 @@ export interface LoadedFile {
   problems: ScenarioProblem[];
 }
 
-export async function loadScenarioFile(path: string): Promise<LoadedFile> {
+/** root: the folder includes must stay in (the folder given to the runner; default: the file's own). */
+export async function loadScenarioFile(path: string, root?: string): Promise<LoadedFile> {
   const file = displayPath(path);
   let text: string;
   try {
@@ -30,11 +31,11 @@ export async function loadScenarioFile(path: string): Promise<LoadedFile> {
     const code = (error as NodeJS.ErrnoException).code;
     return { file, scenarios: [], problems: [{ file, field: '(file)', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}` }] };
   }
-  return parseScenarioText(text, file, dirname(resolve(path)));
+  return parseScenarioText(text, file, dirname(resolve(path)), root ?? dirname(resolve(path)));
 }
 
 /** Parses the text of a scenario file (one scenario per YAML document). */
-export async function parseScenarioText(text: string, file: string, baseDir = process.cwd()): Promise<LoadedFile> {
+export async function parseScenarioText(text: string, file: string, baseDir = process.cwd(), root = baseDir): Promise<LoadedFile> {
   const lineCounter = new LineCounter();
   const documents = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const docs = Array.isArray(documents) ? documents : [];
@@ -44,7 +45,7 @@ export async function parseScenarioText(text: string, file: string, baseDir = pr
   if (nonEmpty.length === 0) return { file, scenarios, problems: [{ file, field: '(file)', message: 'the file has no scenario: write at least "name:" and "steps:"' }] };
   for (const [position, doc] of nonEmpty.entries()) {
     const id = `${file.replace(/\.ya?ml$/i, '')}${position === 0 ? '' : `#${position + 1}`}`;
-    const result = await parseDocumentScenario(doc, { id, file, baseDir, lineCounter });
+    const result = await parseDocumentScenario(doc, { id, file, baseDir, root, lineCounter });
     if (result.scenario) scenarios.push(result.scenario);
     problems.push(...result.problems);
   }
@@ -55,6 +56,8 @@ interface DocContext {
   id: string;
   file: string;
   baseDir: string;
+  /** Includes must resolve inside this folder (no reading arbitrary files through a scenario). */
+  root: string;
   lineCounter: LineCounter;
 }
 
@@ -133,6 +136,10 @@ async function applyIncludes(data: Record<string, unknown>, context: DocContext,
     const absolute = resolve(context.baseDir, path);
     let text: string;
     try {
+      if (!(await insideRoot(absolute, context.root))) {
+        problems.push({ file: context.file, field: 'include', message: `the include "${path}" is outside the scenario folder ${displayPath(context.root)}: includes must be files inside it`, ...locate(['include']) });
+        continue;
+      }
       text = await readFile(absolute, 'utf8');
     } catch {
       problems.push({ file: context.file, field: 'include', message: `cannot read the include "${path}" (resolved to ${displayPath(absolute)})`, ...locate(['include']) });
@@ -148,6 +155,13 @@ async function applyIncludes(data: Record<string, unknown>, context: DocContext,
   }
   const { include: _include, ...own } = data;
   return deepMerge(merged, own);
+}
+
+/** True when the file (symbolic links resolved) lies inside the root folder. */
+async function insideRoot(file: string, root: string): Promise<boolean> {
+  const [realFile, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+  const rel = relative(realRoot, realFile);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

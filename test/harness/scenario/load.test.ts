@@ -3,6 +3,8 @@ import { parseScenarioText } from '../../../harness/scenario/load.ts';
 import { scenarioDir } from '../support/scenarios.ts';
 import { loadScenarioFile } from '../../../harness/scenario/load.ts';
 import { join } from 'node:path';
+import { symlink } from 'node:fs/promises';
+import { loadScenarios } from '../../../harness/runner/suite.ts';
 
 const load = (text: string) => parseScenarioText(text, 'scenarios/example.yaml');
 
@@ -79,5 +81,33 @@ describe('scenario loading', () => {
   it('names an include that cannot be read', async () => {
     const { problems } = await load('name: x\ninclude: nowhere.yaml\nsteps: [{ set: { a: 1 } }]\n');
     expect(problems[0]).toMatchObject({ field: 'include', line: 2, message: expect.stringContaining('cannot read the include "nowhere.yaml"') });
+  });
+
+  it('refuses an include outside the scenario folder, without reading it', async () => {
+    const outside = await scenarioDir({ 'secret.yaml': 'idp: { users: [root] }\n' });
+    const dir = await scenarioDir({ 'suite/sneaky.yaml': `name: sneaky\ninclude: ${join(outside, 'secret.yaml')}\nsteps: [{ set: { a: 1 } }]\n` });
+    const { problems } = await loadScenarios([join(dir, 'suite')]);
+    expect(problems[0]).toMatchObject({ field: 'include', message: expect.stringContaining('is outside the scenario folder') });
+  });
+
+  it('refuses an include that climbs out of the scenario folder with ..', async () => {
+    const dir = await scenarioDir({ '_outside.yaml': 'tags: [x]\n', 'suite/climb.yaml': 'name: climb\ninclude: ../_outside.yaml\nsteps: [{ set: { a: 1 } }]\n' });
+    const { problems } = await loadScenarios([join(dir, 'suite')]);
+    expect(problems[0]?.message).toContain('is outside the scenario folder');
+  });
+
+  it('refuses a symbolic link inside the folder that points outside it', async () => {
+    const outside = await scenarioDir({ 'secret.yaml': 'tags: [x]\n' });
+    const dir = await scenarioDir({ 'suite/linked.yaml': 'name: linked\ninclude: _link.yaml\nsteps: [{ set: { a: 1 } }]\n' });
+    await symlink(join(outside, 'secret.yaml'), join(dir, 'suite', '_link.yaml'));
+    const { problems } = await loadScenarios([join(dir, 'suite')]);
+    expect(problems[0]?.message).toContain('is outside the scenario folder');
+  });
+
+  it('allows an include in a sibling folder of the suite given to the runner', async () => {
+    const dir = await scenarioDir({ 'shared/_idp.yaml': 'tags: [shared]\n', 'login/uses.yaml': 'name: sibling\ninclude: ../shared/_idp.yaml\nsteps: [{ set: { a: 1 } }]\n' });
+    const { scenarios, problems } = await loadScenarios([dir]);
+    expect(problems).toEqual([]);
+    expect(scenarios[0]?.tags).toEqual(['shared']);
   });
 });

@@ -7,6 +7,7 @@ import { measureStartup } from './startup.ts';
 import { measureTokenRate, TOKEN_SERVERS, type TokenRate } from './token.ts';
 import { soak } from './soak.ts';
 import { measureSuite } from './suite.ts';
+import { measureFlowRates } from './flows.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, runs: { type: 'string', default: '7' }, only: { type: 'string' }, 'soak-tokens': { type: 'string', default: '1000000' } } });
 const seconds = Number(values.seconds);
@@ -45,6 +46,14 @@ if (!only || only === 'token') {
     process.stdout.write('\n');
   }
   results['tokenRate'] = rates;
+}
+
+if (!only || only === 'flows') {
+  process.stdout.write(`whole flows against mockidp (default tenant), ${connections} concurrent users, ${seconds} s each\n`);
+  const flows = await measureFlowRates({ seconds, connections });
+  for (const row of flows) process.stdout.write(`  ${row.flow.padEnd(48)} ${String(row.perSecond).padStart(6)}/s   p99 ${row.p99Ms} ms   errors ${row.errors}\n`);
+  results['flows'] = flows;
+  process.stdout.write('\n');
 }
 
 if (!only || only === 'suite') {

@@ -1,0 +1,87 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { browserlessLogin } from '../harness/actors/browserless-login.ts';
+import { spawnServer } from './spawn-server.ts';
+
+/*
+ * Whole-flow rates against the mock IdP in its own process: a full headless login (authorize,
+ * interaction, login, consent, callback, code redemption with PKCE) per iteration, and refresh
+ * token redemptions with rotation. Each of `connections` workers loops for `seconds`.
+ */
+
+export interface FlowRate {
+  flow: string;
+  perSecond: number;
+  errors: number;
+  p99Ms: number;
+}
+
+const REDIRECT_URI = 'http://127.0.0.1:8080/callback';
+
+function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+async function login(issuer: string, tokenUrl: string, username: string): Promise<{ refresh_token: string }> {
+  const { verifier, challenge } = pkce();
+  const authorizationUrl = `${issuer}/auth?${new URLSearchParams({ client_id: 'demo', response_type: 'code', scope: 'openid offline_access', redirect_uri: REDIRECT_URI, code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent', state: randomBytes(8).toString('hex') })}`;
+  const { params } = await browserlessLogin({ authorizationUrl, redirectUri: REDIRECT_URI, username });
+  const response = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code')!, redirect_uri: REDIRECT_URI, client_id: 'demo', code_verifier: verifier }) });
+  if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
+  return (await response.json()) as { refresh_token: string };
+}
+
+async function refresh(tokenUrl: string, refreshToken: string): Promise<string> {
+  const response = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo' }) });
+  if (!response.ok) throw new Error(`refresh answered ${response.status}`);
+  return ((await response.json()) as { refresh_token: string }).refresh_token;
+}
+
+async function loop(seconds: number, connections: number, setup: (worker: number) => Promise<unknown>, once: (state: unknown) => Promise<unknown>): Promise<{ count: number; errors: number; latencies: number[] }> {
+  const deadline = performance.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, worker) => {
+      let state = await setup(worker);
+      while (performance.now() < deadline) {
+        const started = performance.now();
+        try {
+          state = (await once(state)) ?? state;
+          latencies.push(performance.now() - started);
+        } catch {
+          errors += 1;
+          state = await setup(worker);
+        }
+      }
+    }),
+  );
+  return { count: latencies.length, errors, latencies };
+}
+
+function p99(latencies: number[]): number {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length * 0.99)] ?? 0);
+}
+
+export async function measureFlowRates(options: { seconds: number; connections: number }): Promise<FlowRate[]> {
+  const server = await spawnServer('bench/servers/mockidp-default.ts');
+  const issuer = server.discoveryUrl.replace('/.well-known/openid-configuration', '');
+  try {
+    const users = ['alice', 'bob'];
+    await loop(1, options.connections, async () => undefined, () => login(issuer, server.tokenUrl, 'alice'));
+    const logins = await loop(options.seconds, options.connections, async () => undefined, (_, ) => login(issuer, server.tokenUrl, users[Math.floor(Math.random() * users.length)]!));
+    const refreshes = await loop(
+      options.seconds,
+      options.connections,
+      async (worker) => (await login(issuer, server.tokenUrl, users[worker % users.length]!)).refresh_token,
+      (token) => refresh(server.tokenUrl, token as string),
+    );
+    return [
+      { flow: 'headless login (auth code + PKCE, 6 requests)', perSecond: Math.round(logins.count / options.seconds), errors: logins.errors, p99Ms: p99(logins.latencies) },
+      { flow: 'refresh (rotation)', perSecond: Math.round(refreshes.count / options.seconds), errors: refreshes.errors, p99Ms: p99(refreshes.latencies) },
+    ];
+  } finally {
+    await server.stop();
+  }
+}

@@ -25,6 +25,8 @@ export interface ScenarioIdp {
   journal(since: number): JournalEntry[];
   /** Highest journal sequence number so far. */
   lastSeq(): number;
+  /** Restarts the whole IdP (see MockIdp.restart); only scenarios that run alone may. */
+  restart(options: { downtimeMs: number; newKeys: boolean }): Promise<void>;
 }
 
 export class StepFailure extends Error {

@@ -177,6 +177,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv): Promise<Sc
       others: Object.fromEntries(Object.keys(scenario.idp.others ?? {}).map((alias) => [alias, { tenant: `${tenant}-${alias}`, issuer: env.idp.issuer(`${tenant}-${alias}`) }])),
       journal,
       lastSeq: () => env.idp.journal.lastSeq,
+      restart: (options) => env.idp.restart(options),
     };
     const vars: Record<string, unknown> = {
       scenario: { id: scenario.id, name: scenario.name },

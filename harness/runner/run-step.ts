@@ -52,6 +52,8 @@ export async function runStepOnce(ctx: ScenarioContext, step: ScenarioStep): Pro
   const variable = outcomeVariable(outcome);
   const name = step.as ?? kind.defaultAs;
   if (name) ctx.vars[name] = variable;
+  // Target operations default to the latest outcome of each kind (the latest login's code), whatever its `as`.
+  if (kind.defaultAs) ctx.vars[`$${kind.defaultAs}`] = variable;
   ctx.vars['last'] = variable;
 
   const own = kind.expectFrom?.(args);

@@ -107,7 +107,8 @@ async function parseDocumentScenario(doc: Document.Parsed, context: DocContext):
       tags: input.tags,
       idp: input.idp,
       target,
-      exclusive: input.exclusive,
+      // The IdP is shared by the run: a scenario that restarts it must run alone.
+      exclusive: input.exclusive || steps.some((step) => step.kind === 'restart_idp'),
       timeoutMs: input.timeout === undefined ? undefined : toMs(input.timeout),
       stepTimeoutMs: input.stepTimeout === undefined ? undefined : toMs(input.stepTimeout),
       skip: input.skip,

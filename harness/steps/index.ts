@@ -10,6 +10,7 @@ import { journalStep } from './journal.ts';
 import { loginStep } from './login.ts';
 import { logoutStep } from './logout.ts';
 import { refreshStep } from './refresh.ts';
+import { restartIdpStep } from './restart-idp.ts';
 import { revokeStep } from './revoke.ts';
 import { setStep } from './set.ts';
 import type { StepKind } from './step.ts';
@@ -27,6 +28,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   clockStep,
   faultStep,
   adminStep,
+  restartIdpStep,
   forgeStep,
   journalStep,
   waitUntilStep,

@@ -16,9 +16,9 @@ export function withoutUndefined<T extends Record<string, unknown>>(record: T): 
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
 
-/** A field of the latest `login` step's variable. */
+/** A field of the latest `login` step's outcome (also when it was saved under another name with `as`). */
 export function fromLogin(ctx: ScenarioContext, field: string): string | undefined {
-  const login = ctx.vars['login'] as Record<string, unknown> | undefined;
+  const login = ctx.vars['$login'] as Record<string, unknown> | undefined;
   const value = login?.[field];
   return typeof value === 'string' ? value : undefined;
 }

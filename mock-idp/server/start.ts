@@ -27,6 +27,12 @@ export interface MockIdp {
   readonly journal: Journal;
   readonly config: MockIdpConfig;
   readonly server: Server;
+  /**
+   * Simulates a restart of the IdP process: the port closes (open connections are dropped, new
+   * ones refused) for `downtimeMs`, then it opens again on the same address with every tenant's
+   * storage emptied (sessions, grants, codes and tokens are lost) and, with `newKeys`, new signing keys.
+   */
+  restart(options?: { downtimeMs?: number; newKeys?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -166,6 +172,21 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     socket.on('close', () => sockets.delete(socket));
   });
 
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.server.port === 0 ? Number(new URL(baseUrl).port) : config.server.port, config.server.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  const dropConnections = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+      for (const socket of sockets) socket.destroy();
+    });
+
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
@@ -178,13 +199,19 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     journal,
     config,
     server,
+    async restart({ downtimeMs = 0, newKeys = false } = {}) {
+      if (closing) throw new Error('the IdP is closed');
+      logger.info(`restarting: down for ${downtimeMs} ms${newKeys ? ', new signing keys' : ''}`);
+      await dropConnections();
+      await Promise.all([...tenants.values()].map((tenant) => tenant.restart({ newKeys })));
+      if (downtimeMs > 0) await new Promise((resolve) => setTimeout(resolve, downtimeMs));
+      if (!closing) await listen();
+    },
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
         for (const tenant of tenants.values()) tenant.close();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        for (const socket of sockets) socket.destroy();
-      });
+        if (server.listening) await dropConnections();
+      })();
       return closing;
     },
   };

@@ -272,6 +272,17 @@ export class Tenant implements ProviderTenant {
     this.rebuild();
   }
 
+  /**
+   * As after a restart of an IdP that keeps its state in memory: users, clients and clock stay
+   * as they are now, storage (sessions, grants, codes, tokens) is emptied, and the signing keys
+   * stay unless `newKeys` (an IdP that generates its keys at start).
+   */
+  async restart(options: { newKeys: boolean }): Promise<void> {
+    if (options.newKeys) this.keys = await KeySet.create(this.keys.algorithms().map((alg) => ({ alg })), this.clock.now());
+    this.store.clear();
+    this.rebuild();
+  }
+
   close(): void {
     this.store.close();
   }

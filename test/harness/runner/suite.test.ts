@@ -149,4 +149,46 @@ steps:
   it('refuses an unknown flaw before starting, listing the known ones', async () => {
     await expect(runScenarios({ 'ok.yaml': LOGIN_PASSES }, { flaw: 'no-such-flaw' })).rejects.toThrow(/unknown flaw "no-such-flaw"; flaws: .*skip-aud-check/);
   });
+
+  it('gives target operations the latest login as default even when the login was saved under another name', async () => {
+    const named = `
+name: a login saved as first still feeds the authenticator call
+target: authenticator
+steps:
+  - login: { user: alice }
+    as: first
+  - call: authenticator.login
+    expect: { status: 200, json: { claims: { sub: alice } } }
+`;
+    const result = await runScenarios({ 'named.yaml': named });
+    expect(result.scenarios[0]?.failure?.message).toBeUndefined();
+  });
+
+  it('restarts the IdP between steps for a scenario that asks, running it alone', async () => {
+    const restart = `
+name: logins before and after an IdP restart with new keys
+target: authenticator
+steps:
+  - login: { user: alice }
+  - call: authenticator.login
+    expect: { status: 200 }
+  - restart_idp: { downtime: 100ms, newKeys: true }
+  - login: { user: bob }
+  - call: authenticator.login
+    expect: { status: 200, json: { claims: { sub: bob } } }
+`;
+    const files = { 'restart.yaml': restart, 'other.yaml': 'name: a parallel scenario\nsteps:\n  - client_credentials: { client: service }\n    expect: { status: 200 }\n' };
+    const order: string[] = [];
+    const onEvent = (event: { type: string; scenario?: { name: string }; result?: { name: string } }) => {
+      if (event.type === 'scenario-start') order.push(`start ${event.scenario!.name}`);
+      if (event.type === 'scenario-end') order.push(`end ${event.result!.name}`);
+    };
+    const clean = await runScenarios(files, { onEvent });
+    expect(clean.scenarios.map((entry) => [entry.status, entry.failure?.message])).toEqual([['passed', undefined], ['passed', undefined]]);
+    expect(order.indexOf('end a parallel scenario')).toBeLessThan(order.indexOf('start logins before and after an IdP restart with new keys'));
+    const flawed = await runScenarios({ 'restart.yaml': restart }, { flaw: 'never-refetch-jwks' });
+    expect(flawed.scenarios[0]?.status).toBe('failed');
+    expect(flawed.scenarios[0]?.failure?.step?.index).toBe(4);
+  });
 });
+

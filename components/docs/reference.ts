@@ -6,6 +6,7 @@ import { FLAWS } from '../flaws.ts';
 import { authMapSchema } from '../role-mapping/auth-map.ts';
 import { commonOptions } from '../server/options.ts';
 import { stsOptionsSchema } from '../sts/options.ts';
+import { cell, fieldRows, type JsonSchema } from '../../mock-idp/config/markdown-table.ts';
 
 /*
  * The option tables and the flaw table of docs/components.md are generated from the zod schemas
@@ -13,41 +14,11 @@ import { stsOptionsSchema } from '../sts/options.ts';
  * checks they are current; `node components/docs/reference.ts --write` regenerates them.
  */
 
-type JsonSchema = {
-  type?: string | string[];
-  description?: string;
-  default?: unknown;
-  enum?: unknown[];
-  properties?: Record<string, JsonSchema>;
-  additionalProperties?: JsonSchema | boolean;
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  required?: string[];
-  format?: string;
-};
-
-function typeOf(schema: JsonSchema): string {
-  if (schema.enum) return schema.enum.map((value) => `\`${String(value)}\``).join(' \\| ');
-  if (schema.anyOf) return schema.anyOf.map(typeOf).join(' \\| ');
-  if (schema.type === 'array') return `${schema.items ? typeOf(schema.items) : 'any'}[]`;
-  if (schema.type === 'object' && !schema.properties) return 'map';
-  if (schema.type === undefined) return 'string';
-  const base = Array.isArray(schema.type) ? schema.type.join(' \\| ') : schema.type;
-  return schema.format ? `${base} (${schema.format})` : base;
-}
-
-const cell = (text: string | undefined) => (text ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
-
 function optionsTable(schema: z.ZodObject): string {
   // a function default (the clock) has no JSON form: described by hand after the others
   const hasClock = 'now' in schema.shape;
   const json = z.toJSONSchema(hasClock ? schema.omit({ now: true }) : schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  const rows = ['| Option | Type | Default | Description |', '| --- | --- | --- | --- |'];
-  for (const [name, field] of Object.entries(json.properties ?? {})) {
-    const required = json.required?.includes(name) && field.default === undefined ? ' (required)' : '';
-    const fallback = field.default === undefined ? '' : `\`${JSON.stringify(field.default)}\``;
-    rows.push(`| \`${name}\`${required} | ${typeOf(field)} | ${fallback} | ${cell(field.description)} |`);
-  }
+  const rows = ['| Option | Type | Default | Description |', '| --- | --- | --- | --- |', ...fieldRows(json)];
   if (hasClock) rows.push(`| \`now\` | function | \`Date.now\` | ${cell(commonOptions.now.description)} |`);
   return rows.join('\n');
 }

@@ -17,6 +17,7 @@ export function flawOption(component: ComponentName) {
   const names = FLAWS.filter((flaw) => flaw.component === component).map((flaw) => flaw.name);
   return z
     .custom<FlawName>((value) => typeof value === 'string', 'flaw must be a flaw name (a string)')
+    .meta({ type: 'string' })
     .optional()
     .superRefine((flaw, ctx) => {
       try {

@@ -5,36 +5,13 @@ import { loadScenarios } from '../runner/suite.ts';
 import { STEP_KINDS } from '../steps/index.ts';
 import { TARGETS } from '../targets/index.ts';
 import { idpSetupSchema, scenarioSchema } from './schema.ts';
+import { cell, fieldRows, typeOf, type JsonSchema } from '../../mock-idp/config/markdown-table.ts';
 
 /*
  * The generated parts of the scenario documentation: the reference of fields, steps, targets and
  * expectations (docs/scenario-reference.md, from the zod schemas and the target adapters) and the
  * catalogue of built-in scenarios (docs/scenario-catalogue.md, from the files in scenarios/).
  */
-
-type JsonSchema = {
-  type?: string | string[];
-  description?: string;
-  default?: unknown;
-  enum?: unknown[];
-  const?: unknown;
-  properties?: Record<string, JsonSchema>;
-  additionalProperties?: JsonSchema | boolean;
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  required?: string[];
-};
-
-const cell = (text: string | undefined) => (text ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
-
-function typeOf(schema: JsonSchema): string {
-  if (schema.enum) return schema.enum.map((value) => `\`${String(value)}\``).join(' \\| ');
-  if (schema.const !== undefined) return `\`${String(schema.const)}\``;
-  if (schema.anyOf) return [...new Set(schema.anyOf.map(typeOf))].join(' \\| ');
-  if (schema.type === 'array') return `${schema.items ? typeOf(schema.items) : 'any'}[]`;
-  if (schema.type === 'object' && !schema.properties) return 'map';
-  return Array.isArray(schema.type) ? schema.type.join(' \\| ') : (schema.type ?? 'any');
-}
 
 function jsonSchema(schema: z.ZodType): JsonSchema {
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -43,14 +20,7 @@ function jsonSchema(schema: z.ZodType): JsonSchema {
 function fieldsTable(schema: JsonSchema): string[] {
   const object = schema.properties ? schema : schema.anyOf?.find((branch) => branch.properties);
   if (!object?.properties) return [];
-  const rows = ['| Field | Type | Default | Description |', '| --- | --- | --- | --- |'];
-  for (const [name, field] of Object.entries(object.properties)) {
-    if (name === '$schema') continue;
-    const required = object.required?.includes(name) && field.default === undefined ? ' (required)' : '';
-    const fallback = field.default === undefined ? '' : `\`${JSON.stringify(field.default).slice(0, 50)}\``;
-    rows.push(`| \`${name}\`${required} | ${typeOf(field)} | ${fallback} | ${cell(field.description)} |`);
-  }
-  return rows;
+  return ['| Field | Type | Default | Description |', '| --- | --- | --- | --- |', ...fieldRows(object, (value) => `\`${JSON.stringify(value).slice(0, 50)}\``)];
 }
 
 export function scenarioReference(): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { configSchema } from './schema.ts';
+import { fieldRows, type JsonSchema } from './markdown-table.ts';
 
 /*
  * The configuration reference (docs/configuration.md) and the editor schema
@@ -7,56 +8,23 @@ import { configSchema } from './schema.ts';
  * what the server accepts.
  */
 
-type JsonSchema = {
-  type?: string | string[];
-  description?: string;
-  default?: unknown;
-  enum?: unknown[];
-  properties?: Record<string, JsonSchema>;
-  additionalProperties?: JsonSchema | boolean;
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  required?: string[];
-  format?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  minItems?: number;
-};
-
 export function configJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
 
-function typeOf(schema: JsonSchema): string {
-  if (schema.enum) return schema.enum.map((value) => `\`${String(value)}\``).join(' \\| ');
-  if (schema.anyOf) return schema.anyOf.map(typeOf).join(' \\| ');
-  if (schema.type === 'array') return `${schema.items ? typeOf(schema.items) : 'any'}[]`;
-  if (schema.type === 'object' && schema.additionalProperties && typeof schema.additionalProperties === 'object' && !schema.properties) return 'map';
-  const base = Array.isArray(schema.type) ? schema.type.join(' \\| ') : (schema.type ?? 'any');
-  return schema.format ? `${base} (${schema.format})` : base;
-}
-
-function defaultOf(schema: JsonSchema): string {
-  if (schema.default === undefined) return '';
-  const text = JSON.stringify(schema.default);
+function defaultOf(value: unknown): string {
+  const text = JSON.stringify(value);
   return text.length > 60 ? '(see below)' : `\`${text}\``;
-}
-
-function cell(text: string | undefined): string {
-  return (text ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
 }
 
 function section(path: string, schema: JsonSchema, out: string[]): void {
   if (!schema.properties) return;
   out.push(`### \`${path}\``, '');
   if (schema.description) out.push(schema.description, '');
-  out.push('| Field | Type | Default | Description |', '| --- | --- | --- | --- |');
+  out.push('| Field | Type | Default | Description |', '| --- | --- | --- | --- |', ...fieldRows(schema, defaultOf));
   const nested: Array<[string, JsonSchema]> = [];
   for (const [name, field] of Object.entries(schema.properties)) {
     if (name === '$schema') continue;
-    const required = schema.required?.includes(name) && field.default === undefined ? ' (required)' : '';
-    out.push(`| \`${name}\`${required} | ${typeOf(field)} | ${defaultOf(field)} | ${cell(field.description)} |`);
     if (field.properties) nested.push([`${path}.${name}`, field]);
     else if (field.type === 'object' && typeof field.additionalProperties === 'object') nested.push([`${path}.${name}.<${name === 'users' ? 'username' : name === 'clients' ? 'client_id' : 'name'}>`, field.additionalProperties]);
     else if (field.type === 'array' && field.items?.properties) nested.push([`${path}.${name}[]`, field.items]);

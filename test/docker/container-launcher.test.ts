@@ -1,7 +1,5 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runScenarios, scenario } from '../harness/support/scenarios.ts';
+import { freePort, runScenarios, scenario } from '../harness/support/scenarios.ts';
 import { requireImage } from '../support/docker.ts';
 
 const IMAGE = 'mockidp:local';
@@ -26,13 +24,6 @@ steps:
     expect: { status: 401 }
 `;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(() => {
   requireImage(IMAGE);

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runFlawMatrix } from '../../../harness/flaws/matrix.ts';
-import { scenarioDir } from '../support/scenarios.ts';
+import { AUTHENTICATOR_REPLAY as REPLAY, scenarioDir } from '../support/scenarios.ts';
 
-const REPLAY = `
-name: a replayed code is refused
-target: authenticator
-steps:
-  - login: { user: bob }
-  - call: authenticator.login
-    expect: { status: 200 }
-  - call: authenticator.login
-    expect: { status: 401 }
-`;
 
 const BROKEN_EVERYWHERE = `
 name: a scenario that fails even against the clean components
@@ -26,7 +16,7 @@ describe('runFlawMatrix', () => {
   it('counts a flaw as caught by a scenario that passes clean and fails against the flawed variant', async () => {
     const matrix = await runFlawMatrix({ paths: [await scenarioDir({ 'replay.yaml': REPLAY })], flaws: ['accept-reused-code'] });
     expect(matrix.clean.summary.passed).toBe(1);
-    expect(matrix.rows).toEqual([expect.objectContaining({ flaw: 'accept-reused-code', component: 'authenticator', caughtBy: [expect.objectContaining({ name: 'a replayed code is refused' })] })]);
+    expect(matrix.rows).toEqual([expect.objectContaining({ flaw: 'accept-reused-code', component: 'authenticator', caughtBy: [expect.objectContaining({ name: 'the authenticator refuses a replayed code' })] })]);
     expect(matrix.uncaught).toEqual([]);
   });
 

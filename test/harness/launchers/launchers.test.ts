@@ -1,32 +1,12 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAuthenticator, type RunningComponent } from '../../../components/index.ts';
-import { runScenarios, scenario } from '../support/scenarios.ts';
+import { AUTHENTICATOR_LOGIN as LOGIN, AUTHENTICATOR_REPLAY as REPLAY, freePort, runScenarios, scenario } from '../support/scenarios.ts';
 
 const MOCKIDP = fileURLToPath(new URL('../../../bin/mockidp.js', import.meta.url));
 const NODE = process.execPath;
 
-const LOGIN = `
-name: the authenticator turns a code into claims
-target: authenticator
-steps:
-  - login: { user: alice }
-  - call: authenticator.login
-    expect: { status: 200, json: { claims: { sub: alice } } }
-`;
 
-const REPLAY = `
-name: the authenticator refuses a replayed code
-target: authenticator
-steps:
-  - login: { user: bob }
-  - call: authenticator.login
-    expect: { status: 200 }
-  - call: authenticator.login
-    expect: { status: 401 }
-`;
 
 const IDP_ONLY = `
 name: a scenario of the IdP alone
@@ -35,13 +15,6 @@ steps:
     expect: { status: 200 }
 `;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const running: RunningComponent[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runScenarios, scenario } from '../support/scenarios.ts';
+import { AUTHENTICATOR_REPLAY, runScenarios, scenario } from '../support/scenarios.ts';
 
 const LOGIN_PASSES = `
 name: alice logs in and gets an ID token for demo
@@ -128,19 +128,9 @@ steps:
   });
 
   it('fails a scenario against a flawed reference component and names the flaw in the result', async () => {
-    const reused = `
-name: a replayed code is refused
-target: authenticator
-steps:
-  - login: { user: bob }
-  - call: authenticator.login
-    expect: { status: 200 }
-  - call: authenticator.login
-    expect: { status: 401 }
-`;
-    const clean = await runScenarios({ 'reuse.yaml': reused });
+    const clean = await runScenarios({ 'reuse.yaml': AUTHENTICATOR_REPLAY });
     expect(clean.scenarios[0]?.status).toBe('passed');
-    const flawed = await runScenarios({ 'reuse.yaml': reused }, { flaw: 'accept-reused-code' });
+    const flawed = await runScenarios({ 'reuse.yaml': AUTHENTICATOR_REPLAY }, { flaw: 'accept-reused-code' });
     expect(flawed.flaw).toBe('accept-reused-code');
     expect(flawed.scenarios[0]?.status).toBe('failed');
     expect(flawed.scenarios[0]?.failure?.step?.index).toBe(2);

@@ -26,3 +26,27 @@ export function scenario(result: SuiteResult, name: string): ScenarioResult {
   if (!found) throw new Error(`no scenario named "${name}"; ran: ${result.scenarios.map((s) => s.name).join(' | ')}`);
   return found;
 }
+
+/** The authenticator turns a fresh code into claims (a scenario for launcher and runner tests). */
+export const AUTHENTICATOR_LOGIN = `
+name: the authenticator turns a code into claims
+target: authenticator
+steps:
+  - login: { user: alice }
+  - call: authenticator.login
+    expect: { status: 200, json: { claims: { sub: alice } } }
+`;
+
+/** The authenticator refuses a replayed code (caught flaw: accept-reused-code). */
+export const AUTHENTICATOR_REPLAY = `
+name: the authenticator refuses a replayed code
+target: authenticator
+steps:
+  - login: { user: bob }
+  - call: authenticator.login
+    expect: { status: 200 }
+  - call: authenticator.login
+    expect: { status: 401 }
+`;
+
+export { freePort } from '../../support/relying-party-app.ts';

@@ -25,3 +25,5 @@ export type { KeySummary } from './keys/key-set.ts';
 export type { ClockState } from './clock/clock.ts';
 export type { MintRequest } from './tenant/mint.ts';
 export { consoleLogger, type Logger, type LogLevel } from './server/logger.ts';
+export { faultRuleSchema, FAULT_ENDPOINTS, OAUTH_ERRORS, type FaultRule, type FaultRuleInput, type FaultAction } from './faults/schema.ts';
+export type { FiredFault } from './journal/journal.ts';

@@ -3,6 +3,7 @@ import type { JournalEntry, JournalQuery } from '../journal/journal.ts';
 import type { KeySummary } from '../keys/key-set.ts';
 import type { ClockState } from '../clock/clock.ts';
 import type { MintRequest } from '../tenant/mint.ts';
+import type { FaultRule, FaultRuleInput } from '../faults/schema.ts';
 
 export class AdminError extends Error {
   readonly status: number;
@@ -108,6 +109,14 @@ export class AdminClient {
     get: (tenant: string) => this.request<ClockState>('GET', `/tenants/${enc(tenant)}/clock`),
     set: (tenant: string, change: { offsetSeconds?: number; frozenAt?: string | null; freeze?: boolean }) => this.request<ClockState>('PUT', `/tenants/${enc(tenant)}/clock`, change),
     advance: (tenant: string, seconds: number) => this.request<ClockState>('POST', `/tenants/${enc(tenant)}/clock/advance`, { seconds }),
+  };
+
+  /** Fault rules: the tenant misbehaves on purpose (docs/faults.md). */
+  readonly faults = {
+    list: (tenant: string) => this.request<Array<FaultRule & { matched: number; fired: number }>>('GET', `/tenants/${enc(tenant)}/faults`),
+    add: (tenant: string, rule: FaultRuleInput) => this.request<FaultRule>('POST', `/tenants/${enc(tenant)}/faults`, rule),
+    remove: (tenant: string, id: string) => this.request<void>('DELETE', `/tenants/${enc(tenant)}/faults/${enc(id)}`),
+    clear: (tenant: string) => this.request<{ removed: number }>('DELETE', `/tenants/${enc(tenant)}/faults`),
   };
 
   /** Mints a token signed with the tenant's keys and clock, without a flow. */

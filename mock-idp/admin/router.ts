@@ -227,6 +227,22 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
     ctx.body = tenant.clock.state();
   });
 
+  // Fault rules (docs/faults.md)
+  router.get('/tenants/:tenant/faults', (ctx) => {
+    ctx.body = tenantOf(ctx).faults.list();
+  });
+  router.post('/tenants/:tenant/faults', (ctx) => {
+    ctx.status = 201;
+    ctx.body = tenantOf(ctx).addFault(body(ctx) ?? {});
+  });
+  router.delete('/tenants/:tenant/faults', (ctx) => {
+    ctx.body = { removed: tenantOf(ctx).faults.clear() };
+  });
+  router.delete('/tenants/:tenant/faults/:id', (ctx) => {
+    tenantOf(ctx).removeFault(String(ctx.params['id']));
+    ctx.status = 204;
+  });
+
   // Tokens minted without a flow
   router.post('/tenants/:tenant/tokens', async (ctx) => {
     ctx.status = 201;

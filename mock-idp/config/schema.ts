@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultRuleSchema } from '../faults/schema.ts';
 
 /*
  * The whole configuration of the mock IdP, one documented place (see STYLE.md §2): every field has
@@ -158,6 +159,7 @@ export const tenantSchema = z
     scopes: z.array(z.string()).default([]).describe('Extra scopes besides openid, profile, email, groups, roles and offline_access.'),
     users: z.record(z.string().min(1), userSchema).default({}).describe('Users by user name.'),
     clients: z.record(z.string().min(1), clientSchema).default({}).describe('Clients by client_id.'),
+    faults: z.array(faultRuleSchema).default([]).describe('Fault rules active from the start (docs/faults.md): the tenant misbehaves on purpose.'),
   })
   .describe('One issuer, served at <base URL>/<tenant name>.');
 

@@ -25,6 +25,15 @@ export interface JournalEntry {
   /** Tag sent by the caller in the x-mockidp-scenario header. */
   scenario?: string;
   userAgent?: string;
+  /** Fault rules that changed this request's response (see docs/faults.md). */
+  faults?: FiredFault[];
+}
+
+export interface FiredFault {
+  id: string;
+  /** What the rule did, in short: "status 503", "token: sign=none". */
+  action: string;
+  note?: string;
 }
 
 export interface JournalQuery {

@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { endpointOf } from '../provider/endpoints.ts';
-import type { Journal } from './journal.ts';
+import type { FiredFault, Journal } from './journal.ts';
 import { maskAuthorization, maskParams } from './mask.ts';
 import { decodeTokens } from './tokens.ts';
 import type { Logger } from '../server/logger.ts';
@@ -47,6 +47,7 @@ export function journalMiddleware(journal: Journal, tenants: JournalTenants, log
       const tokenResponse = status === 200 && oidc?.route === 'token' ? body : undefined;
       const error = status >= 400 && body && typeof body === 'object' && typeof body.error === 'string' ? body.error : undefined;
       const { authorization, 'x-mockidp-scenario': scenario, 'user-agent': userAgent } = ctx.headers;
+      const faults = (ctx.state as { faults?: FiredFault[] }).faults;
       journal.record(() => {
         const params: Record<string, unknown> = { ...query, ...oidcBody, ...(isRecord(ownBody) ? ownBody : undefined) };
         const user = accountId === undefined ? undefined : (tenants.usernameOf(tenant, accountId) ?? accountId);
@@ -67,6 +68,7 @@ export function journalMiddleware(journal: Journal, tenants: JournalTenants, log
           ...optional('tokens', decodeTokens(tokenResponse)),
           ...optional('scenario', typeof scenario === 'string' && scenario ? scenario : undefined),
           ...optional('userAgent', userAgent || undefined),
+          ...optional('faults', faults),
         };
       });
       if (debug) logger.debug(`${tenant} ${method} ${path} ${status} ${latencyMs.toFixed(1)}ms`);

@@ -27,6 +27,9 @@ import { HttpError } from '../server/http-error.ts';
 import { mountTenant } from './mount.ts';
 import { mintRequestSchema, mintToken, type MintRequest } from './mint.ts';
 import type { Logger } from '../server/logger.ts';
+import { faultMiddleware, type FaultHost } from '../faults/middleware.ts';
+import { FaultRules, parseFaultRule, type FaultRule } from '../faults/rules.ts';
+import { faultRuleSchema } from '../faults/schema.ts';
 
 const TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'ClientCredentials', 'BackchannelAuthenticationRequest'];
 
@@ -43,6 +46,7 @@ export class Tenant implements ProviderTenant {
   readonly clock: Clock;
   readonly users = new Map<string, UserConfig>();
   readonly clients = new Map<string, ClientConfig>();
+  readonly faults = new FaultRules();
   config: TenantConfig;
   keys: KeySet;
   provider!: Provider;
@@ -65,6 +69,7 @@ export class Tenant implements ProviderTenant {
     this.#logger = logger;
     this.clock = new Clock(config.clock.offsetSeconds, config.clock.frozenAt);
     this.#loadPeople(config);
+    this.#loadFaults(config);
     this.rebuild();
     this.middleware = mountTenant(`/${name}`, this.#stack());
   }
@@ -86,6 +91,11 @@ export class Tenant implements ProviderTenant {
     this.#reindexUsers();
   }
 
+  #loadFaults(config: TenantConfig): void {
+    this.faults.clear();
+    config.faults.forEach((rule, index) => this.faults.add({ ...rule, id: rule.id ?? `config-${index + 1}` }));
+  }
+
   #reindexUsers(): void {
     this.#subIndex = new Map([...this.users].map(([username, user]) => [user.sub ?? username, username]));
   }
@@ -94,6 +104,7 @@ export class Tenant implements ProviderTenant {
     const tenant = this;
     return compose([
       (ctx, next) => this.clock.run(next),
+      faultMiddleware(this.#faultHost()),
       realTimeCookies(this.clock),
       (_ctx, next) => {
         if (this.keys.nextRetirement() <= Date.now() && this.keys.prune()) this.rebuild();
@@ -123,6 +134,27 @@ export class Tenant implements ProviderTenant {
       }),
       (ctx, next) => this.#providerMiddleware(ctx, next),
     ]);
+  }
+
+  /** What the fault middleware needs of this tenant. */
+  #faultHost(): FaultHost {
+    const tenant = this;
+    return {
+      rules: this.faults,
+      get issuer() {
+        return tenant.issuer;
+      },
+      get logger() {
+        return tenant.#logger;
+      },
+      redirectUrisOf: (clientId) => this.clients.get(clientId)?.redirectUris,
+      rewriteContext: () => ({ issuer: this.issuer, keys: this.keys, nowSeconds: this.clock.nowSeconds(), activeKids: this.keys.keys.filter((key) => key.status === 'active').map((key) => key.kid) }),
+      rotateKeys: async () => {
+        for (const alg of this.keys.algorithms()) await this.keys.rotate(alg, this.config.keyRotationGraceSeconds, this.clock.now());
+        this.rebuild();
+      },
+      usernameOf: (sub) => this.userBySub(sub)?.username,
+    };
   }
 
   /** Builds a fresh oidc-provider from the current users, clients and keys. */
@@ -256,6 +288,22 @@ export class Tenant implements ProviderTenant {
     return user?.sub ?? username;
   }
 
+  // Faults
+
+  /** Adds a fault rule (replacing one with the same id); 400 names the bad field. */
+  addFault(input: unknown): FaultRule {
+    parseOrThrow(faultRuleSchema, input, ['fault']);
+    const rule = parseFaultRule(input);
+    if ((rule.action.token?.sign === 'hs256-public-key') && !this.keys.keys.some((key) => key.publicJwk.kty === 'RSA')) {
+      throw new HttpError(400, 'invalid_request', `fault.action.token.sign: hs256-public-key needs an RSA key, and tenant "${this.name}" has none: add keys: [{alg: RS256}]`);
+    }
+    return this.faults.add(rule);
+  }
+
+  removeFault(id: string): void {
+    if (!this.faults.remove(id)) throw new HttpError(404, 'not_found', `no fault rule "${id}" in tenant "${this.name}"; rules: ${this.faults.list().map((rule) => rule.id).join(', ') || '(none)'}`);
+  }
+
   /** A token signed with this tenant's keys and clock, without a flow (see mint.ts). */
   mint(request: MintRequest) {
     const parsed = parseOrThrow(mintRequestSchema, request, ['token']);
@@ -266,6 +314,7 @@ export class Tenant implements ProviderTenant {
   reset(): void {
     this.config = this.#initialConfig;
     this.#loadPeople(this.config);
+    this.#loadFaults(this.config);
     this.clock.set({ offsetSeconds: this.config.clock.offsetSeconds, frozenAt: this.config.clock.frozenAt ?? null });
     this.keys = KeySet.fromKeys(this.#initialKeys.map((key) => ({ ...key })));
     this.store.clear();

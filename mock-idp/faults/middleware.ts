@@ -1,0 +1,90 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Context, Middleware } from 'koa';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { FiredFault } from '../journal/journal.ts';
+import { endpointOf } from '../provider/endpoints.ts';
+import type { Logger } from '../server/logger.ts';
+import { answer, type AnswerContext } from './answers.ts';
+import { describeAction } from './describe.ts';
+import { basicClientId, peekParams } from './request.ts';
+import { rewrite, type RewriteContext } from './rewrites.ts';
+import type { FaultRequest, FaultRules } from './rules.ts';
+import { answersInstead, type FaultRule } from './schema.ts';
+
+/*
+ * The tenant's fault rules at work, first in its middleware stack. Before the IdP: rules that
+ * answer instead of it, add latency or rotate keys. After it: rules that change its response.
+ * Each rule that fires is written to ctx.state.faults, which the journal records.
+ */
+
+export interface FaultHost extends AnswerContext {
+  rules: FaultRules;
+  rewriteContext(): RewriteContext;
+  rotateKeys(): Promise<void>;
+  usernameOf(sub: string): string | undefined;
+  logger: Logger;
+}
+
+const ACCOUNT_ENTITIES = ['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'AccessToken', 'Session', 'Account'] as const;
+
+function userOf(ctx: Context, host: FaultHost): string | undefined {
+  const entities = (ctx as unknown as KoaContextWithOIDC).oidc?.entities as Record<string, { accountId?: string } | undefined> | undefined;
+  for (const name of ACCOUNT_ENTITIES) {
+    const sub = entities?.[name]?.accountId;
+    if (sub) return host.usernameOf(sub) ?? sub;
+  }
+  return undefined;
+}
+
+function note(ctx: Context, rules: FaultRule[]): void {
+  if (rules.length === 0) return;
+  const state = ctx.state as { faults?: FiredFault[] };
+  state.faults = [...(state.faults ?? []), ...rules.map((rule) => ({ id: rule.id, action: describeAction(rule.action), ...(rule.note ? { note: rule.note } : {}) }))];
+}
+
+export function faultMiddleware(current: FaultHost): Middleware {
+  return async function faults(ctx, next) {
+    const { rules } = current;
+    if (rules.size === 0) return next();
+    const endpoint = endpointOf(ctx.path);
+    const before = rules.concerns(endpoint, 'before');
+    const after = rules.concerns(endpoint, 'after');
+    if (!before && !after) return next();
+
+    const tag = ctx.get('x-mockidp-scenario') || undefined;
+    const queryClient = typeof ctx.query['client_id'] === 'string' ? ctx.query['client_id'] : undefined;
+    const request: FaultRequest = { endpoint, method: ctx.method, tag, client: basicClientId(ctx) ?? queryClient, grant: undefined };
+    if (before) {
+      if (rules.needsParams(endpoint, 'before')) {
+        const peeked = await peekParams(ctx);
+        request.client ??= peeked.client;
+        request.grant = peeked.grant;
+      }
+      const fired = rules.fire(request, 'before');
+      note(ctx, fired);
+      for (const rule of fired) {
+        if (rule.action.latency) await delay(rule.action.latency);
+        if (rule.action.rotateKeys) await current.rotateKeys();
+      }
+      const answering = fired.find((rule) => answersInstead(rule.action));
+      if (answering) return answer(ctx, answering, current);
+    }
+
+    await next();
+    if (!after) return;
+    const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
+    request.client ??= oidc?.client?.clientId;
+    request.grant ??= typeof oidc?.params?.['grant_type'] === 'string' ? (oidc.params['grant_type'] as string) : undefined;
+    request.user = userOf(ctx, current);
+    const fired = rules.fire(request, 'after');
+    note(ctx, fired);
+    for (const rule of fired) {
+      if (rule.action.latency) await delay(rule.action.latency);
+      try {
+        await rewrite(ctx, rule.action, current.rewriteContext());
+      } catch (error) {
+        current.logger.warn(`fault rule "${rule.id}" could not change the response: ${(error as Error).message}`);
+      }
+    }
+  };
+}

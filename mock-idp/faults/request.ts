@@ -1,0 +1,71 @@
+import { parse as parseQuery } from 'node:querystring';
+import { Readable } from 'node:stream';
+import type { Context } from 'koa';
+
+/*
+ * What a fault rule can know about a request before the IdP handles it: the client (Basic
+ * credentials, the client_id query parameter) and, when a rule needs them, the client_id and
+ * grant_type of the body. Reading the body consumes the request stream, so the request is handed
+ * on with a stream that replays the same bytes (oidc-provider then parses it as usual).
+ */
+
+const MAX_PEEK = 1024 * 1024;
+
+export function basicClientId(ctx: Context): string | undefined {
+  const header = ctx.get('authorization');
+  if (!/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, '%20'));
+  } catch {
+    return undefined;
+  }
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** client_id and grant_type of a POST body; the request stays readable for what comes next. */
+export async function peekParams(ctx: Context): Promise<{ client?: string | undefined; grant?: string | undefined }> {
+  if (ctx.method !== 'POST' || !ctx.req.readable) return {};
+  const type = ctx.is('application/x-www-form-urlencoded', 'application/json');
+  if (!type) return {};
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false })) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PEEK) break;
+    chunks.push(chunk as Buffer);
+  }
+  const body = Buffer.concat(chunks);
+  replay(ctx, body);
+  let params: Record<string, unknown> = {};
+  try {
+    params = type === 'application/json' ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : (parseQuery(body.toString('utf8')) as Record<string, unknown>);
+  } catch {
+    return {};
+  }
+  if (!params || typeof params !== 'object') return {};
+  return { client: stringOf(params['client_id']), grant: stringOf(params['grant_type']) };
+}
+
+/** Hands the request on with a stream that yields these bytes, everything else unchanged. */
+function replay(ctx: Context, body: Buffer): void {
+  const stream = Readable.from([body]);
+  const original = ctx.req;
+  const replaced = new Proxy(original, {
+    get(target, property) {
+      if (property === 'readable') return stream.readable;
+      if (property === 'readableEncoding') return null;
+      if (property === 'iterator') return stream.iterator.bind(stream);
+      if (property === Symbol.asyncIterator) return stream[Symbol.asyncIterator].bind(stream);
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  ctx.req = replaced;
+  ctx.request.req = replaced;
+}

@@ -1,0 +1,108 @@
+import type { Context } from 'koa';
+import type { FaultAction } from './schema.ts';
+import { isJwt, tamperToken, type TamperContext } from './token-tamper.ts';
+
+/*
+ * Changes to the response the IdP produced: its tokens re-signed with defects, the JWKS, fields
+ * of a JSON body, the authorization redirect (code, state, iss), the content type, or the body
+ * cut short or made invalid.
+ */
+
+export interface RewriteContext extends TamperContext {
+  /** kids of the keys the tenant signs with now. */
+  activeKids: string[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+async function rewriteTokens(ctx: Context, action: NonNullable<FaultAction['token']>, context: TamperContext): Promise<void> {
+  if (!isRecord(ctx.body)) return;
+  const body = { ...ctx.body };
+  const fields = action.of === 'all' ? ['id_token', 'access_token'] : [action.of];
+  for (const field of fields) {
+    if (isJwt(body[field])) body[field] = await tamperToken(body[field], action, context);
+  }
+  ctx.body = body;
+}
+
+function rewriteJwks(ctx: Context, action: NonNullable<FaultAction['jwks']>, context: RewriteContext): void {
+  if (action.cacheControl !== undefined) ctx.set('Cache-Control', action.cacheControl);
+  if (!isRecord(ctx.body) || !Array.isArray(ctx.body['keys'])) return;
+  let keys = ctx.body['keys'] as Array<Record<string, unknown>>;
+  if (action.dropSigningKeys) keys = keys.filter((key) => !context.activeKids.includes(String(key['kid'])));
+  if (action.addBadKey) keys = [...keys, { kty: 'RSA', kid: 'mockidp-bad-key', use: 'sig', alg: 'RS256', n: 'not-a-modulus!', e: 'AQAB' }];
+  ctx.body = { ...ctx.body, keys };
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (!isRecord(node[part])) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  const last = parts[parts.length - 1]!;
+  if (value === null) delete node[last];
+  else node[last] = value;
+}
+
+function rewriteJson(ctx: Context, action: NonNullable<FaultAction['json']>): void {
+  if (!isRecord(ctx.body)) return;
+  const body = structuredClone(ctx.body);
+  for (const [path, value] of Object.entries(action.set ?? {})) setPath(body, path, value);
+  for (const path of action.remove ?? []) setPath(body, path, null);
+  ctx.body = body;
+}
+
+function rewriteAuthorization(ctx: Context, action: NonNullable<FaultAction['authorization']>, issuer: string): void {
+  const location = ctx.response.get('Location');
+  if (!location || ctx.status < 300 || ctx.status >= 400) return;
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return;
+  }
+  const inFragment = !url.searchParams.has('code') && !url.searchParams.has('error') && url.hash.length > 1;
+  const params = new URLSearchParams(inFragment ? url.hash.slice(1) : url.search);
+  if (!params.has('code') && !params.has('error')) return;
+  const change = (name: 'code' | 'state' | 'iss', how: 'drop' | 'wrong' | undefined, wrong: () => string) => {
+    if (how === 'drop') params.delete(name);
+    else if (how === 'wrong') params.set(name, wrong());
+  };
+  change('code', action.code, () => `${params.get('code') ?? 'code'}-never-issued`);
+  change('state', action.state, () => `${params.get('state') ?? 'state'}-other`);
+  change('iss', action.iss, () => `${issuer}-other`);
+  if (inFragment) url.hash = params.toString();
+  else url.search = params.toString();
+  ctx.set('Location', url.toString());
+}
+
+function bodyText(ctx: Context): string {
+  if (typeof ctx.body === 'string') return ctx.body;
+  if (Buffer.isBuffer(ctx.body)) return ctx.body.toString('utf8');
+  return JSON.stringify(ctx.body ?? '');
+}
+
+function rewriteBody(ctx: Context, how: NonNullable<FaultAction['body']>): void {
+  const type = ctx.response.get('Content-Type') || 'application/json; charset=utf-8';
+  const text = bodyText(ctx);
+  ctx.body = how === 'empty' ? '' : how === 'truncated' ? text.slice(0, Math.floor(text.length / 2)) : `${text.replace(/}\s*$/, '')},}`;
+  ctx.set('Content-Type', type);
+}
+
+/** Applies the action's changes to the response, in a fixed order (content first, then its form). */
+export async function rewrite(ctx: Context, action: FaultAction, context: RewriteContext): Promise<void> {
+  if (action.token) await rewriteTokens(ctx, action.token, context);
+  if (action.jwks) rewriteJwks(ctx, action.jwks, context);
+  if (action.json) rewriteJson(ctx, action.json);
+  if (action.authorization) rewriteAuthorization(ctx, action.authorization, context.issuer);
+  if (action.body) rewriteBody(ctx, action.body);
+  if (action.contentType !== undefined) {
+    const text = bodyText(ctx);
+    ctx.body = text;
+    ctx.set('Content-Type', action.contentType);
+  }
+}

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { answersInstead, faultRuleSchema, type FaultEndpoint, type FaultRule, type FaultRuleInput } from './schema.ts';
+
+/*
+ * The fault rules of one tenant and their counters. A rule is decided in one of two phases:
+ * before the IdP handles the request (actions that answer instead of it, latency, key rotation)
+ * or after (actions that change its response). Its counters (matches seen, times fired, the
+ * seeded draws) advance only in that phase, so nth and count mean what they say.
+ */
+
+export interface FaultRequest {
+  endpoint: FaultEndpoint | 'other';
+  method: string;
+  tag: string | undefined;
+  client: string | undefined;
+  grant: string | undefined;
+  /** Known after the IdP handled the request. */
+  user?: string | undefined;
+}
+
+export type FaultPhase = 'before' | 'after';
+
+interface RuleState {
+  rule: FaultRule;
+  matched: number;
+  fired: number;
+  random: () => number;
+}
+
+/** mulberry32: a small seeded generator, so that probability draws repeat with the same seed. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function phaseOf(rule: FaultRule): FaultPhase {
+  if (answersInstead(rule.action) || rule.action.rotateKeys) return 'before';
+  if (rule.match.user !== undefined) return 'after';
+  const onlyLatency = Object.entries(rule.action).every(([key, value]) => key === 'latency' || value === undefined);
+  return onlyLatency ? 'before' : 'after';
+}
+
+/** Parses a rule; throws the ZodError for callers to report with field paths. */
+export function parseFaultRule(input: unknown): FaultRule {
+  const rule = faultRuleSchema.parse(input);
+  return { ...rule, id: rule.id ?? `fault-${randomBytes(4).toString('hex')}` };
+}
+
+export class FaultRules {
+  #states: RuleState[] = [];
+
+  get size(): number {
+    return this.#states.length;
+  }
+
+  list(): Array<FaultRule & { matched: number; fired: number }> {
+    return this.#states.map(({ rule, matched, fired }) => ({ ...rule, matched, fired }));
+  }
+
+  /** Adds a parsed rule (replacing one with the same id) and returns it. */
+  add(rule: FaultRule): FaultRule {
+    const state: RuleState = { rule, matched: 0, fired: 0, random: seeded(rule.seed ?? 0x5eed) };
+    const index = this.#states.findIndex((existing) => existing.rule.id === rule.id);
+    if (index >= 0) this.#states[index] = state;
+    else this.#states.push(state);
+    return rule;
+  }
+
+  remove(id: string): boolean {
+    const before = this.#states.length;
+    this.#states = this.#states.filter((state) => state.rule.id !== id);
+    return this.#states.length < before;
+  }
+
+  clear(): number {
+    const count = this.#states.length;
+    this.#states = [];
+    return count;
+  }
+
+  /** Whether any rule of this phase could concern the endpoint (lets requests skip all work). */
+  concerns(endpoint: FaultRequest['endpoint'], phase: FaultPhase): boolean {
+    return this.#states.some(({ rule }) => phaseOf(rule) === phase && (rule.match.endpoint === undefined || (rule.match.endpoint as string[]).includes(endpoint)));
+  }
+
+  /** Whether a rule of this phase needs the client or grant of a request to decide. */
+  needsParams(endpoint: FaultRequest['endpoint'], phase: FaultPhase): boolean {
+    return this.#states.some(({ rule }) => phaseOf(rule) === phase && (rule.match.endpoint === undefined || (rule.match.endpoint as string[]).includes(endpoint)) && (rule.match.client !== undefined || rule.match.grant !== undefined));
+  }
+
+  /** The rules of this phase that fire for the request, counters advanced. */
+  fire(request: FaultRequest, phase: FaultPhase): FaultRule[] {
+    const fired: FaultRule[] = [];
+    for (const state of this.#states) {
+      const { rule } = state;
+      if (phaseOf(rule) !== phase || !matches(rule, request)) continue;
+      state.matched += 1;
+      const skip = rule.nth !== undefined ? rule.nth - 1 : (rule.after ?? 0);
+      if (state.matched <= skip) continue;
+      const limit = rule.count ?? (rule.nth !== undefined ? 1 : Infinity);
+      if (state.fired >= limit) continue;
+      if (rule.probability !== undefined && state.random() >= rule.probability) continue;
+      state.fired += 1;
+      fired.push(rule);
+    }
+    return fired;
+  }
+}
+
+function matches(rule: FaultRule, request: FaultRequest): boolean {
+  const { match } = rule;
+  if (match.endpoint && !(match.endpoint as string[]).includes(request.endpoint)) return false;
+  if (match.method && match.method !== request.method) return false;
+  if (match.tag !== undefined && match.tag !== request.tag) return false;
+  if (match.client && (request.client === undefined || !match.client.includes(request.client))) return false;
+  if (match.grant && (request.grant === undefined || !match.grant.includes(request.grant))) return false;
+  if (match.user && (request.user === undefined || !match.user.includes(request.user))) return false;
+  return true;
+}
+
+export type { FaultRule, FaultRuleInput };

@@ -7,7 +7,7 @@ import type { Logger } from '../server/logger.ts';
 import { answer, type AnswerContext } from './answers.ts';
 import { describeAction } from './describe.ts';
 import { basicClientId, peekParams } from './request.ts';
-import { rewrite, type RewriteContext } from './rewrites.ts';
+import { applies, rewrite, type RewriteContext } from './rewrites.ts';
 import type { FaultRequest, FaultRules } from './rules.ts';
 import { answersInstead, type FaultRule } from './schema.ts';
 
@@ -76,7 +76,7 @@ export function faultMiddleware(current: FaultHost): Middleware {
     request.client ??= oidc?.client?.clientId;
     request.grant ??= typeof oidc?.params?.['grant_type'] === 'string' ? (oidc.params['grant_type'] as string) : undefined;
     request.user = userOf(ctx, current);
-    const fired = rules.fire(request, 'after');
+    const fired = rules.fire(request, 'after', (rule) => applies(ctx, rule.action));
     note(ctx, fired);
     for (const rule of fired) {
       if (rule.action.latency) await delay(rule.action.latency);

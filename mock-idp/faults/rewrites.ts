@@ -93,6 +93,33 @@ function rewriteBody(ctx: Context, how: NonNullable<FaultAction['body']>): void 
   ctx.set('Content-Type', type);
 }
 
+function authorizationResponse(ctx: Context): URLSearchParams | undefined {
+  const location = ctx.response.get('Location');
+  if (!location || ctx.status < 300 || ctx.status >= 400) return undefined;
+  try {
+    const url = new URL(location);
+    const query = url.searchParams;
+    if (query.has('code') || query.has('error')) return query;
+    const fragment = new URLSearchParams(url.hash.slice(1));
+    return fragment.has('code') || fragment.has('error') ? fragment : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the response has what the action changes (tokens, keys, an authorization response...). */
+export function applies(ctx: Context, action: FaultAction): boolean {
+  const body = ctx.body;
+  if (action.token) {
+    const fields = action.token.of === 'all' ? ['id_token', 'access_token'] : [action.token.of];
+    if (!isRecord(body) || !fields.some((field) => isJwt(body[field]))) return false;
+  }
+  if (action.jwks && !(action.jwks.cacheControl !== undefined || (isRecord(body) && Array.isArray(body['keys'])))) return false;
+  if (action.json && !isRecord(body)) return false;
+  if (action.authorization && !authorizationResponse(ctx)) return false;
+  return true;
+}
+
 /** Applies the action's changes to the response, in a fixed order (content first, then its form). */
 export async function rewrite(ctx: Context, action: FaultAction, context: RewriteContext): Promise<void> {
   if (action.token) await rewriteTokens(ctx, action.token, context);

@@ -94,12 +94,16 @@ export class FaultRules {
     return this.#states.some(({ rule }) => phaseOf(rule) === phase && (rule.match.endpoint === undefined || (rule.match.endpoint as string[]).includes(endpoint)) && (rule.match.client !== undefined || rule.match.grant !== undefined));
   }
 
-  /** The rules of this phase that fire for the request, counters advanced. */
-  fire(request: FaultRequest, phase: FaultPhase): FaultRule[] {
+  /**
+   * The rules of this phase that fire for the request, counters advanced. `applies` says whether
+   * a rule's action has anything to change in this response (a rule that would change nothing
+   * does not count it as a match).
+   */
+  fire(request: FaultRequest, phase: FaultPhase, applies: (rule: FaultRule) => boolean = () => true): FaultRule[] {
     const fired: FaultRule[] = [];
     for (const state of this.#states) {
       const { rule } = state;
-      if (phaseOf(rule) !== phase || !matches(rule, request)) continue;
+      if (phaseOf(rule) !== phase || !matches(rule, request) || !applies(rule)) continue;
       state.matched += 1;
       const skip = rule.nth !== undefined ? rule.nth - 1 : (rule.after ?? 0);
       if (state.matched <= skip) continue;

@@ -2,10 +2,12 @@
 import { writeFile } from 'node:fs/promises';
 import { configJsonSchema, configReference } from '../mock-idp/config/reference.ts';
 import { scenarioCatalogue, scenarioReference } from '../harness/scenario/reference.ts';
+import { faultsReference } from '../mock-idp/faults/reference.ts';
 
 export const generatedDocs: Record<string, () => string | Promise<string>> = {
   'docs/configuration.md': configReference,
   'docs/mockidp.config.schema.json': () => `${JSON.stringify(configJsonSchema(), null, 2)}\n`,
+  'docs/faults.md': faultsReference,
   'docs/scenario-reference.md': scenarioReference,
   'docs/scenario-catalogue.md': () => scenarioCatalogue(),
 };

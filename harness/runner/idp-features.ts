@@ -2,10 +2,9 @@ import { AdminError, type AdminClient } from '../../mock-idp/index.ts';
 import { StepFailure } from './context.ts';
 
 /*
- * IdP features that arrive later (fault rules, issue #6; provider profiles, issue #7), reached
- * through the admin API only. When the IdP lacks them, a scenario that needs them fails with a
- * clear "not supported by this IdP yet" instead of running without them. This is the one place to
- * wire them when they land.
+ * IdP features reached through the admin API only (fault rules, provider profiles), so that they
+ * work the same against an IdP in a container. When the IdP lacks one (an older image), a scenario
+ * that needs it fails with a clear "not supported by this IdP" instead of running without it.
  */
 
 export class UnsupportedFeature extends StepFailure {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientSchema, tenantSchema, userSchema } from '../../mock-idp/index.ts';
+import { clientSchema, faultRuleSchema, tenantSchema, userSchema } from '../../mock-idp/index.ts';
 import { STEP_KINDS } from '../steps/index.ts';
 import { TARGET_NAMES } from '../targets/names.ts';
 import { DEFAULT_REDIRECT_URI } from './defaults.ts';
@@ -51,7 +51,7 @@ export const idpSetupSchema = z
     refreshTokens: tenantShape.refreshTokens.optional(),
     deviceFlow: tenantShape.deviceFlow.optional(),
     scopes: tenantShape.scopes.optional(),
-    faults: z.array(z.record(z.string(), z.unknown())).optional().describe('Fault rules installed before the first step. Needs an IdP with fault injection.'),
+    faults: z.array(faultRuleSchema).optional().describe('Fault rules installed before the first step (docs/faults.md).'),
     others: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,20}$/, 'short names of letters, digits, "_" and "-"'), otherTenantSchema).optional().describe('Other issuers by alias; ${idp.others.<alias>.issuer} in steps.'),
     targetClient: z.record(z.string(), z.unknown()).optional().describe('Changes to the target\'s own client (for example {pkce: required} or {ttl: {idToken: 60}}).'),
   })

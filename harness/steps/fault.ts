@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { faultRuleSchema } from '../../mock-idp/index.ts';
 import { addFaults, clearFaults } from '../runner/idp-features.ts';
 import { StepFailure } from '../runner/context.ts';
 import { defineStep } from './step.ts';
 
 /*
  * Makes the IdP misbehave from now on (or stop misbehaving). The rules are the IdP's fault rules:
- * match (endpoint, client, user, nth call) + action + optional count; see the IdP's documentation.
+ * match (endpoint, client, user, grant, tag) + action + how often; see docs/faults.md.
  */
 
 const args = z
   .strictObject({
-    add: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional().describe('A fault rule or a list of them.'),
+    add: z.union([faultRuleSchema, z.array(faultRuleSchema)]).optional().describe('A fault rule or a list of them (docs/faults.md).'),
     clear: z.boolean().optional().describe('Remove every fault rule of the tenant.'),
     tenant: z.string().optional().describe('Another issuer of the scenario (an alias from idp.others).'),
   })

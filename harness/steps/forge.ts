@@ -1,5 +1,4 @@
-import { createPublicKey } from 'node:crypto';
-import { generateKeyPair, SignJWT, UnsecuredJWT, type JWK } from 'jose';
+import { exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose';
 import { z } from 'zod';
 import { StepFailure, describeNetworkError, type ScenarioContext } from '../runner/context.ts';
 import { endpoint } from '../runner/discovery.ts';
@@ -32,7 +31,8 @@ async function idpRsaKey(ctx: ScenarioContext, kid: unknown): Promise<{ kid: str
   }
   const key = jwks.keys.find((candidate) => candidate.kty === 'RSA' && (kid === undefined || candidate.kid === kid)) ?? jwks.keys.find((candidate) => candidate.kty === 'RSA');
   if (!key?.kid) throw new StepFailure('the IdP publishes no RSA key to confuse HS256 with');
-  const pem = createPublicKey({ key: key as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+  // The PEM as JOSE libraries export it (no trailing newline): the bytes a confused verifier uses as the HMAC secret.
+  const pem = await exportSPKI((await importJWK({ ...key, alg: 'RS256' }, 'RS256', { extractable: true })) as CryptoKey);
   return { kid: key.kid, pem };
 }
 

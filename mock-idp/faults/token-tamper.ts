@@ -1,5 +1,5 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
+import { randomBytes } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK, type JWTPayload } from 'jose';
 import type { KeySet, SigningKey } from '../keys/key-set.ts';
 import type { SigningAlg } from '../config/schema.ts';
 import type { TokenAction } from './schema.ts';
@@ -95,7 +95,8 @@ async function build(claims: Record<string, unknown>, header: Record<string, unk
     case 'hs256-public-key': {
       const rsa = context.keys.keys.find((key) => key.publicJwk.kty === 'RSA' && key.status === 'active') ?? context.keys.keys.find((key) => key.publicJwk.kty === 'RSA');
       if (!rsa) throw new TamperError('hs256-public-key needs an RSA key in the tenant (keys: [{alg: RS256}])');
-      const pem = createPublicKey({ key: rsa.publicJwk as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+      // The PEM as JOSE libraries export it (no trailing newline): the bytes a confused verifier uses as the HMAC secret.
+      const pem = await exportSPKI((await importJWK({ ...rsa.publicJwk, alg: rsa.alg }, rsa.alg, { extractable: true })) as CryptoKey);
       return new SignJWT(claims).setProtectedHeader({ ...header, alg: 'HS256', kid: rsa.kid } as { alg: string }).sign(new TextEncoder().encode(pem));
     }
     case 'unpublished-key':

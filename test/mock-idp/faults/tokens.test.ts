@@ -1,5 +1,4 @@
-import { createPublicKey } from 'node:crypto';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWK } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, exportSPKI, importJWK, jwtVerify, type JWK } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultRuleInput } from '../../../mock-idp/index.ts';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
@@ -114,7 +113,7 @@ describe('signature and header faults', () => {
     const header = decodeProtectedHeader(idToken);
     expect(header.alg).toBe('HS256');
     const published = ((await (await fetch(`${issuer}/jwks`)).json()) as { keys: JWK[] }).keys.find((key) => key.kid === header.kid)!;
-    const pem = createPublicKey({ key: published as import('node:crypto').JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const pem = await exportSPKI((await importJWK({ ...published, alg: 'RS256' }, 'RS256', { extractable: true })) as CryptoKey);
     await expect(jwtVerify(idToken, new TextEncoder().encode(pem), { algorithms: ['HS256'] })).resolves.toBeDefined();
     await expect(verify(idToken)).rejects.toThrow();
   });

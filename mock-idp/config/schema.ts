@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { faultRuleSchema } from '../faults/schema.ts';
+import { profileSchema } from '../profiles/index.ts';
 
 /*
  * The whole configuration of the mock IdP, one documented place (see STYLE.md §2): every field has
@@ -160,6 +161,7 @@ export const tenantSchema = z
     users: z.record(z.string().min(1), userSchema).default({}).describe('Users by user name.'),
     clients: z.record(z.string().min(1), clientSchema).default({}).describe('Clients by client_id.'),
     faults: z.array(faultRuleSchema).default([]).describe('Fault rules active from the start (docs/faults.md): the tenant misbehaves on purpose.'),
+    profile: profileSchema.optional(),
   })
   .describe('One issuer, served at <base URL>/<tenant name>.');
 

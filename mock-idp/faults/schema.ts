@@ -70,7 +70,7 @@ export const tokenActionSchema = z
     notBeforeIn: z.number().int().optional().describe('nbf = now + this many seconds (positive: not valid yet).'),
     groupsOverage: z.boolean().optional().describe('Entra-style groups overage: groups removed, _claim_names/_claim_sources point to a Graph endpoint.'),
     oversize: z.number().int().min(1).max(1_000_000).optional().describe('Pad the token with a filler claim until it is at least this many bytes.'),
-    header: z.record(z.string(), z.unknown()).optional().describe('Header fields to set (typ, kid, ...); null removes one (kid: null = kid missing).'),
+    header: z.record(z.string(), z.unknown()).optional().describe('Header fields to set (typ, kid, ...); null removes one (kid: null = kid missing); "${kid}" stands for the token\'s kid.'),
     sign: z
       .enum(['valid', 'bad-signature', 'none', 'hs256-public-key', 'unpublished-key', 'reused-kid', 'unknown-kid'])
       .default('valid')

@@ -57,11 +57,12 @@ function applyClaims(payload: JWTPayload, action: TokenAction, context: TamperCo
   return claims;
 }
 
+/** Header changes; null removes a field, and the text "${kid}" stands for the token's kid (Entra v1's x5t). */
 function applyHeader(header: Record<string, unknown>, changes: Record<string, unknown> | undefined): Record<string, unknown> {
   const out = { ...header };
   for (const [name, value] of Object.entries(changes ?? {})) {
     if (value === null) delete out[name];
-    else out[name] = value;
+    else out[name] = value === '${kid}' ? header['kid'] : value;
   }
   return out;
 }

@@ -21,6 +21,7 @@ export interface InteractionTenant {
   readonly users: ReadonlyMap<string, UserConfig>;
   page(): PageTenant;
   usernameOf(sub: string): string;
+  subOf(username: string, user: UserConfig): string;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -138,7 +139,7 @@ export function interactionRouter(tenant: InteractionTenant): Middleware {
     if (password !== undefined && password !== (user.password ?? username)) {
       return renderPrompt(tenant, ctx, details, { status: 401, message: 'Wrong password.', username });
     }
-    const location = await tenant.provider.interactionResult(ctx.req, ctx.res, { login: { accountId: user.sub ?? username } }, { mergeWithLastSubmission: false });
+    const location = await tenant.provider.interactionResult(ctx.req, ctx.res, { login: { accountId: tenant.subOf(username, user) } }, { mergeWithLastSubmission: false });
     redirectTo(ctx, location);
   });
 

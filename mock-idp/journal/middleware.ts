@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { endpointOf } from '../provider/endpoints.ts';
+import { endpointOf, type EndpointName } from '../provider/endpoints.ts';
 import type { FiredFault, Journal } from './journal.ts';
 import { maskAuthorization, maskParams } from './mask.ts';
 import { decodeTokens } from './tokens.ts';
@@ -48,13 +48,15 @@ export function journalMiddleware(journal: Journal, tenants: JournalTenants, log
       const error = status >= 400 && body && typeof body === 'object' && typeof body.error === 'string' ? body.error : undefined;
       const { authorization, 'x-mockidp-scenario': scenario, 'user-agent': userAgent } = ctx.headers;
       const faults = (ctx.state as { faults?: FiredFault[] }).faults;
+      // A provider profile serves endpoints under its own paths; it names the endpoint it served.
+      const servedEndpoint = (ctx.state as { endpoint?: EndpointName }).endpoint;
       journal.record(() => {
         const params: Record<string, unknown> = { ...query, ...oidcBody, ...(isRecord(ownBody) ? ownBody : undefined) };
         const user = accountId === undefined ? undefined : (tenants.usernameOf(tenant, accountId) ?? accountId);
         return {
           at: new Date(at).toISOString(),
           tenant,
-          endpoint: endpointOf(path.slice(tenant.length + 1) || '/'),
+          endpoint: servedEndpoint ?? endpointOf(path.slice(tenant.length + 1) || '/'),
           method,
           path,
           status,

@@ -3,7 +3,7 @@ import { errors } from 'oidc-provider';
 import { resolveAuthMethod, publicClient, type ClientConfig, type TenantConfig, type UserConfig } from '../config/schema.ts';
 import type { KeySet } from '../keys/key-set.ts';
 import { adapterFor, type TtlStore } from './store.ts';
-import { claimsOf } from './claims.ts';
+import type { AppliedProfile } from '../profiles/index.ts';
 import * as pages from '../ui/pages.ts';
 
 /** What the provider configuration needs from a tenant (kept narrow so each part stays replaceable). */
@@ -17,6 +17,9 @@ export interface ProviderTenant {
   readonly users: ReadonlyMap<string, UserConfig>;
   readonly clients: ReadonlyMap<string, ClientConfig>;
   userBySub(sub: string): { username: string; user: UserConfig } | undefined;
+  /** Every claim of a user, with the tenant's provider profile applied. */
+  claimsOf(username: string, user: UserConfig): Record<string, unknown> & { sub: string };
+  readonly profile?: AppliedProfile | undefined;
 }
 
 export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups', 'roles'] as const;
@@ -114,7 +117,9 @@ function ttlOf(tenant: ProviderTenant, key: 'accessToken' | 'idToken' | 'refresh
 export function providerConfiguration(tenant: ProviderTenant): Configuration {
   const { config } = tenant;
   const customClaims = new Set<string>();
-  for (const user of tenant.users.values()) for (const claim of Object.keys(user.claims)) customClaims.add(claim);
+  const standard = new Set(['sub', 'name', 'given_name', 'family_name', 'preferred_username', 'email', 'email_verified', 'groups', 'roles']);
+  for (const [username, user] of tenant.users) for (const claim of Object.keys(tenant.claimsOf(username, user))) if (!standard.has(claim)) customClaims.add(claim);
+  const without = new Set(tenant.profile?.without ?? []);
   const algs = tenant.keys.algorithms();
 
   return {
@@ -153,7 +158,7 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
       if (!found || found.user.disabled) return undefined;
       return {
         accountId: sub,
-        claims: () => claimsOf(found.username, found.user),
+        claims: () => tenant.claimsOf(found.username, found.user),
       };
     },
     loadExistingGrant: (ctx) => loadExistingGrant(tenant, ctx),
@@ -191,7 +196,10 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
     },
     async extraTokenClaims(ctx, token) {
       const own = clientConfigOf(tenant, ctx, token.clientId);
-      return own && Object.keys(own.claims).length > 0 ? { ...own.claims } : undefined;
+      const account = 'accountId' in token && typeof token.accountId === 'string' ? tenant.userBySub(token.accountId) : undefined;
+      const profileClaims = tenant.profile?.accessTokenClaims?.({ clientId: token.clientId ?? '', username: account?.username, user: account?.user, scope: typeof token.scope === 'string' ? token.scope : '' });
+      const claims = { ...profileClaims, ...own?.claims };
+      return Object.keys(claims).length > 0 ? claims : undefined;
     },
     renderError: renderErrorFor(tenant),
     features: {
@@ -201,7 +209,7 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
       revocation: { enabled: true },
       userinfo: { enabled: true },
       deviceFlow: {
-        enabled: true,
+        enabled: !without.has('device_authorization'),
         charset: config.deviceFlow.userCodeCharset === 'digits' ? 'digits' : 'base-20',
         mask: config.deviceFlow.userCodeCharset === 'digits' ? '***-***-***' : '****-****',
         async userCodeInputSource(ctx, form, _out, err) {
@@ -217,7 +225,7 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
         },
       },
       rpInitiatedLogout: {
-        enabled: true,
+        enabled: !without.has('end_session'),
         async logoutSource(ctx, form) {
           ctx.body = pages.logoutPage({ tenant: pageTenant(tenant), form });
         },

@@ -191,8 +191,9 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   return {
     url: baseUrl,
     issuer: (tenant = 'default') => {
-      if (!tenants.has(tenant)) throw new Error(`no tenant "${tenant}"; tenants: ${[...tenants.keys()].join(', ')}`);
-      return `${baseUrl}/${tenant}`;
+      const found = tenants.get(tenant);
+      if (!found) throw new Error(`no tenant "${tenant}"; tenants: ${[...tenants.keys()].join(', ')}`);
+      return found.issuer;
     },
     tenants: () => [...tenants.keys()],
     admin: new AdminClient(baseUrl, { token: config.server.adminToken }),

@@ -2,7 +2,6 @@ import { importJWK, SignJWT, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { SIGNING_ALGS, type ClientConfig, type UserConfig } from '../config/schema.ts';
 import type { KeySet } from '../keys/key-set.ts';
-import { claimsOf } from '../provider/claims.ts';
 import { HttpError } from '../server/http-error.ts';
 
 /*
@@ -31,6 +30,8 @@ export interface MintContext {
   nowSeconds: number;
   users: ReadonlyMap<string, UserConfig>;
   clients: ReadonlyMap<string, ClientConfig>;
+  /** Every claim of a user (with the tenant's profile), sub included. */
+  claimsOf(username: string, user: UserConfig): Record<string, unknown> & { sub: string };
 }
 
 export async function mintToken(context: MintContext, request: z.output<typeof mintRequestSchema>): Promise<{ token: string; header: Record<string, unknown>; payload: JWTPayload }> {
@@ -48,11 +49,11 @@ export async function mintToken(context: MintContext, request: z.output<typeof m
   const base: JWTPayload = { iss: context.issuer, iat: context.nowSeconds, exp: context.nowSeconds + request.ttlSeconds };
   let payload: JWTPayload;
   if (request.type === 'id_token') {
-    payload = { ...(user ? claimsOf(request.user!, user) : {}), ...base, aud: request.audience ?? request.client ?? 'unknown-client' };
+    payload = { ...(user ? context.claimsOf(request.user!, user) : {}), ...base, aud: request.audience ?? request.client ?? 'unknown-client' };
   } else {
     payload = {
       ...base,
-      sub: user ? (user.sub ?? request.user) : request.client,
+      sub: user ? context.claimsOf(request.user!, user).sub : request.client,
       aud: request.audience ?? client?.audience ?? request.client ?? 'unknown-audience',
       ...(request.client ? { client_id: request.client } : {}),
       ...(request.scope ? { scope: request.scope } : {}),

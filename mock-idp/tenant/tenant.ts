@@ -25,11 +25,15 @@ import { deviceSessionGuard } from '../provider/device-session-guard.ts';
 import { interactionRouter } from '../interactions/router.ts';
 import { HttpError } from '../server/http-error.ts';
 import { mountTenant } from './mount.ts';
+import { claimsOf } from '../provider/claims.ts';
 import { mintRequestSchema, mintToken, type MintRequest } from './mint.ts';
 import type { Logger } from '../server/logger.ts';
 import { faultMiddleware, type FaultHost } from '../faults/middleware.ts';
 import { FaultRules, parseFaultRule, type FaultRule } from '../faults/rules.ts';
 import { faultRuleSchema } from '../faults/schema.ts';
+import { applyProfile, type AppliedProfile } from '../profiles/index.ts';
+import { profileMiddleware } from '../profiles/middleware.ts';
+import { profileDefaults } from '../profiles/defaults.ts';
 
 const TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'ClientCredentials', 'BackchannelAuthenticationRequest'];
 
@@ -47,6 +51,11 @@ export class Tenant implements ProviderTenant {
   readonly users = new Map<string, UserConfig>();
   readonly clients = new Map<string, ClientConfig>();
   readonly faults = new FaultRules();
+  /** Rewrites of the provider profile (run with the fault engine, never listed as faults). */
+  readonly profileRules = new FaultRules();
+  readonly profile: AppliedProfile | undefined;
+  /** `${baseUrl}/${name}`: where the tenant is mounted (its issuer unless a profile says otherwise). */
+  readonly mount: string;
   config: TenantConfig;
   keys: KeySet;
   provider!: Provider;
@@ -58,10 +67,13 @@ export class Tenant implements ProviderTenant {
   #providerMiddleware!: Middleware;
   readonly middleware: Middleware;
 
-  private constructor(name: string, issuer: string, config: TenantConfig, keys: KeySet, cookieKeys: string[], logger: Logger) {
+  private constructor(name: string, mount: string, config: TenantConfig, keys: KeySet, cookieKeys: string[], logger: Logger) {
     this.name = name;
     this.cookieKeys = cookieKeys;
-    this.issuer = issuer;
+    this.mount = mount;
+    this.profile = config.profile ? applyProfile(config.profile, { tenant: name, mount }) : undefined;
+    this.issuer = this.profile?.issuer ?? mount;
+    this.profile?.rules.forEach((rule, index) => this.profileRules.add(parseFaultRule({ id: `profile-${index + 1}`, ...rule })));
     this.config = config;
     this.#initialConfig = config;
     this.keys = keys;
@@ -79,8 +91,9 @@ export class Tenant implements ProviderTenant {
    * cookies through the mounting app's context and reads them back through its own.
    */
   static async create(name: string, baseUrl: string, config: TenantConfig, cookieKeys: string[], logger: Logger): Promise<Tenant> {
-    const keys = await KeySet.create(config.keys);
-    return new Tenant(name, `${baseUrl}/${name}`, config, keys, cookieKeys, logger);
+    const withProfile = profileDefaults(config);
+    const keys = await KeySet.create(withProfile.keys);
+    return new Tenant(name, `${baseUrl}/${name}`, withProfile, keys, cookieKeys, logger);
   }
 
   #loadPeople(config: TenantConfig): void {
@@ -97,14 +110,28 @@ export class Tenant implements ProviderTenant {
   }
 
   #reindexUsers(): void {
-    this.#subIndex = new Map([...this.users].map(([username, user]) => [user.sub ?? username, username]));
+    this.#subIndex = new Map([...this.users].map(([username, user]) => [this.subOf(username, user), username]));
+  }
+
+  /** A user's subject: configured, else the profile's (Google's numeric ids), else the user name. */
+  subOf(username: string, user: UserConfig): string {
+    return user.sub ?? (this.profile?.userClaims(username, user)['sub'] as string | undefined) ?? username;
+  }
+
+  /** Every claim of a user: the configured ones, over the profile's, over the standard ones. */
+  claimsOf(username: string, user: UserConfig): Record<string, unknown> & { sub: string } {
+    const claims: Record<string, unknown> = { ...claimsOf(username, user), ...this.profile?.userClaims(username, user), ...user.claims, sub: this.subOf(username, user) };
+    for (const key of Object.keys(claims)) if (claims[key] === undefined) delete claims[key];
+    return claims as Record<string, unknown> & { sub: string };
   }
 
   #stack(): Middleware {
     const tenant = this;
     return compose([
       (ctx, next) => this.clock.run(next),
+      profileMiddleware(() => ({ profile: this.profile, mount: this.mount })),
       faultMiddleware(this.#faultHost()),
+      faultMiddleware({ ...this.#faultHost(), rules: this.profileRules }),
       realTimeCookies(this.clock),
       (_ctx, next) => {
         if (this.keys.nextRetirement() <= Date.now() && this.keys.prune()) this.rebuild();
@@ -128,6 +155,7 @@ export class Tenant implements ProviderTenant {
         users: this.users,
         page: () => pageTenant(this),
         usernameOf: (sub) => this.userBySub(sub)?.username ?? sub,
+        subOf: (username, user) => this.subOf(username, user),
         get provider() {
           return tenant.provider;
         },
@@ -285,7 +313,7 @@ export class Tenant implements ProviderTenant {
 
   #subOf(username: string): string {
     const user = this.users.get(username);
-    return user?.sub ?? username;
+    return user ? this.subOf(username, user) : username;
   }
 
   // Faults
@@ -307,7 +335,7 @@ export class Tenant implements ProviderTenant {
   /** A token signed with this tenant's keys and clock, without a flow (see mint.ts). */
   mint(request: MintRequest) {
     const parsed = parseOrThrow(mintRequestSchema, request, ['token']);
-    return mintToken({ issuer: this.issuer, keys: this.keys, defaultAlg: this.config.defaultAlg, nowSeconds: this.clock.nowSeconds(), users: this.users, clients: this.clients }, parsed);
+    return mintToken({ issuer: this.issuer, keys: this.keys, defaultAlg: this.config.defaultAlg, nowSeconds: this.clock.nowSeconds(), users: this.users, clients: this.clients, claimsOf: (username, user) => this.claimsOf(username, user) }, parsed);
   }
 
   /** Back to the configured state: users, clients, clock and keys as at start, storage emptied. */

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { AppliedProfile, ProfileDefinition } from './profile.ts';
+
+/*
+ * Auth0 (quirks.md §5, §9 auth0): an issuer with a mandatory trailing slash, /oauth/token and
+ * /.well-known/jwks.json paths, namespaced custom claims, 24 h access tokens, refresh tokens only
+ * with offline_access and rotation with reuse detection, the device flow under /oauth/device/code
+ * (with verification_uri_complete), and end_session_endpoint in discovery only when switched on.
+ */
+
+export const auth0Options = z
+  .strictObject({
+    name: z.literal('auth0'),
+    namespace: z.string().default('https://example.com/').describe('Namespace of custom claims (roles and groups go under it).'),
+    endSessionDiscovery: z.boolean().default(false).describe('Advertise end_session_endpoint (/oidc/logout) in discovery (the tenant toggle).'),
+  })
+  .describe('Auth0.');
+
+export const auth0: ProfileDefinition<z.output<typeof auth0Options>> = {
+  name: 'auth0',
+  summary: 'Auth0: issuer with a trailing slash, /oauth/token, namespaced claims, 24 h access tokens, rotation with reuse detection, /oauth/device/code.',
+  options: auth0Options,
+  apply(o, { mount }): AppliedProfile {
+    return {
+      name: 'auth0',
+      label: 'auth0',
+      issuer: `${mount}/`,
+      discoveryPaths: [],
+      paths: {
+        authorization: '/authorize',
+        token: '/oauth/token',
+        userinfo: '/userinfo',
+        jwks: '/.well-known/jwks.json',
+        revocation: '/oauth/revoke',
+        device_authorization: '/oauth/device/code',
+        code_verification: '/activate',
+        end_session: '/oidc/logout',
+      },
+      tenantDefaults: {
+        keys: [{ alg: 'RS256' }],
+        defaultAlg: 'RS256',
+        refreshTokens: { rotation: 'always', requireOfflineAccess: true },
+        ttl: { accessToken: 86400, idToken: 36000, clientCredentials: 86400 },
+      },
+      userClaims(username, user) {
+        return {
+          sub: user.sub ?? `auth0|${Buffer.from(username).toString('hex').padEnd(24, '0').slice(0, 24)}`,
+          nickname: username,
+          ...(user.groups.length > 0 ? { [`${o.namespace}groups`]: user.groups, groups: undefined } : {}),
+          ...(user.roles.length > 0 ? { [`${o.namespace}roles`]: user.roles, roles: undefined } : {}),
+        };
+      },
+      discovery(document) {
+        const { end_session_endpoint: end, ...rest } = document;
+        return { ...rest, ...(o.endSessionDiscovery && end ? { end_session_endpoint: end } : {}) };
+      },
+      rules: [],
+      without: [],
+    };
+  },
+};

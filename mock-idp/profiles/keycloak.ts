@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { AppliedProfile, ProfileDefinition } from './profile.ts';
+
+/*
+ * Keycloak (quirks.md §7, §9 keycloak): issuer .../realms/{realm} (or .../auth/realms/{realm} for
+ * Keycloak 16 and older), /protocol/openid-connect/* paths, realm_access and resource_access
+ * roles, typ ID / Bearer, a space-separated scope claim, 5-minute access tokens and a
+ * RESTEASY003210 answer for paths that do not exist.
+ */
+
+export const keycloakOptions = z
+  .strictObject({
+    name: z.literal('keycloak'),
+    realm: z.string().regex(/^[\w-]+$/).default('master').describe('The realm name.'),
+    legacyAuthPath: z.boolean().default(false).describe('Keycloak 16 and older (and Quarkus with http-relative-path=/auth): paths start with /auth.'),
+  })
+  .describe('Keycloak.');
+
+export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
+  name: 'keycloak',
+  summary: 'Keycloak: /realms/{realm} issuer (or /auth/realms), /protocol/openid-connect paths, realm_access/resource_access roles, 5-minute access tokens.',
+  options: keycloakOptions,
+  apply(o, { mount }): AppliedProfile {
+    const realmPath = `${o.legacyAuthPath ? '/auth' : ''}/realms/${o.realm}`;
+    const oidcPath = `${realmPath}/protocol/openid-connect`;
+    return {
+      name: 'keycloak',
+      label: `keycloak (realm ${o.realm}${o.legacyAuthPath ? ', /auth' : ''})`,
+      issuer: `${mount}${realmPath}`,
+      discoveryPaths: [realmPath],
+      paths: {
+        authorization: `${oidcPath}/auth`,
+        token: `${oidcPath}/token`,
+        userinfo: `${oidcPath}/userinfo`,
+        jwks: `${oidcPath}/certs`,
+        introspection: `${oidcPath}/token/introspect`,
+        revocation: `${oidcPath}/revoke`,
+        end_session: `${oidcPath}/logout`,
+        device_authorization: `${oidcPath}/auth/device`,
+        code_verification: `${realmPath}/device`,
+      },
+      tenantDefaults: {
+        keys: [{ alg: 'RS256' }],
+        defaultAlg: 'RS256',
+        refreshTokens: { rotation: 'never', requireOfflineAccess: false },
+        ttl: { accessToken: 300, idToken: 300, session: 36000, authorizationCode: 60 },
+      },
+      userClaims(_username, user) {
+        return { typ: 'ID', realm_access: { roles: ['offline_access', 'uma_authorization', ...user.roles] } };
+      },
+      accessTokenClaims({ clientId, user, scope }) {
+        return {
+          typ: 'Bearer',
+          azp: clientId,
+          scope,
+          realm_access: { roles: ['offline_access', 'uma_authorization', ...(user?.roles ?? [])] },
+          resource_access: { [clientId]: { roles: user?.groups ?? [] }, account: { roles: ['manage-account', 'view-profile'] } },
+          'allowed-origins': ['*'],
+        };
+      },
+      error(body) {
+        return body;
+      },
+      rules: [],
+      without: [],
+    };
+  },
+};

@@ -1,0 +1,117 @@
+import type { Context, Middleware } from 'koa';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { ROUTES } from '../provider/configuration.ts';
+import { endpointOf } from '../provider/endpoints.ts';
+import type { AppliedProfile, InternalEndpoint } from './profile.ts';
+
+/*
+ * A profile at the edge of the tenant: requests to the provider's own paths (Keycloak's
+ * /realms/x/protocol/openid-connect/token, Entra's /oauth2/v2.0/token) are served by the
+ * tenant's endpoints, and responses take the provider's shape: discovery with its URLs and
+ * fields, JWKS fields, device-flow fields, error envelopes. Internal paths keep working (the
+ * IdP's own redirects use them).
+ */
+
+const INTERNAL: Record<Exclude<InternalEndpoint, 'discovery'>, string> = {
+  authorization: ROUTES.authorization,
+  token: ROUTES.token,
+  userinfo: ROUTES.userinfo,
+  jwks: ROUTES.jwks,
+  introspection: ROUTES.introspection,
+  revocation: ROUTES.revocation,
+  device_authorization: ROUTES.device_authorization,
+  code_verification: ROUTES.code_verification,
+  end_session: ROUTES.end_session,
+};
+
+const DISCOVERY_FIELDS: Record<string, Exclude<InternalEndpoint, 'discovery'>> = {
+  authorization_endpoint: 'authorization',
+  token_endpoint: 'token',
+  userinfo_endpoint: 'userinfo',
+  jwks_uri: 'jwks',
+  introspection_endpoint: 'introspection',
+  revocation_endpoint: 'revocation',
+  device_authorization_endpoint: 'device_authorization',
+  end_session_endpoint: 'end_session',
+};
+
+const DISCOVERY = '/.well-known/openid-configuration';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
+}
+
+/** The internal path a request path stands for, or undefined when it is not a profile path. */
+function internalPath(profile: AppliedProfile, path: string): string | undefined {
+  for (const prefix of profile.discoveryPaths) if (path === `${prefix}${DISCOVERY}`) return DISCOVERY;
+  const aliases = Object.entries(profile.paths).sort(([, a], [, b]) => b.length - a.length);
+  for (const [endpoint, alias] of aliases) {
+    if (path === alias) return INTERNAL[endpoint as keyof typeof INTERNAL];
+    if (path.startsWith(`${alias}/`)) return `${INTERNAL[endpoint as keyof typeof INTERNAL]}${path.slice(alias.length)}`;
+  }
+  return undefined;
+}
+
+function removed(profile: AppliedProfile, path: string): boolean {
+  return profile.without.some((endpoint) => {
+    const internal = INTERNAL[endpoint as keyof typeof INTERNAL];
+    return internal !== undefined && (path === internal || path.startsWith(`${internal}/`));
+  });
+}
+
+function shapeDiscovery(ctx: Context, profile: AppliedProfile, mount: string): void {
+  if (!isRecord(ctx.body)) return;
+  const document: Record<string, unknown> = { ...ctx.body };
+  for (const [field, endpoint] of Object.entries(DISCOVERY_FIELDS)) {
+    if (profile.without.includes(endpoint)) delete document[field];
+    else if (profile.paths[endpoint] && typeof document[field] === 'string') document[field] = `${mount}${profile.paths[endpoint]}`;
+  }
+  const shaped = profile.discovery ? profile.discovery(document) : document;
+  for (const key of Object.keys(shaped)) if (shaped[key] === undefined) delete shaped[key];
+  ctx.body = shaped;
+}
+
+function shapeDevice(ctx: Context, profile: AppliedProfile, mount: string): void {
+  if (!isRecord(ctx.body) || ctx.status !== 200) return;
+  const body: Record<string, unknown> = { ...ctx.body };
+  const alias = profile.paths.code_verification;
+  if (alias) {
+    for (const field of ['verification_uri', 'verification_uri_complete']) {
+      if (typeof body[field] === 'string') body[field] = (body[field] as string).replace(`${mount}${ROUTES.code_verification}`, `${mount}${alias}`);
+    }
+  }
+  ctx.body = profile.deviceAuthorization ? profile.deviceAuthorization(body) : body;
+}
+
+export function profileMiddleware(current: () => { profile: AppliedProfile | undefined; mount: string }): Middleware {
+  return async function profileEdge(ctx, next) {
+    const { profile, mount } = current();
+    if (!profile) return next();
+    const original = ctx.path;
+    // Issuers with a trailing slash (Auth0, Entra v1) make clients ask for <issuer>//.well-known/...
+    const requested = original.replace(/\/{2,}/g, '/');
+    const path = internalPath(profile, requested) ?? requested;
+    if (removed(profile, path)) {
+      ctx.status = 404;
+      ctx.body = { error: 'not_found', error_description: `${profile.label} has no such endpoint` };
+      return;
+    }
+    if (path !== original) ctx.url = `${path}${ctx.querystring ? `?${ctx.querystring}` : ''}`;
+    (ctx.state as { endpoint?: string }).endpoint = endpointOf(path);
+    if (profile.authorizationQuery && path === ROUTES.authorization && ctx.method === 'GET') {
+      ctx.url = `${path}?${profile.authorizationQuery(new URLSearchParams(ctx.querystring)).toString()}`;
+    }
+
+    await next();
+
+    const endpoint = endpointOf(path);
+    if (endpoint === 'discovery') shapeDiscovery(ctx, profile, mount);
+    else if (endpoint === 'jwks' && profile.jwks && isRecord(ctx.body) && Array.isArray(ctx.body['keys'])) ctx.body = profile.jwks(ctx.body as { keys: Array<Record<string, unknown>> });
+    else if (endpoint === 'device_authorization') shapeDevice(ctx, profile, mount);
+    if (profile.error && ctx.status >= 400 && isRecord(ctx.body) && typeof ctx.body['error'] === 'string') {
+      const params = (ctx as unknown as KoaContextWithOIDC).oidc?.params as Record<string, unknown> | undefined;
+      const grant = typeof params?.['grant_type'] === 'string' ? params['grant_type'] : undefined;
+      ctx.body = profile.error(ctx.body as { error: string; error_description?: string }, { endpoint, status: ctx.status, grant });
+    }
+  };
+}

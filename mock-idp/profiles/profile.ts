@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { TenantInput, UserConfig } from '../config/schema.ts';
+import type { FaultRuleInput } from '../faults/schema.ts';
+
+/*
+ * A provider profile: data plus small hooks applied to a tenant so that it behaves like a real
+ * provider (issuer and discovery shape, endpoint paths, claims, refresh rules, error envelopes,
+ * device-flow fields, JWKS fields). Paths are relative to the tenant's mount (/<tenant>), so one
+ * mock server can host several "providers" side by side.
+ */
+
+export interface ProfileContext {
+  /** Tenant name, the first path segment. */
+  tenant: string;
+  /** `${baseUrl}/${tenant}`: where the tenant is mounted. */
+  mount: string;
+}
+
+/** Internal endpoints a profile path can stand for (the tenant's oidc-provider routes). */
+export type InternalEndpoint = 'authorization' | 'token' | 'userinfo' | 'jwks' | 'introspection' | 'revocation' | 'device_authorization' | 'code_verification' | 'end_session' | 'discovery';
+
+export interface ErrorContext {
+  endpoint: string;
+  status: number;
+  /** The request's grant_type at the token endpoint. */
+  grant: string | undefined;
+}
+
+export interface AppliedProfile {
+  name: string;
+  /** "entra v2 (common)": shown on pages and in the admin API. */
+  label: string;
+  /** Issuer of ID tokens (the provider's issuer). */
+  issuer: string;
+  /** Where discovery also answers, relative to the mount (e.g. "/realms/acme"), besides the mount itself. */
+  discoveryPaths: string[];
+  /** Profile path (relative to the mount) -> the internal endpoint it serves. */
+  paths: Partial<Record<InternalEndpoint, string>>;
+  /** Settings the profile gives the tenant unless its configuration says otherwise. */
+  tenantDefaults: Partial<TenantInput>;
+  /** Claims a user gets from the profile (object ids, tenant ids, UPNs...), under the user's own. */
+  userClaims(username: string, user: UserConfig): Record<string, unknown>;
+  /** Extra claims of JWT access tokens. */
+  accessTokenClaims?(info: { clientId: string; username: string | undefined; user: UserConfig | undefined; scope: string }): Record<string, unknown>;
+  /** Final changes to the discovery document (after the endpoint URLs were rewritten to the profile's paths). */
+  discovery?(document: Record<string, unknown>): Record<string, unknown>;
+  /** Changes to the JWKS document. */
+  jwks?(document: { keys: Array<Record<string, unknown>> }): { keys: Array<Record<string, unknown>> };
+  /** Changes to the device authorization response. */
+  deviceAuthorization?(body: Record<string, unknown>): Record<string, unknown>;
+  /** The provider's error envelope for a protocol error body. */
+  error?(body: { error: string; error_description?: string }, context: ErrorContext): Record<string, unknown>;
+  /** Changes to the authorization request's query before the IdP sees it (Google's access_type=offline). */
+  authorizationQuery?(query: URLSearchParams): URLSearchParams;
+  /** Rewrites applied to responses with the fault engine (re-signed tokens), always on. */
+  rules: FaultRuleInput[];
+  /** Endpoints the real provider does not have (Google: no end_session). */
+  without: InternalEndpoint[];
+}
+
+export interface ProfileDefinition<O> {
+  name: string;
+  summary: string;
+  /** Options with defaults (zod, .describe() on each). */
+  options: import('zod').ZodType<O>;
+  apply(options: O, context: ProfileContext): AppliedProfile;
+}
+
+/** A GUID that is always the same for the same text (object and tenant ids of fixtures). */
+export function stableGuid(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** A long numeric string that is always the same for the same text (Google subjects). */
+export function stableNumericId(text: string, digits = 21): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `1${BigInt(`0x${hex.slice(0, 24)}`).toString().padStart(digits, '0').slice(0, digits - 1)}`;
+}
+
+export function randomGuid(): string {
+  return crypto.randomUUID();
+}

@@ -46,8 +46,9 @@ export async function clearFaults(admin: AdminClient, tenant: string): Promise<u
 }
 
 /** Explains an addTenant refusal caused by a provider profile the IdP does not know yet. */
-export function profileRefusal(error: unknown, profile: string | undefined): UnsupportedFeature | undefined {
-  if (profile === undefined || !(error instanceof AdminError) || error.status !== 400) return undefined;
+export function profileRefusal(error: unknown, option: string | { name: string } | undefined): UnsupportedFeature | undefined {
+  if (option === undefined || !(error instanceof AdminError) || error.status !== 400) return undefined;
+  const profile = typeof option === 'string' ? option : option.name;
   if (!/profile/i.test(error.message)) return undefined;
   return /unknown field|unrecognized/i.test(error.message)
     ? new UnsupportedFeature(`provider profiles are not supported by this IdP yet (idp.profile: ${profile}; issue #7): the tenant configuration has no "profile" field`)

@@ -30,7 +30,7 @@ export function clientsOf(setup: Pick<IdpSetup, 'clients' | 'standardClients' | 
   return clients;
 }
 
-export function tenantConfig(setup: IdpSetup, clients: Record<string, ClientSpec>, keys: KeySpec[]): TenantInput & { profile?: string } {
+export function tenantConfig(setup: IdpSetup, clients: Record<string, ClientSpec>, keys: KeySpec[]): TenantInput {
   return {
     ...(setup.profile ? { profile: setup.profile } : {}),
     keys: (setup.keys as TenantInput['keys']) ?? keys,

@@ -39,7 +39,7 @@ const otherTenantSchema = z
 
 export const idpSetupSchema = z
   .strictObject({
-    profile: z.string().min(1).optional().describe('Provider profile applied to the tenant (google, entra, adfs, ...). Needs an IdP with profiles.'),
+    profile: tenantShape.profile.describe('Provider profile applied to the tenant: google, entra, adfs, auth0, okta, keycloak, or {name, ...options} (docs/profiles/).'),
     users: usersSchema.optional(),
     clients: z.record(z.string().min(1), scenarioClientSchema).optional().describe('Clients by client_id, added to the standard ones (demo, web, service, cli).'),
     standardClients: z.boolean().default(true).describe('Add the standard clients demo, web, service and cli.'),

@@ -43,7 +43,7 @@ export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
         keys: [{ alg: 'RS256' }],
         defaultAlg: 'RS256',
         refreshTokens: { rotation: 'never', requireOfflineAccess: false },
-        ttl: { accessToken: 300, idToken: 300, session: 36000, authorizationCode: 60 },
+        ttl: { accessToken: 300, clientCredentials: 300, idToken: 300, session: 36000, authorizationCode: 60 },
       },
       userClaims(_username, user) {
         return { typ: 'ID', realm_access: { roles: ['offline_access', 'uma_authorization', ...user.roles] } };

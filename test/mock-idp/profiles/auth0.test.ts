@@ -1,0 +1,45 @@
+import { decodeJwt } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
+import { deviceAuthorization, discovery, profiledTenant, rawLogin, tokenRequest } from './support.ts';
+
+const idp = await startTestIdp({ tenants: { a0: profiledTenant({ name: 'auth0', namespace: 'https://shop.example/' }), a0logout: profiledTenant({ name: 'auth0', endSessionDiscovery: true }) } });
+const mount = (tenant: string) => `${idp.url}/${tenant}`;
+
+describe('auth0 profile', () => {
+  it('has an issuer with a trailing slash, which openid-client follows', async () => {
+    expect(idp.issuer('a0')).toBe(`${mount('a0')}/`);
+    expect((await discovery(idp, 'a0')).issuer).toBe(`${mount('a0')}/`);
+    const rp = await relyingParty(idp.issuer('a0'), 'web', { secret: 'web-secret' });
+    expect((await loginWithCode(rp, { username: 'alice' })).tokens.claims()!.iss).toBe(`${mount('a0')}/`);
+  });
+
+  it('serves /oauth/token and /.well-known/jwks.json', async () => {
+    const doc = await discovery(idp, 'a0');
+    expect(doc.token_endpoint).toBe(`${mount('a0')}/oauth/token`);
+    expect(doc['jwks_uri']).toBe(`${mount('a0')}/.well-known/jwks.json`);
+  });
+
+  it('puts groups under the tenant namespace, with an auth0| subject', async () => {
+    const { idToken } = await rawLogin(idp, 'a0');
+    expect(idToken['https://shop.example/groups']).toEqual(['admins', 'developers']);
+    expect(idToken).not.toHaveProperty('groups');
+    expect(idToken['sub']).toMatch(/^auth0\|/);
+  });
+
+  it('advertises end_session_endpoint only when the tenant switch is on', async () => {
+    expect(await discovery(idp, 'a0')).not.toHaveProperty('end_session_endpoint');
+    expect((await discovery(idp, 'a0logout'))['end_session_endpoint']).toBe(`${mount('a0logout')}/oidc/logout`);
+  });
+
+  it('issues access tokens for a day', async () => {
+    const { body } = await tokenRequest(idp, 'a0', { grant_type: 'client_credentials' }, 'svc:svc-secret');
+    const claims = decodeJwt(String(body['access_token']));
+    expect(claims.exp! - claims.iat!).toBe(86400);
+  });
+
+  it('answers the device authorization at /oauth/device/code with verification_uri_complete', async () => {
+    const { body } = await deviceAuthorization(idp, 'a0');
+    expect(body['verification_uri_complete']).toMatch(/\/activate/);
+  });
+});

@@ -1,0 +1,42 @@
+import { decodeJwt } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
+import { deviceAuthorization, discovery, profiledTenant, rawLogin, tokenRequest } from './support.ts';
+
+const idp = await startTestIdp({ tenants: { kc: profiledTenant({ name: 'keycloak', realm: 'acme' }), kc16: profiledTenant({ name: 'keycloak', realm: 'acme', legacyAuthPath: true }) } });
+const mount = (tenant: string) => `${idp.url}/${tenant}`;
+
+describe('keycloak profile', () => {
+  it('has the realm issuer and /protocol/openid-connect endpoints', async () => {
+    const doc = await discovery(idp, 'kc');
+    expect(doc.issuer).toBe(`${mount('kc')}/realms/acme`);
+    expect(doc.token_endpoint).toBe(`${mount('kc')}/realms/acme/protocol/openid-connect/token`);
+    expect(doc['jwks_uri']).toBe(`${mount('kc')}/realms/acme/protocol/openid-connect/certs`);
+  });
+
+  it('with the legacy path, everything lives under /auth/realms', async () => {
+    const doc = await discovery(idp, 'kc16');
+    expect(doc.issuer).toBe(`${mount('kc16')}/auth/realms/acme`);
+    expect(doc.token_endpoint).toBe(`${mount('kc16')}/auth/realms/acme/protocol/openid-connect/token`);
+  });
+
+  it('lets openid-client log in; ID tokens are typ ID with realm roles', async () => {
+    const rp = await relyingParty(idp.issuer('kc'), 'web', { secret: 'web-secret' });
+    const claims = (await loginWithCode(rp, { username: 'alice' })).tokens.claims()!;
+    expect(claims['typ']).toBe('ID');
+    expect(claims['realm_access']).toEqual({ roles: ['offline_access', 'uma_authorization'] });
+  });
+
+  it('issues 5-minute Bearer access tokens with realm_access, resource_access and azp', async () => {
+    const { body } = await tokenRequest(idp, 'kc', { grant_type: 'client_credentials' }, 'svc:svc-secret');
+    const claims = decodeJwt(String(body['access_token']));
+    expect(claims).toMatchObject({ typ: 'Bearer', azp: 'svc', realm_access: { roles: expect.arrayContaining(['offline_access']) }, resource_access: { account: { roles: ['manage-account', 'view-profile'] } } });
+    expect(claims.exp! - claims.iat!).toBe(300);
+    expect((await rawLogin(idp, 'kc')).body['expires_in']).toBe(300);
+  });
+
+  it('serves device authorization at /protocol/openid-connect/auth/device with the realm device page', async () => {
+    const { body } = await deviceAuthorization(idp, 'kc');
+    expect(body['verification_uri']).toBe(`${mount('kc')}/realms/acme/device`);
+  });
+});

@@ -1,7 +1,7 @@
 export { startMockIdp, isLoopback, type MockIdp, type StartOptions } from './server/start.ts';
 export { AdminClient, AdminError, type TenantSummary } from './admin/client.ts';
 export { parseConfig, parseConfigText, loadConfigFile, resolveConfig, portFrom, type ResolveOptions } from './config/load.ts';
-export { ConfigError, type ConfigProblem } from './config/errors.ts';
+export { ConfigError, problemsFromZod, type ConfigProblem } from './config/errors.ts';
 export { defaultConfig, defaultTenant } from './config/defaults.ts';
 export {
   configSchema,
@@ -27,3 +27,4 @@ export type { MintRequest } from './tenant/mint.ts';
 export { consoleLogger, type Logger, type LogLevel } from './server/logger.ts';
 export { faultRuleSchema, FAULT_ENDPOINTS, OAUTH_ERRORS, type FaultRule, type FaultRuleInput, type FaultAction } from './faults/schema.ts';
 export type { FiredFault } from './journal/journal.ts';
+export { profileSchema, PROFILES, PROFILE_NAMES, type ProfileOption, type AppliedProfile } from './profiles/index.ts';

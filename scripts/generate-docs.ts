@@ -1,8 +1,9 @@
 // `npm run docs`: regenerates the documents that are derived from code (a test checks they are current).
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { configJsonSchema, configReference } from '../mock-idp/config/reference.ts';
 import { scenarioCatalogue, scenarioReference } from '../harness/scenario/reference.ts';
 import { faultsReference } from '../mock-idp/faults/reference.ts';
+import { profilePages } from '../mock-idp/profiles/reference.ts';
 
 export const generatedDocs: Record<string, () => string | Promise<string>> = {
   'docs/configuration.md': configReference,
@@ -10,9 +11,11 @@ export const generatedDocs: Record<string, () => string | Promise<string>> = {
   'docs/faults.md': faultsReference,
   'docs/scenario-reference.md': scenarioReference,
   'docs/scenario-catalogue.md': () => scenarioCatalogue(),
+  ...Object.fromEntries(Object.entries(profilePages()).map(([path, text]) => [path, () => text])),
 };
 
 if (import.meta.main) {
+  await mkdir('docs/profiles', { recursive: true });
   for (const [path, render] of Object.entries(generatedDocs)) {
     await writeFile(path, await render());
     process.stdout.write(`wrote ${path}\n`);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, resolveConfig, startMockIdp, portFrom, type MockIdp } from '../../mock-idp/index.ts';
+import { ConfigError, profileSchema, problemsFromZod, resolveConfig, startMockIdp, portFrom, type MockIdp } from '../../mock-idp/index.ts';
 import type { Command } from './main.ts';
 
 const usage = `Usage: mockidp serve [options]
@@ -12,9 +12,25 @@ Options:
   --host HOST       address to bind (env MOCKIDP_HOST), default 127.0.0.1
   --port PORT       port to bind (env MOCKIDP_PORT), default 9400; 0 picks a free port
   --tenant NAME     serve only this tenant of the configuration (repeatable)
+  --profile P       behave like a real provider in every tenant: google, entra, adfs, auth0, okta,
+                    keycloak, or JSON with options: '{"name":"entra","audience":"common"}' (docs/profiles/)
   --admin-token T   require "Authorization: Bearer T" on /_admin (env MOCKIDP_ADMIN_TOKEN)
   --unsafe-admin    allow an unprotected admin API on a non-loopback address
   --log-level L     silent | info | debug (debug logs each request, secrets masked)`;
+
+function parseProfileFlag(value: string) {
+  let input: unknown = value;
+  if (value.trim().startsWith('{')) {
+    try {
+      input = JSON.parse(value);
+    } catch {
+      throw new ConfigError([{ path: '--profile', message: `not valid JSON: ${value}` }]);
+    }
+  }
+  const parsed = profileSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(problemsFromZod(parsed.error, []), '--profile');
+  return parsed.data;
+}
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -30,6 +46,7 @@ export const serveCommand: Command = {
           host: { type: 'string' },
           port: { type: 'string' },
           tenant: { type: 'string', multiple: true },
+          profile: { type: 'string' },
           'admin-token': { type: 'string' },
           'unsafe-admin': { type: 'boolean' },
           'log-level': { type: 'string' },
@@ -51,6 +68,10 @@ export const serveCommand: Command = {
         unsafeAdmin: values['unsafe-admin'],
       });
       if (values['admin-token']) config.server.adminToken = values['admin-token'];
+      if (values.profile !== undefined) {
+        const profile = parseProfileFlag(values.profile);
+        for (const tenant of Object.values(config.tenants)) tenant.profile = profile;
+      }
       if (values['log-level']) {
         if (!['silent', 'info', 'debug'].includes(values['log-level'])) throw new ConfigError([{ path: '--log-level', message: `"${values['log-level']}" is not a log level: use silent, info or debug` }]);
         config.server.logLevel = values['log-level'] as 'silent' | 'info' | 'debug';

@@ -73,4 +73,22 @@ describe('mockidp serve', () => {
     expect(code).toBe(2);
     expect(run.output().stderr).toContain("Unknown option '--prot'");
   });
+
+  it('applies --profile to every tenant: the issuer and endpoints take the shape of the provider', async () => {
+    const run = serve(['--port', '0', '--profile', 'keycloak']);
+    const url = await run.ready;
+    expect(run.output().stdout).toContain(`tenant default: issuer ${url}/default/realms/master`);
+    const doc = (await (await fetch(`${url}/default/realms/master/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
+    expect(doc.token_endpoint).toBe(`${url}/default/realms/master/protocol/openid-connect/token`);
+    run.child.kill('SIGINT');
+    await run.exited;
+  });
+
+  it('refuses an unknown --profile, listing the profiles', async () => {
+    const run = serve(['--port', '0', '--profile', 'pingfederate']);
+    const [code] = await run.exited;
+    expect(code).toBe(1);
+    expect(run.output().stderr).toMatch(/--profile.*\n.*unknown profile: profiles are google, entra, adfs, auth0, okta, keycloak/s);
+  });
 });
+

@@ -1,0 +1,95 @@
+/*
+ * What each profile emulates, with the source in ../shared/reference/quirks.md (its source tags),
+ * and what it does not: the text of docs/profiles/<name>.md. Kept next to the profiles so that a
+ * change to one is a change to the other.
+ */
+
+export interface ProfileNotes {
+  title: string;
+  emulated: Array<[behaviour: string, source: string]>;
+  notEmulated: string[];
+}
+
+export const PROFILE_NOTES: Record<string, ProfileNotes> = {
+  google: {
+    title: 'Google',
+    emulated: [
+      ['Discovery: RS256 only, `client_secret_post` and `client_secret_basic`, `plain` and `S256`, `public` subjects, no `end_session_endpoint`', 'quirks.md §2.1 (G-OIDC, live discovery copy)'],
+      ['Endpoint paths: `/o/oauth2/v2/auth`, `/token`, `/v1/userinfo`, `/oauth2/v3/certs`, `/revoke`, `/device/code`', 'quirks.md §2.1'],
+      ['No RP-initiated logout: the logout endpoint answers 404', 'quirks.md §2.1 (absence in G-OIDC)'],
+      ['`sub` is a 21-digit numeric string, stable per user', 'quirks.md §2.2 (TokenPayload doc)'],
+      ['`email_verified` is a JSON boolean; `hd` only for users whose e-mail is in the hosted domain', 'quirks.md §2.2'],
+      ['Refresh tokens only with `access_type=offline` (and consent); `offline_access` as a scope is ignored; no rotation', 'quirks.md §2.3 (google-api-php-client #2591)'],
+      ['A dead refresh token answers 400 `invalid_grant` "Token has been expired or revoked."', 'quirks.md §2.3 (Google Ads API errors)'],
+      ['Access tokens live 3599 s', 'quirks.md §2.3'],
+      ['Device authorization answers `verification_url` (not `verification_uri`), without `verification_uri_complete`', 'quirks.md §2.5'],
+      ['Option `issuer: scheme-less`: discovery and ID tokens carry the legacy scheme-less issuer', 'quirks.md §2.1 (2014 discovery snapshot)'],
+    ],
+    notEmulated: ['`at_hash` in code-flow ID tokens', 'the 100-refresh-tokens-per-user cap and 6-month idle expiry', 'the device-flow scope allow-list', 'the v1 PEM certificate endpoint', 'daily key rotation (use `keys/rotate` or a `rotateKeys` fault)', 'opaque `ya29.` access-token prefixes'],
+  },
+  entra: {
+    title: 'Microsoft Entra ID',
+    emulated: [
+      ['Issuer `<mount>/{tid}/v2.0` (v2) or `<mount>/{tid}/` with a trailing slash (v1); discovery also under `/v2.0` and `/{tid}/v2.0`', 'quirks.md §3.1 (MS-AT, MS-IDT)'],
+      ['`common` and `organizations` discovery names the literal `{tenantid}` placeholder as issuer; tokens carry the real tenant', 'quirks.md §3.1 (MS-AT)'],
+      ['`consumers` uses the Microsoft account tenant `9188040d-6c67-4c5b-b112-36a304b66dad`', 'quirks.md §3.1 (MS-OIDC)'],
+      ['Endpoints `/oauth2/v2.0/{authorize,token,devicecode,logout}` (v1: `/oauth2/...`), JWKS `/discovery/v2.0/keys`, userinfo `/oidc/userinfo`', 'quirks.md §3.1'],
+      ['Claims `oid` (stable GUID per user and tenant), `tid`, `ver`, `uti`, `aio`, `rh`; v2 `preferred_username`, v1 `unique_name` and `upn`', 'quirks.md §3.2 (MS-IDT)'],
+      ['`groups` as object GUIDs; above `groupsOverageLimit` (200) they become `_claim_names`/`_claim_sources`', 'quirks.md §3.2 (MS-ATC)'],
+      ['No `at_hash` or `c_hash` in ID tokens from the token endpoint', 'quirks.md §3.2 (MS-IDT)'],
+      ['v1 tokens carry `x5t` (equal to `kid`) in the header', 'quirks.md §3.2'],
+      ['Access tokens: v2 `azp`/`azpacr`, v1 `appid`/`appidacr`; lifetime 75 min', 'quirks.md §3.2, §3.3 (MS-ATC, MS-AT)'],
+      ['JWKS keys carry `x5t` and `issuer` (templated for common/organizations)', 'quirks.md §3.1 (MS-AT)'],
+      ['Errors in the AADSTS envelope: `AADSTSnnnn:` descriptions with Trace ID, Correlation ID and Timestamp lines, `error_codes`, `timestamp`, `trace_id`, `correlation_id`, `error_uri`', 'quirks.md §3.4 (MS-ERR)'],
+      ['Device flow: `message`, `expires_in` 900, no `verification_uri_complete`, `authorization_declined` instead of `access_denied`', 'quirks.md §3.6 (MS-DC)'],
+      ['Refresh tokens only with `offline_access`; they rotate; 90-day lifetime', 'quirks.md §3.3 (MS-RT)'],
+    ],
+    notEmulated: ['pairwise `sub` per application', 'the Graph `nonce` header on first-party access tokens', 'the 24-hour SPA refresh-token deadline (AADSTS700084)', 'random 60-90 minute access-token lifetimes (fixed at 75)', 'x5c certificate chains', '`?appid=` custom signing keys', '`hasgroups` in implicit flows (the IdP has no implicit flow)'],
+  },
+  adfs: {
+    title: 'AD FS 2016 / 2019',
+    emulated: [
+      ['Issuer `<mount>/adfs`; access tokens issued by `<mount>/adfs/services/trust`, advertised as `access_token_issuer`', 'quirks.md §4.1 (MS-OIDCE, windowsserverdocs #551)'],
+      ['Discovery extras `microsoft_multi_refresh_token`, `capabilities`, front-channel logout flags', 'quirks.md §4.1 (MS-OIDCE §2.2.3.2)'],
+      ['Endpoints `/adfs/oauth2/{authorize,token,devicecode,logout}`, `/adfs/userinfo`, `/adfs/discovery/keys`', 'quirks.md §4.1 (ADFS-CON)'],
+      ['`unique_name` (`DOMAIN\\user`) and `upn` in ID tokens; `group` as a string or a list', 'quirks.md §4.2 (MS-OIDCE §2.2.3.1)'],
+      ['Userinfo returns `sub` only', 'quirks.md §4.1 (ADFS-CON)'],
+      ['No refresh-token rotation (no KMSI); 8-hour refresh tokens; 1-hour access and ID tokens', 'quirks.md §4.3 (ADFS-FAQ, ADFS-CON)'],
+      ['MSIS errors with escaped quotes and a trailing space: `MSIS9612: The authorization code received in \\u0027code\\u0027 parameter is invalid. `', 'quirks.md §4.4 (argo-cd #12637)'],
+      ['Version 2016 has no device authorization endpoint', 'quirks.md §4.5 (ADFS-FLOWS)'],
+    ],
+    notEmulated: ['the `resource` parameter and `urn:microsoft:userinfo` default resource', 'KMSI and registered-device refresh lifetimes', '`allatclaims`', 'PKCE refusal on 2016', '`pwd_exp`/`pwd_url`'],
+  },
+  auth0: {
+    title: 'Auth0',
+    emulated: [
+      ['Issuer with a mandatory trailing slash (`<mount>/`)', 'quirks.md §5 (auth0/docs #5199)'],
+      ['Endpoints `/authorize`, `/oauth/token`, `/userinfo`, `/.well-known/jwks.json`, `/oauth/revoke`, `/oauth/device/code`, `/oidc/logout`', 'quirks.md §5'],
+      ['Custom claims under a namespace (`https://example.com/groups`, `/roles`); `auth0|` subjects', 'quirks.md §5 (A0-CC)'],
+      ['`end_session_endpoint` in discovery only with `endSessionDiscovery`', 'quirks.md §5'],
+      ['Access tokens live 24 h; refresh tokens need `offline_access` and rotate with reuse detection', 'quirks.md §5 (A0-RT)'],
+      ['Device flow with `verification_uri_complete`', 'quirks.md §5'],
+    ],
+    notEmulated: ['opaque access tokens without an audience', 'the reuse leeway (overlap period)', '`expired_token` once then `invalid_grant`', 'silently dropped restricted claim names', '`/v2/logout`'],
+  },
+  okta: {
+    title: 'Okta',
+    emulated: [
+      ['Custom authorization server: issuer `<mount>/oauth2/{authServerId}` and endpoints `/oauth2/{id}/v1/*`; org server: issuer `<mount>` and `/oauth2/v1/*`', 'quirks.md §6'],
+      ['Access tokens with `ver: 1`, `cid`, `uid`, `scp` as an array', 'quirks.md §6 (unconfirmed shapes, editable with client claims)'],
+      ['`00u…` user ids as `sub`', 'quirks.md §6'],
+      ['Refresh tokens rotate; 90-day lifetime; 1-hour access and ID tokens', 'quirks.md §6 (OK-RT)'],
+    ],
+    notEmulated: ['the 30-second rotation grace period', 'ID-token claims only from userinfo', 'access policies and "no rule matched" errors', 'quarterly key rotation with pre-published keys', 'dynamic issuer mode'],
+  },
+  keycloak: {
+    title: 'Keycloak',
+    emulated: [
+      ['Issuer `<mount>/realms/{realm}`, or `<mount>/auth/realms/{realm}` with `legacyAuthPath`', 'quirks.md §7 (keycloak #10464)'],
+      ['Endpoints under `/protocol/openid-connect/` (`auth`, `token`, `token/introspect`, `userinfo`, `logout`, `certs`, `auth/device`); device page `/realms/{realm}/device`', 'quirks.md §7'],
+      ['ID tokens `typ: ID`; access tokens `typ: Bearer`, `azp`, `realm_access.roles`, `resource_access.{client}.roles`, `allowed-origins`', 'quirks.md §7 (AccessToken javadoc)'],
+      ['Access tokens live 300 s; codes 60 s; no refresh rotation by default', 'quirks.md §7 (realm export defaults)'],
+    ],
+    notEmulated: ['issuer derived from the request host', 'JWT refresh tokens and offline-token rules', 'RESTEASY003210 answers for unknown paths', 'session-bound refresh tokens'],
+  },
+};

@@ -1,8 +1,10 @@
 import type { Middleware } from 'koa';
+import { FAULT_CATALOGUE } from '../faults/catalogue.ts';
 
 /*
- * The dashboard at /_ui: tenants and their issuers, users, clients, keys and clock, and a live
- * journal with decoded tokens. It is one self-contained page (no external assets) that does
+ * The dashboard at /_ui: tenants and their issuers, users, clients, keys, clock and fault rules
+ * (any fault of the catalogue in one click), and a live journal with decoded tokens and the rules
+ * that changed each response. It is one self-contained page (no external assets) that does
  * everything through the admin API, so it can do nothing the API cannot, and it asks for the admin
  * token when the API wants one.
  */
@@ -14,11 +16,12 @@ const style = `
 header{display:flex;gap:1rem;align-items:center;padding:.75rem 1.25rem;border-bottom:1px solid var(--line);background:var(--card)}
 header h1{font-size:1.1rem;margin:0}header .grow{flex:1}
 main{display:grid;grid-template-columns:minmax(320px,420px) 1fr;gap:1rem;padding:1rem 1.25rem}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:.75rem 1rem;margin-bottom:1rem}
+section{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:.75rem 1rem;margin-bottom:1rem;overflow-x:auto}
+#faults td{word-break:break-word}#fault-choice{min-width:0;flex:1 1 14rem}
 h2{font-size:1rem;margin:.1rem 0 .6rem}table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.3rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600;font-size:.8rem}code{font-size:.85em;word-break:break-all}
 button,select,input{font:inherit;padding:.3rem .6rem;border-radius:6px;border:1px solid var(--line);background:var(--card);color:var(--fg)}
-button{cursor:pointer}button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}
+button{cursor:pointer;white-space:nowrap}button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}
 button:focus-visible,select:focus-visible,input:focus-visible,tr:focus-visible{outline:3px solid var(--accent);outline-offset:1px}
 .row{display:flex;gap:.4rem;flex-wrap:wrap;align-items:center}.muted{color:var(--muted)}
 .s2{color:var(--ok);font-weight:600}.s3{color:var(--warn);font-weight:600}.s4,.s5{color:var(--bad);font-weight:600}
@@ -82,11 +85,30 @@ async function loadTenant() {
     el('td', {}, el('button', { type: 'button', 'aria-label': 'Revoke key ' + k.kid, onclick: () => act(() => api('DELETE', '/tenants/' + t + '/keys/' + encodeURIComponent(k.kid))) }, 'Revoke')))));
   const algs = [...new Set(details.keys.filter((k) => k.status === 'active').map((k) => k.alg))];
   $('#rotate').replaceChildren(...algs.map((alg) => el('button', { type: 'button', onclick: () => act(() => api('POST', '/tenants/' + t + '/keys/rotate', { alg })) }, 'Rotate ' + alg)));
+  const faults = await api('GET', '/tenants/' + t + '/faults');
+  $('#faults tbody').replaceChildren(...faults.map((f) => el('tr', {},
+    el('td', {}, el('code', {}, f.id), f.note ? el('div', { class: 'muted' }, f.note) : ''),
+    el('td', {}, [].concat(f.match.endpoint || ['any']).join(', ')),
+    el('td', {}, describe(f.action)),
+    el('td', {}, String(f.fired)),
+    el('td', {}, el('button', { type: 'button', 'aria-label': 'Remove fault ' + f.id, onclick: () => act(() => api('DELETE', '/tenants/' + t + '/faults/' + encodeURIComponent(f.id))) }, 'Remove')))));
+  if (faults.length === 0) $('#faults tbody').replaceChildren(el('tr', {}, el('td', { colspan: '5', class: 'muted' }, 'No fault rule: the tenant behaves.')));
   const clock = details.clock;
   $('#clock-now').textContent = new Date(clock.now).toISOString() + (clock.frozenAt ? ' (frozen)' : '') + (clock.offsetSeconds ? ' offset ' + clock.offsetSeconds + ' s' : '');
   $('#freeze').textContent = clock.frozenAt ? 'Unfreeze' : 'Freeze';
   $('#freeze').onclick = () => act(() => api('PUT', '/tenants/' + t + '/clock', clock.frozenAt ? { frozenAt: null } : { freeze: true }));
 }
+
+function describe(action) {
+  return Object.entries(action).filter(([, v]) => v !== undefined && v !== false).map(([k, v]) => typeof v === 'object' ? k + ' ' + JSON.stringify(v) : v === true ? k : k + ' ' + v).join(', ');
+}
+const catalogue = JSON.parse(document.getElementById('fault-catalogue').textContent);
+$('#fault-choice').replaceChildren(...catalogue.map((entry, index) => el('option', { value: String(index) }, entry.family + ': ' + entry.what)));
+$('#fault-add').addEventListener('click', () => {
+  const entry = catalogue[Number($('#fault-choice').value)];
+  act(() => api('POST', '/tenants/' + encodeURIComponent(state.tenant) + '/faults', { ...entry.rule, note: entry.what }));
+});
+$('#faults-clear').addEventListener('click', () => act(() => api('DELETE', '/tenants/' + encodeURIComponent(state.tenant) + '/faults')));
 
 function decodedTokens(entry) {
   return (entry.tokens || []).map((token) => el('div', {}, el('h3', { style: 'font-size:.85rem;margin:.5rem 0 .2rem' }, token.field),
@@ -107,7 +129,7 @@ async function pollJournal() {
       const row = el('tr', { tabindex: '0', 'data-seq': entry.seq, onclick: () => showEntry(entry), onkeydown: (event) => { if (event.key === 'Enter') showEntry(entry); } },
         el('td', {}, new Date(entry.at).toLocaleTimeString()), el('td', {}, entry.tenant), el('td', {}, entry.endpoint),
         el('td', { class: 's' + String(entry.status)[0] }, entry.status), el('td', {}, entry.clientId || ''), el('td', {}, entry.user || ''),
-        el('td', {}, entry.error || ''), el('td', {}, (entry.faults || []).join(', ')), el('td', {}, entry.tokens ? entry.tokens.map((t) => t.field).join(', ') : ''));
+        el('td', {}, entry.error || ''), el('td', {}, (entry.faults || []).map((f) => (f.note ? f.note + ': ' : '') + f.action).join('; ')), el('td', {}, entry.tokens ? entry.tokens.map((t) => t.field).join(', ') : ''));
       $('#journal tbody').prepend(row);
     }
     while ($('#journal tbody').children.length > 300) $('#journal tbody').lastElementChild.remove();
@@ -166,6 +188,10 @@ export function dashboardPage(): string {
     <section aria-labelledby="keys-title"><h2 id="keys-title">Signing keys</h2>
       <table id="keys"><thead><tr><th>kid</th><th>alg</th><th>Status</th><th><span class="muted">Action</span></th></tr></thead><tbody></tbody></table>
       <div class="row" id="rotate" style="margin-top:.5rem"></div></section>
+    <section aria-labelledby="faults-title"><h2 id="faults-title">Faults</h2>
+      <div class="row"><label for="fault-choice">Make the IdP misbehave</label> <select id="fault-choice" style="max-width:100%"></select>
+        <button type="button" class="primary" id="fault-add">Add fault</button><button type="button" id="faults-clear">Clear all</button></div>
+      <table id="faults" style="margin-top:.5rem"><thead><tr><th>Rule</th><th>Endpoint</th><th>Action</th><th>Fired</th><th><span class="muted">Action</span></th></tr></thead><tbody></tbody></table></section>
     <section aria-labelledby="clock-title"><h2 id="clock-title">Clock</h2>
       <p id="clock-now" aria-live="polite"></p>
       <div class="row">
@@ -184,6 +210,7 @@ export function dashboardPage(): string {
       <div id="entry-body"></div></section>
   </div>
 </main>
+<script type="application/json" id="fault-catalogue">${JSON.stringify(FAULT_CATALOGUE.map(({ family, what, rule }) => ({ family, what, rule }))).replace(/</g, '\\u003c')}</script>
 <script>${script}</script>
 </body>
 </html>`;

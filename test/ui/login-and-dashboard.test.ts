@@ -110,6 +110,34 @@ describe('dashboard in a real browser', () => {
   });
 });
 
+describe('fault toggles in the dashboard', () => {
+  it('adding a fault in the dashboard changes the next token, and removing it restores the login', async () => {
+    const dashboard = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await dashboard.goto(`${idp.url}/_ui`);
+    await dashboard.getByLabel('Make the IdP misbehave').selectOption({ label: 'Token content: ID token with another issuer' });
+    await dashboard.getByRole('button', { name: 'Add fault' }).click();
+    await dashboard.getByRole('button', { name: /^Remove fault / }).waitFor();
+    expect(await idp.admin.faults.list('default')).toEqual([expect.objectContaining({ note: 'ID token with another issuer' })]);
+
+    const person = await browser.newPage();
+    await person.goto(`${rp.url}/login`);
+    await person.getByRole('button', { name: /Alice Anders/ }).click();
+    await person.waitForURL(`${rp.url}/callback**`);
+    expect(await person.textContent('body')).not.toContain('Signed in as alice');
+    const faultRow = dashboard.locator('#journal tbody tr', { hasText: 'ID token with another issuer' }).first();
+    await faultRow.waitFor({ timeout: 5000 });
+    await dashboard.screenshot({ path: await screenshotPath('dashboard-fault'), fullPage: false });
+
+    await dashboard.getByRole('button', { name: /^Remove fault / }).click();
+    await expect.poll(() => idp.admin.faults.list('default')).toEqual([]);
+    await person.goto(`${rp.url}/login`);
+    await person.waitForURL(`${rp.url}/callback**`);
+    expect(await person.textContent('#who')).toBe('Signed in as alice');
+    await person.close();
+    await dashboard.close();
+  });
+});
+
 describe('dashboard with an admin token', () => {
   it('asks for the token and then shows the tenant', async () => {
     const guarded = await startMockIdp({ server: { logLevel: 'silent', adminToken: 'dashboard-token-1' }, tenants: { locked: {} } });

@@ -73,6 +73,8 @@ export const clientSchema = z
     grants: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']).describe('Grant types the client may use.'),
     redirectUris: z.array(z.url()).default([]).describe('Registered redirect URIs, matched exactly.'),
     postLogoutRedirectUris: z.array(z.url()).default([]).describe('Registered post-logout redirect URIs for RP-initiated logout.'),
+    backchannelLogoutUri: z.url().optional().describe('OpenID Back-Channel Logout: the IdP POSTs a logout token here when the user logs out (loopback allowed).'),
+    backchannelLogoutSessionRequired: z.boolean().default(false).describe('Put the session id (`sid`) into this client\'s logout tokens.'),
     scopes: z.array(z.string()).optional().describe('Scopes the client may request. Default: every scope of the tenant.'),
     pkce: z.enum(['required', 'optional']).optional().describe('PKCE for the authorization code flow. Default: required for public clients, optional for confidential ones.'),
     pkcePlain: z.boolean().default(false).describe('Also accept code_challenge_method=plain (RFC 7636 allows it; RFC 9700 discourages it).'),

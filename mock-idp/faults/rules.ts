@@ -18,7 +18,8 @@ export interface FaultRequest {
   user?: string | undefined;
 }
 
-export type FaultPhase = 'before' | 'after';
+/** before/after the IdP handles the request; logout: while it sends back-channel logout tokens. */
+export type FaultPhase = 'before' | 'after' | 'logout';
 
 interface RuleState {
   rule: FaultRule;
@@ -41,6 +42,7 @@ function seeded(seed: number): () => number {
 
 export function phaseOf(rule: FaultRule): FaultPhase {
   if (answersInstead(rule.action) || rule.action.rotateKeys) return 'before';
+  if (rule.action.token?.of === 'logout_token') return 'logout';
   if (rule.match.user !== undefined) return 'after';
   const onlyLatency = Object.entries(rule.action).every(([key, value]) => key === 'latency' || value === undefined);
   return onlyLatency ? 'before' : 'after';

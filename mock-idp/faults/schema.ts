@@ -57,11 +57,11 @@ export const matchSchema = z
   .default({})
   .describe('Which requests the rule applies to; every field given must match.');
 
-const tokenKind = z.enum(['id_token', 'access_token', 'all']);
+const tokenKind = z.enum(['id_token', 'access_token', 'all', 'logout_token']);
 
 export const tokenActionSchema = z
   .strictObject({
-    of: tokenKind.default('id_token').describe('Which tokens of the response: id_token, access_token (JWT) or all.'),
+    of: tokenKind.default('id_token').describe('Which tokens: id_token, access_token (JWT), all (both, in token responses), or logout_token (OpenID Back-Channel Logout, sent to the client\'s backchannelLogoutUri during end_session).'),
     claims: z.record(z.string(), z.unknown()).optional().describe('Claims to set (a number where a string is due, groups as a string, extras); null removes the claim.'),
     remove: z.array(z.string()).optional().describe('Claims to remove (missing iss, aud, sub, nonce, at_hash, ...).'),
     wrong: z.array(z.enum(['iss', 'aud', 'azp', 'sub', 'nonce', 'at_hash', 'c_hash', 'sid', 'jti'])).optional().describe('Claims to replace with a plausible wrong value.'),
@@ -123,6 +123,7 @@ export const actionSchema = z
     if (answers.length > 0 && rewrites.length > 0) ctx.addIssue({ code: 'custom', message: `${answers[0]} answers instead of the IdP, so there is no response for ${rewrites.join(', ')} to change: use two rules` });
     if (Object.values(action).every((value) => value === undefined || value === false)) ctx.addIssue({ code: 'custom', message: 'the action does nothing: give one of latency, hang, reset, status, html, redirectLoop, oauthError, contentType, body, json, token, jwks, authorization, rotateKeys' });
     if (action.retryAfter !== undefined && action.status === undefined && action.oauthError === undefined) ctx.addIssue({ code: 'custom', path: ['retryAfter'], message: 'retryAfter goes with status (429, 503) or oauthError (temporarily_unavailable)' });
+    if (action.rotateKeys && rewrites.length > 0) ctx.addIssue({ code: 'custom', path: ['rotateKeys'], message: `rotateKeys acts before the IdP handles the request, ${rewrites.join(', ')} after it: use two rules` });
     if (action.description !== undefined && action.oauthError === undefined) ctx.addIssue({ code: 'custom', path: ['description'], message: 'description is the error_description of oauthError: add oauthError' });
   })
   .describe('What goes wrong. Actions that answer instead of the IdP (hang, reset, status, html, redirectLoop, oauthError) exclude those that change its response (contentType, body, json, token, jwks, authorization).');
@@ -141,6 +142,10 @@ export const faultRuleSchema = z
   })
   .superRefine((rule, ctx) => {
     if (rule.nth !== undefined && rule.after !== undefined) ctx.addIssue({ code: 'custom', path: ['after'], message: 'nth already says which request fires: use nth or after, not both' });
+    const endpoints = rule.match.endpoint as string[] | undefined;
+    if (rule.action.token?.of === 'logout_token' && endpoints !== undefined && !endpoints.includes('end_session')) {
+      ctx.addIssue({ code: 'custom', path: ['match', 'endpoint'], message: 'logout tokens are sent while the IdP handles end_session: match endpoint end_session (or leave endpoint out)' });
+    }
     if (rule.match.user !== undefined && answersInstead(rule.action)) {
       ctx.addIssue({ code: 'custom', path: ['match', 'user'], message: 'the user is known only once the IdP handled the request, and this action answers before it does: match on client or endpoint instead, or use an action that changes the response' });
     }

@@ -34,6 +34,7 @@ export const adfs: ProfileDefinition<z.output<typeof adfsOptions>> = {
     return {
       name: 'adfs',
       label: `adfs ${o.version}`,
+      brand: { product: 'AD FS', accent: '#2672ec', detail: o.domain },
       issuer,
       discoveryPaths: ['/adfs'],
       paths: {

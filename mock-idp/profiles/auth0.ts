@@ -24,6 +24,7 @@ export const auth0: ProfileDefinition<z.output<typeof auth0Options>> = {
     return {
       name: 'auth0',
       label: 'auth0',
+      brand: { product: 'Auth0', accent: '#635dff' },
       issuer: `${mount}/`,
       discoveryPaths: [],
       paths: {

@@ -75,6 +75,7 @@ export const entra: ProfileDefinition<Options> = {
     return {
       name: 'entra',
       label: `entra ${o.version} (${o.audience})`,
+      brand: { product: 'Microsoft Entra ID', accent: '#0067b8', detail: `${tenant} · tenant ${tid}`, pickerTitle: 'Pick an account' },
       issuer,
       discoveryPaths: v2 ? ['/v2.0', `/${tid}/v2.0`] : [`/${tid}`],
       paths: {

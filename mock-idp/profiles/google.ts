@@ -26,6 +26,7 @@ export const google: ProfileDefinition<z.output<typeof googleOptions>> = {
     return {
       name: 'google',
       label: `google${o.issuer === 'scheme-less' ? ' (scheme-less issuer)' : ''}`,
+      brand: { product: 'Google', accent: '#1a73e8', pickerTitle: 'Choose an account' },
       issuer: mount,
       discoveryPaths: [],
       paths: {

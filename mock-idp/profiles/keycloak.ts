@@ -26,6 +26,7 @@ export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
     return {
       name: 'keycloak',
       label: `keycloak (realm ${o.realm}${o.legacyAuthPath ? ', /auth' : ''})`,
+      brand: { product: 'Keycloak', accent: '#0066cc', detail: `realm ${o.realm}` },
       issuer: `${mount}${realmPath}`,
       discoveryPaths: [realmPath],
       paths: {

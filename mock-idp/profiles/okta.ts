@@ -25,6 +25,7 @@ export const okta: ProfileDefinition<z.output<typeof oktaOptions>> = {
     return {
       name: 'okta',
       label: `okta (${o.server === 'custom' ? `custom AS ${o.authServerId}` : 'org AS'})`,
+      brand: { product: 'Okta', accent: '#00297a' },
       issuer: `${mount}${base}`,
       discoveryPaths: base ? [base] : [],
       paths: {

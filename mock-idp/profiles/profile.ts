@@ -30,6 +30,8 @@ export interface AppliedProfile {
   name: string;
   /** "entra v2 (common)": shown on pages and in the admin API. */
   label: string;
+  /** How the login pages look: the provider's name, colour, directory or realm. */
+  brand: { product: string; accent: string; detail?: string; pickerTitle?: string };
   /** Issuer of ID tokens (the provider's issuer). */
   issuer: string;
   /** Where discovery also answers, relative to the mount (e.g. "/realms/acme"), besides the mount itself. */

@@ -20,6 +20,8 @@ export interface ProviderTenant {
   /** Every claim of a user, with the tenant's provider profile applied. */
   claimsOf(username: string, user: UserConfig): Record<string, unknown> & { sub: string };
   readonly profile?: AppliedProfile | undefined;
+  /** Sends the provider's outgoing requests (back-channel logout tokens); fault rules may change them. */
+  fetchOut?(url: string, init: RequestInit): Promise<Response>;
 }
 
 export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups', 'roles'] as const;
@@ -58,6 +60,10 @@ function clientMetadata(tenant: ProviderTenant, clientId: string, client: Client
   if (client.scopes) metadata.scope = client.scopes.join(' ');
   if (client.jwks) metadata.jwks = client.jwks as ClientMetadata['jwks'];
   if (client.jwksUri) metadata.jwks_uri = client.jwksUri;
+  if (client.backchannelLogoutUri) {
+    metadata.backchannel_logout_uri = client.backchannelLogoutUri;
+    metadata.backchannel_logout_session_required = client.backchannelLogoutSessionRequired;
+  }
   return metadata;
 }
 
@@ -106,7 +112,7 @@ function renderErrorFor(tenant: ProviderTenant) {
 }
 
 export function pageTenant(tenant: ProviderTenant): pages.PageTenant {
-  return { name: tenant.name, displayName: tenant.config.displayName ?? tenant.name };
+  return { name: tenant.name, displayName: tenant.config.displayName ?? tenant.name, brand: tenant.profile?.brand };
 }
 
 function ttlOf(tenant: ProviderTenant, key: 'accessToken' | 'idToken' | 'refreshToken' | 'authorizationCode' | 'deviceCode' | 'clientCredentials') {
@@ -124,6 +130,13 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
 
   return {
     adapter: adapterFor(tenant.store),
+    // Everything here runs on loopback: the provider's SSRF guard would refuse every back-channel
+    // logout and client jwks_uri on 127.0.0.1, so its dispatcher is left out.
+    fetch: (input, init = {}) => {
+      const { dispatcher: _ssrfGuard, ...rest } = init as RequestInit & { dispatcher?: unknown };
+      const url = input instanceof Request ? input.url : String(input);
+      return tenant.fetchOut ? tenant.fetchOut(url, rest) : fetch(url, rest);
+    },
     clients: [...tenant.clients].map(([id, client]) => clientMetadata(tenant, id, client)),
     jwks: tenant.keys.providerJwks() as Configuration['jwks'],
     cookies: {
@@ -224,6 +237,7 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
           ctx.body = pages.deviceSuccessPage({ tenant: pageTenant(tenant), clientName: client?.clientName ?? client?.clientId ?? 'The device' });
         },
       },
+      backchannelLogout: { enabled: !without.has('end_session') },
       rpInitiatedLogout: {
         enabled: !without.has('end_session'),
         async logoutSource(ctx, form) {

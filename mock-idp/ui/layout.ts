@@ -18,10 +18,13 @@ button.primary{background:var(--accent);border-color:var(--accent);color:var(--a
 .row{display:flex;gap:.5rem;margin-top:1rem}.row button{flex:1}
 ul.scopes{padding-left:1.2rem}code.user-code{font-size:1.6rem;letter-spacing:.15em}
 hr{border:0;border-top:1px solid var(--line);margin:1.5rem 0}
+p.brand{margin:0 0 1rem;padding-bottom:.5rem;border-bottom:3px solid var(--accent);color:var(--muted);font-size:.9rem}p.brand strong{color:var(--fg)}
 footer{max-width:26rem;margin:0 auto;color:var(--muted);font-size:.8rem;text-align:center}
 `;
 
-export function page(title: string, tenantName: string, body: Html): string {
+export function page(title: string, tenant: { name: string; brand?: { product: string; accent: string; detail?: string | undefined } | undefined }, body: Html): string {
+  const tenantName = tenant.name;
+  const brand = tenant.brand;
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -31,8 +34,9 @@ export function page(title: string, tenantName: string, body: Html): string {
 <title>${title} · ${tenantName}</title>
 <style>${raw(style)}</style>
 </head>
-<body>
+<body${brand ? html` style="--accent:${brand.accent}"` : ''}>
 <main>
+${brand ? html`<p class="brand"><strong>${brand.product}</strong>${brand.detail ? html` · ${brand.detail}` : ''}</p>` : ''}
 ${body}
 </main>
 <footer>mockidp · tenant ${tenantName} · a test identity provider, not for production</footer>

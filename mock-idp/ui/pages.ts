@@ -4,6 +4,16 @@ import { page } from './layout.ts';
 export interface PageTenant {
   name: string;
   displayName: string;
+  /** The look of the provider a profile emulates (its name, colour, directory or realm). */
+  brand?: PageBrand | undefined;
+}
+
+export interface PageBrand {
+  product: string;
+  accent: string;
+  detail?: string | undefined;
+  /** Heading of the user picker ("Pick an account" for Microsoft). */
+  pickerTitle?: string | undefined;
 }
 
 export interface PickerUser {
@@ -20,9 +30,7 @@ export function loginPage(args: { tenant: PageTenant; action: string; abortActio
   const picker = users.map(
     (user) => html`<li><form method="post" action="${action}"><input type="hidden" name="username" value="${user.username}"><input type="hidden" name="picker" value="1"><button type="submit" ${user.disabled ? raw('disabled aria-disabled="true"') : ''}>${user.name ?? user.username}<small>${user.username}${user.email ? ` · ${user.email}` : ''}${user.disabled ? ' · disabled' : ''}</small></button></form></li>`,
   );
-  return page(
-    'Sign in',
-    tenant.name,
+  return page('Sign in', tenant,
     html`<h1>Sign in to ${tenant.displayName}</h1>
 <p class="sub">to continue to <strong>${clientName}</strong></p>
 ${alert(args.error)}
@@ -33,15 +41,13 @@ ${alert(args.error)}
 <input id="password" name="password" type="password" autocomplete="current-password">
 <button class="primary" type="submit">Sign in</button>
 </form>
-${users.length > 0 ? html`<hr><h2 style="font-size:1rem;margin:0 0 .5rem">Test users</h2><ul class="users" aria-label="Test users">${picker}</ul>` : ''}
+${users.length > 0 ? html`<hr><h2 style="font-size:1rem;margin:0 0 .5rem">${tenant.brand?.pickerTitle ?? 'Test users'}</h2><ul class="users" aria-label="Test users">${picker}</ul>` : ''}
 <form method="post" action="${args.abortAction}"><div class="row"><button type="submit">Cancel</button></div></form>`,
   );
 }
 
 export function consentPage(args: { tenant: PageTenant; action: string; abortAction: string; clientName: string; username: string; scopes: string[]; error?: string }): string {
-  return page(
-    'Authorize',
-    args.tenant.name,
+  return page('Authorize', args.tenant,
     html`<h1>Authorize ${args.clientName}</h1>
 <p class="sub">signed in as <strong>${args.username}</strong></p>
 ${alert(args.error)}
@@ -56,9 +62,7 @@ ${alert(args.error)}
 
 /** oidc-provider hands us its form (with the xsrf field); we add the inputs and buttons around it. */
 export function deviceInputPage(args: { tenant: PageTenant; form: string; error?: string }): string {
-  return page(
-    'Device sign-in',
-    args.tenant.name,
+  return page('Device sign-in', args.tenant,
     html`<h1>Connect a device</h1>
 <p class="sub">Enter the code shown on your device.</p>
 ${alert(args.error)}
@@ -70,9 +74,7 @@ ${raw(args.form)}
 }
 
 export function deviceConfirmPage(args: { tenant: PageTenant; form: string; clientName: string; userCode: string }): string {
-  return page(
-    'Confirm device',
-    args.tenant.name,
+  return page('Confirm device', args.tenant,
     html`<h1>Confirm device</h1>
 <p class="sub"><strong>${args.clientName}</strong> wants to sign in. Check that your device shows this code:</p>
 <p><code class="user-code">${args.userCode}</code></p>
@@ -85,13 +87,11 @@ ${raw(args.form)}
 }
 
 export function deviceSuccessPage(args: { tenant: PageTenant; clientName: string }): string {
-  return page('Device connected', args.tenant.name, html`<h1>Device connected</h1><p>${args.clientName} is signed in. You can close this page.</p>`);
+  return page('Device connected', args.tenant, html`<h1>Device connected</h1><p>${args.clientName} is signed in. You can close this page.</p>`);
 }
 
 export function logoutPage(args: { tenant: PageTenant; form: string }): string {
-  return page(
-    'Sign out',
-    args.tenant.name,
+  return page('Sign out', args.tenant,
     html`<h1>Sign out of ${args.tenant.displayName}?</h1>
 ${raw(args.form)}
 <div class="row">
@@ -102,13 +102,11 @@ ${raw(args.form)}
 }
 
 export function logoutSuccessPage(args: { tenant: PageTenant; clientName?: string | undefined }): string {
-  return page('Signed out', args.tenant.name, html`<h1>Signed out</h1><p>You have signed out${args.clientName ? html` of ${args.clientName}` : ''}.</p>`);
+  return page('Signed out', args.tenant, html`<h1>Signed out</h1><p>You have signed out${args.clientName ? html` of ${args.clientName}` : ''}.</p>`);
 }
 
 export function errorPage(args: { tenant: PageTenant; error: string; description?: string | undefined }): string {
-  return page(
-    'Error',
-    args.tenant.name,
+  return page('Error', args.tenant,
     html`<h1>Something went wrong</h1>
 <div class="alert" role="alert"><strong>${args.error}</strong>${args.description ? html`: ${args.description}` : ''}</div>
 <p class="sub">The request was not sent back to the application because it could not be trusted or could not be completed.</p>`,

@@ -6,6 +6,7 @@ import { endpointOf } from '../provider/endpoints.ts';
 import type { Logger } from '../server/logger.ts';
 import { answer, type AnswerContext } from './answers.ts';
 import { describeAction } from './describe.ts';
+import { withLogoutScope } from './logout-token.ts';
 import { basicClientId, peekParams } from './request.ts';
 import { applies, rewrite, type RewriteContext } from './rewrites.ts';
 import type { FaultRequest, FaultRules } from './rules.ts';
@@ -13,7 +14,8 @@ import { answersInstead, type FaultRule } from './schema.ts';
 
 /*
  * The tenant's fault rules at work, first in its middleware stack. Before the IdP: rules that
- * answer instead of it, add latency or rotate keys. After it: rules that change its response.
+ * answer instead of it, add latency or rotate keys. While it handles end_session: rules that
+ * change the logout tokens it sends (logout-token.ts). After it: rules that change its response.
  * Each rule that fires is written to ctx.state.faults, which the journal records.
  */
 
@@ -49,7 +51,8 @@ export function faultMiddleware(current: FaultHost): Middleware {
     const endpoint = endpointOf(ctx.path);
     const before = rules.concerns(endpoint, 'before');
     const after = rules.concerns(endpoint, 'after');
-    if (!before && !after) return next();
+    const logout = rules.concerns(endpoint, 'logout');
+    if (!before && !after && !logout) return next();
 
     const tag = ctx.get('x-mockidp-scenario') || undefined;
     const queryClient = typeof ctx.query['client_id'] === 'string' ? ctx.query['client_id'] : undefined;
@@ -70,7 +73,11 @@ export function faultMiddleware(current: FaultHost): Middleware {
       if (answering) return answer(ctx, answering, current);
     }
 
-    await next();
+    if (logout) {
+      await withLogoutScope({ ctx, request, rules, context: () => current.rewriteContext(), usernameOf: current.usernameOf, note, warn: (message) => current.logger.warn(message) }, next);
+    } else {
+      await next();
+    }
     if (!after) return;
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
     request.client ??= oidc?.client?.clientId;

@@ -24,6 +24,15 @@ export const profileSchema = z.preprocess(
 ).describe(`Behave like a real provider: ${PROFILE_NAMES.join(', ')} (docs/profiles/). A name, or {name, ...options}.`);
 
 export type ProfileOption = z.output<typeof profileSchema>;
+/** What a configuration may say: a profile name, or the name with options. */
+export type ProfileInput =
+  | ProfileOption['name']
+  | z.input<typeof googleOptions>
+  | z.input<typeof entraOptions>
+  | z.input<typeof adfsOptions>
+  | z.input<typeof auth0Options>
+  | z.input<typeof oktaOptions>
+  | z.input<typeof keycloakOptions>;
 
 export function applyProfile(option: ProfileOption, context: ProfileContext): AppliedProfile {
   const definition = PROFILES.find((profile) => profile.name === option.name) as ProfileDefinition<ProfileOption> | undefined;

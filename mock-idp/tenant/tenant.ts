@@ -31,6 +31,7 @@ import type { Logger } from '../server/logger.ts';
 import { faultMiddleware, type FaultHost } from '../faults/middleware.ts';
 import { FaultRules, parseFaultRule, type FaultRule } from '../faults/rules.ts';
 import { faultRuleSchema } from '../faults/schema.ts';
+import { sendOutgoing } from '../faults/logout-token.ts';
 import { applyProfile, type AppliedProfile } from '../profiles/index.ts';
 import { profileMiddleware } from '../profiles/middleware.ts';
 import { profileDefaults } from '../profiles/defaults.ts';
@@ -162,6 +163,11 @@ export class Tenant implements ProviderTenant {
       }),
       (ctx, next) => this.#providerMiddleware(ctx, next),
     ]);
+  }
+
+  /** The provider's outgoing requests (back-channel logout), with the logout-token faults of the request. */
+  fetchOut(url: string, init: RequestInit): Promise<Response> {
+    return sendOutgoing(url, init);
   }
 
   /** What the fault middleware needs of this tenant. */

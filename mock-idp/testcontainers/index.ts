@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { AdminClient } from '../admin/client.ts';
-import type { MockIdpConfigInput } from '../config/schema.ts';
+import type { MockIdpConfigInput, TenantInput, UserInput } from '../config/schema.ts';
+import { defaultConfig } from '../config/defaults.ts';
+import type { FaultRuleInput } from '../faults/schema.ts';
+import type { ProfileInput } from '../profiles/index.ts';
 import type { JournalEntry, JournalQuery } from '../journal/journal.ts';
 
 /*
@@ -40,6 +43,32 @@ export class MockIdpContainer extends GenericContainer {
     return this;
   }
 
+  /** Behave like a real provider in this tenant (docs/profiles/): 'entra' or {name: 'entra', audience: 'common'}. */
+  withProfile(profile: ProfileInput, tenant = 'default'): this {
+    this.#tenant(tenant).profile = profile;
+    return this;
+  }
+
+  /** Users of a tenant (added to the configured ones). */
+  withUsers(users: Record<string, UserInput>, tenant = 'default'): this {
+    const config = this.#tenant(tenant);
+    config.users = { ...config.users, ...users };
+    return this;
+  }
+
+  /** Fault rules active from the start (docs/faults.md). */
+  withFaults(rules: FaultRuleInput[], tenant = 'default'): this {
+    const config = this.#tenant(tenant);
+    config.faults = [...(config.faults ?? []), ...rules];
+    return this;
+  }
+
+  #tenant(name: string): TenantInput {
+    this.#config ??= structuredClone(defaultConfig);
+    const tenants = (this.#config.tenants ??= {});
+    return (tenants[name] ??= {});
+  }
+
   /** Require this bearer token on the admin API (one is generated when the IdP must bind a non-loopback address). */
   withAdminToken(token: string): this {
     this.#adminToken = token;
@@ -74,7 +103,9 @@ export class MockIdpContainer extends GenericContainer {
     this.withLogConsumer((stream) => stream.on('data', (chunk: Buffer | string) => output.push(...String(chunk).split('\n').filter(Boolean))));
     try {
       const started = await super.start();
-      return new StartedMockIdpContainer(started, `http://${host}:${port}`, adminToken);
+      const url = `http://${host}:${port}`;
+      const listing = (await (await fetch(`${url}/`)).json()) as { tenants: Array<{ name: string; issuer: string }> };
+      return new StartedMockIdpContainer(started, url, adminToken, Object.fromEntries(listing.tenants.map((tenant) => [tenant.name, tenant.issuer])));
     } catch (error) {
       const tail = output.slice(-15).join('\n  ');
       throw new Error(`the mock IdP container (${this.imageName.string}) did not start: ${(error as Error).message}${tail ? `\nlast log lines:\n  ${tail}` : ''}`, { cause: error });
@@ -85,15 +116,18 @@ export class MockIdpContainer extends GenericContainer {
 export class StartedMockIdpContainer extends AbstractStartedContainer {
   readonly url: string;
   readonly admin: AdminClient;
+  readonly #issuers: Record<string, string>;
 
-  constructor(started: StartedTestContainer, url: string, adminToken: string | undefined) {
+  constructor(started: StartedTestContainer, url: string, adminToken: string | undefined, issuers: Record<string, string> = {}) {
     super(started);
     this.url = url;
     this.admin = new AdminClient(url, { token: adminToken });
+    this.#issuers = issuers;
   }
 
+  /** A tenant's issuer (a provider profile may give it another path than /<tenant>). */
   issuer(tenant = 'default'): string {
-    return `${this.url}/${tenant}`;
+    return this.#issuers[tenant] ?? `${this.url}/${tenant}`;
   }
 
   journal(query: JournalQuery = {}): Promise<JournalEntry[]> {

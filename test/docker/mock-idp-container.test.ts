@@ -68,3 +68,25 @@ describe('mock IdP container errors', () => {
     await expect(attempt).rejects.toThrow(/mockidp-does-not-exist:never/);
   }, 30_000);
 });
+
+describe('mock IdP container with a profile, users and faults', () => {
+  it('serves the provider shape of the profile, the extra users, and the fault rules from the start', async () => {
+    requireImage(IMAGE);
+    const profiled = await new MockIdpContainer(IMAGE)
+      .withNetworkMode('host')
+      .withProfile({ name: 'keycloak', realm: 'shop' })
+      .withUsers({ zoe: { email: 'zoe@shop.test' } })
+      .withFaults([{ id: 'slow-jwks', match: { endpoint: 'jwks' }, action: { status: 503 } }])
+      .start();
+    try {
+      expect(profiled.issuer()).toBe(`${profiled.url}/default/realms/shop`);
+      const doc = (await (await fetch(`${profiled.issuer()}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+      expect(doc.jwks_uri).toBe(`${profiled.issuer()}/protocol/openid-connect/certs`);
+      expect((await fetch(doc.jwks_uri)).status).toBe(503);
+      expect((await profiled.admin.users.list('default')).map((user) => user['username'])).toContain('zoe');
+      expect(await profiled.admin.faults.list('default')).toEqual([expect.objectContaining({ id: 'slow-jwks', fired: 1 })]);
+    } finally {
+      await profiled.stop();
+    }
+  }, 60_000);
+});

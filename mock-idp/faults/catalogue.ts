@@ -15,6 +15,7 @@ export interface CatalogueEntry {
 }
 
 const idToken = (token: NonNullable<FaultRuleInput['action']['token']>): FaultRuleInput => ({ match: { endpoint: 'token' }, action: { token } });
+const logoutToken = (token: NonNullable<FaultRuleInput['action']['token']>): FaultRuleInput => ({ match: { endpoint: 'end_session' }, action: { token: { of: 'logout_token', ...token } } });
 
 export const FAULT_CATALOGUE: CatalogueEntry[] = [
   { family: 'Token content', what: 'ID token with another issuer', rule: idToken({ wrong: ['iss'] }), standsFor: 'rp-id_token-issuer-mismatch' },
@@ -34,6 +35,14 @@ export const FAULT_CATALOGUE: CatalogueEntry[] = [
   { family: 'Token content', what: 'groups overage', rule: idToken({ groupsOverage: true }), standsFor: 'Entra ID: more than 200 groups become _claim_names/_claim_sources' },
   { family: 'Token content', what: 'oversized token', rule: idToken({ oversize: 16_384 }), standsFor: 'tokens over header limits (nginx 8 KiB, cookies 4 KiB)' },
   { family: 'Token content', what: 'access token (JWT) with a wrong audience', rule: { match: { endpoint: 'token' }, action: { token: { of: 'access_token', claims: { aud: 'api://other' } } } }, standsFor: 'token confusion between APIs (RFC 9068 aud check)' },
+  { family: 'Token content', what: 'logout token with another issuer', rule: logoutToken({ wrong: ['iss'] }), standsFor: 'rp-backchannel-rpinitlogout-wrong-iss (OpenID conformance suite)' },
+  { family: 'Token content', what: 'logout token for another audience', rule: logoutToken({ wrong: ['aud'] }), standsFor: 'rp-backchannel-rpinitlogout-wrong-aud' },
+  { family: 'Token content', what: 'logout token without the back-channel logout event', rule: logoutToken({ remove: ['events'] }), standsFor: 'rp-backchannel-rpinitlogout-no-event' },
+  { family: 'Token content', what: 'logout token with another event', rule: logoutToken({ claims: { events: { 'http://schemas.openid.net/event/other': {} } } }), standsFor: 'rp-backchannel-rpinitlogout-wrong-event' },
+  { family: 'Token content', what: 'logout token with a nonce', rule: logoutToken({ claims: { nonce: 'abc' } }), standsFor: 'rp-backchannel-rpinitlogout-lt-with-nonce (a logout token must not carry one)' },
+  { family: 'Token content', what: 'logout token for another session or subject', rule: logoutToken({ wrong: ['sid', 'sub'] }), standsFor: 'OpenID Back-Channel Logout 2.6: the RP must find the session it names, else ignore it' },
+  { family: 'Signature and header', what: 'logout token with alg none', rule: logoutToken({ sign: 'none' }), standsFor: 'rp-backchannel-rpinitlogout-alg-none' },
+  { family: 'Signature and header', what: 'logout token signed with a wrong algorithm', rule: logoutToken({ sign: 'hs256-public-key' }), standsFor: 'rp-backchannel-rpinitlogout-lt-wrong-alg' },
   { family: 'Signature and header', what: 'bad signature', rule: idToken({ sign: 'bad-signature' }), standsFor: 'rp-id_token-bad-sig-rs256, rp-id_token-bad-sig-es256' },
   { family: 'Signature and header', what: 'alg none', rule: idToken({ sign: 'none' }), standsFor: 'rp-id_token-sig-none (refused unless registered)' },
   { family: 'Signature and header', what: 'HS256 keyed with the RSA public key', rule: idToken({ sign: 'hs256-public-key' }), standsFor: 'algorithm confusion (CVE-2015-9235 class)' },

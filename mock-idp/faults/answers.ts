@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Context } from 'koa';
+import { endpointOf } from '../provider/endpoints.ts';
 import type { FaultAction, FaultRule } from './schema.ts';
 
 /*
@@ -10,7 +11,13 @@ import type { FaultAction, FaultRule } from './schema.ts';
 
 const HANG_LIMIT_MS = 5 * 60_000;
 
-const ERROR_STATUS: Record<string, number> = { invalid_client: 401, server_error: 500, temporarily_unavailable: 503 };
+/** RFC 6749 5.2 and 4.1.2.1, RFC 6750 3.1, RFC 7009 2.2.1, RFC 8628 3.5: 400 unless said otherwise. */
+export const ERROR_STATUS: Record<string, number> = { invalid_client: 401, invalid_token: 401, insufficient_scope: 403, server_error: 500, temporarily_unavailable: 503 };
+
+/** Errors of a protected resource (RFC 6750), answered with WWW-Authenticate: Bearer. */
+const BEARER_ERRORS = new Set(['invalid_token', 'insufficient_scope']);
+
+const quoted = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
 
 const HTML_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Service Unavailable</title></head>
@@ -44,7 +51,11 @@ function oauthError(ctx: Context, rule: FaultRule, answer: AnswerContext): void 
     return;
   }
   ctx.status = action.status ?? ERROR_STATUS[error] ?? 400;
-  if (error === 'invalid_client') ctx.set('WWW-Authenticate', 'Basic realm="mockidp"');
+  if (endpointOf(ctx.path) === 'userinfo' || BEARER_ERRORS.has(error)) {
+    ctx.set('WWW-Authenticate', `Bearer realm=${quoted(answer.issuer)}, error=${quoted(error)}, error_description=${quoted(description)}`);
+  } else if (error === 'invalid_client') {
+    ctx.set('WWW-Authenticate', 'Basic realm="mockidp"');
+  }
   retryAfter(ctx, action);
   ctx.set('Cache-Control', 'no-store');
   ctx.body = { error, error_description: description };

@@ -28,6 +28,10 @@ export const OAUTH_ERRORS = [
   'authorization_pending',
   'slow_down',
   'expired_token',
+  'invalid_token',
+  'insufficient_scope',
+  'unsupported_token_type',
+  'unsupported_response_type',
 ] as const;
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
@@ -103,7 +107,7 @@ export const actionSchema = z
     retryAfter: z.number().int().nonnegative().optional().describe('Retry-After header (seconds), with status 429 or 503.'),
     html: z.boolean().optional().describe('Answer 200 with an HTML error page (a proxy or login wall), not the protocol response.'),
     redirectLoop: z.boolean().optional().describe('Answer 302 to the same URL, forever.'),
-    oauthError: z.enum(OAUTH_ERRORS).optional().describe('Answer this OAuth error (with the status the specs give it; authorize errors go to the redirect URI).'),
+    oauthError: z.enum(OAUTH_ERRORS).optional().describe('Answer this OAuth error with the status the specs give it: 400; invalid_client and invalid_token 401 (with WWW-Authenticate); insufficient_scope 403; server_error 500; temporarily_unavailable 503. Authorization errors go to the registered redirect URI; errors at userinfo carry WWW-Authenticate: Bearer (RFC 6750).'),
     description: z.string().optional().describe('error_description of oauthError.'),
     contentType: z.string().optional().describe('Send the real response with this Content-Type.'),
     body: z.enum(['truncated', 'invalid-json', 'empty']).optional().describe('Send the real response cut in half, as broken JSON, or empty.'),

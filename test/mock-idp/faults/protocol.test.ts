@@ -2,7 +2,8 @@ import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { browserlessLogin } from '../../../harness/actors/browserless-login.ts';
-import { relyingParty, startTestIdp } from '../../support/idp.ts';
+import { OAUTH_ERRORS } from '../../../mock-idp/index.ts';
+import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
 import { authorize, rawLogin, REDIRECT_URI, serviceToken } from './support.ts';
 
 const idp = await startTestIdp();
@@ -61,6 +62,37 @@ describe('OAuth error responses', () => {
   });
 });
 
+// RFC 6749 5.2, RFC 6750 3.1, RFC 8628 3.5, RFC 7009 2.2.1: written out here, not taken from the implementation.
+const SPEC_STATUS: Record<string, number> = { invalid_client: 401, invalid_token: 401, insufficient_scope: 403, server_error: 500, temporarily_unavailable: 503 };
+
+describe('every OAuth error with its status', () => {
+  for (const error of OAUTH_ERRORS) {
+    const status = SPEC_STATUS[error] ?? 400;
+    it(`answers ${error} with ${status} at the token endpoint`, async () => {
+      await idp.admin.faults.add('default', { match: { endpoint: 'token' }, action: { oauthError: error } });
+      const response = await serviceToken(idp);
+      expect([response.status, ((await response.json()) as { error: string }).error]).toEqual([status, error]);
+    });
+  }
+
+  it('answers errors at userinfo with WWW-Authenticate: Bearer, which openid-client reports as a challenge', async () => {
+    const { body } = await rawLogin(idp);
+    await idp.admin.faults.add('default', { match: { endpoint: 'userinfo' }, action: { oauthError: 'invalid_token', description: 'token revoked' } });
+    const response = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${body['access_token']}` } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${issuer}", error="invalid_token", error_description="token revoked"`);
+    const rp = await relyingParty(issuer, 'demo');
+    await expect(oidc.fetchUserInfo(rp, body['access_token']!, oidc.skipSubjectCheck)).rejects.toBeInstanceOf(oidc.WWWAuthenticateChallengeError);
+  });
+
+  it('makes openid-client refuse a refresh with invalid_grant (refresh token reuse as the IdP reports it)', async () => {
+    const rp = await relyingParty(issuer, 'demo');
+    const { tokens } = await loginWithCode(rp, { username: 'alice', scope: 'openid offline_access', extra: { prompt: 'consent' } });
+    await idp.admin.faults.add('default', { match: { endpoint: 'token', grant: 'refresh_token' }, action: { oauthError: 'invalid_grant', description: 'refresh token reused' } });
+    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant', error_description: 'refresh token reused' });
+  });
+});
+
 describe('authorization response faults', () => {
   it('brings the client an authorization response without a code', async () => {
     await idp.admin.faults.add('default', { match: { endpoint: 'authorize' }, action: { authorization: { code: 'drop' } } });
@@ -101,7 +133,14 @@ describe('discovery, userinfo and key faults', () => {
     await expect(relyingParty(issuer, 'demo')).rejects.toThrow(/issuer/);
   });
 
-  it('answers userinfo with a sub that differs from the ID token', async () => {
+  it('answers userinfo with a sub that differs from the ID token, which openid-client refuses', async () => {
+    const rp = await relyingParty(issuer, 'demo');
+    const { tokens } = await loginWithCode(rp, { username: 'alice' });
+    await idp.admin.faults.add('default', { match: { endpoint: 'userinfo' }, action: { json: { set: { sub: 'mallory' } } } });
+    await expect(oidc.fetchUserInfo(rp, tokens.access_token, tokens.claims()!.sub)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/"sub"/) } });
+  });
+
+  it('answers userinfo with the sub it was given', async () => {
     const { body } = await rawLogin(idp);
     await idp.admin.faults.add('default', { match: { endpoint: 'userinfo' }, action: { json: { set: { sub: 'mallory' } } } });
     const userinfo = (await (await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${body['access_token']}` } })).json()) as { sub: string };

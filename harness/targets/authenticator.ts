@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_REDIRECT_URI } from '../scenario/defaults.ts';
 import { fromLogin, pickValue, required, withoutUndefined } from './params.ts';
-import type { TargetKind } from './target.ts';
+import type { ClientSpec, TargetKind } from './target.ts';
 
 /*
  * A remote authenticator implementing the lakeFS authentication API (contracts.md §1): it turns
@@ -19,24 +19,26 @@ const optionsSchema = z.looseObject({
 
 const nullable = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]).optional();
 
+/** The IdP client an authenticator redeems codes as (also the one behind a lakeFS STS login). */
+export function authenticatorClients(o: { clientId: string; clientSecret?: string | undefined; redirectUri: string; pkce: 'state' | 'off' }, name: string): Record<string, ClientSpec> {
+  const secret = o.clientSecret || undefined;
+  return {
+    main: {
+      id: o.clientId,
+      secret,
+      redirectUri: o.redirectUri,
+      config: { name, ...(secret ? { secret } : {}), grants: ['authorization_code'], redirectUris: [o.redirectUri], ...(o.pkce === 'off' ? {} : { pkce: 'required' as const }) },
+    },
+  };
+}
+
 export const authenticatorTarget: TargetKind = {
   name: 'authenticator',
   summary: 'A remote authenticator (lakeFS authentication API): POST /sts/login turns {code, state, redirect_uri} into string claims.',
   shape: 'server',
   readinessPath: '/healthcheck',
   optionsSchema,
-  clients(options) {
-    const o = optionsSchema.parse(options);
-    const secret = o.clientSecret || undefined;
-    return {
-      main: {
-        id: o.clientId,
-        secret,
-        redirectUri: o.redirectUri,
-        config: { name: 'authenticator under test', ...(secret ? { secret } : {}), grants: ['authorization_code'], redirectUris: [o.redirectUri], ...(o.pkce === 'off' ? {} : { pkce: 'required' as const }) },
-      },
-    };
-  },
+  clients: (options) => authenticatorClients(optionsSchema.parse(options), 'authenticator under test'),
   login: { redeem: false, stateCarriesVerifier: true },
   embedded(setup) {
     const { clientId, clientSecret, redirectUri: _redirect, ...rest } = optionsSchema.parse(setup.options);

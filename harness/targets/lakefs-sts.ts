@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_REDIRECT_URI } from '../scenario/defaults.ts';
 import { fromLogin, pickValue, required, withoutUndefined } from './params.ts';
 import type { TargetKind } from './target.ts';
+import { authenticatorClients } from './authenticator.ts';
 
 /*
  * lakeFS's public STS login (contracts.md §2): POST /api/v1/sts/login turns a code into a
@@ -27,18 +28,7 @@ export const lakefsStsTarget: TargetKind = {
   shape: 'server',
   readinessPath: '/healthcheck',
   optionsSchema,
-  clients(options) {
-    const o = optionsSchema.parse(options);
-    const secret = o.clientSecret || undefined;
-    return {
-      main: {
-        id: o.clientId,
-        secret,
-        redirectUri: o.redirectUri,
-        config: { name: 'lakeFS (authenticator) under test', ...(secret ? { secret } : {}), grants: ['authorization_code'], redirectUris: [o.redirectUri], ...(o.pkce === 'off' ? {} : { pkce: 'required' as const }) },
-      },
-    };
-  },
+  clients: (options) => authenticatorClients(optionsSchema.parse(options), 'lakeFS (authenticator) under test'),
   login: { redeem: false, stateCarriesVerifier: true },
   embedded(setup) {
     const { clientId, clientSecret, redirectUri: _redirect, pkce, authenticator, ...sts } = optionsSchema.parse(setup.options);

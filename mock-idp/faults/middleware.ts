@@ -6,6 +6,7 @@ import { endpointOf } from '../provider/endpoints.ts';
 import type { Logger } from '../server/logger.ts';
 import { answer, type AnswerContext } from './answers.ts';
 import { describeAction } from './describe.ts';
+import { grantOf, type GrantHost, type RequestGrant } from './grant.ts';
 import { withLogoutScope } from './logout-token.ts';
 import { basicClientId, peekParams } from './request.ts';
 import { applies, rewrite, type RewriteContext } from './rewrites.ts';
@@ -19,10 +20,12 @@ import { answersInstead, type FaultRule } from './schema.ts';
  * Each rule that fires is written to ctx.state.faults, which the journal records.
  */
 
-export interface FaultHost extends AnswerContext {
+export interface FaultHost extends AnswerContext, GrantHost {
   rules: FaultRules;
   rewriteContext(): RewriteContext;
   rotateKeys(): Promise<void>;
+  /** Revokes a grant and every token issued from it. */
+  revokeGrant(grantId: string): void;
   usernameOf(sub: string): string | undefined;
   logger: Logger;
 }
@@ -58,16 +61,23 @@ export function faultMiddleware(current: FaultHost): Middleware {
     const queryClient = typeof ctx.query['client_id'] === 'string' ? ctx.query['client_id'] : undefined;
     const request: FaultRequest = { endpoint, method: ctx.method, tag, client: basicClientId(ctx) ?? queryClient, grant: undefined };
     if (before) {
-      if (rules.needsParams(endpoint, 'before')) {
+      const needsGrant = rules.needsGrant(endpoint, 'before');
+      let grant: RequestGrant | undefined;
+      if (needsGrant || rules.needsParams(endpoint, 'before')) {
         const peeked = await peekParams(ctx);
         request.client ??= peeked.client;
         request.grant = peeked.grant;
+        if (needsGrant) {
+          grant = grantOf(ctx, peeked, current);
+          request.user = grant?.user;
+        }
       }
       const fired = rules.fire(request, 'before');
       note(ctx, fired);
       for (const rule of fired) {
         if (rule.action.latency) await delay(rule.action.latency);
         if (rule.action.rotateKeys) await current.rotateKeys();
+        if (rule.action.revokeGrant && grant?.grantId) current.revokeGrant(grant.grantId);
       }
       const answering = fired.find((rule) => answersInstead(rule.action));
       if (answering) return answer(ctx, answering, current);

@@ -4,9 +4,10 @@ import type { Context } from 'koa';
 
 /*
  * What a fault rule can know about a request before the IdP handles it: the client (Basic
- * credentials, the client_id query parameter) and, when a rule needs them, the client_id and
- * grant_type of the body. Reading the body consumes the request stream, so the request is handed
- * on with a stream that replays the same bytes (oidc-provider then parses it as usual).
+ * credentials, the client_id query parameter) and, when a rule needs them, the client_id,
+ * grant_type and credentials (code, refresh token, device code, token) of the body. Reading the
+ * body consumes the request stream, so the request is handed on with a stream that replays the
+ * same bytes (oidc-provider then parses it as usual).
  */
 
 const MAX_PEEK = 1024 * 1024;
@@ -28,8 +29,15 @@ function stringOf(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** client_id and grant_type of a POST body; the request stays readable for what comes next. */
-export async function peekParams(ctx: Context): Promise<{ client?: string | undefined; grant?: string | undefined }> {
+export interface PeekedParams {
+  client?: string | undefined;
+  grant?: string | undefined;
+  /** The code, refresh token, device code or token (introspection, revocation) the body carries. */
+  credentials?: Partial<Record<'code' | 'refresh_token' | 'device_code' | 'token', string>>;
+}
+
+/** client_id, grant_type and credentials of a POST body; the request stays readable for what comes next. */
+export async function peekParams(ctx: Context): Promise<PeekedParams> {
   if (ctx.method !== 'POST' || !ctx.req.readable) return {};
   const type = ctx.is('application/x-www-form-urlencoded', 'application/json');
   if (!type) return {};
@@ -49,7 +57,12 @@ export async function peekParams(ctx: Context): Promise<{ client?: string | unde
     return {};
   }
   if (!params || typeof params !== 'object') return {};
-  return { client: stringOf(params['client_id']), grant: stringOf(params['grant_type']) };
+  const credentials: NonNullable<PeekedParams['credentials']> = {};
+  for (const name of ['code', 'refresh_token', 'device_code', 'token'] as const) {
+    const value = stringOf(params[name]);
+    if (value !== undefined) credentials[name] = value;
+  }
+  return { client: stringOf(params['client_id']), grant: stringOf(params['grant_type']), credentials };
 }
 
 /** Hands the request on with a stream that yields these bytes, everything else unchanged. */

@@ -14,7 +14,7 @@ export interface FaultRequest {
   tag: string | undefined;
   client: string | undefined;
   grant: string | undefined;
-  /** Known after the IdP handled the request. */
+  /** From the credentials the request carries (before), or what the IdP loaded (after). */
   user?: string | undefined;
 }
 
@@ -41,7 +41,7 @@ function seeded(seed: number): () => number {
 }
 
 export function phaseOf(rule: FaultRule): FaultPhase {
-  if (answersInstead(rule.action) || rule.action.rotateKeys) return 'before';
+  if (answersInstead(rule.action) || rule.action.rotateKeys || rule.action.revokeGrant) return 'before';
   if (rule.action.token?.of === 'logout_token') return 'logout';
   if (rule.match.user !== undefined) return 'after';
   const onlyLatency = Object.entries(rule.action).every(([key, value]) => key === 'latency' || value === undefined);
@@ -91,9 +91,18 @@ export class FaultRules {
     return this.#states.some(({ rule }) => phaseOf(rule) === phase && (rule.match.endpoint === undefined || (rule.match.endpoint as string[]).includes(endpoint)));
   }
 
-  /** Whether a rule of this phase needs the client or grant of a request to decide. */
+  /** Whether a rule of this phase needs the client or grant type of a request to decide. */
   needsParams(endpoint: FaultRequest['endpoint'], phase: FaultPhase): boolean {
-    return this.#states.some(({ rule }) => phaseOf(rule) === phase && (rule.match.endpoint === undefined || (rule.match.endpoint as string[]).includes(endpoint)) && (rule.match.client !== undefined || rule.match.grant !== undefined));
+    return this.#concerning(endpoint, phase).some((rule) => rule.match.client !== undefined || rule.match.grant !== undefined);
+  }
+
+  /** Whether a rule of this phase needs the grant or the user of a request's credentials (before the IdP). */
+  needsGrant(endpoint: FaultRequest['endpoint'], phase: FaultPhase): boolean {
+    return this.#concerning(endpoint, phase).some((rule) => rule.match.user !== undefined || rule.action.revokeGrant === true);
+  }
+
+  #concerning(endpoint: FaultRequest['endpoint'], phase: FaultPhase): FaultRule[] {
+    return this.#states.map(({ rule }) => rule).filter((rule) => phaseOf(rule) === phase && (rule.match.endpoint === undefined || (rule.match.endpoint as string[]).includes(endpoint)));
   }
 
   /**

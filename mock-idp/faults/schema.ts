@@ -53,7 +53,7 @@ export const matchSchema = z
   .strictObject({
     endpoint: oneOrMany(z.enum(FAULT_ENDPOINTS), `one of ${FAULT_ENDPOINTS.join(', ')}`).optional().describe('Endpoint(s) the rule applies to. Default: every endpoint of the tenant.'),
     client: oneOrMany(z.string().min(1), 'a client_id').optional().describe('client_id(s) of the request (Basic credentials, client_id parameter, or the authenticated client).'),
-    user: oneOrMany(z.string().min(1), 'a user name').optional().describe('User name(s) the request is about (known once the IdP handled it: only with actions that change a response).'),
+    user: oneOrMany(z.string().min(1), 'a user name').optional().describe('User name(s) the request is about. Before the IdP handles a request, the user is found from the code, refresh token, device code or access token it carries (requests without one match no user); after it, from what the IdP loaded.'),
     grant: oneOrMany(z.string().min(1), 'a grant_type').optional().describe('grant_type(s) of token requests: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code.'),
     method: z.enum(['GET', 'POST']).optional(),
     tag: z.string().min(1).optional().describe('Only requests whose x-mockidp-scenario header equals this tag (the harness tags its own requests).'),
@@ -119,15 +119,18 @@ export const actionSchema = z
     jwks: jwksActionSchema.optional(),
     authorization: authorizationActionSchema.optional(),
     rotateKeys: z.boolean().optional().describe('Rotate the tenant signing keys when the rule fires (mid-flow), then handle the request.'),
+    revokeGrant: z.boolean().optional().describe('Revoke the grant of the code, refresh token, device code or access token the request carries (and every token issued from it) when the rule fires, then handle the request: the IdP itself refuses it (invalid_grant, invalid_token), and so it does every later use of that grant.'),
   })
   .superRefine((action, ctx) => {
     const answers = (['hang', 'reset', 'status', 'html', 'redirectLoop', 'oauthError'] as const).filter((key) => action[key] !== undefined && action[key] !== false);
     if (answers.length > 1) ctx.addIssue({ code: 'custom', message: `${answers.join(' and ')} each answer the request on their own: keep one (use two rules for two behaviours)` });
     const rewrites = (['contentType', 'body', 'json', 'token', 'jwks', 'authorization'] as const).filter((key) => action[key] !== undefined);
     if (answers.length > 0 && rewrites.length > 0) ctx.addIssue({ code: 'custom', message: `${answers[0]} answers instead of the IdP, so there is no response for ${rewrites.join(', ')} to change: use two rules` });
-    if (Object.values(action).every((value) => value === undefined || value === false)) ctx.addIssue({ code: 'custom', message: 'the action does nothing: give one of latency, hang, reset, status, html, redirectLoop, oauthError, contentType, body, json, token, jwks, authorization, rotateKeys' });
+    if (Object.values(action).every((value) => value === undefined || value === false)) ctx.addIssue({ code: 'custom', message: 'the action does nothing: give one of latency, hang, reset, status, html, redirectLoop, oauthError, contentType, body, json, token, jwks, authorization, rotateKeys, revokeGrant' });
     if (action.retryAfter !== undefined && action.status === undefined && action.oauthError === undefined) ctx.addIssue({ code: 'custom', path: ['retryAfter'], message: 'retryAfter goes with status (429, 503) or oauthError (temporarily_unavailable)' });
-    if (action.rotateKeys && rewrites.length > 0) ctx.addIssue({ code: 'custom', path: ['rotateKeys'], message: `rotateKeys acts before the IdP handles the request, ${rewrites.join(', ')} after it: use two rules` });
+    for (const early of ['rotateKeys', 'revokeGrant'] as const) {
+      if (action[early] && rewrites.length > 0) ctx.addIssue({ code: 'custom', path: [early], message: `${early} acts before the IdP handles the request, ${rewrites.join(', ')} after it: use two rules` });
+    }
     if (action.description !== undefined && action.oauthError === undefined) ctx.addIssue({ code: 'custom', path: ['description'], message: 'description is the error_description of oauthError: add oauthError' });
   })
   .describe('What goes wrong. Actions that answer instead of the IdP (hang, reset, status, html, redirectLoop, oauthError) exclude those that change its response (contentType, body, json, token, jwks, authorization).');
@@ -149,9 +152,6 @@ export const faultRuleSchema = z
     const endpoints = rule.match.endpoint as string[] | undefined;
     if (rule.action.token?.of === 'logout_token' && endpoints !== undefined && !endpoints.includes('end_session')) {
       ctx.addIssue({ code: 'custom', path: ['match', 'endpoint'], message: 'logout tokens are sent while the IdP handles end_session: match endpoint end_session (or leave endpoint out)' });
-    }
-    if (rule.match.user !== undefined && answersInstead(rule.action)) {
-      ctx.addIssue({ code: 'custom', path: ['match', 'user'], message: 'the user is known only once the IdP handled the request, and this action answers before it does: match on client or endpoint instead, or use an action that changes the response' });
     }
   })
   .describe('A fault rule: match + action + how often.');

@@ -188,6 +188,11 @@ export class Tenant implements ProviderTenant {
         this.rebuild();
       },
       usernameOf: (sub) => this.userBySub(sub)?.username,
+      findToken: (model, id) => this.store.find(model, id),
+      revokeGrant: (grantId) => {
+        for (const model of TOKEN_MODELS) this.store.revokeByGrantId(model, grantId);
+        this.store.destroy('Grant', grantId);
+      },
     };
   }
 

@@ -93,6 +93,51 @@ describe('every OAuth error with its status', () => {
   });
 });
 
+describe('grants and users found from the credentials of a request', () => {
+  const refresh = (refreshToken: string) =>
+    fetch(`${issuer}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo' }) });
+
+  it('revokeGrant on a refresh: the IdP itself refuses it with invalid_grant, and the grant stays revoked once the rule is gone', async () => {
+    const { body } = await rawLogin(idp);
+    await idp.admin.faults.add('default', { match: { endpoint: 'token', grant: 'refresh_token' }, action: { revokeGrant: true }, count: 1 });
+    const refused = await refresh(body['refresh_token']!);
+    expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([400, 'invalid_grant']);
+    await idp.admin.faults.clear('default');
+    expect((await refresh(body['refresh_token']!)).status).toBe(400);
+    expect((await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${body['access_token']}` } })).status).toBe(401);
+  });
+
+  it('revokeGrant leaves the grants of other logins alone', async () => {
+    const first = await rawLogin(idp);
+    const second = await rawLogin(idp);
+    await idp.admin.faults.add('default', { match: { endpoint: 'token', grant: 'refresh_token' }, action: { revokeGrant: true }, count: 1 });
+    expect((await refresh(first.body['refresh_token']!)).status).toBe(400);
+    expect((await refresh(second.body['refresh_token']!)).status).toBe(200);
+  });
+
+  it('revokeGrant at userinfo: the access token the request carries is refused by the IdP', async () => {
+    const { body } = await rawLogin(idp);
+    await idp.admin.faults.add('default', { match: { endpoint: 'userinfo' }, action: { revokeGrant: true } });
+    const response = await fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${body['access_token']}` } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+  });
+
+  it('matches the user of a refresh token before the IdP handles it (a disabled user on refresh, for bob only)', async () => {
+    const alice = await rawLogin(idp, 'default', 'alice');
+    const bob = await rawLogin(idp, 'default', 'bob');
+    await idp.admin.faults.add('default', { match: { endpoint: 'token', grant: 'refresh_token', user: 'bob' }, action: { oauthError: 'invalid_grant', description: 'user is disabled' } });
+    expect((await refresh(alice.body['refresh_token']!)).status).toBe(200);
+    const refused = await refresh(bob.body['refresh_token']!);
+    expect(await refused.json()).toEqual({ error: 'invalid_grant', error_description: 'user is disabled' });
+  });
+
+  it('a request without credentials matches no user', async () => {
+    await idp.admin.faults.add('default', { match: { user: 'service' }, action: { status: 500 } });
+    expect((await serviceToken(idp)).status).toBe(200);
+  });
+});
+
 describe('authorization response faults', () => {
   it('brings the client an authorization response without a code', async () => {
     await idp.admin.faults.add('default', { match: { endpoint: 'authorize' }, action: { authorization: { code: 'drop' } } });

@@ -130,8 +130,8 @@ describe('fault rules: refused with the field and the fix', () => {
     expect(await refused({ action: { status: 500, html: true } })).toMatch(/status and html each answer the request on their own/);
   });
 
-  it('refuses a user match on an action that answers before the IdP knows the user', async () => {
-    expect(await refused({ match: { user: 'alice' }, action: { reset: true } })).toMatch(/fault\.match\.user: the user is known only once the IdP handled the request/);
+  it('refuses an action that acts before the IdP together with one that changes its response', async () => {
+    expect(await refused({ action: { revokeGrant: true, json: { set: { a: 1 } } } })).toMatch(/fault\.action\.revokeGrant: revokeGrant acts before the IdP handles the request, json after it: use two rules/);
   });
 
   it('refuses an unknown field with its name', async () => {

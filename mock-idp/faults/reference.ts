@@ -2,16 +2,33 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { cell, fieldRows, type JsonSchema } from '../config/markdown-table.ts';
 import { FAULT_CATALOGUE } from './catalogue.ts';
-import { actionSchema, FAULT_ENDPOINTS, matchSchema, tokenActionSchema, faultRuleSchema } from './schema.ts';
+import { actionSchema, authorizationActionSchema, FAULT_ENDPOINTS, faultRuleSchema, jwksActionSchema, matchSchema, tokenActionSchema } from './schema.ts';
 
 /*
  * docs/faults.md, generated from the rule schema and the catalogue, so that the page and what the
  * IdP accepts never drift apart.
  */
 
+/** A field that takes one value or a list of them is shown as the one value, "(or a list)" added to its type. */
+function oneOrList(json: JsonSchema): JsonSchema {
+  const properties = Object.fromEntries(
+    Object.entries(json.properties ?? {}).map(([name, field]) => {
+      const [one, list] = field.anyOf ?? [];
+      const isOneOrList = field.anyOf?.length === 2 && list?.type === 'array' && JSON.stringify(list.items) === JSON.stringify(one);
+      return [name, isOneOrList ? { ...one, description: field.description, listToo: true } : field];
+    }),
+  );
+  return { ...json, properties };
+}
+
 function table(schema: z.ZodType): string[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  return ['| Field | Type | Default | Description |', '| --- | --- | --- | --- |', ...fieldRows(json)];
+  const json = oneOrList(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
+  const rows = fieldRows(json).map((row) => {
+    const name = /^\| `([^`]+)`/.exec(row)?.[1];
+    const field = name ? (json.properties?.[name] as { listToo?: boolean } | undefined) : undefined;
+    return field?.listToo ? row.replace(/^(\| `[^`]+`[^|]*\| )(.*?)( \| )/, '$1$2, or a list$3') : row;
+  });
+  return ['| Field | Type | Default | Description |', '| --- | --- | --- | --- |', ...rows];
 }
 
 const inline = (value: unknown) => stringify(value, { collectionStyle: 'flow', lineWidth: 0 }).trim();
@@ -75,6 +92,14 @@ export function faultsReference(): string {
     '### `action.token`',
     '',
     ...table(tokenActionSchema),
+    '',
+    '### `action.jwks`',
+    '',
+    ...table(jwksActionSchema),
+    '',
+    '### `action.authorization`',
+    '',
+    ...table(authorizationActionSchema),
     '',
   ];
   return `${out.join('\n').trimEnd()}\n`;

@@ -55,7 +55,7 @@ export const matchSchema = z
     client: oneOrMany(z.string().min(1), 'a client_id').optional().describe('client_id(s) of the request (Basic credentials, client_id parameter, or the authenticated client).'),
     user: oneOrMany(z.string().min(1), 'a user name').optional().describe('User name(s) the request is about. Before the IdP handles a request, the user is found from the code, refresh token, device code or access token it carries (requests without one match no user); after it, from what the IdP loaded.'),
     grant: oneOrMany(z.string().min(1), 'a grant_type').optional().describe('grant_type(s) of token requests: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code.'),
-    method: z.enum(['GET', 'POST']).optional(),
+    method: z.enum(['GET', 'POST']).optional().describe('HTTP method of the request.'),
     tag: z.string().min(1).optional().describe('Only requests whose x-mockidp-scenario header equals this tag (the harness tags its own requests).'),
   })
   .default({})

@@ -95,6 +95,24 @@ describe('token content faults (ID tokens)', () => {
   });
 });
 
+describe('token content faults as openid-client sees them', () => {
+  const refusals: Array<[string, NonNullable<FaultRuleInput['action']['token']>, RegExp]> = [
+    ['another issuer (rp-id_token-issuer-mismatch)', { wrong: ['iss'] }, /"iss"/],
+    ['another audience (rp-id_token-aud)', { wrong: ['aud'] }, /"aud"/],
+    ['no iat (rp-id_token-iat)', { remove: ['iat'] }, /"iat"/],
+    ['no sub (rp-id_token-sub)', { remove: ['sub'] }, /"sub"/],
+    ['several audiences and the azp of another client', { claims: { aud: ['demo', 'another-client'] }, wrong: ['azp'] }, /"azp"/],
+    ['an nbf an hour ahead', { notBeforeIn: 3600 }, /"nbf"/],
+  ];
+  for (const [name, token, reason] of refusals) {
+    it(`openid-client refuses an ID token with ${name}`, async () => {
+      await idp.admin.faults.add('default', { match: { endpoint: 'token', grant: 'authorization_code' }, action: { token } });
+      const rp = await relyingParty(issuer, 'demo');
+      await expect(loginWithCode(rp, { username: 'alice' })).rejects.toMatchObject({ cause: { message: expect.stringMatching(reason) } });
+    });
+  }
+});
+
 describe('signature and header faults', () => {
   it('a flipped signature byte fails signature verification', async () => {
     const { idToken } = await idTokenWith({ sign: 'bad-signature' });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestIdp } from '../../support/idp.ts';
+import * as oidc from 'openid-client';
+import { relyingParty, startTestIdp } from '../../support/idp.ts';
 import { serviceToken } from './support.ts';
 
 const idp = await startTestIdp();
@@ -88,6 +89,25 @@ describe('transport faults', () => {
     expect(first.status).toBe(302);
     expect(new URL(first.headers.get('location')!, url).toString()).toBe(url);
     await expect(fetch(url)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/redirect/i) } });
+  });
+
+  it('openid-client sees a 429 as an error response with its status, and the Retry-After header', async () => {
+    const rp = await relyingParty(issuer, 'service', { secret: 'service-secret' });
+    await fault({ status: 429, retryAfter: 7 });
+    const error = (await oidc.clientCredentialsGrant(rp).catch((caught: unknown) => caught)) as oidc.ResponseBodyError;
+    expect(error).toBeInstanceOf(oidc.ResponseBodyError);
+    expect([error.status, error.response.headers.get('retry-after')]).toEqual([429, '7']);
+  });
+
+  it('openid-client refuses a token response cut in half', async () => {
+    const rp = await relyingParty(issuer, 'service', { secret: 'service-secret' });
+    await fault({ body: 'truncated' });
+    await expect(oidc.clientCredentialsGrant(rp)).rejects.toThrow(/parsing error/);
+  });
+
+  it('openid-client cannot discover an issuer whose discovery document is an HTML page', async () => {
+    await fault({ html: true }, 'discovery');
+    await expect(relyingParty(issuer, 'demo')).rejects.toThrow(/JSON|content-type/i);
   });
 
   it('makes the JWKS unavailable (an outage) until the rule is cleared', async () => {

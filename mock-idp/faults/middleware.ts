@@ -72,7 +72,8 @@ export function faultMiddleware(current: FaultHost): Middleware {
           request.user = grant?.user;
         }
       }
-      const fired = rules.fire(request, 'before');
+      // revokeGrant on a request that carries no grant would change nothing: it does not count it.
+      const fired = rules.fire(request, 'before', (rule) => !rule.action.revokeGrant || grant?.grantId !== undefined);
       note(ctx, fired);
       for (const rule of fired) {
         if (rule.action.latency) await delay(rule.action.latency);

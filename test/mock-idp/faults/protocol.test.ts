@@ -115,6 +115,14 @@ describe('grants and users found from the credentials of a request', () => {
     expect((await refresh(second.body['refresh_token']!)).status).toBe(200);
   });
 
+  it('revokeGrant does not count a request that carries no grant', async () => {
+    const { body } = await rawLogin(idp);
+    await idp.admin.faults.add('default', { id: 'revoke-once', match: { endpoint: 'token' }, action: { revokeGrant: true }, count: 1 });
+    expect((await serviceToken(idp)).status).toBe(200);
+    expect((await refresh(body['refresh_token']!)).status).toBe(400);
+    expect(await idp.admin.faults.list('default')).toEqual([expect.objectContaining({ id: 'revoke-once', fired: 1 })]);
+  });
+
   it('revokeGrant at userinfo: the access token the request carries is refused by the IdP', async () => {
     const { body } = await rawLogin(idp);
     await idp.admin.faults.add('default', { match: { endpoint: 'userinfo' }, action: { revokeGrant: true } });

@@ -119,7 +119,7 @@ export const actionSchema = z
     jwks: jwksActionSchema.optional(),
     authorization: authorizationActionSchema.optional(),
     rotateKeys: z.boolean().optional().describe('Rotate the tenant signing keys when the rule fires (mid-flow), then handle the request.'),
-    revokeGrant: z.boolean().optional().describe('Revoke the grant of the code, refresh token, device code or access token the request carries (and every token issued from it) when the rule fires, then handle the request: the IdP itself refuses it (invalid_grant, invalid_token), and so it does every later use of that grant.'),
+    revokeGrant: z.boolean().optional().describe('Revoke the grant of the code, refresh token, device code or access token the request carries (and every token issued from it) when the rule fires, then handle the request: the IdP itself refuses it (invalid_grant, invalid_token), and so it does every later use of that grant. A request that carries no grant is not counted.'),
   })
   .superRefine((action, ctx) => {
     const answers = (['hang', 'reset', 'status', 'html', 'redirectLoop', 'oauthError'] as const).filter((key) => action[key] !== undefined && action[key] !== false);

@@ -9,6 +9,7 @@ import { forgeStep } from './forge.ts';
 import { journalStep } from './journal.ts';
 import { loginStep } from './login.ts';
 import { logoutStep } from './logout.ts';
+import { parallelStep } from './parallel.ts';
 import { refreshStep } from './refresh.ts';
 import { restartIdpStep } from './restart-idp.ts';
 import { revokeStep } from './revoke.ts';
@@ -32,6 +33,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   forgeStep,
   journalStep,
   waitUntilStep,
+  parallelStep,
   setStep,
   assertStep,
 ];

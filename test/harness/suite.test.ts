@@ -27,4 +27,15 @@ describe('the built-in suite', () => {
     expect(matrix.rows.map((row) => row.flaw).sort()).toEqual(FLAWS.map((flaw) => flaw.name).sort());
     expect(matrix.uncaught).toEqual([]);
   });
+
+  for (const flaw of FLAWS) {
+    it(`fails at least one scenario against the ${flaw.component} with the flaw ${flaw.name}, and each such scenario passes clean`, () => {
+      const row = matrix.rows.find((candidate) => candidate.flaw === flaw.name);
+      expect(row, `the matrix has no row for ${flaw.name}`).toBeDefined();
+      expect(row!.ran, `no scenario of the ${flaw.component} ran against ${flaw.name}`).toBeGreaterThan(0);
+      expect(row!.caughtBy.length, `no scenario catches ${flaw.name} (${flaw.caughtBy})`).toBeGreaterThanOrEqual(1);
+      const passedClean = new Set(matrix.clean.scenarios.filter((scenario) => scenario.status === 'passed').map((scenario) => scenario.id));
+      expect(row!.caughtBy.filter((scenario) => !passedClean.has(scenario.id))).toEqual([]);
+    });
+  }
 });

@@ -56,6 +56,8 @@ export async function requestDeviceCode(metadata: ProviderMetadata, clientId: st
     if (body && typeof body['error'] === 'string') throw new DeviceFlowError(body['error'], `the IdP refused the device authorization: ${body['error']}${typeof body['error_description'] === 'string' ? ` (${body['error_description']})` : ''}`);
     throw new UpstreamError(`device authorization answered ${response.status}: ${excerpt(response.text)}`, response.status);
   }
+  // Google names the page verification_url (quirks.md §2.5); clients in the wild accept both.
+  if (body && typeof body['verification_uri'] !== 'string' && typeof body['verification_url'] === 'string') body['verification_uri'] = body['verification_url'];
   if (!body || typeof body['device_code'] !== 'string' || typeof body['user_code'] !== 'string' || typeof body['verification_uri'] !== 'string' || typeof body['expires_in'] !== 'number') {
     throw new UpstreamError(`device authorization answered without device_code, user_code, verification_uri and expires_in: ${excerpt(response.text)}`);
   }

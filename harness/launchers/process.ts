@@ -14,7 +14,8 @@ import { probe } from './url.ts';
  * are in the env as MOCKIDP_ISSUER, MOCKIDP_CLIENT_ID, MOCKIDP_CLIENT_SECRET, MOCKIDP_REDIRECT_URI, PORT.
  */
 
-const LISTENING = /listening on (https?:\/\/[^\s"']+)/i;
+// The URL after "listening on", without punctuation that follows it ("listening on http://127.0.0.1:9420: ...").
+const LISTENING = /listening on (https?:\/\/[^\s"']+?)[.,;:]*\s/i;
 
 export function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;

@@ -168,6 +168,11 @@ export function selectScenarios(scenarios: Scenario[], plans: Map<TargetName, Ta
         skipped.push({ scenario, reason: mismatch });
         continue;
       }
+      if (scenario.idp.profile !== undefined) {
+        const profile = typeof scenario.idp.profile === 'string' ? scenario.idp.profile : scenario.idp.profile.name;
+        skipped.push({ scenario, reason: `it gives the IdP the shape of ${profile} (another issuer and endpoints), which a target configured once with one issuer cannot follow` });
+        continue;
+      }
     }
     if (flawComponent) {
       const plan = scenario.target ? plans.get(scenario.target.name) : undefined;

@@ -218,8 +218,9 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // Any authenticated client may introspect and revoke (a test IdP); saying so also keeps oidc-provider quiet about its defaults.
+      introspection: { enabled: true, allowedPolicy: async () => true },
+      revocation: { enabled: true, allowedPolicy: async () => true },
       userinfo: { enabled: true },
       deviceFlow: {
         enabled: !without.has('device_authorization'),

@@ -223,6 +223,8 @@ export class Tenant implements ProviderTenant {
     this.users.set(username, user);
     this.#reindexUsers();
     this.#rebuildOrRollback(() => (previous ? this.users.set(username, previous) : this.users.delete(username)));
+    // A disabled user's browser sessions end with it: no silent login from an old session.
+    if (user.disabled && !previous?.disabled) this.revokeSessions({ user: username });
     return user;
   }
 

@@ -48,6 +48,18 @@ describe('url launcher', () => {
   });
 });
 
+describe('external targets and provider profiles', () => {
+  it('skips, with the reason, a scenario that gives the IdP a provider profile', async () => {
+    const idpPort = await freePort();
+    const authenticator = await startAuthenticator({ issuer: `http://127.0.0.1:${idpPort}/default`, clientId: 'lakefs', clientSecret: 'lakefs-secret', logLevel: 'silent' });
+    running.push(authenticator);
+    const profiled = LOGIN.replace('target: authenticator', 'target: authenticator\nidp: { profile: entra }').replace('name: the authenticator turns a code into claims', 'name: an Entra-shaped login');
+    const result = await runScenarios({ 'profiled.yaml': profiled, 'plain.yaml': LOGIN }, { targets: [{ name: 'authenticator', url: authenticator.url }], idpPort });
+    expect(scenario(result, 'an Entra-shaped login')).toMatchObject({ status: 'skipped', skipReason: expect.stringContaining('shape of entra') });
+    expect(scenario(result, 'the authenticator turns a code into claims').status).toBe('passed');
+  });
+});
+
 describe('process launcher', () => {
   it('starts the target from a command with the issuer and client placeholders, waits until it is ready, and stops it after the run', async () => {
     const idpPort = await freePort();
@@ -104,5 +116,21 @@ describe('a target that goes wrong mid-scenario', () => {
     const failed = scenario(result, 'the authenticator turns a code into claims');
     expect(failed.failure?.kind).toBe('assertion');
     expect(JSON.stringify(failed.failure)).toMatch(/text\/html|not JSON|Oops/i);
+  });
+});
+
+describe('process launcher readiness', () => {
+  it('reads the URL from a startup line that puts punctuation after it (the reference STS)', async () => {
+    const assume = `
+name: the STS started from a command hands out credentials
+target: aws-sts
+steps:
+  - login: { user: alice }
+  - call: aws-sts.assume_role
+    expect: { status: 200 }
+`;
+    const command = `${NODE} ${MOCKIDP} component sts --issuer {issuer} --authenticator http://127.0.0.1:9 --client-id {client_id} --port {port} --log-level info`;
+    const result = await runScenarios({ 'assume.yaml': assume }, { targets: [{ name: 'aws-sts', command }], idpPort: await freePort(), readyTimeoutMs: 10_000 });
+    expect(result.scenarios.map((entry) => [entry.status, entry.failure?.message])).toEqual([['passed', undefined]]);
   });
 });

@@ -180,5 +180,20 @@ steps:
     expect(flawed.scenarios[0]?.status).toBe('failed');
     expect(flawed.scenarios[0]?.failure?.step?.index).toBe(4);
   });
+
+  it('compares two variables in an assert step, and fails when they differ', async () => {
+    const compare = (operator: string) => `
+name: two client credentials tokens compared with ${operator}
+steps:
+  - client_credentials: { client: service }
+    as: first
+  - client_credentials: { client: service }
+    as: second
+  - assert: { "second.json.access_token": { ${operator}: "\${first.json.access_token}" } }
+`;
+    const result = await runScenarios({ 'ne.yaml': compare('ne'), 'eq.yaml': compare('eq') });
+    expect(scenario(result, 'two client credentials tokens compared with ne').status).toBe('passed');
+    expect(scenario(result, 'two client credentials tokens compared with eq').status).toBe('failed');
+  });
 });
 

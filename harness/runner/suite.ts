@@ -150,6 +150,12 @@ interface Selected {
   skipped: Array<{ scenario: Scenario; reason: string }>;
 }
 
+/** Tags that say a scenario cannot judge a target started once for the whole run (docs/scenarios.md). */
+export const EXTERNAL_SKIPS: ReadonlyArray<readonly [tag: string, reason: string]> = [
+  ['fresh-target', 'it needs a target that has cached nothing yet (discovery, keys, refetch cool-downs), and yours serves the whole run'],
+  ['in-process', 'it watches what only the embedded reference component exposes (its waits turned into IdP clock moves)'],
+];
+
 export function selectScenarios(scenarios: Scenario[], plans: Map<TargetName, TargetPlan>, options: SuiteOptions): Selected {
   const external = [...plans.values()].some((plan) => plan.mode === 'external');
   const flawComponent = options.flaw ? componentOfFlaw(options.flaw) : undefined;
@@ -166,6 +172,11 @@ export function selectScenarios(scenarios: Scenario[], plans: Map<TargetName, Ta
       const mismatch = mismatchedOption(plan, scenario);
       if (mismatch) {
         skipped.push({ scenario, reason: mismatch });
+        continue;
+      }
+      const reserved = EXTERNAL_SKIPS.find(([tag]) => scenario.tags.includes(tag));
+      if (reserved) {
+        skipped.push({ scenario, reason: reserved[1] });
         continue;
       }
       if (scenario.idp.profile !== undefined) {

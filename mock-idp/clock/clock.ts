@@ -72,8 +72,13 @@ export class Clock {
     };
   }
 
-  /** Runs fn (and everything it awaits) on this clock. */
+  /**
+   * Runs fn (and everything it awaits) on this clock. A clock on real time outside any other
+   * clock's run needs no async context at all: the Date.now hook already answers real time there,
+   * and entering one costs every await of the request (the token endpoint's hot path).
+   */
   run<T>(fn: () => T): T {
+    if (!this.isShifted() && activeClock.getStore() === undefined) return fn();
     return activeClock.run(this, fn);
   }
 }

@@ -41,7 +41,7 @@ Selection and running:
   --ready-timeout T  how long a target may take to start (default 10s)
   --flaw NAME        run the reference components with a deliberate flaw (mockidp component flaws)
   --flaws            after the run, run the suite against every flawed variant and print the flaw
-                     matrix (which scenarios catch which flaw; flaws.json); exit 1 if a flaw is not caught
+                     matrix (which scenarios catch which flaw; flaws.html, flaws.json); exit 1 if a flaw is not caught
 
 Reports:
   --reporter LIST    console,json,junit,html (default: all four)
@@ -145,7 +145,8 @@ export const runCommand: Command = {
       const { onEvent: _live, ...quiet } = parsed.options;
       const matrix = await runFlawMatrix({ ...quiet, clean: result, onFlaw: flawProgress(process.stdout) });
       flawSummary(matrix, process.stdout);
-      process.stdout.write(`Flaw matrix: ${relative(process.cwd(), await writeFlawMatrix(matrix, parsed.outDir))}\n`);
+      const [json, html] = await writeFlawMatrix(matrix, parsed.outDir);
+      process.stdout.write(`Flaw matrix: ${relative(process.cwd(), html!)} (JSON: ${relative(process.cwd(), json!)})\n`);
       return result.summary.failed > 0 || matrix.uncaught.length > 0 ? 1 : 0;
     } catch (error) {
       if (error instanceof SuiteError || error instanceof DiscoveryError || error instanceof UsageError || /unknown reporter/.test((error as Error).message)) {

@@ -1,11 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatMs } from '../scenario/duration.ts';
+import { escapeHtml } from '../report/html.ts';
 import type { FlawMatrix, FlawMatrixEvent } from './matrix.ts';
 
 /*
  * The flaw matrix for people: a live line per flawed variant, a summary table (flaw, component,
- * how many scenarios caught it, the first of them), and flaws.json for tools.
+ * how many scenarios caught it, the first of them), flaws.html to look at and flaws.json for tools.
  */
 
 type Stream = NodeJS.WritableStream & { isTTY?: boolean };
@@ -44,10 +45,32 @@ export function flawSummary(matrix: FlawMatrix, stream: Stream): void {
   stream.write(`\n${c.bold(matrix.uncaught.length === 0 ? c.green(line) : c.red(`${line}; not caught: ${matrix.uncaught.join(', ')}`))} ${c.dim(`(${formatMs(matrix.ms)} with the clean run)`)}\n`);
 }
 
-export async function writeFlawMatrix(matrix: FlawMatrix, outDir: string): Promise<string> {
+/** One self-contained page: each flaw, what it does, and the scenarios that caught it (or that nothing did). */
+export function renderFlawMatrix(matrix: FlawMatrix): string {
+  const caught = matrix.rows.length - matrix.uncaught.length;
+  const rows = matrix.rows
+    .map((row) => {
+      const by = row.caughtBy.length > 0 ? `<ul>${row.caughtBy.map((scenario) => `<li>${escapeHtml(scenario.name)} <code>${escapeHtml(scenario.id)}</code></li>`).join('')}</ul>` : '<strong class="bad">not caught by any scenario</strong>';
+      return `<tr class="${row.caughtBy.length > 0 ? 'ok' : 'bad'}"><td><code>${escapeHtml(row.flaw)}</code></td><td>${escapeHtml(row.component)}</td><td>${escapeHtml(row.description)}</td><td>${row.caughtBy.length} of ${row.ran}</td><td>${by}</td></tr>`;
+    })
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>mockidp flaw matrix: ${caught} of ${matrix.rows.length} caught</title>
+<style>:root{color-scheme:light dark}body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem}table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #8884;padding:.4rem;text-align:left;vertical-align:top}ul{margin:0;padding-left:1.1rem}tr.bad td{background:#b4231822}.bad{color:#b42318}code{font-size:.85em}</style></head>
+<body><h1>Flaw matrix</h1>
+<p>The built-in suite against each deliberately flawed variant of the reference components: <strong>${caught} of ${matrix.rows.length}</strong> flaws caught. A flaw counts as caught by a scenario that passes against the clean components (${matrix.clean.summary.passed} of ${matrix.clean.summary.total} did) and fails against the flawed one.</p>
+<table><thead><tr><th>Flaw</th><th>Component</th><th>What the flawed variant does</th><th>Scenarios failing</th><th>Caught by</th></tr></thead><tbody>
+${rows}
+</tbody></table></body></html>
+`;
+}
+
+export async function writeFlawMatrix(matrix: FlawMatrix, outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
-  const path = join(outDir, 'flaws.json');
+  const json = join(outDir, 'flaws.json');
+  const html = join(outDir, 'flaws.html');
   const { clean, ...rest } = matrix;
-  await writeFile(path, `${JSON.stringify({ ...rest, clean: { summary: clean.summary, ms: clean.ms } }, null, 2)}\n`);
-  return path;
+  await writeFile(json, `${JSON.stringify({ ...rest, clean: { summary: clean.summary, ms: clean.ms } }, null, 2)}\n`);
+  await writeFile(html, renderFlawMatrix(matrix));
+  return [json, html];
 }

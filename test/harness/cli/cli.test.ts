@@ -103,6 +103,31 @@ describe('mockidp run', () => {
   });
 });
 
+describe('mockidp run --flaws', () => {
+  it('writes the flaw matrix as HTML and JSON, and exits 1 while some flaw is not caught', async () => {
+    const replay = `name: a replayed code is refused
+target: authenticator
+steps:
+  - login: { user: bob }
+  - call: authenticator.login
+    expect: { status: 200 }
+  - call: authenticator.login
+    expect: { status: 401 }
+`;
+    const dir = await scenarioDir({ 'replay.yaml': replay });
+    const out = await mkdtemp(join(tmpdir(), 'mockidp-out-'));
+    const { code, stdout } = await mockidp(['run', dir, '--flaws', '--out', out, '--reporter', 'console']);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/accept-reused-code \(authenticator\) caught by 1 of 1 scenario/);
+    const html = await readFile(join(out, 'flaws.html'), 'utf8');
+    expect(html).toContain('a replayed code is refused');
+    expect(html).toContain('not caught by any scenario');
+    const json = JSON.parse(await readFile(join(out, 'flaws.json'), 'utf8')) as { uncaught: string[] };
+    expect(json.uncaught).toContain('skip-aud-check');
+    expect(json.uncaught).not.toContain('accept-reused-code');
+  }, 60_000);
+});
+
 describe('mockidp validate', () => {
   it('exits 0 and counts the scenarios of valid files', async () => {
     const dir = await scenarioDir({ 'ok.yaml': PASSES, 'nested/also.yaml': FAILS });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { MockIdpContainer, type StartedMockIdpContainer } from '../../mock-idp/testcontainers/index.ts';
 import { relyingParty, loginWithCode } from '../support/idp.ts';
@@ -61,6 +63,19 @@ describe('mock IdP container errors', () => {
     requireImage(IMAGE);
     const attempt = new MockIdpContainer(IMAGE).withNetworkMode('host').withConfig({ tenants: { bad: { clients: { c: { grants: ['authorization_code'] } } } } }).withStartupTimeout(15_000).start();
     await expect(attempt).rejects.toThrow(/did not start[\s\S]*last log lines:[\s\S]*needs at least one redirect URI/);
+  }, 30_000);
+
+  it('reports a port clash with the container\'s last log lines', async () => {
+    requireImage(IMAGE);
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const attempt = new MockIdpContainer(IMAGE).withNetworkMode('host').withPort(port).withStartupTimeout(15_000).start();
+      await expect(attempt).rejects.toThrow(new RegExp(`did not start[\\s\\S]*last log lines:[\\s\\S]*port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    } finally {
+      blocker.close();
+    }
   }, 30_000);
 
   it('reports a missing image clearly', async () => {

@@ -74,6 +74,8 @@ export const adfs: ProfileDefinition<z.output<typeof adfsOptions>> = {
           frontchannel_logout_session_supported: true,
         };
       },
+      // The AD FS token-signing certificate (self-signed by auto-rollover); kid and x5t are its thumbprint.
+      certificates: { commonName: `ADFS Signing - ${new URL(mount).hostname}`, kidIsThumbprint: true },
       error(body) {
         const text = MSIS[body.error];
         return text ? { error: body.error, error_description: text } : body;

@@ -55,6 +55,8 @@ export const auth0: ProfileDefinition<z.output<typeof auth0Options>> = {
         const { end_session_endpoint: end, ...rest } = document;
         return { ...rest, ...(o.endSessionDiscovery && end ? { end_session_endpoint: end } : {}) };
       },
+      // Auth0's tenant signing keys are published with their self-signed certificates (CN = the tenant's domain).
+      certificates: { commonName: new URL(mount).hostname },
       rules: [],
       without: [],
     };

@@ -1,5 +1,8 @@
 import { tenantSchema, type TenantConfig } from '../config/schema.ts';
+import { generateSigningKey } from '../keys/key-set.ts';
+import { certificateFor } from './certificates.ts';
 import { applyProfile } from './index.ts';
+import type { ProfileContext } from './profile.ts';
 
 /*
  * A profile's settings (keys, lifetimes, refresh rules) fill in what the tenant's configuration
@@ -25,4 +28,25 @@ export function profileDefaults(config: TenantConfig): TenantConfig {
     out.ttl = ttl;
   }
   return out;
+}
+
+/**
+ * Profiles whose provider names keys by their certificate's thumbprint (Entra, AD FS: kid = x5t)
+ * get their initial keys generated here, so that kid, the JWKS x5t and the v1 token header's x5t
+ * are one value. Keys the configuration names (kid) or brings (jwk) are left alone.
+ */
+export async function profileKeys(config: TenantConfig, context: ProfileContext): Promise<TenantConfig> {
+  if (!config.profile) return config;
+  const certificates = applyProfile(config.profile, context).certificates;
+  if (!certificates?.kidIsThumbprint) return config;
+  const keys = await Promise.all(
+    config.keys.map(async (spec) => {
+      if (spec.kid || spec.jwk || !/^(RS|PS)/.test(spec.alg)) return spec;
+      const { privateJwk } = await generateSigningKey(spec.alg);
+      const { kid: _thumbprint, ...jwk } = privateJwk;
+      const certificate = certificateFor(privateJwk, certificates.commonName);
+      return certificate ? { ...spec, jwk, kid: certificate.x5t } : spec;
+    }),
+  );
+  return { ...config, keys };
 }

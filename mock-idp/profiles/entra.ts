@@ -122,8 +122,10 @@ export const entra: ProfileDefinition<Options> = {
           cloud_instance_name: 'microsoftonline.com',
         };
       },
+      // Entra's signing certificates are self-signed with this subject; kid is their thumbprint (x5t).
+      certificates: { commonName: 'accounts.accesscontrol.windows.net', kidIsThumbprint: true },
       jwks(document) {
-        return { keys: document.keys.map((key) => ({ ...key, x5t: key['kid'], issuer: discoveryIssuer })) };
+        return { keys: document.keys.map((key) => ({ ...key, issuer: discoveryIssuer })) };
       },
       deviceAuthorization(body) {
         const { verification_uri_complete: _complete, ...rest } = body;

@@ -59,9 +59,8 @@ export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
           'allowed-origins': ['*'],
         };
       },
-      error(body) {
-        return body;
-      },
+      // Keycloak's generated realm keys come with a self-signed certificate named after the realm.
+      certificates: { commonName: o.realm, sha256Thumbprint: true },
       rules: [],
       without: [],
     };

@@ -2,6 +2,8 @@ import type { Context, Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { ROUTES } from '../provider/configuration.ts';
 import { endpointOf } from '../provider/endpoints.ts';
+import type { SigningKey } from '../keys/key-set.ts';
+import { certificateFor } from './certificates.ts';
 import type { AppliedProfile, InternalEndpoint } from './profile.ts';
 
 /*
@@ -83,9 +85,31 @@ function shapeDevice(ctx: Context, profile: AppliedProfile, mount: string): void
   ctx.body = profile.deviceAuthorization ? profile.deviceAuthorization(body) : body;
 }
 
-export function profileMiddleware(current: () => { profile: AppliedProfile | undefined; mount: string }): Middleware {
+type JwksDocument = { keys: Array<Record<string, unknown>> };
+
+/** x5c and x5t (x5t#S256) on each published key the tenant holds (found by modulus: a fault may have swapped a key under its kid). */
+function withCertificates(document: JwksDocument, keys: readonly SigningKey[], options: NonNullable<AppliedProfile['certificates']>): JwksDocument {
+  return {
+    keys: document.keys.map((published) => {
+      const key = keys.find((candidate) => candidate.publicJwk.n !== undefined && candidate.publicJwk.n === published['n']);
+      const certificate = key && certificateFor(key.privateJwk, options.commonName);
+      if (!certificate) return published;
+      return { ...published, x5t: certificate.x5t, ...(options.sha256Thumbprint ? { 'x5t#S256': certificate.x5tS256 } : {}), x5c: [certificate.x5c] };
+    }),
+  };
+}
+
+function shapeJwks(ctx: Context, profile: AppliedProfile, keys: readonly SigningKey[]): void {
+  if (!isRecord(ctx.body) || !Array.isArray(ctx.body['keys'])) return;
+  let document = ctx.body as JwksDocument;
+  if (profile.certificates) document = withCertificates(document, keys, profile.certificates);
+  if (profile.jwks) document = profile.jwks(document);
+  ctx.body = document;
+}
+
+export function profileMiddleware(current: () => { profile: AppliedProfile | undefined; mount: string; keys?: readonly SigningKey[] }): Middleware {
   return async function profileEdge(ctx, next) {
-    const { profile, mount } = current();
+    const { profile, mount, keys = [] } = current();
     if (!profile) return next();
     const original = ctx.path;
     // Issuers with a trailing slash (Auth0, Entra v1) make clients ask for <issuer>//.well-known/...
@@ -106,7 +130,7 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
 
     const endpoint = endpointOf(path);
     if (endpoint === 'discovery') shapeDiscovery(ctx, profile, mount);
-    else if (endpoint === 'jwks' && profile.jwks && isRecord(ctx.body) && Array.isArray(ctx.body['keys'])) ctx.body = profile.jwks(ctx.body as { keys: Array<Record<string, unknown>> });
+    else if (endpoint === 'jwks') shapeJwks(ctx, profile, keys);
     else if (endpoint === 'device_authorization') shapeDevice(ctx, profile, mount);
     if (profile.error && ctx.status >= 400 && isRecord(ctx.body) && typeof ctx.body['error'] === 'string') {
       const params = (ctx as unknown as KoaContextWithOIDC).oidc?.params as Record<string, unknown> | undefined;

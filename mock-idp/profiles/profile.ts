@@ -46,7 +46,12 @@ export interface AppliedProfile {
   accessTokenClaims?(info: { clientId: string; username: string | undefined; user: UserConfig | undefined; scope: string }): Record<string, unknown>;
   /** Final changes to the discovery document (after the endpoint URLs were rewritten to the profile's paths). */
   discovery?(document: Record<string, unknown>): Record<string, unknown>;
-  /** Changes to the JWKS document. */
+  /**
+   * JWKS keys carry x5c, x5t (and x5t#S256 with sha256Thumbprint) of a self-signed certificate
+   * with subject CN=commonName; kidIsThumbprint: the tenant's initial keys get kid = x5t (Entra, AD FS).
+   */
+  certificates?: { commonName: string; sha256Thumbprint?: boolean; kidIsThumbprint?: boolean };
+  /** Changes to the JWKS document (after the certificates were added). */
   jwks?(document: { keys: Array<Record<string, unknown>> }): { keys: Array<Record<string, unknown>> };
   /** Changes to the device authorization response. */
   deviceAuthorization?(body: Record<string, unknown>): Record<string, unknown>;

@@ -34,7 +34,7 @@ import { faultRuleSchema } from '../faults/schema.ts';
 import { sendOutgoing } from '../faults/logout-token.ts';
 import { applyProfile, type AppliedProfile } from '../profiles/index.ts';
 import { profileMiddleware } from '../profiles/middleware.ts';
-import { profileDefaults } from '../profiles/defaults.ts';
+import { profileDefaults, profileKeys } from '../profiles/defaults.ts';
 
 const TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'ClientCredentials', 'BackchannelAuthenticationRequest'];
 
@@ -92,7 +92,7 @@ export class Tenant implements ProviderTenant {
    * cookies through the mounting app's context and reads them back through its own.
    */
   static async create(name: string, baseUrl: string, config: TenantConfig, cookieKeys: string[], logger: Logger): Promise<Tenant> {
-    const withProfile = profileDefaults(config);
+    const withProfile = await profileKeys(profileDefaults(config), { tenant: name, mount: `${baseUrl}/${name}` });
     const keys = await KeySet.create(withProfile.keys);
     return new Tenant(name, `${baseUrl}/${name}`, withProfile, keys, cookieKeys, logger);
   }
@@ -130,7 +130,7 @@ export class Tenant implements ProviderTenant {
     const tenant = this;
     return compose([
       (ctx, next) => this.clock.run(next),
-      profileMiddleware(() => ({ profile: this.profile, mount: this.mount })),
+      profileMiddleware(() => ({ profile: this.profile, mount: this.mount, keys: this.keys.keys })),
       faultMiddleware(this.#faultHost()),
       faultMiddleware({ ...this.#faultHost(), rules: this.profileRules }),
       realTimeCookies(this.clock),

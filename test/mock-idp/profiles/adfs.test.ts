@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
-import { deviceAuthorization, discovery, profiledTenant, rawLogin, tokenRequest } from './support.ts';
+import { deviceAuthorization, discovery, profiledTenant, publishedCertificates, rawLogin, tokenRequest } from './support.ts';
 
 const idp = await startTestIdp({ tenants: { fs: profiledTenant({ name: 'adfs', domain: 'corp.test' }), fs2016: profiledTenant({ name: 'adfs', version: '2016' }) } });
 const mount = (tenant: string) => `${idp.url}/${tenant}`;
@@ -52,5 +52,16 @@ describe('adfs profile', () => {
     expect(doc).not.toHaveProperty('device_authorization_endpoint');
     expect((await fetch(`${mount('fs2016')}/adfs/oauth2/devicecode`, { method: 'POST' })).status).toBe(404);
     expect((await deviceAuthorization(idp, 'fs')).status).toBe(200);
+  });
+
+  it('publishes the token-signing certificate in x5c, named after the host, with its thumbprint as x5t and kid', async () => {
+    const published = await publishedCertificates(String((await discovery(idp, 'fs'))['jwks_uri']));
+    expect(published.length).toBeGreaterThan(0);
+    for (const { key, certificate, sha1 } of published) {
+      expect(certificate.subject).toBe('CN=ADFS Signing - 127.0.0.1');
+      expect(certificate.publicKey.export({ format: 'jwk' }).n).toBe(key['n']);
+      expect(key['x5t']).toBe(sha1);
+      expect(key['kid']).toBe(sha1);
+    }
   });
 });

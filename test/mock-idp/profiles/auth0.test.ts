@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
-import { deviceAuthorization, discovery, profiledTenant, rawLogin, tokenRequest } from './support.ts';
+import { deviceAuthorization, discovery, profiledTenant, publishedCertificates, rawLogin, tokenRequest } from './support.ts';
 
 const idp = await startTestIdp({ tenants: { a0: profiledTenant({ name: 'auth0', namespace: 'https://shop.example/' }), a0logout: profiledTenant({ name: 'auth0', endSessionDiscovery: true }) } });
 const mount = (tenant: string) => `${idp.url}/${tenant}`;
@@ -41,5 +41,14 @@ describe('auth0 profile', () => {
   it('answers the device authorization at /oauth/device/code with verification_uri_complete', async () => {
     const { body } = await deviceAuthorization(idp, 'a0');
     expect(body['verification_uri_complete']).toMatch(/\/activate/);
+  });
+
+  it('publishes its signing keys with their certificates (x5c, x5t)', async () => {
+    const published = await publishedCertificates(`${idp.issuer('a0')}.well-known/jwks.json`);
+    expect(published.length).toBeGreaterThan(0);
+    for (const { key, certificate, sha1 } of published) {
+      expect(certificate.publicKey.export({ format: 'jwk' }).n).toBe(key['n']);
+      expect(key['x5t']).toBe(sha1);
+    }
   });
 });

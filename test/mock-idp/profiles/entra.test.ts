@@ -1,9 +1,9 @@
-import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, importX509, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { MSA_TENANT } from '../../../mock-idp/profiles/entra.ts';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
-import { deviceAuthorization, discovery, profiledTenant, rawLogin, tokenRequest } from './support.ts';
+import { deviceAuthorization, discovery, profiledTenant, publishedCertificates, rawLogin, tokenRequest } from './support.ts';
 
 const TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const idp = await startTestIdp({
@@ -54,12 +54,25 @@ describe('entra profile (v2, one tenant)', () => {
     expect((consumer['groups'] as string[]).every((group) => GUID.test(group))).toBe(true);
   });
 
-  it('publishes x5t (equal to kid) and the issuer on each JWKS key', async () => {
-    const { keys } = (await (await fetch(`${mount('contoso')}/discovery/v2.0/keys`)).json()) as { keys: Array<Record<string, string>> };
-    for (const key of keys) {
-      expect(key['x5t']).toBe(key['kid']);
+  it('publishes each JWKS key with the issuer, and x5c, a self-signed certificate of that key, whose SHA-1 thumbprint is x5t and kid', async () => {
+    const published = await publishedCertificates(`${mount('contoso')}/discovery/v2.0/keys`);
+    expect(published.length).toBeGreaterThan(0);
+    for (const { key, certificate, sha1 } of published) {
       expect(key['issuer']).toBe(`${mount('contoso')}/${TENANT_ID}/v2.0`);
+      expect(certificate.subject).toBe('CN=accounts.accesscontrol.windows.net');
+      expect(certificate.verify(certificate.publicKey)).toBe(true);
+      expect(certificate.publicKey.export({ format: 'jwk' }).n).toBe(key['n']);
+      expect(key['x5t']).toBe(sha1);
+      expect(key['kid']).toBe(sha1);
     }
+  });
+
+  it('lets a client that trusts the x5c certificate (not the JWK) verify the ID token', async () => {
+    const { body, idHeader } = await rawLogin(idp, 'contoso', { username: 'bob' });
+    const published = await publishedCertificates(`${mount('contoso')}/discovery/v2.0/keys`);
+    const signer = published.find(({ key }) => key['kid'] === idHeader['kid'])!;
+    const key = await importX509(signer.certificate.toString(), 'RS256');
+    await expect(jwtVerify(String(body['id_token']), key, { issuer: `${mount('contoso')}/${TENANT_ID}/v2.0`, audience: 'web' })).resolves.toBeDefined();
   });
 
   it('answers errors in the AADSTS envelope', async () => {
@@ -115,5 +128,12 @@ describe('entra profile (consumers and v1)', () => {
     expect(idToken['unique_name']).toBe('bob@gmail.test');
     expect(idToken).not.toHaveProperty('preferred_username');
     expect(idHeader['x5t']).toBe(idHeader['kid']);
+  });
+
+  it('v1: the x5t in the token header is the SHA-1 thumbprint of the signing key\'s certificate in the JWKS', async () => {
+    const doc = await discovery(idp, 'legacy');
+    const { idHeader } = await rawLogin(idp, 'legacy', { username: 'bob' });
+    const published = await publishedCertificates(String(doc['jwks_uri']));
+    expect(published.find(({ key }) => key['kid'] === idHeader['kid'])?.sha1).toBe(idHeader['x5t']);
   });
 });

@@ -61,4 +61,13 @@ describe('google profile', () => {
     expect((await discovery(idp, 'legacy')).issuer).toBe(schemeLess);
     expect((await rawLogin(idp, 'legacy')).idToken['iss']).toBe(schemeLess);
   });
+
+  it('publishes bare JWKs at /oauth2/v3/certs, without x5c or x5t', async () => {
+    const { keys } = (await (await fetch(`${idp.issuer('google')}/oauth2/v3/certs`)).json()) as { keys: Array<Record<string, unknown>> };
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key).not.toHaveProperty('x5c');
+      expect(key).not.toHaveProperty('x5t');
+    }
+  });
 });

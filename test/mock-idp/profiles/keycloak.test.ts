@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
-import { deviceAuthorization, discovery, profiledTenant, rawLogin, tokenRequest } from './support.ts';
+import { deviceAuthorization, discovery, profiledTenant, publishedCertificates, rawLogin, tokenRequest } from './support.ts';
 
 const idp = await startTestIdp({ tenants: { kc: profiledTenant({ name: 'keycloak', realm: 'acme' }), kc16: profiledTenant({ name: 'keycloak', realm: 'acme', legacyAuthPath: true }) } });
 const mount = (tenant: string) => `${idp.url}/${tenant}`;
@@ -38,5 +38,16 @@ describe('keycloak profile', () => {
   it('serves device authorization at /protocol/openid-connect/auth/device with the realm device page', async () => {
     const { body } = await deviceAuthorization(idp, 'kc');
     expect(body['verification_uri']).toBe(`${mount('kc')}/realms/acme/device`);
+  });
+
+  it('publishes each realm key with a certificate named after the realm, x5t and x5t#S256', async () => {
+    const published = await publishedCertificates(String((await discovery(idp, 'kc'))['jwks_uri']));
+    expect(published.length).toBeGreaterThan(0);
+    for (const { key, certificate, sha1, sha256 } of published) {
+      expect(certificate.subject).toBe('CN=acme');
+      expect(certificate.publicKey.export({ format: 'jwk' }).n).toBe(key['n']);
+      expect(key['x5t']).toBe(sha1);
+      expect(key['x5t#S256']).toBe(sha256);
+    }
   });
 });

@@ -31,4 +31,10 @@ describe('okta profile', () => {
     expect(claims).toMatchObject({ ver: 1, cid: 'svc' });
     expect(Array.isArray(claims['scp'])).toBe(true);
   });
+
+  it('publishes bare JWKs at /v1/keys, without x5c', async () => {
+    const { keys } = (await (await fetch(`${idp.issuer('okta')}/v1/keys`)).json()) as { keys: Array<Record<string, unknown>> };
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).not.toHaveProperty('x5c');
+  });
 });

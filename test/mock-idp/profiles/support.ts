@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, X509Certificate } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { browserlessLogin } from '../../../harness/actors/browserless-login.ts';
 import type { MockIdp, MockIdpConfigInput } from '../../../mock-idp/index.ts';
@@ -63,4 +63,26 @@ export async function deviceAuthorization(idp: MockIdp, tenant: string): Promise
   const doc = await discovery(idp, tenant);
   const response = await fetch(String(doc['device_authorization_endpoint']), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: 'tv', scope: 'openid' }) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export interface PublishedCertificate {
+  key: Record<string, unknown>;
+  certificate: X509Certificate;
+  /** base64url SHA-1 and SHA-256 of the certificate's DER bytes. */
+  sha1: string;
+  sha256: string;
+}
+
+/** The JWKS keys of a document, each with the X.509 certificate of its x5c (if any). */
+export async function publishedCertificates(jwksUri: string): Promise<PublishedCertificate[]> {
+  const { keys } = (await (await fetch(jwksUri)).json()) as { keys: Array<Record<string, unknown>> };
+  return keys.map((key) => {
+    const der = Array.isArray(key['x5c']) ? Buffer.from(String(key['x5c'][0]), 'base64') : Buffer.alloc(0);
+    return {
+      key,
+      certificate: der.length > 0 ? new X509Certificate(der) : (undefined as never),
+      sha1: createHash('sha1').update(der).digest('base64url'),
+      sha256: createHash('sha256').update(der).digest('base64url'),
+    };
+  });
 }

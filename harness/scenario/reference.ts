@@ -49,15 +49,20 @@ export function scenarioReference(): string {
   for (const kind of STEP_KINDS) {
     out.push(`### \`${kind.name}\``, '', kind.summary, '');
     if (kind.defaultAs) out.push(`Its outcome is saved as \`${kind.defaultAs}\` unless \`as\` says otherwise.`, '');
-    const table = fieldsTable(jsonSchema(kind.schema));
-    if (table.length > 0) out.push(...table, '');
-    else {
-      const schema = jsonSchema(kind.schema);
-      if (schema.anyOf) {
-        out.push('Forms:', '');
-        for (const branch of schema.anyOf) out.push(`- ${branch.properties ? `{ ${Object.keys(branch.properties).join(', ')} }` : typeOf(branch)}${branch.description ? `: ${branch.description}` : ''}`);
-        out.push('');
+    const schema = jsonSchema(kind.schema);
+    const forms = schema.anyOf?.filter((branch) => branch.type !== 'null') ?? [];
+    if (forms.length > 1) {
+      // A step written in several ways (call: an operation name, {op, with} or {http, to}): each form.
+      out.push('Forms:', '');
+      for (const branch of forms) out.push(`- ${branch.properties ? `{ ${Object.keys(branch.properties).join(', ')} }` : typeOf(branch)}${branch.description ? `: ${branch.description}` : ''}`);
+      out.push('');
+      for (const branch of forms.filter((candidate) => candidate.properties)) {
+        out.push(...fieldsTable(branch), '');
+        for (const [name, field] of Object.entries(branch.properties!)) if (field.properties) out.push(`\`${kind.name}.${name}\`:`, '', ...fieldsTable(field), '');
       }
+    } else {
+      const table = fieldsTable(schema);
+      if (table.length > 0) out.push(...table, '');
     }
   }
   out.push('## expect', '', ...fieldsTable(jsonSchema(expectSchema)), '');

@@ -61,6 +61,13 @@ export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
       },
       // Keycloak's generated realm keys come with a self-signed certificate named after the realm.
       certificates: { commonName: o.realm, sha256Thumbprint: true },
+      notFound(path, href) {
+        // Both path styles belong to Keycloak; the one this version does not serve answers like RESTEasy.
+        const match = /^(\/auth)?\/realms\/([^/]+)/.exec(path);
+        if (!match) return undefined;
+        if (Boolean(match[1]) === o.legacyAuthPath && match[2] !== o.realm) return { error: 'Realm does not exist' };
+        return { error: `RESTEASY003210: Could not find resource for full path: ${href}` };
+      },
       rules: [],
       without: [],
     };

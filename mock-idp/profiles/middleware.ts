@@ -114,7 +114,14 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
     const original = ctx.path;
     // Issuers with a trailing slash (Auth0, Entra v1) make clients ask for <issuer>//.well-known/...
     const requested = original.replace(/\/{2,}/g, '/');
-    const path = internalPath(profile, requested) ?? requested;
+    const mapped = internalPath(profile, requested);
+    const path = mapped ?? requested;
+    const notFound = mapped === undefined ? profile.notFound?.(requested, ctx.href) : undefined;
+    if (notFound) {
+      ctx.status = 404;
+      ctx.body = notFound;
+      return;
+    }
     if (removed(profile, path)) {
       ctx.status = 404;
       ctx.body = { error: 'not_found', error_description: `${profile.label} has no such endpoint` };

@@ -91,8 +91,9 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
       ['Endpoints under `/protocol/openid-connect/` (`auth`, `token`, `token/introspect`, `userinfo`, `logout`, `certs`, `auth/device`); device page `/realms/{realm}/device`', 'quirks.md §7'],
       ['ID tokens `typ: ID`; access tokens `typ: Bearer`, `azp`, `realm_access.roles`, `resource_access.{client}.roles`, `allowed-origins`', 'quirks.md §7 (AccessToken javadoc)'],
       ['Access tokens live 300 s; codes 60 s; no refresh rotation by default', 'quirks.md §7 (realm export defaults)'],
+      ['The other generation\'s path style (`/auth/realms/...` on 17+, `/realms/...` with `legacyAuthPath`) answers 404 `{"error": "RESTEASY003210: Could not find resource for full path: <url>"}`; another realm answers `Realm does not exist`', 'quirks.md §7 (keycloak #10464, #10615)'],
       ['`certs` keys carry a self-signed certificate named after the realm (`x5c`), `x5t` and `x5t#S256`', 'quirks.md §7 (realm key providers)'],
     ],
-    notEmulated: ['issuer derived from the request host', 'JWT refresh tokens and offline-token rules', 'RESTEASY003210 answers for unknown paths', 'session-bound refresh tokens'],
+    notEmulated: ['issuer derived from the request host',  'JWT refresh tokens and offline-token rules', 'session-bound refresh tokens'],
   },
 };

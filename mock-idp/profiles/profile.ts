@@ -59,6 +59,8 @@ export interface AppliedProfile {
   error?(body: { error: string; error_description?: string }, context: ErrorContext): Record<string, unknown>;
   /** Changes to the authorization request's query before the IdP sees it (Google's access_type=offline). */
   authorizationQuery?(query: URLSearchParams): URLSearchParams;
+  /** The provider's 404 body for a path under its own prefix that it does not serve (Keycloak's RESTEASY003210); undefined: not its path. */
+  notFound?(path: string, href: string): Record<string, unknown> | undefined;
   /** Rewrites applied to responses with the fault engine (re-signed tokens), always on. */
   rules: FaultRuleInput[];
   /** Endpoints the real provider does not have (Google: no end_session). */

@@ -50,4 +50,21 @@ describe('keycloak profile', () => {
       expect(key['x5t#S256']).toBe(sha256);
     }
   });
+
+  it('answers the path style of the other Keycloak generation with RESTEasy\'s 404 (a client configured for Keycloak 17+ against 16, and back)', async () => {
+    const legacyUrl = `${mount('kc16')}/realms/acme/.well-known/openid-configuration`;
+    const legacy = await fetch(legacyUrl);
+    expect(legacy.status).toBe(404);
+    expect(await legacy.json()).toEqual({ error: `RESTEASY003210: Could not find resource for full path: ${legacyUrl}` });
+    const currentUrl = `${mount('kc')}/auth/realms/acme/protocol/openid-connect/token`;
+    const current = await fetch(currentUrl, { method: 'POST' });
+    expect(current.status).toBe(404);
+    expect(await current.json()).toEqual({ error: `RESTEASY003210: Could not find resource for full path: ${currentUrl}` });
+  });
+
+  it('answers a realm it does not have with "Realm does not exist"', async () => {
+    const response = await fetch(`${mount('kc')}/realms/shop/.well-known/openid-configuration`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'Realm does not exist' });
+  });
 });

@@ -51,6 +51,10 @@ export const auth0: ProfileDefinition<z.output<typeof auth0Options>> = {
           ...(user.roles.length > 0 ? { [`${o.namespace}roles`]: user.roles, roles: undefined } : {}),
         };
       },
+      accessTokenJwt({ payload }, { grantScope }) {
+        // With openid in the scope, Auth0 access tokens are also for its /userinfo: aud is [API, <issuer>userinfo].
+        if (grantScope.split(' ').includes('openid') && typeof payload['aud'] === 'string') payload['aud'] = [payload['aud'], `${mount}/userinfo`];
+      },
       discovery(document) {
         const { end_session_endpoint: end, ...rest } = document;
         return { ...rest, ...(o.endSessionDiscovery && end ? { end_session_endpoint: end } : {}) };

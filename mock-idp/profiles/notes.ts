@@ -69,10 +69,12 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
       ['Custom claims under a namespace (`https://example.com/groups`, `/roles`); `auth0|` subjects', 'quirks.md §5 (A0-CC)'],
       ['`end_session_endpoint` in discovery only with `endSessionDiscovery`', 'quirks.md §5'],
       ['Access tokens live 24 h; refresh tokens need `offline_access` and rotate with reuse detection', 'quirks.md §5 (A0-RT)'],
+      ['Without an API audience a login\'s access token is opaque and works only at `/userinfo`', 'quirks.md §5 (auth0.com/docs "Access Tokens")'],
+      ['A user\'s access token for an API (client `audience`) with `openid` in the scope has `aud: [API, <mount>/userinfo]`', 'quirks.md §5 (A0-CC; access tokens with `audience` are JWTs)'],
       ['Device flow with `verification_uri_complete`', 'quirks.md §5'],
       ['JWKS keys with their certificate (`x5c`, `x5t`)', 'quirks.md §5 (Auth0 "JSON Web Key Sets")'],
     ],
-    notEmulated: ['opaque access tokens without an audience', 'the reuse leeway (overlap period)', '`expired_token` once then `invalid_grant`', 'silently dropped restricted claim names', '`/v2/logout`'],
+    notEmulated: ['the API access token (`aud` array) is not accepted at `/userinfo` (the IdP takes only its own opaque tokens there; a login without an audience gets one)', 'the reuse leeway (overlap period)', '`expired_token` once then `invalid_grant`', 'silently dropped restricted claim names', '`/v2/logout`'],
   },
   okta: {
     title: 'Okta',

@@ -44,6 +44,8 @@ export interface AppliedProfile {
   userClaims(username: string, user: UserConfig): Record<string, unknown>;
   /** Extra claims of JWT access tokens. */
   accessTokenClaims?(info: { clientId: string; username: string | undefined; user: UserConfig | undefined; scope: string }): Record<string, unknown>;
+  /** Changes to a JWT access token before it is signed (Auth0's audience array). */
+  accessTokenJwt?(token: { header?: Record<string, unknown> | undefined; payload: Record<string, unknown> }, info: { grantScope: string }): void;
   /** Final changes to the discovery document (after the endpoint URLs were rewritten to the profile's paths). */
   discovery?(document: Record<string, unknown>): Record<string, unknown>;
   /**

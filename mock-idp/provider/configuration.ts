@@ -99,6 +99,13 @@ async function loadExistingGrant(tenant: ProviderTenant, ctx: KoaContextWithOIDC
   return grant;
 }
 
+/** The scope the user granted in the code, refresh token or device code being redeemed (a resource's access token carries only the resource's scopes). */
+function grantScopeOf(ctx: KoaContextWithOIDC): string {
+  const { entities } = ctx.oidc;
+  const source = entities.AuthorizationCode ?? entities.RefreshToken ?? entities.DeviceCode;
+  return typeof source?.scope === 'string' ? source.scope : '';
+}
+
 function renderErrorFor(tenant: ProviderTenant) {
   return async (ctx: KoaContextWithOIDC, out: { error: string; error_description?: string }) => {
     if (ctx.accepts('html', 'json') === 'json') {
@@ -215,6 +222,7 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
       return Object.keys(claims).length > 0 ? claims : undefined;
     },
     renderError: renderErrorFor(tenant),
+    ...(tenant.profile?.accessTokenJwt ? { formats: { customizers: { jwt: (ctx, _token, jwt) => tenant.profile?.accessTokenJwt?.(jwt as never, { grantScope: grantScopeOf(ctx) }) } } } : {}),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },

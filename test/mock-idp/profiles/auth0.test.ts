@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
 import { deviceAuthorization, discovery, profiledTenant, publishedCertificates, rawLogin, tokenRequest } from './support.ts';
 
-const idp = await startTestIdp({ tenants: { a0: profiledTenant({ name: 'auth0', namespace: 'https://shop.example/' }), a0logout: profiledTenant({ name: 'auth0', endSessionDiscovery: true }) } });
+const withApi = profiledTenant('auth0') as { clients: Record<string, Record<string, unknown>> };
+withApi.clients['web'] = { ...withApi.clients['web'], audience: 'https://api.shop.example/' };
+const idp = await startTestIdp({ tenants: { a0: profiledTenant({ name: 'auth0', namespace: 'https://shop.example/' }), a0logout: profiledTenant({ name: 'auth0', endSessionDiscovery: true }), a0api: withApi as never } });
 const mount = (tenant: string) => `${idp.url}/${tenant}`;
 
 describe('auth0 profile', () => {
@@ -50,5 +52,23 @@ describe('auth0 profile', () => {
       expect(certificate.publicKey.export({ format: 'jwk' }).n).toBe(key['n']);
       expect(key['x5t']).toBe(sha1);
     }
+  });
+
+  it('addresses a user\'s API access token to the API and to its /userinfo (aud is an array) when openid is in the scope', async () => {
+    const { accessToken } = await rawLogin(idp, 'a0api', { scope: 'openid profile' });
+    expect(decodeJwt(accessToken).aud).toEqual(['https://api.shop.example/', `${mount('a0api')}/userinfo`]);
+  });
+
+  it('keeps a single audience on machine-to-machine tokens', async () => {
+    const { body } = await tokenRequest(idp, 'a0', { grant_type: 'client_credentials' }, 'svc:svc-secret');
+    expect(decodeJwt(String(body['access_token'])).aud).toBe('api://orders');
+  });
+
+  it('gives a login without an API audience an opaque access token, good only at /userinfo', async () => {
+    const { accessToken } = await rawLogin(idp, 'a0', { scope: 'openid profile' });
+    expect(accessToken.split('.')).toHaveLength(1);
+    const userinfo = await fetch(`${mount('a0')}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+    expect(userinfo.status).toBe(200);
+    expect(((await userinfo.json()) as { sub: string }).sub).toMatch(/^auth0\|/);
   });
 });

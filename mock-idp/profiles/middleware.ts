@@ -127,6 +127,7 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
       ctx.body = { error: 'not_found', error_description: `${profile.label} has no such endpoint` };
       return;
     }
+    const clientQuery = new URLSearchParams(ctx.querystring);
     if (path !== original) ctx.url = `${path}${ctx.querystring ? `?${ctx.querystring}` : ''}`;
     (ctx.state as { endpoint?: string }).endpoint = endpointOf(path);
     if (profile.authorizationQuery && path === ROUTES.authorization && ctx.method === 'GET') {
@@ -136,6 +137,10 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
     await next();
 
     const endpoint = endpointOf(path);
+    if (profile.authorizationAnswered && ctx.method === 'GET' && (path === ROUTES.authorization || path.startsWith(`${ROUTES.authorization}/`))) {
+      const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
+      profile.authorizationAnswered({ path, query: clientQuery, location: ctx.response.get('location') || undefined, accountId: oidc?.session?.accountId, clientId: oidc?.client?.clientId });
+    }
     if (endpoint === 'discovery') shapeDiscovery(ctx, profile, mount);
     else if (endpoint === 'jwks') shapeJwks(ctx, profile, keys);
     else if (endpoint === 'device_authorization') shapeDevice(ctx, profile, mount);

@@ -26,6 +26,16 @@ export interface ErrorContext {
   grant: string | undefined;
 }
 
+export interface AuthorizationExchange {
+  /** The internal path: /auth, or /auth/{interaction uid} for a resume. */
+  path: string;
+  /** The query the client sent. */
+  query: URLSearchParams;
+  location: string | undefined;
+  accountId: string | undefined;
+  clientId: string | undefined;
+}
+
 export interface AppliedProfile {
   name: string;
   /** "entra v2 (common)": shown on pages and in the admin API. */
@@ -63,6 +73,13 @@ export interface AppliedProfile {
   authorizationQuery?(query: URLSearchParams): URLSearchParams;
   /** The provider's 404 body for a path under its own prefix that it does not serve (Keycloak's RESTEASY003210); undefined: not its path. */
   notFound?(path: string, href: string): Record<string, unknown> | undefined;
+  /**
+   * Sees each authorization request and interaction resume once answered: the client's own query
+   * (before authorizationQuery), where it was sent (Location) and, on resume, who logged in.
+   */
+  authorizationAnswered?(exchange: AuthorizationExchange): void;
+  /** Whether the code being redeemed earns a refresh token; undefined leaves it to the tenant's rules. */
+  issueRefreshToken?(code: string): boolean | undefined;
   /** Rewrites applied to responses with the fault engine (re-signed tokens), always on. */
   rules: FaultRuleInput[];
   /** Endpoints the real provider does not have (Google: no end_session). */

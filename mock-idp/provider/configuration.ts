@@ -184,6 +184,8 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
     loadExistingGrant: (ctx) => loadExistingGrant(tenant, ctx),
     issueRefreshToken(ctx, client, code) {
       if (!client.grantTypeAllowed('refresh_token')) return false;
+      const byProfile = code.kind === 'AuthorizationCode' ? tenant.profile?.issueRefreshToken?.(code.jti) : undefined;
+      if (byProfile !== undefined) return byProfile && code.scopes.has('offline_access');
       if (config.refreshTokens.requireOfflineAccess) return code.scopes.has('offline_access');
       return true;
     },

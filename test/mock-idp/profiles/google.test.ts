@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
 import { deviceAuthorization, discovery, profiledTenant, rawLogin, tokenRequest } from './support.ts';
 
-const idp = await startTestIdp({ tenants: { google: profiledTenant({ name: 'google', hostedDomain: 'example.com' }), legacy: profiledTenant({ name: 'google', issuer: 'scheme-less' }) } });
+const idp = await startTestIdp({ tenants: { google: profiledTenant({ name: 'google', hostedDomain: 'example.com' }), legacy: profiledTenant({ name: 'google', issuer: 'scheme-less' }), offline: profiledTenant('google') } });
 
 describe('google profile', () => {
   it('publishes Google-shaped discovery: its endpoint paths, RS256 only, post and basic client auth, plain and S256, no end_session_endpoint', async () => {
@@ -40,6 +40,22 @@ describe('google profile', () => {
   it('gives a refresh token with access_type=offline and a consent prompt', async () => {
     const login = await rawLogin(idp, 'google', { scope: 'openid email', extra: { access_type: 'offline', prompt: 'consent' } });
     expect(login.body['refresh_token']).toBeTypeOf('string');
+  });
+
+  it('gives a refresh token for access_type=offline on the user\'s first consent to the client, even without prompt=consent', async () => {
+    const login = await rawLogin(idp, 'offline', { username: 'alice', scope: 'openid email', extra: { access_type: 'offline' } });
+    expect(login.status).toBe(200);
+    expect(login.body['refresh_token']).toBeTypeOf('string');
+  });
+
+  it('omits the refresh token from later offline logins of a user who already consented, until the client sends prompt=consent', async () => {
+    const first = await rawLogin(idp, 'offline', { username: 'bob', scope: 'openid email', extra: { access_type: 'offline' } });
+    expect(first.body['refresh_token']).toBeTypeOf('string');
+    const again = await rawLogin(idp, 'offline', { username: 'bob', scope: 'openid email', extra: { access_type: 'offline' } });
+    expect(again.status).toBe(200);
+    expect(again.body).not.toHaveProperty('refresh_token');
+    const prompted = await rawLogin(idp, 'offline', { username: 'bob', scope: 'openid email', extra: { access_type: 'offline', prompt: 'consent' } });
+    expect(prompted.body['refresh_token']).toBeTypeOf('string');
   });
 
   it('answers a dead refresh token with Google\'s message', async () => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { scenarioDir } from '../support/scenarios.ts';
+import { AUTHENTICATOR_REPLAY, scenarioDir } from '../support/scenarios.ts';
 
 const MOCKIDP = fileURLToPath(new URL('../../../bin/mockidp.js', import.meta.url));
 
@@ -105,22 +105,13 @@ describe('mockidp run', () => {
 
 describe('mockidp run --flaws', () => {
   it('writes the flaw matrix as HTML and JSON, and exits 1 while some flaw is not caught', async () => {
-    const replay = `name: a replayed code is refused
-target: authenticator
-steps:
-  - login: { user: bob }
-  - call: authenticator.login
-    expect: { status: 200 }
-  - call: authenticator.login
-    expect: { status: 401 }
-`;
-    const dir = await scenarioDir({ 'replay.yaml': replay });
+    const dir = await scenarioDir({ 'replay.yaml': AUTHENTICATOR_REPLAY });
     const out = await mkdtemp(join(tmpdir(), 'mockidp-out-'));
     const { code, stdout } = await mockidp(['run', dir, '--flaws', '--out', out, '--reporter', 'console']);
     expect(code).toBe(1);
     expect(stdout).toMatch(/accept-reused-code \(authenticator\) caught by 1 of 1 scenario/);
     const html = await readFile(join(out, 'flaws.html'), 'utf8');
-    expect(html).toContain('a replayed code is refused');
+    expect(html).toContain('the authenticator refuses a replayed code');
     expect(html).toContain('not caught by any scenario');
     const json = JSON.parse(await readFile(join(out, 'flaws.json'), 'utf8')) as { uncaught: string[] };
     expect(json.uncaught).toContain('skip-aud-check');

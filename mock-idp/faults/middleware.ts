@@ -3,6 +3,7 @@ import type { Context, Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { FiredFault } from '../journal/journal.ts';
 import { endpointOf } from '../provider/endpoints.ts';
+import { accountIdOf } from '../provider/entities.ts';
 import type { Logger } from '../server/logger.ts';
 import { answer, type AnswerContext } from './answers.ts';
 import { describeAction } from './describe.ts';
@@ -28,17 +29,6 @@ export interface FaultHost extends AnswerContext, GrantHost {
   revokeGrant(grantId: string): void;
   usernameOf(sub: string): string | undefined;
   logger: Logger;
-}
-
-const ACCOUNT_ENTITIES = ['AuthorizationCode', 'RefreshToken', 'DeviceCode', 'AccessToken', 'Session', 'Account'] as const;
-
-function userOf(ctx: Context, host: FaultHost): string | undefined {
-  const entities = (ctx as unknown as KoaContextWithOIDC).oidc?.entities as Record<string, { accountId?: string } | undefined> | undefined;
-  for (const name of ACCOUNT_ENTITIES) {
-    const sub = entities?.[name]?.accountId;
-    if (sub) return host.usernameOf(sub) ?? sub;
-  }
-  return undefined;
 }
 
 function note(ctx: Context, rules: FaultRule[]): void {
@@ -93,7 +83,8 @@ export function faultMiddleware(current: FaultHost): Middleware {
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
     request.client ??= oidc?.client?.clientId;
     request.grant ??= typeof oidc?.params?.['grant_type'] === 'string' ? (oidc.params['grant_type'] as string) : undefined;
-    request.user = userOf(ctx, current);
+    const sub = accountIdOf(ctx);
+    request.user = sub === undefined ? undefined : (current.usernameOf(sub) ?? sub);
     const fired = rules.fire(request, 'after', (rule) => applies(ctx, rule.action));
     note(ctx, fired);
     for (const rule of fired) {

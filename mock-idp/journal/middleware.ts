@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { endpointOf, type EndpointName } from '../provider/endpoints.ts';
+import { accountIdOf } from '../provider/entities.ts';
 import type { FiredFault, Journal } from './journal.ts';
 import { maskAuthorization, maskParams } from './mask.ts';
 import { decodeTokens } from './tokens.ts';
@@ -10,17 +11,6 @@ export interface JournalTenants {
   /** Maps a sub back to a user name, for the tenant named. */
   usernameOf(tenant: string, sub: string): string | undefined;
   has(tenant: string): boolean;
-}
-
-const ACCOUNT_ENTITIES = ['Account', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'AccessToken', 'Session'] as const;
-
-function accountIdOf(ctx: KoaContextWithOIDC): string | undefined {
-  const entities = ctx.oidc.entities as Record<string, { accountId?: string } | undefined>;
-  for (const name of ACCOUNT_ENTITIES) {
-    const accountId = entities[name]?.accountId;
-    if (accountId) return accountId;
-  }
-  return undefined;
 }
 
 /** Records each request to a tenant once its response is ready. */
@@ -42,7 +32,7 @@ export function journalMiddleware(journal: Journal, tenants: JournalTenants, log
       const oidcBody = oidc?.body as Record<string, unknown> | undefined;
       const ownBody = (ctx.request as { body?: unknown }).body;
       const clientId = oidc?.client?.clientId;
-      const accountId = oidc ? accountIdOf(ctx as unknown as KoaContextWithOIDC) : undefined;
+      const accountId = accountIdOf(ctx);
       const body = ctx.body as { error?: unknown } | undefined;
       const tokenResponse = status === 200 && oidc?.route === 'token' ? body : undefined;
       const error = status >= 400 && body && typeof body === 'object' && typeof body.error === 'string' ? body.error : undefined;

@@ -116,12 +116,13 @@ export class Tenant implements ProviderTenant {
 
   /** A user's subject: configured, else the profile's (Google's numeric ids), else the user name. */
   subOf(username: string, user: UserConfig): string {
-    return user.sub ?? (this.profile?.userClaims(username, user)['sub'] as string | undefined) ?? username;
+    return subFrom(username, user, this.profile?.userClaims(username, user));
   }
 
   /** Every claim of a user: the configured ones, over the profile's, over the standard ones. */
   claimsOf(username: string, user: UserConfig): Record<string, unknown> & { sub: string } {
-    const claims: Record<string, unknown> = { ...claimsOf(username, user), ...this.profile?.userClaims(username, user), ...user.claims, sub: this.subOf(username, user) };
+    const profiled = this.profile?.userClaims(username, user);
+    const claims: Record<string, unknown> = { ...claimsOf(username, user), ...profiled, ...user.claims, sub: subFrom(username, user, profiled) };
     for (const key of Object.keys(claims)) if (claims[key] === undefined) delete claims[key];
     return claims as Record<string, unknown> & { sub: string };
   }
@@ -376,6 +377,10 @@ export class Tenant implements ProviderTenant {
   close(): void {
     this.store.close();
   }
+}
+
+function subFrom(username: string, user: UserConfig, profiled: Record<string, unknown> | undefined): string {
+  return user.sub ?? (profiled?.['sub'] as string | undefined) ?? username;
 }
 
 export function parseTenantConfig(name: string, input: unknown): TenantConfig {

@@ -57,17 +57,9 @@ function rewriteJson(ctx: Context, action: NonNullable<FaultAction['json']>): vo
 }
 
 function rewriteAuthorization(ctx: Context, action: NonNullable<FaultAction['authorization']>, issuer: string): void {
-  const location = ctx.response.get('Location');
-  if (!location || ctx.status < 300 || ctx.status >= 400) return;
-  let url: URL;
-  try {
-    url = new URL(location);
-  } catch {
-    return;
-  }
-  const inFragment = !url.searchParams.has('code') && !url.searchParams.has('error') && url.hash.length > 1;
-  const params = new URLSearchParams(inFragment ? url.hash.slice(1) : url.search);
-  if (!params.has('code') && !params.has('error')) return;
+  const response = authorizationResponse(ctx);
+  if (!response) return;
+  const { url, params, inFragment } = response;
   const change = (name: 'code' | 'state' | 'iss', how: 'drop' | 'wrong' | undefined, wrong: () => string) => {
     if (how === 'drop') params.delete(name);
     else if (how === 'wrong') params.set(name, wrong());
@@ -93,18 +85,20 @@ function rewriteBody(ctx: Context, how: NonNullable<FaultAction['body']>): void 
   ctx.set('Content-Type', type);
 }
 
-function authorizationResponse(ctx: Context): URLSearchParams | undefined {
+/** The redirect that carries an authorization response (code or error), in its query or its fragment. */
+function authorizationResponse(ctx: Context): { url: URL; params: URLSearchParams; inFragment: boolean } | undefined {
   const location = ctx.response.get('Location');
   if (!location || ctx.status < 300 || ctx.status >= 400) return undefined;
+  let url: URL;
   try {
-    const url = new URL(location);
-    const query = url.searchParams;
-    if (query.has('code') || query.has('error')) return query;
-    const fragment = new URLSearchParams(url.hash.slice(1));
-    return fragment.has('code') || fragment.has('error') ? fragment : undefined;
+    url = new URL(location);
   } catch {
     return undefined;
   }
+  const carries = (params: URLSearchParams) => params.has('code') || params.has('error');
+  if (carries(url.searchParams)) return { url, params: new URLSearchParams(url.search), inFragment: false };
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  return carries(fragment) ? { url, params: fragment, inFragment: true } : undefined;
 }
 
 /** Whether the response has what the action changes (tokens, keys, an authorization response...). */

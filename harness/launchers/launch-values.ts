@@ -1,5 +1,4 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+export { freePort } from '../../mock-idp/server/free-port.ts';
 import type { LaunchRequest } from './launcher.ts';
 
 /*
@@ -8,14 +7,6 @@ import type { LaunchRequest } from './launcher.ts';
  */
 
 export const PLACEHOLDER = /\{(issuer|client_id|client_secret|redirect_uri|port|tenant)\}/g;
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export function placeholders(request: LaunchRequest, port: number): Record<string, string> {
   const main = request.setup.clients['main'];

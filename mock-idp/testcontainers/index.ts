@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { freePort } from '../server/free-port.ts';
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { AdminClient } from '../admin/client.ts';
 import type { MockIdpConfigInput, TenantInput, UserInput } from '../config/schema.ts';
@@ -15,17 +15,6 @@ import type { JournalEntry, JournalQuery } from '../journal/journal.ts';
  */
 
 const CONFIG_PATH = '/app/mockidp.config.json';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export class MockIdpContainer extends GenericContainer {
   #config: MockIdpConfigInput | undefined;

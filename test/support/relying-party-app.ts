@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 
 /**
@@ -39,10 +38,4 @@ export async function startRelyingPartyApp(options: { issuer: string; clientId: 
   return { url: base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../mock-idp/server/free-port.ts';

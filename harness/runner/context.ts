@@ -189,37 +189,32 @@ export class ScenarioContext {
     const responseBody = result.json ?? result.xml ?? (result.body.length > 0 ? result.body.slice(0, 2000) : undefined);
     const tokens = [...findTokens(requestBody), ...findTokens(result.json), ...findTokens(result.xml)];
     this.trace.add({
-      type: 'exchange',
-      step: this.step,
-      at,
-      ms: round(ms),
-      from,
-      to,
-      method: (spec.method ?? (requestBody === undefined ? 'GET' : 'POST')).toUpperCase(),
-      url: maskUrl(url),
+      ...this.#exchange(from, to, url, spec.method ?? (requestBody === undefined ? 'GET' : 'POST'), at, ms, label, nested),
       status: result.status,
-      ...(label ? { label } : {}),
       request: { headers: maskHeaders(withoutNoise(spec.headers ?? {})), ...(requestBody === undefined ? {} : { body: safeBody(requestBody) }) },
       response: { headers: maskHeaders(pick(result.headers, ['content-type', 'location', 'www-authenticate', 'cache-control', 'retry-after'])), ...(responseBody === undefined ? {} : { body: safeBody(responseBody) }) },
       ...(tokens.length > 0 ? { tokens } : {}),
-      ...(nested && nested.length > 0 ? { nested } : {}),
     });
   }
 
   #recordError(from: Actor, to: Actor, url: string, spec: HttpRequestSpec, error: unknown, at: number, ms: number, label?: string, nested?: TraceExchange[]): void {
-    this.trace.add({
-      type: 'exchange',
+    this.trace.add({ ...this.#exchange(from, to, url, spec.method ?? 'GET', at, ms, label, nested), error: describeNetworkError(error) });
+  }
+
+  /** What every recorded exchange has: who called whom, where, when and for how long. */
+  #exchange(from: Actor, to: Actor, url: string, method: string, at: number, ms: number, label: string | undefined, nested: TraceExchange[] | undefined) {
+    return {
+      type: 'exchange' as const,
       step: this.step,
       at,
       ms: round(ms),
       from,
       to,
-      method: (spec.method ?? 'GET').toUpperCase(),
+      method: method.toUpperCase(),
       url: maskUrl(url),
-      error: describeNetworkError(error),
       ...(label ? { label } : {}),
       ...(nested && nested.length > 0 ? { nested } : {}),
-    });
+    };
   }
 
   /** The scenario's IdP clock, in epoch seconds. */

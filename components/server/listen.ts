@@ -1,10 +1,12 @@
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { isIP } from 'node:net';
 
 /** A component serving on a port: its base URL (no trailing slash) and a way to stop it. */
 export interface RunningComponent {
   url: string;
+  /** The HTTP server (for in-process drivers such as supertest). */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function listen(listener: RequestListener, options: ListenOptions, 
   let closing: Promise<void> | undefined;
   return {
     url: `http://${hostForUrl(host)}:${bound}`,
+    server,
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { RequestListener, Server } from 'node:http';
 import type Koa from 'koa';
 import request from 'supertest';
 import {
@@ -10,7 +9,9 @@ import {
   runDeviceCli,
   startAuthenticator,
   type ComponentName,
+  type RunningComponent,
 } from '../../components/index.ts';
+import { listen } from '../../components/server/listen.ts';
 import { createWebRpApp } from '../../fixtures/web-rp/app.ts';
 import { toHttpResult } from '../runner/http.ts';
 import { encodeRequest, type HttpRequestSpec, type HttpResult } from '../runner/http.ts';
@@ -46,38 +47,11 @@ function flawFor(spec: EmbeddedSpec, component: ComponentName): { flaw?: never }
   return spec.flaw !== undefined && componentOfFlaw(spec.flaw) === component ? { flaw: spec.flaw } : {};
 }
 
-interface Served {
-  url: string;
-  server: Server;
-  close(): Promise<void>;
-}
+type Served = RunningComponent;
 
-async function serve(handler: Parameters<typeof createServer>[1] | undefined): Promise<Served> {
-  const server = createServer(handler);
-  server.keepAliveTimeout = 5_000;
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        for (const socket of sockets) socket.destroy();
-      });
-      return closing;
-    },
-  };
+/** An in-process target on a free loopback port, served like the components serve themselves. */
+function serve(handler: RequestListener): Promise<Served> {
+  return listen(handler, {}, 'in-process target');
 }
 
 /** One request through supertest, answered whatever the status (no redirects followed). */

@@ -30,7 +30,7 @@ async function waitForDiscovery(url: string): Promise<void> {
 /** `mockidp serve` from process start until the default tenant's discovery answers. */
 async function cliOnce(): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/mockidp.js', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['harness/cli/bin.ts', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const url = await new Promise<string>((resolve) => {
     child.stdout!.on('data', (chunk: Buffer) => {

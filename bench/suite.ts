@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
  * worker processes each running half of the suite (--shard 1/2 and 2/2 side by side).
  */
 
-const MOCKIDP = fileURLToPath(new URL('../bin/mockidp.js', import.meta.url));
+const MOCKIDP = fileURLToPath(new URL('../harness/cli/bin.ts', import.meta.url));
 
 export interface SuiteTiming {
   mode: string;

@@ -11,6 +11,7 @@ import {
   type RunningComponent,
 } from '../../components/index.ts';
 import type { Command } from './main.ts';
+import { untilStopped } from './until-stopped.ts';
 
 /*
  * `mockidp component <name>`: runs a reference component on its own port against any issuer, so
@@ -266,17 +267,6 @@ function listFlaws(args: string[]): number {
 
 const servers: Record<string, (args: string[]) => Promise<RunningComponent>> = { authenticator, sts, 'bearer-api': bearerApi };
 
-function untilSignal(running: RunningComponent): Promise<number> {
-  return new Promise<number>((resolve) => {
-    const stop = (signal: string) => {
-      process.stdout.write(`${signal}: stopping\n`);
-      void running.close().then(() => resolve(0));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
-}
-
 export const componentCommand: Command = {
   name: 'component',
   summary: 'run a reference component (authenticator, sts, bearer-api, device-cli), optionally flawed',
@@ -296,7 +286,7 @@ export const componentCommand: Command = {
       if (!start) throw new UsageError(name === undefined ? 'name a component' : `unknown component "${name}"`);
       const running = await start(rest);
       process.stdout.write('Press Ctrl-C to stop.\n');
-      return await untilSignal(running);
+      return await untilStopped(() => running.close());
     } catch (error) {
       if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
         process.stderr.write(`mockidp component: ${(error as Error).message}\n\nRun "mockidp component --help" for the options.\n`);

@@ -4,10 +4,11 @@ import { formatProblem } from '../scenario/errors.ts';
 import { loadScenarios } from '../runner/suite.ts';
 import { matchesGrep, matchesTags } from '../runner/select.ts';
 import type { Command } from './main.ts';
+import { builtinScenarios } from '../scenario/builtin.ts';
 
 const usage = `Usage: mockidp list [paths...] [--grep REGEX] [--tag TAG] [--json]
 
-Lists the scenarios (default: scenarios/) with their target and tags, without running them.`;
+Lists the scenarios (default: the built-in library) with their target and tags, without running them.`;
 
 export const listCommand: Command = {
   name: 'list',
@@ -23,7 +24,7 @@ export const listCommand: Command = {
     }
     const { values, positionals } = parsed;
     try {
-      const { scenarios, problems } = await loadScenarios(positionals.length > 0 ? positionals : ['scenarios']);
+      const { scenarios, problems } = await loadScenarios(positionals.length > 0 ? positionals : [builtinScenarios()]);
       const shown = scenarios.filter((scenario) => matchesGrep(scenario, values.grep) && matchesTags(scenario, values.tag));
       if (values.json) {
         process.stdout.write(`${JSON.stringify(shown.map((s) => ({ id: s.id, name: s.name, file: s.file, line: s.line, target: s.target?.name ?? null, tags: s.tags, steps: s.steps.length })), null, 2)}\n`);

@@ -10,11 +10,12 @@ import { SuiteError, type ExternalTarget, type SuiteOptions } from '../runner/su
 import { TARGET_NAMES } from '../targets/names.ts';
 import { literal, pairs, port, positiveInt, UsageError } from './args.ts';
 import type { Command } from './main.ts';
+import { builtinScenarios } from '../scenario/builtin.ts';
 
 const usage = `Usage: mockidp run [paths...] [options]
 
-Runs scenarios (default: scenarios/) against the embedded reference components, or against your
-own component, and writes the reports (default: console, JSON, JUnit XML and HTML in reports/mockidp).
+Runs scenarios (default: the built-in library) against the embedded reference components, or against
+your own component, and writes the reports (default: console, JSON, JUnit XML and HTML in reports/mockidp).
 Exit code 0 only when every scenario passed (skipped ones do not count).
 
 Your component:
@@ -103,7 +104,7 @@ export function parseRunArgs(args: string[]) {
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
   const reporters = (values.reporter ?? ['console,json,junit,html']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
   const options: SuiteOptions = {
-    paths: positionals.length > 0 ? positionals : ['scenarios'],
+    paths: positionals.length > 0 ? positionals : [builtinScenarios()],
     targets,
     targetClients,
     targetRedirectUris: Object.fromEntries(pairs(values['target-redirect-uri'], '--target-redirect-uri', 'NAME=URI')),

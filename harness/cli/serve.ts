@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, profileSchema, problemsFromZod, resolveConfig, startMockIdp, portFrom, type MockIdp } from '../../mock-idp/index.ts';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, isLoopback, profileSchema, problemsFromZod, resolveConfig, startMockIdp, portFrom, type MockIdp } from '../../mock-idp/index.ts';
 import type { Command } from './main.ts';
+import { untilStopped } from './until-stopped.ts';
 
 const usage = `Usage: mockidp serve [options]
 
@@ -14,7 +16,8 @@ Options:
   --tenant NAME     serve only this tenant of the configuration (repeatable)
   --profile P       behave like a real provider in every tenant: google, entra, adfs, auth0, okta,
                     keycloak, or JSON with options: '{"name":"entra","audience":"common"}' (docs/profiles/)
-  --admin-token T   require "Authorization: Bearer T" on /_admin (env MOCKIDP_ADMIN_TOKEN)
+  --admin-token T   require "Authorization: Bearer T" on /_admin (env MOCKIDP_ADMIN_TOKEN); on an
+                    address other than loopback, one is generated and printed when none is given
   --unsafe-admin    allow an unprotected admin API on a non-loopback address
   --log-level L     silent | info | debug (debug logs each request, secrets masked)`;
 
@@ -72,11 +75,15 @@ export const serveCommand: Command = {
         const profile = parseProfileFlag(values.profile);
         for (const tenant of Object.values(config.tenants)) tenant.profile = profile;
       }
+      const generatedAdminToken = !isLoopback(config.server.host) && !config.server.adminToken && !config.server.unsafeAdmin;
+      if (generatedAdminToken) config.server.adminToken = randomBytes(24).toString('base64url');
       if (values['log-level']) {
         if (!['silent', 'info', 'debug'].includes(values['log-level'])) throw new ConfigError([{ path: '--log-level', message: `"${values['log-level']}" is not a log level: use silent, info or debug` }]);
         config.server.logLevel = values['log-level'] as 'silent' | 'info' | 'debug';
       }
       idp = await startMockIdp(config);
+      // Reachable by strangers and no token chosen: the admin API is closed with a token only the owner of this console sees.
+      if (generatedAdminToken) process.stdout.write(`admin API token (generated, as none was set): ${config.server.adminToken}\n  use it as "Authorization: Bearer <token>"; set MOCKIDP_ADMIN_TOKEN or --admin-token to choose it\n`);
     } catch (error) {
       process.stderr.write(`mockidp serve: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`);
       return 1;
@@ -85,13 +92,6 @@ export const serveCommand: Command = {
       const lines = [`mock IdP listening on ${idp.url}`, ...idp.tenants().map((tenant) => `  tenant ${tenant}: issuer ${idp.issuer(tenant)}`), `  admin API: ${idp.url}/_admin${idp.config.server.adminToken ? ' (bearer token required)' : ''}`, 'Press Ctrl-C to stop.'];
       process.stdout.write(`${lines.join('\n')}\n`);
     }
-    return new Promise<number>((resolve) => {
-      const stop = (signal: string) => {
-        process.stdout.write(`\n${signal}: stopping\n`);
-        void idp.close().then(() => resolve(0));
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+    return untilStopped(() => idp.close());
   },
 };

@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { packageRoot } from './builtin.ts';
 
 /*
  * Scenario files under the paths given: *.yaml and *.yml, recursively, in a stable order. Files
@@ -37,8 +38,13 @@ async function walk(directory: string): Promise<string[]> {
   return files;
 }
 
-/** How a file is shown: relative to the working directory, with forward slashes. */
+/**
+ * How a file is shown: relative to the working directory, with forward slashes. Built-in scenarios are
+ * shown as scenarios/... wherever the package is installed, so their ids match the catalogue.
+ */
 export function displayPath(file: string, cwd = process.cwd()): string {
+  const builtin = relative(packageRoot(), file);
+  if (builtin.startsWith(`scenarios${sep}`)) return builtin.split(sep).join('/');
   const rel = relative(cwd, file);
   return (rel.startsWith('..') ? file : rel).split(sep).join('/');
 }

@@ -6,14 +6,14 @@ import { browserlessLogin } from '../actors/browserless-login.ts';
 /*
  * Helpers for test frameworks: an in-process IdP per file or per test, a user logged in in one
  * call, tokens minted with chosen claims, and a reset between tests. Framework-neutral (pass the
- * framework's hooks); see ./vitest.ts for the vitest binding.
+ * framework's hooks); see ./vitest.ts, ./jest.ts and ./node.ts for the bindings.
  */
 
 export interface Hooks {
-  beforeAll(fn: () => unknown, timeout?: number): void;
-  afterAll(fn: () => unknown, timeout?: number): void;
-  beforeEach(fn: () => unknown, timeout?: number): void;
-  afterEach(fn: () => unknown, timeout?: number): void;
+  beforeAll(fn: () => Promise<void>, timeout?: number): void;
+  afterAll(fn: () => Promise<void>, timeout?: number): void;
+  beforeEach(fn: () => Promise<void>, timeout?: number): void;
+  afterEach(fn: () => Promise<void>, timeout?: number): void;
 }
 
 export interface FixtureOptions {

@@ -9,7 +9,7 @@ const idp = await startComponentIdp();
 
 /** `mockidp component ...` as a child process; resolves its URL once it listens. */
 function component(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['bin/mockidp.js', 'component', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['harness/cli/bin.ts', 'component', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

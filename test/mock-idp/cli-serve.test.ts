@@ -5,7 +5,7 @@ import { once } from 'node:events';
 const node = process.execPath;
 
 function serve(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(node, ['bin/mockidp.js', 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, ['harness/cli/bin.ts', 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -60,11 +60,25 @@ describe('mockidp serve', () => {
     expect(run.output().stderr).toContain('cannot read fixtures/config/does-not-exist.yaml: no such file');
   });
 
-  it('exits with 1 when asked to expose an unprotected admin API', async () => {
+  it('on a non-loopback address without an admin token, generates one, prints it once, and closes the admin API to anyone without it', async () => {
     const run = serve(['--port', '0', '--host', '0.0.0.0']);
-    const [code] = await run.exited;
-    expect(code).toBe(1);
-    expect(run.output().stderr).toContain('refusing to serve an unprotected admin API on 0.0.0.0');
+    const url = await run.ready;
+    const token = /admin API token \(generated, as none was set\): (\S+)/.exec(run.output().stdout)?.[1];
+    expect(token).toMatch(/^[\w-]{32}$/);
+    expect((await fetch(`${url}/default/.well-known/openid-configuration`)).status).toBe(200);
+    expect((await fetch(`${url}/_admin/tenants`)).status).toBe(401);
+    expect((await fetch(`${url}/_admin/tenants`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect((await run.exited)[0]).toBe(0);
+  });
+
+  it('serves an unprotected admin API on a non-loopback address only with --unsafe-admin, and then generates no token', async () => {
+    const run = serve(['--port', '0', '--host', '0.0.0.0', '--unsafe-admin']);
+    const url = await run.ready;
+    expect(run.output().stdout).not.toContain('admin API token');
+    expect((await fetch(`${url}/_admin/tenants`)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    await run.exited;
   });
 
   it('exits with 2 and shows the usage for an unknown flag', async () => {

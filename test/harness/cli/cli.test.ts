@@ -8,7 +8,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { AUTHENTICATOR_REPLAY, scenarioDir } from '../support/scenarios.ts';
 
-const MOCKIDP = fileURLToPath(new URL('../../../bin/mockidp.js', import.meta.url));
+const MOCKIDP = fileURLToPath(new URL('../../../harness/cli/bin.ts', import.meta.url));
 
 async function mockidp(args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startAuthenticator, type RunningComponent } from '../../../components/index.ts';
 import { AUTHENTICATOR_LOGIN as LOGIN, AUTHENTICATOR_REPLAY as REPLAY, freePort, runScenarios, scenario } from '../support/scenarios.ts';
 
-const MOCKIDP = fileURLToPath(new URL('../../../bin/mockidp.js', import.meta.url));
+const MOCKIDP = fileURLToPath(new URL('../../../harness/cli/bin.ts', import.meta.url));
 const NODE = process.execPath;
 
 

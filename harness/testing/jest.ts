@@ -1,0 +1,9 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
+import { mockIdpFixture, type FixtureOptions, type MockIdpFixture } from './index.ts';
+
+export { loginAs, mintToken, type FixtureOptions, type LoggedIn, type LoginAsOptions, type MockIdpFixture } from './index.ts';
+
+/** An in-process mock IdP for a Jest test file (reset before each test) or per test. Jest runs ESM packages with --experimental-vm-modules. */
+export function useMockIdp(options: FixtureOptions = {}): MockIdpFixture {
+  return mockIdpFixture({ beforeAll, afterAll, beforeEach, afterEach }, options);
+}

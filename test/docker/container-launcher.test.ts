@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePort, runScenarios, scenario } from '../harness/support/scenarios.ts';
-import { requireImage } from '../support/docker.ts';
+import { projectImage } from '../support/docker.ts';
 
-const IMAGE = 'mockidp:local';
+let IMAGE: string;
 
 const LOGIN = `
 name: the authenticator in a container turns a code into claims
@@ -25,9 +25,9 @@ steps:
 `;
 
 
-beforeAll(() => {
-  requireImage(IMAGE);
-});
+beforeAll(async () => {
+  IMAGE = await projectImage();
+}, 300_000);
 
 describe('container launcher', () => {
   it('starts the target from an image on the host network with the issuer and client filled in, and runs its scenarios', async () => {

@@ -5,13 +5,13 @@ import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { MockIdpContainer, type StartedMockIdpContainer } from '../../mock-idp/testcontainers/index.ts';
 import { relyingParty, loginWithCode } from '../support/idp.ts';
-import { requireImage } from '../support/docker.ts';
+import { projectImage } from '../support/docker.ts';
 
-const IMAGE = 'mockidp:local';
+let IMAGE: string;
 let idp: StartedMockIdpContainer;
 
 beforeAll(async () => {
-  requireImage(IMAGE);
+  IMAGE = await projectImage();
   idp = await new MockIdpContainer(IMAGE)
     .withNetworkMode('host')
     .withConfig({
@@ -26,7 +26,7 @@ beforeAll(async () => {
       },
     })
     .start();
-}, 60_000);
+}, 300_000);
 
 afterAll(async () => {
   await idp?.stop();
@@ -60,13 +60,11 @@ describe('mock IdP container (testcontainers)', () => {
 
 describe('mock IdP container errors', () => {
   it('reports a container that exits early with its last log lines', async () => {
-    requireImage(IMAGE);
     const attempt = new MockIdpContainer(IMAGE).withNetworkMode('host').withConfig({ tenants: { bad: { clients: { c: { grants: ['authorization_code'] } } } } }).withStartupTimeout(15_000).start();
     await expect(attempt).rejects.toThrow(/did not start[\s\S]*last log lines:[\s\S]*needs at least one redirect URI/);
   }, 30_000);
 
   it('reports a port clash with the container\'s last log lines', async () => {
-    requireImage(IMAGE);
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
@@ -86,7 +84,6 @@ describe('mock IdP container errors', () => {
 
 describe('mock IdP container with a profile, users and faults', () => {
   it('serves the provider shape of the profile, the extra users, and the fault rules from the start', async () => {
-    requireImage(IMAGE);
     const profiled = await new MockIdpContainer(IMAGE)
       .withNetworkMode('host')
       .withProfile({ name: 'keycloak', realm: 'shop' })

@@ -1,15 +1,61 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import lockfile from 'proper-lockfile';
+import { packageDigest, packedTarball, REPO } from './package.ts';
 
-/** Fails with the fix when Docker or the project image is missing (.ci/run prepares both). */
-export function requireImage(image: string): void {
+/*
+ * The image the container tests use: built by the test run itself from the packed tarball (what users
+ * get), on a base image made from this machine's Node binary (no image registry is reachable here), and
+ * rebuilt whenever the package's sources change (the image carries the digest of what it was built from).
+ */
+
+const exec = promisify(execFile);
+const BASE_IMAGE = 'mockidp-node-base:local';
+const TEST_IMAGE_LABEL = 'mockidp.test-image';
+const DIGEST_LABEL = 'mockidp.package-digest';
+
+export function requireDocker(): Promise<void> {
+  return exec('docker', ['info']).then(
+    () => undefined,
+    () => {
+      throw new Error('Docker is not running: install docker.io and start dockerd (see .ci/run); the test run builds the images it needs itself');
+    },
+  );
+}
+
+async function imageExists(image: string): Promise<boolean> {
+  return exec('docker', ['image', 'inspect', image]).then(() => true, () => false);
+}
+
+/** The mockidp image of the current sources, built from the packed tarball when missing or stale. */
+export async function projectImage(): Promise<string> {
+  await requireDocker();
+  const digest = await packageDigest();
+  const tag = `mockidp:test-${digest}`;
+  if (await imageExists(tag)) return tag;
+  const tarball = await packedTarball();
+  const lock = join(REPO, 'node_modules', '.cache', 'mockidp-image');
+  await exec('mkdir', ['-p', lock]);
+  const release = await lockfile.lock(lock, { stale: 60_000, update: 5_000, retries: { retries: 600, minTimeout: 250, maxTimeout: 1_000 } });
   try {
-    execFileSync('docker', ['info'], { stdio: 'ignore' });
-  } catch {
-    throw new Error('Docker is not running: install docker.io and start dockerd (see .ci/run), then build the images with docker/base-image.sh and docker/build.sh');
+    if (await imageExists(tag)) return tag;
+    if (!(await imageExists(BASE_IMAGE))) await exec(join(REPO, 'docker/base-image.sh'), [BASE_IMAGE], { cwd: REPO });
+    await exec(join(REPO, 'docker/build.sh'), ['--base', BASE_IMAGE, '--tag', tag, '--tarball', tarball, '--label', `${TEST_IMAGE_LABEL}=true`, '--label', `${DIGEST_LABEL}=${digest}`], { cwd: REPO, maxBuffer: 16 * 1024 * 1024 });
+    await pruneStaleTestImages(tag);
+    return tag;
+  } finally {
+    await release();
   }
-  try {
-    execFileSync('docker', ['image', 'inspect', image], { stdio: 'ignore' });
-  } catch {
-    throw new Error(`image ${image} is missing: build it with docker/build.sh (CI: docker/build.sh --base "$(docker/base-image.sh)")`);
+}
+
+/** Test images of earlier sources, once they are a few hours old (another checkout may still be using a recent one). */
+async function pruneStaleTestImages(keep: string): Promise<void> {
+  const { stdout: ids } = await exec('docker', ['images', '--quiet', '--filter', `label=${TEST_IMAGE_LABEL}=true`]);
+  for (const id of new Set(ids.split('\n').filter(Boolean))) {
+    const { stdout } = await exec('docker', ['image', 'inspect', '--format', '{{.Created}} {{join .RepoTags " "}}', id]);
+    const [created, ...tags] = stdout.trim().split(' ');
+    if (tags.includes(keep) || Date.now() - Date.parse(created!) < 3 * 3600_000) continue;
+    await exec('docker', ['rmi', ...tags]).catch(() => undefined);
   }
 }

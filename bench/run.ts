@@ -23,7 +23,11 @@ const results: Record<string, unknown> = { machine };
 if (!only || only === 'startup') {
   process.stdout.write(`startup to discovery answering (${runs} runs each, after one warm-up)\n`);
   const startup = await measureStartup(runs);
-  for (const row of startup) process.stdout.write(`  ${row.server.padEnd(40)} median ${String(row.medianMs).padStart(5)} ms   min ${String(row.minMs).padStart(5)}   max ${String(row.maxMs).padStart(5)}\n`);
+  const installed = startup.find((row) => row.server.includes('installed'))!;
+  for (const row of startup) {
+    const ratio = row === installed ? '' : `   installed mockidp = ${(installed.medianMs / row.medianMs).toFixed(2)} x this`;
+    process.stdout.write(`  ${row.server.padEnd(44)} median ${String(row.medianMs).padStart(5)} ms   min ${String(row.minMs).padStart(5)}   max ${String(row.maxMs).padStart(5)}${ratio}\n`);
+  }
   results['startup'] = startup;
   process.stdout.write('\n');
 }

@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
 import { spawnServer } from './spawn-server.ts';
+import { consumerProject } from '../test/support/package.ts';
 
 export interface StartupTime {
   server: string;
@@ -28,9 +30,9 @@ async function waitForDiscovery(url: string): Promise<void> {
 }
 
 /** `mockidp serve` from process start until the default tenant's discovery answers. */
-async function cliOnce(): Promise<number> {
+async function cliOnce(entry: string, cwd = process.cwd()): Promise<number> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['harness/cli/bin.ts', 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [entry, 'serve', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   const url = await new Promise<string>((resolve) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -68,16 +70,21 @@ async function programmaticOnce(): Promise<number> {
 }
 
 export async function measureStartup(runs: number): Promise<StartupTime[]> {
-  const results: StartupTime[] = [];
-  const measure = async (name: string, once: () => Promise<number>) => {
-    await once(); // warm the compile cache and the file system cache
-    const samples: number[] = [];
-    for (let run = 0; run < runs; run += 1) samples.push(await once());
-    results.push(summary(name, samples));
-  };
-  await measure('mockidp serve (CLI, default config)', cliOnce);
-  await measure('startMockIdp() in a running process', programmaticOnce);
-  await measure('bare oidc-provider', () => scriptOnce('bench/servers/bare-oidc-provider.ts'));
-  await measure('oauth2-mock-server', () => scriptOnce('bench/servers/oauth2-mock-server.ts'));
-  return results;
+  // What users run: the package installed from the packed tarball into a project of theirs.
+  const consumer = await consumerProject();
+  const contenders: Array<[string, () => Promise<number>]> = [
+    ['mockidp serve (installed from the tarball)', () => cliOnce(join(consumer.dir, 'node_modules/mockidp/dist/harness/cli/bin.js'), consumer.dir)],
+    ['mockidp serve (this checkout, .ts sources)', () => cliOnce('harness/cli/bin.ts')],
+    ['startMockIdp() in a running process', programmaticOnce],
+    ['bare oidc-provider', () => scriptOnce('bench/servers/bare-oidc-provider.ts')],
+    ['oauth2-mock-server', () => scriptOnce('bench/servers/oauth2-mock-server.ts')],
+  ];
+  // One warm-up each (compile cache, file system cache), then round robin, so that a burst of load on
+  // the machine falls on every contender alike rather than on whichever was being measured.
+  for (const [, once] of contenders) await once();
+  const samples = contenders.map((): number[] => []);
+  for (let run = 0; run < runs; run += 1) {
+    for (const [index, [, once]] of contenders.entries()) samples[index]!.push(await once());
+  }
+  return contenders.map(([name], index) => summary(name, samples[index]!));
 }

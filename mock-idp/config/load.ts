@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { ConfigError, problemsFromZod, type ConfigProblem } from './errors.ts';
 import { configSchema, type MockIdpConfig, type MockIdpConfigInput } from './schema.ts';
 import { defaultConfig } from './defaults.ts';
+
+// yaml (about 70 modules) loads only when a configuration is read from text: the default configuration starts without it.
+const yaml = (): typeof Yaml => createRequire(import.meta.url)('yaml') as typeof Yaml;
 
 /** Validates a config object (already parsed), throwing a ConfigError that names every bad field. */
 export function parseConfig(input: unknown, source?: string): MockIdpConfig {
@@ -14,6 +18,7 @@ export function parseConfig(input: unknown, source?: string): MockIdpConfig {
 
 /** Parses YAML or JSON text, pointing errors at file, line and column. */
 export function parseConfigText(text: string, source = 'config'): MockIdpConfig {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -42,11 +47,11 @@ export function parseConfigText(text: string, source = 'config'): MockIdpConfig 
   throw new ConfigError(problems, source);
 }
 
-function locate(doc: ReturnType<typeof parseDocument>, keys: PropertyKey[], lineCounter: LineCounter): { line?: number; column?: number } {
+function locate(doc: Yaml.Document, keys: PropertyKey[], lineCounter: Yaml.LineCounter): { line?: number; column?: number } {
   // Walk up the path until a node exists (a missing field is reported where its parent is).
   for (let depth = keys.length; depth >= 0; depth -= 1) {
     const node = doc.getIn(keys.slice(0, depth) as (string | number)[], true);
-    if (isNode(node) && node.range) {
+    if (yaml().isNode(node) && node.range) {
       const pos = lineCounter.linePos(node.range[0]);
       return { line: pos.line, column: pos.col };
     }

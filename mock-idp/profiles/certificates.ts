@@ -1,6 +1,7 @@
 import { createHash, createPrivateKey } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { JWK } from 'jose';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
 
 /*
  * Self-signed X.509 certificates for signing keys, as Entra, AD FS, Keycloak and Auth0 publish
@@ -23,6 +24,8 @@ const NOT_BEFORE = new Date('2024-01-01T00:00:00Z');
 const NOT_AFTER = new Date('2034-01-01T00:00:00Z');
 const CACHE_LIMIT = 512;
 const cache = new Map<string, KeyCertificate>();
+// node-forge (about 40 modules) loads only when a profile first publishes a certificate.
+const loadForge = (): typeof Forge => createRequire(import.meta.url)('node-forge') as typeof Forge;
 
 /** The certificate of an RSA private JWK, with subject CN=`commonName`; undefined for other key types. */
 export function certificateFor(privateJwk: JWK, commonName: string): KeyCertificate | undefined {
@@ -31,6 +34,7 @@ export function certificateFor(privateJwk: JWK, commonName: string): KeyCertific
   const cached = cache.get(cacheKey);
   if (cached) return cached;
 
+  const forge = loadForge();
   const pem = createPrivateKey({ key: privateJwk as never, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }).toString();
   const privateKey = forge.pki.privateKeyFromPem(pem);
   const certificate = forge.pki.createCertificate();

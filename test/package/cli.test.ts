@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { consumerProject, type Consumer } from '../support/package.ts';
+import { consumerProject, type Consumer, type NodeChoice } from '../support/package.ts';
 
 /*
  * `npx mockidp` as a user's project runs it: the CLI installed from the packed tarball, started through
@@ -15,7 +15,7 @@ beforeAll(async () => {
   consumer = await consumerProject();
 }, 600_000);
 
-async function serveUntilReady(node: 'current' | 'oldest') {
+async function serveUntilReady(node: NodeChoice) {
   const child = consumer.start('npx', ['mockidp', 'serve', '--port', '0'], { node, detached: true });
   let stdout = '';
   let stderr = '';

@@ -20,8 +20,13 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PACKED_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts', 'README.md', 'LICENSE', 'mock-idp', 'harness', 'components', 'fixtures', 'scenarios'];
 const CACHE = join(tmpdir(), 'mockidp-package');
 
-/** The oldest Node the package supports (engines), installed in the consumer project through the `node` npm package. */
-export const OLDEST_NODE = '22.23.3';
+/**
+ * Node versions other than this test run's (24), installed beside the consumer project through the `node` npm
+ * package: the oldest the package supports (engines). Node 26 is not an LTS release yet (process.release.lts is
+ * unset in 26.10), and oidc-provider warns on it.
+ */
+export const NODES = { oldest: '22.23.3' } as const;
+export type NodeChoice = 'current' | keyof typeof NODES;
 
 const CONSUMER_DEPENDENCIES = {
   jose: '6.2.18',
@@ -97,8 +102,8 @@ export async function tarballFiles(tarball: string): Promise<string[]> {
 export interface Consumer {
   /** The project folder (outside this repository). */
   dir: string;
-  /** Node 24 (this test run's) and the oldest supported Node, installed in the project. */
-  node: { current: string; oldest: string };
+  /** Node 24 (this test run's) and the oldest supported Node, installed beside the project. */
+  node: Record<NodeChoice, string>;
   /** Runs a command in the project with `node` on PATH being the chosen Node; resolves with its output. */
   run(command: string, args: string[], options?: RunOptions): Promise<RunResult>;
   /** Starts a long-running command in the project (same PATH rules). */
@@ -108,7 +113,7 @@ export interface Consumer {
 }
 
 export interface RunOptions {
-  node?: 'current' | 'oldest';
+  node?: NodeChoice;
   env?: Record<string, string>;
   timeoutMs?: number;
   /** Start in a process group of its own (so that a signal can reach the whole group, as a terminal's Ctrl-C does). */
@@ -126,21 +131,24 @@ export async function consumerProject(): Promise<Consumer> {
   const tarball = await packedTarball();
   const directory = dirname(tarball);
   const dir = join(directory, 'consumer');
-  const oldestDir = join(directory, 'node-oldest');
+  // Each other Node lives in a folder of its own, so that the project's node_modules/.bin/node stays unset.
+  const nodeDir = (choice: keyof typeof NODES) => join(directory, `node-${choice}`);
+  const nodeBinary = (choice: keyof typeof NODES) => join(nodeDir(choice), 'node_modules', 'node', 'bin', 'node');
   await withLock(dir, async () => {
-    if (existsSync(join(dir, 'node_modules', 'mockidp', 'package.json')) && existsSync(join(oldestDir, 'node_modules', 'node', 'bin', 'node'))) return;
+    if (existsSync(join(dir, 'node_modules', 'mockidp', 'package.json')) && Object.keys(NODES).every((choice) => existsSync(nodeBinary(choice as keyof typeof NODES)))) return;
     const dependencies = { mockidp: `file:${tarball}`, ...CONSUMER_DEPENDENCIES };
     await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'mockidp-consumer', private: true, type: 'module', dependencies }, null, 2)}\n`);
-    await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env: npmEnv(), maxBuffer: 64 * 1024 * 1024 });
-    // The oldest Node lives in its own folder, so that the project's node_modules/.bin/node stays unset.
-    await mkdir(oldestDir, { recursive: true });
-    await writeFile(join(oldestDir, 'package.json'), `${JSON.stringify({ name: 'node-oldest', private: true, dependencies: { node: OLDEST_NODE } }, null, 2)}\n`);
-    await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: oldestDir, env: npmEnv(), maxBuffer: 64 * 1024 * 1024 });
+    await npmInstall(dir);
+    for (const [choice, version] of Object.entries(NODES) as Array<[keyof typeof NODES, string]>) {
+      await mkdir(nodeDir(choice), { recursive: true });
+      await writeFile(join(nodeDir(choice), 'package.json'), `${JSON.stringify({ name: `node-${choice}`, private: true, dependencies: { node: version } }, null, 2)}\n`);
+      await npmInstall(nodeDir(choice));
+    }
   });
-  const node = { current: process.execPath, oldest: join(oldestDir, 'node_modules', 'node', 'bin', 'node') };
+  const node: Record<NodeChoice, string> = { current: process.execPath, oldest: nodeBinary('oldest') };
   const environment = (options: RunOptions = {}) => {
-    const nodeDir = dirname(node[options.node ?? 'current']);
-    const path = [nodeDir, join(dir, 'node_modules', '.bin'), ...(process.env['PATH'] ?? '').split(delimiter).filter((entry) => !entry.startsWith(REPO))].join(delimiter);
+    const binDir = dirname(node[options.node ?? 'current']);
+    const path = [binDir, join(dir, 'node_modules', '.bin'), ...(process.env['PATH'] ?? '').split(delimiter).filter((entry) => !entry.startsWith(REPO))].join(delimiter);
     return { ...npmEnv(), PATH: path, ...options.env };
   };
   return {
@@ -167,6 +175,10 @@ export async function consumerProject(): Promise<Consumer> {
       return absolute;
     },
   };
+}
+
+async function npmInstall(cwd: string): Promise<void> {
+  await exec('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd, env: npmEnv(), maxBuffer: 64 * 1024 * 1024 });
 }
 
 /** The environment of npm and of the user's commands: without this test run's npm_* variables (npm test sets them). */

@@ -5,9 +5,11 @@
  */
 
 const PARENT_CHECK_MS = 500;
+// Read when the command loads, well before it prints that it is ready: a caller that stops it as soon as it
+// reads that line must not race the reading of the parent.
+const parent = process.ppid;
 
 export function untilStopped(close: () => Promise<void>, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const parent = process.ppid;
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (reason: string) => {

@@ -63,7 +63,7 @@ describe('npx mockidp run, installed from the tarball', () => {
   const authenticator = 'npx mockidp component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port}';
 
   it('runs the shipped authenticator scenarios against a component it starts with --target-command, and writes the reports into the project', async () => {
-    const { code, stdout, stderr } = await consumer.run('npx', ['mockidp', 'run', '--target-command', `authenticator=${authenticator}`, '--out', 'reports/clean'], { timeoutMs: 180_000 });
+    const { code, stdout, stderr } = await consumer.run('npx', ['mockidp', 'run', '--target-command', `authenticator=${authenticator}`, '--idp-port', '0', '--out', 'reports/clean'], { timeoutMs: 180_000 });
     expect(stderr).toBe('');
     const summary = /(\d+) passed, (\d+) failed/.exec(stdout);
     expect(summary, stdout).not.toBeNull();
@@ -78,7 +78,7 @@ describe('npx mockidp run, installed from the tarball', () => {
 
   it('fails, naming the scenario, when the component it starts is flawed', async () => {
     const flawed = `${authenticator} --flaw skip-aud-check`;
-    const { code, stdout } = await consumer.run('npx', ['mockidp', 'run', '--target-command', `authenticator=${flawed}`, '--grep', 'audience', '--out', 'reports/flawed'], { timeoutMs: 120_000 });
+    const { code, stdout } = await consumer.run('npx', ['mockidp', 'run', '--target-command', `authenticator=${flawed}`, '--idp-port', '0', '--grep', 'audience', '--out', 'reports/flawed'], { timeoutMs: 120_000 });
     expect(code).toBe(1);
     expect(stdout).toMatch(/✗ .*audience/);
   }, 120_000);

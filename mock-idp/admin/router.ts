@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware, Next } from 'koa';
@@ -266,7 +267,9 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
   // Journal
   router.get('/journal', (ctx) => {
     const query = input(journalQuerySchema, ctx.query, 'journal query');
-    ctx.body = server.journal.query({
+    // Streamed, so that a large journal never has to fit in one string.
+    ctx.type = 'json';
+    ctx.body = Readable.from(server.journal.json({
       tenant: query.tenant,
       endpoint: query.endpoint,
       clientId: query.client_id,
@@ -275,7 +278,7 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
       status: query.status,
       since: query.since,
       limit: query.limit,
-    });
+    }));
   });
   router.delete('/journal', (ctx) => {
     const tenant = typeof ctx.query['tenant'] === 'string' ? ctx.query['tenant'] : undefined;

@@ -174,7 +174,14 @@ export const serverSchema = z
     baseUrl: z.url().optional().describe('Public base URL used in issuers when the server sits behind a proxy or a container port mapping. Default: http://<host>:<port>.'),
     adminToken: z.string().min(8).optional().describe('Bearer token required by /_admin. Env: MOCKIDP_ADMIN_TOKEN.'),
     unsafeAdmin: z.boolean().default(false).describe('Allow an unprotected admin API on a non-loopback address (never do this on a shared network).'),
-    journalLimit: z.number().int().positive().default(10000).describe('How many requests the journal keeps (oldest dropped first).'),
+    journalLimit: z.number().int().positive().max(1_000_000).default(10000).describe('How many requests the journal keeps (oldest dropped first).'),
+    journalBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(4 * 1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024)
+      .describe('About how many bytes the journal may hold (oldest entries dropped first). Each parameter is kept to 512 characters and each request to 64 parameters.'),
     logLevel: z.enum(['silent', 'info', 'debug']).default('info').describe('Console log level. Secrets and full tokens are never logged at info.'),
   })
   .describe('The HTTP server.');

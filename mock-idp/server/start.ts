@@ -77,7 +77,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   guardAdminExposure(config, logger);
 
   const tenants = new Map<string, Tenant>();
-  const journal = new Journal(config.server.journalLimit);
+  const journal = new Journal({ limit: config.server.journalLimit, bytes: config.server.journalBytes });
   const app = new Koa();
   const cookieKeys = [randomBytes(32).toString('base64url')];
   app.keys = cookieKeys;

@@ -13,9 +13,9 @@ import {
   type UserInput,
 } from '../config/schema.ts';
 import { ConfigError, problemsFromZod } from '../config/errors.ts';
-import { Clock } from '../clock/clock.ts';
+import { Clock, ClockRangeError } from '../clock/clock.ts';
 import { realTimeCookies } from '../clock/real-time-cookies.ts';
-import { KeySet, type SigningKey } from '../keys/key-set.ts';
+import { KeySet, KeySpecError, type SigningKey } from '../keys/key-set.ts';
 import { TtlStore } from '../provider/store.ts';
 import { providerConfiguration, pageTenant, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
 import { devicePolling } from '../provider/device-polling.ts';
@@ -80,7 +80,12 @@ export class Tenant implements ProviderTenant {
     this.keys = keys;
     this.#initialKeys = keys.keys.map((key) => ({ ...key }));
     this.#logger = logger;
-    this.clock = new Clock(config.clock.offsetSeconds, config.clock.frozenAt);
+    try {
+      this.clock = new Clock(config.clock.offsetSeconds, config.clock.frozenAt);
+    } catch (error) {
+      if (!(error instanceof ClockRangeError)) throw error;
+      throw new HttpError(400, 'invalid_request', `tenants.${name}.clock: ${error.message}`, { problems: [{ path: `tenants.${name}.clock`, message: error.message }] });
+    }
     this.#loadPeople(config);
     this.#loadFaults(config);
     this.rebuild();
@@ -93,7 +98,14 @@ export class Tenant implements ProviderTenant {
    */
   static async create(name: string, baseUrl: string, config: TenantConfig, cookieKeys: string[], logger: Logger): Promise<Tenant> {
     const withProfile = await profileKeys(profileDefaults(config), { tenant: name, mount: `${baseUrl}/${name}` });
-    const keys = await KeySet.create(withProfile.keys);
+    let keys: KeySet;
+    try {
+      keys = await KeySet.create(withProfile.keys);
+    } catch (error) {
+      if (!(error instanceof KeySpecError)) throw error;
+      const path = `tenants.${name}.${error.path}`;
+      throw new HttpError(400, 'invalid_request', `${path}: ${error.message}`, { problems: [{ path, message: error.message }] });
+    }
     return new Tenant(name, `${baseUrl}/${name}`, withProfile, keys, cookieKeys, logger);
   }
 
@@ -220,6 +232,9 @@ export class Tenant implements ProviderTenant {
 
   putUser(username: string, input: UserInput): UserConfig {
     const user = parseOrThrow(userSchema, input, ['users', username]);
+    const sub = this.subOf(username, user);
+    const owner = this.#subIndex.get(sub);
+    if (owner !== undefined && owner !== username) throw new HttpError(409, 'conflict', `sub "${sub}" is already the subject of user "${owner}" in tenant "${this.name}": give user "${username}" a sub of their own`);
     const previous = this.users.get(username);
     this.users.set(username, user);
     this.#reindexUsers();

@@ -14,6 +14,7 @@ import { adminRouter, type AdminServer } from '../admin/router.ts';
 import { AdminClient } from '../admin/client.ts';
 import { errorBoundary } from './error-boundary.ts';
 import { dashboard } from '../ui/dashboard.ts';
+import { frameGuard } from '../ui/frame-guard.ts';
 import { HttpError } from './http-error.ts';
 import { hostGuard } from './host-names.ts';
 import { consoleLogger, type Logger } from './logger.ts';
@@ -111,6 +112,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
 
   app.use(journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger, { debug: config.server.logLevel === 'debug' }));
   app.use(errorBoundary(logger));
+  app.use(frameGuard());
   app.use(hostGuard(['/_admin', '/_ui'], { allowed: config.server.allowedHosts, host: config.server.host, baseUrl: () => baseUrl }));
   app.use(adminRouter(adminServer, { token: config.server.adminToken }));
   app.use(dashboard());

@@ -151,7 +151,7 @@ export class Tenant implements ProviderTenant {
         if (this.keys.nextRetirement() <= Date.now() && this.keys.prune()) this.rebuild();
         return next();
       },
-      deviceSessionGuard({ path: ROUTES.code_verification, except: [ROUTES.device_authorization], sessionCookie: () => `_session.${this.name}` }),
+      deviceSessionGuard({ path: ROUTES.code_verification, except: [ROUTES.device_authorization], sessionCookie: () => `_session.${this.name}`, sessionExists: (id) => this.store.find('Session', id) !== undefined }),
       jwtAccessTokens({ paths: [ROUTES.introspection, ROUTES.revocation], issuer: this.issuer, jwks: () => this.keys.publicJwks() as never, store: this.store }),
       devicePolling(this.store, () => ({
         paths: [ROUTES.device_authorization, ROUTES.token],

@@ -20,11 +20,18 @@ export function bodyParserError(error: Error, ctx: Context): never {
       throw new HttpError(400, 'the request body was cut short');
     case 'request.size.invalid':
       throw new HttpError(400, 'the body is shorter or longer than its Content-Length');
-    default:
+    default: {
+      const encoding = ctx.get('content-encoding');
+      // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR...) for a body that does not decode as it says.
+      if (/^(Z_|ERR_BROTLI|ERR_ZLIB)/.test(String((error as { code?: unknown }).code ?? ''))) {
+        throw new HttpError(400, `the body is not valid ${encoding || 'compressed'} data (${error.message}): send it encoded as its Content-Encoding says, or uncompressed`);
+      }
+      if (status === 415) throw new HttpError(415, `unsupported Content-Encoding "${encoding}": send the body uncompressed, or as gzip, deflate or br`);
       if (error instanceof SyntaxError || status === 400) {
         throw new HttpError(400, ctx.is('json') ? `the body is not valid JSON (${error.message}): send one JSON object` : `the body could not be parsed: ${error.message}`);
       }
       throw error;
+    }
   }
 }
 

@@ -206,6 +206,17 @@ export function sharedSubs(users: Record<string, { sub?: string | undefined }>):
   return shared;
 }
 
+export const limitsSchema = z
+  .strictObject({
+    tenants: z.number().int().positive().max(100_000).default(500).describe('Tenants one server holds (configured and added at runtime).'),
+    usersPerTenant: z.number().int().positive().max(1_000_000).default(1000).describe('Users of one tenant.'),
+    clientsPerTenant: z.number().int().positive().max(1_000_000).default(1000).describe('Clients of one tenant.'),
+    faultRulesPerTenant: z.number().int().positive().max(1_000_000).default(1000).describe('Fault rules of one tenant.'),
+    keysPerTenant: z.number().int().positive().max(10_000).default(50).describe('Signing keys of one tenant, rotated-out keys in their grace period included.'),
+  })
+  .describe('What the configuration and the admin API may create; past a limit the admin API answers 409 limit_reached.');
+export type Limits = z.output<typeof limitsSchema>;
+
 export const serverSchema = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1').describe('Address to bind. Anything but loopback requires an admin token or `unsafeAdmin`.'),
@@ -225,6 +236,7 @@ export const serverSchema = z
       .max(4 * 1024 * 1024 * 1024)
       .default(64 * 1024 * 1024)
       .describe('About how many bytes the journal may hold (oldest entries dropped first). Each parameter is kept to 512 characters and each request to 64 parameters.'),
+    limits: limitsSchema.default(limitsSchema.parse({})),
     logLevel: z.enum(['silent', 'info', 'debug']).default('info').describe('Console log level. Secrets and full tokens are never logged at info.'),
   })
   .describe('The HTTP server.');
@@ -234,6 +246,22 @@ export const configSchema = z
     $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
     server: serverSchema.default(serverSchema.parse({})),
     tenants: z.record(tenantNameSchema, tenantSchema).describe('Tenants by name; each one is an issuer.'),
+  })
+  .superRefine((config, ctx) => {
+    const { limits } = config.server;
+    const tenants = Object.entries(config.tenants);
+    if (tenants.length > limits.tenants) ctx.addIssue({ code: 'custom', path: ['tenants'], message: `${tenants.length} tenants, more than server.limits.tenants (${limits.tenants}): raise the limit or serve fewer tenants` });
+    for (const [name, tenant] of tenants) {
+      const counts: Array<[string, number, number, keyof Limits]> = [
+        ['users', Object.keys(tenant.users).length, limits.usersPerTenant, 'usersPerTenant'],
+        ['clients', Object.keys(tenant.clients).length, limits.clientsPerTenant, 'clientsPerTenant'],
+        ['faults', tenant.faults.length, limits.faultRulesPerTenant, 'faultRulesPerTenant'],
+        ['keys', tenant.keys.length, limits.keysPerTenant, 'keysPerTenant'],
+      ];
+      for (const [field, count, limit, key] of counts) {
+        if (count > limit) ctx.addIssue({ code: 'custom', path: ['tenants', name, field], message: `${count} ${field}, more than server.limits.${key} (${limit}): raise the limit or configure fewer` });
+      }
+    }
   })
   .describe('Configuration of the mock IdP.');
 

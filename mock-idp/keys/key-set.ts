@@ -153,6 +153,13 @@ export class KeySet {
     return this.#keys.length !== before;
   }
 
+  /** Drops the oldest rotated-out keys until at most `max` keys remain (active keys always stay). */
+  dropOldestRetired(max: number): void {
+    const retired = this.#keys.filter((key) => key.status === 'retired').sort((a, b) => a.createdAt - b.createdAt);
+    const excess = new Set(retired.slice(0, Math.max(0, this.#keys.length - max)));
+    if (excess.size > 0) this.#keys = this.#keys.filter((key) => !excess.has(key));
+  }
+
   nextRetirement(): number {
     return Math.min(...this.#keys.map((key) => key.retiresAt ?? Infinity));
   }

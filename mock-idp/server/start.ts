@@ -94,7 +94,10 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     async addTenant(name, tenantInput) {
       const nameCheck = tenantNameSchema.safeParse(name);
       if (!nameCheck.success) throw new HttpError(400, 'invalid_request', `tenant name "${name}": ${nameCheck.error.issues[0]?.message}`);
-      const tenant = await Tenant.create(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger);
+      if (tenants.size >= config.server.limits.tenants) {
+        throw new HttpError(409, 'limit_reached', `this server has ${tenants.size} tenants, the most server.limits.tenants allows (${config.server.limits.tenants}): remove one (DELETE /_admin/tenants/{t}) or raise the limit in the configuration`);
+      }
+      const tenant = await Tenant.create(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger, config.server.limits);
       tenants.set(name, tenant);
       return tenant;
     },
@@ -142,7 +145,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   const buildTenants = async () => {
     const built = await Promise.all(
       Object.entries(config.tenants).map(([name, tenantConfig]) =>
-        Tenant.create(name, baseUrl, tenantConfig, cookieKeys, logger).catch((error: unknown) => {
+        Tenant.create(name, baseUrl, tenantConfig, cookieKeys, logger, config.server.limits).catch((error: unknown) => {
           // A configured tenant that cannot be built is a configuration error, named like one.
           if (error instanceof HttpError && error.status === 400) throw new ConfigError((error.details?.['problems'] as Array<{ path: string; message: string }> | undefined) ?? [{ path: `tenants.${name}`, message: error.message }]);
           throw error;

@@ -22,19 +22,19 @@ export interface AdminServer {
   resetAll(): Promise<void>;
 }
 
-const rotateSchema = z.strictObject({
+export const rotateSchema = z.strictObject({
   alg: z.enum(SIGNING_ALGS).optional(),
   graceSeconds: z.number().int().nonnegative().max(MAX_SECONDS).optional(),
 });
-const clockSchema = z.strictObject({
+export const clockSchema = z.strictObject({
   offsetSeconds: offsetSeconds.optional(),
   frozenAt: z.iso.datetime({ offset: true }).nullable().optional(),
   freeze: z.boolean().optional(),
 });
-const advanceSchema = z.strictObject({ seconds: offsetSeconds });
-const revokeSchema = z.strictObject({ user: z.string().min(1).optional(), client: z.string().min(1).optional() });
-const newTenantSchema = z.strictObject({ name: z.string().min(1), config: z.unknown().optional() });
-const journalQuerySchema = z.strictObject({
+export const advanceSchema = z.strictObject({ seconds: offsetSeconds });
+export const revokeSchema = z.strictObject({ user: z.string().min(1).optional(), client: z.string().min(1).optional() });
+export const newTenantSchema = z.strictObject({ name: z.string().min(1), config: z.unknown().optional() });
+export const journalQuerySchema = z.strictObject({
   tenant: z.string().optional(),
   endpoint: z.string().optional(),
   client_id: z.string().optional(),

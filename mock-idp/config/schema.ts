@@ -68,11 +68,13 @@ const clientTtlSchema = z
 
 /** Schemes a browser would run or render instead of sending the user back to a client. */
 const SCRIPT_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'about:']);
-const redirectUri = z.url().refine((uri) => !SCRIPT_SCHEMES.has(new URL(uri).protocol.toLowerCase()), {
+/** The scheme of a URL ("https:"), or undefined when it is not one (zod runs refinements after a failed format check too). */
+const schemeOf = (uri: string): string | undefined => (URL.canParse(uri) ? new URL(uri).protocol.toLowerCase() : undefined);
+const redirectUri = z.url().refine((uri) => !SCRIPT_SCHEMES.has(schemeOf(uri) ?? ''), {
   message: 'javascript:, data:, vbscript:, file:, blob: and about: URIs are not places to send a user back to: use http(s) or an app\'s own scheme',
 });
 /** A URL the IdP itself calls. */
-const httpUrl = z.url().refine((uri) => /^https?:$/.test(new URL(uri).protocol), { message: 'the IdP calls this URL itself: use http or https' });
+const httpUrl = z.url().refine((uri) => schemeOf(uri) === undefined || /^https?:$/.test(schemeOf(uri)!), { message: 'the IdP calls this URL itself: use http or https' });
 
 /** Members of a private JWK (and the secret of a symmetric one). */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];

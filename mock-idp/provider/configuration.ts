@@ -235,6 +235,13 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       return Object.keys(claims).length > 0 ? claims : undefined;
     },
     renderError: renderErrorFor(tenant),
+    // Browser apps (public clients, and userinfo for any client) may call from the origins of their
+    // redirect URIs. This is oidc-provider's default, said here so that it prints no notice.
+    clientBasedCORS(ctx, origin, client) {
+      if (origin === 'null') return false;
+      if (ctx.oidc.route !== 'userinfo' && client.clientAuthMethod !== 'none') return false;
+      return (client.redirectUris ?? []).some((uri) => URL.canParse(uri) && new URL(uri).origin === origin);
+    },
     ...(tenant.profile?.accessTokenJwt ? { formats: { customizers: { jwt: (ctx, _token, jwt) => tenant.profile?.accessTokenJwt?.(jwt as never, { grantScope: grantScopeOf(ctx) }) } } } : {}),
     features: {
       devInteractions: { enabled: false },

@@ -53,17 +53,11 @@ export interface JournalQuery {
 export type JournalListener = (entry: JournalEntry) => void;
 
 /** What is known of a request at once, cheaply: enough to filter and to clear without building. */
-export interface EntryHead {
+export type EntryHead = Pick<JournalEntry, 'tenant' | 'endpoint' | 'method' | 'path' | 'status' | 'latencyMs'> & {
   /** Epoch ms. */
   at: number;
-  tenant: string;
-  endpoint: EndpointName;
-  method: string;
-  path: string;
-  status: number;
-  latencyMs: number;
   scenario?: string | undefined;
-}
+};
 
 /** The rest of an entry, built when someone reads it (masking and decoding stay off the request path). */
 export type EntryDetail = Omit<JournalEntry, 'seq' | 'at' | 'tenant' | 'endpoint' | 'method' | 'path' | 'status' | 'latencyMs' | 'scenario'>;

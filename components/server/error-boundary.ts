@@ -20,15 +20,22 @@ export function bodyParserError(error: Error, ctx: Context): never {
       throw new HttpError(400, 'the request body was cut short');
     case 'request.size.invalid':
       throw new HttpError(400, 'the body is shorter or longer than its Content-Length');
-    default:
+    default: {
+      const encoding = ctx.get('content-encoding');
+      // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR...) for a body that does not decode as it says.
+      if (/^(Z_|ERR__|ERR_BROTLI|ERR_ZLIB)/.test(String((error as { code?: unknown }).code ?? ''))) {
+        throw new HttpError(400, `the body is not valid ${encoding || 'compressed'} data (${error.message}): send it encoded as its Content-Encoding says, or uncompressed`);
+      }
+      if (status === 415) throw new HttpError(415, `unsupported Content-Encoding "${encoding}": send the body uncompressed, or as gzip, deflate or br`);
       if (error instanceof SyntaxError || status === 400) {
         throw new HttpError(400, ctx.is('json') ? `the body is not valid JSON (${error.message}): send one JSON object` : `the body could not be parsed: ${error.message}`);
       }
       throw error;
+    }
   }
 }
 
-const STATUS_MESSAGES: Record<number, string> = { 404: 'nothing at', 405: 'method not allowed:', 501: 'not implemented:' };
+const STATUS_MESSAGES: Record<number, string> = { 404: 'nothing at', 405: 'method not allowed:' };
 
 /**
  * Turns every error into the component's error format with a deliberate status: HttpErrors keep
@@ -39,7 +46,9 @@ export function errorBoundary(render: ErrorRenderer, logger: Logger): Middleware
   return async function errorBoundary(ctx, next) {
     try {
       await next();
-      // the router's own answers (unknown path, wrong method) come without a body
+      // the router's own answers (unknown path, wrong method) come without a body; a method it
+      // knows nowhere (TRACE, PROPFIND) is its 501, which is the client's mistake all the same: 405
+      if (ctx.status === 501 && (ctx.body === undefined || ctx.body === null)) ctx.status = 405;
       const prefix = STATUS_MESSAGES[ctx.status];
       if (prefix && (ctx.body === undefined || ctx.body === null)) {
         const allow = ctx.response.get('allow');

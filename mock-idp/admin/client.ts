@@ -43,7 +43,8 @@ export class AdminClient {
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.#token) headers['authorization'] = `Bearer ${this.#token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // State changes always declare JSON (the admin API refuses them otherwise, see cross-site-guard.ts).
+    if (body !== undefined || method === 'POST' || method === 'PUT' || method === 'PATCH') headers['content-type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}/_admin${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
     const text = await response.text();
     const parsed: unknown = text ? JSON.parse(text) : undefined;

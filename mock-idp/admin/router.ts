@@ -1,13 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
+import { Readable } from 'node:stream';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware, Next } from 'koa';
 import { z } from 'zod';
-import { SIGNING_ALGS } from '../config/schema.ts';
+import { MAX_SECONDS, SIGNING_ALGS, offsetSeconds } from '../config/schema.ts';
+import { ClockRangeError } from '../clock/clock.ts';
 import { HttpError } from '../server/http-error.ts';
 import type { Journal } from '../journal/journal.ts';
 import type { Tenant } from '../tenant/tenant.ts';
 import { ConfigError, problemsFromZod } from '../config/errors.ts';
+import { crossSiteGuard } from './cross-site-guard.ts';
 
 /** What the admin API needs from the server. */
 export interface AdminServer {
@@ -19,19 +22,19 @@ export interface AdminServer {
   resetAll(): Promise<void>;
 }
 
-const rotateSchema = z.strictObject({
+export const rotateSchema = z.strictObject({
   alg: z.enum(SIGNING_ALGS).optional(),
-  graceSeconds: z.number().int().nonnegative().optional(),
+  graceSeconds: z.number().int().nonnegative().max(MAX_SECONDS).optional(),
 });
-const clockSchema = z.strictObject({
-  offsetSeconds: z.number().int().optional(),
+export const clockSchema = z.strictObject({
+  offsetSeconds: offsetSeconds.optional(),
   frozenAt: z.iso.datetime({ offset: true }).nullable().optional(),
   freeze: z.boolean().optional(),
 });
-const advanceSchema = z.strictObject({ seconds: z.number().int() });
-const revokeSchema = z.strictObject({ user: z.string().min(1).optional(), client: z.string().min(1).optional() });
-const newTenantSchema = z.strictObject({ name: z.string().min(1), config: z.unknown().optional() });
-const journalQuerySchema = z.strictObject({
+export const advanceSchema = z.strictObject({ seconds: offsetSeconds });
+export const revokeSchema = z.strictObject({ user: z.string().min(1).optional(), client: z.string().min(1).optional() });
+export const newTenantSchema = z.strictObject({ name: z.string().min(1), config: z.unknown().optional() });
+export const journalQuerySchema = z.strictObject({
   tenant: z.string().optional(),
   endpoint: z.string().optional(),
   client_id: z.string().optional(),
@@ -88,6 +91,7 @@ function clientView(clientId: string, client: Tenant['clients'] extends Readonly
 export function adminRouter(server: AdminServer, options: { token: string | undefined }): Middleware {
   const router = new Router({ prefix: '/_admin' });
   router.use(bearerGuard(options.token));
+  router.use(crossSiteGuard());
   router.use(
     bodyParser({
       enableTypes: ['json'],
@@ -216,14 +220,16 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
   router.put('/tenants/:tenant/clock', (ctx) => {
     const change = input(clockSchema, body(ctx), 'clock');
     const tenant = tenantOf(ctx);
-    tenant.clock.set(change);
-    if (change.freeze) tenant.clock.freeze();
+    clockChange(() => {
+      tenant.clock.set(change);
+      if (change.freeze) tenant.clock.freeze();
+    });
     ctx.body = tenant.clock.state();
   });
   router.post('/tenants/:tenant/clock/advance', (ctx) => {
     const { seconds } = input(advanceSchema, body(ctx), 'clock advance');
     const tenant = tenantOf(ctx);
-    tenant.clock.advance(seconds);
+    clockChange(() => tenant.clock.advance(seconds));
     ctx.body = tenant.clock.state();
   });
 
@@ -266,7 +272,9 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
   // Journal
   router.get('/journal', (ctx) => {
     const query = input(journalQuerySchema, ctx.query, 'journal query');
-    ctx.body = server.journal.query({
+    // Streamed, so that a large journal never has to fit in one string.
+    ctx.type = 'json';
+    ctx.body = Readable.from(server.journal.json({
       tenant: query.tenant,
       endpoint: query.endpoint,
       clientId: query.client_id,
@@ -275,7 +283,7 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
       status: query.status,
       since: query.since,
       limit: query.limit,
-    });
+    }));
   });
   router.delete('/journal', (ctx) => {
     const tenant = typeof ctx.query['tenant'] === 'string' ? ctx.query['tenant'] : undefined;
@@ -288,6 +296,15 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
     if (ctx.path !== '/_admin' && !ctx.path.startsWith('/_admin/')) return next();
     await routes(ctx, async () => undefined);
     await allowed(ctx, async () => undefined);
+    if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+      // koa-router answers methods it knows nowhere (TRACE, PROPFIND) with 501; for a route that exists, that is a 405 too.
+      const methods = [...new Set(router.match(ctx.path, ctx.method).path.flatMap((layer) => layer.methods))].filter((method) => method !== 'HEAD');
+      if (methods.length > 0) {
+        ctx.set('Allow', methods.join(', '));
+        throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${methods.join(', ')}`);
+      }
+      throw new HttpError(404, 'not_found', `no admin route ${ctx.method} ${ctx.path}; see the README's admin API section`);
+    }
     if (ctx.status === 404 && ctx.body === undefined) {
       throw new HttpError(404, 'not_found', `no admin route ${ctx.method} ${ctx.path}; see the README's admin API section`);
     }
@@ -298,6 +315,16 @@ function objectBody(ctx: Context): Record<string, unknown> {
   const value = ctx.request.body;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'invalid_request', 'the request body must be a JSON object');
   return value as Record<string, unknown>;
+}
+
+/** Runs a clock change; one that would take the clock out of its range is a 400 (and is not applied). */
+function clockChange(change: () => void): void {
+  try {
+    change();
+  } catch (error) {
+    if (error instanceof ClockRangeError) throw new HttpError(400, 'invalid_request', `clock: ${error.message}`);
+    throw error;
+  }
 }
 
 function requireKnownUser(tenant: Tenant, username: string | undefined): void {

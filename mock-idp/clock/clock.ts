@@ -20,6 +20,17 @@ function installHook(): void {
   };
 }
 
+/** The clock's time stays within these years, where every instant is a valid date and JWT time. */
+const EARLIEST = Date.parse('1970-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59Z');
+
+export class ClockRangeError extends RangeError {
+  constructor(ms: number) {
+    super(`the clock would show ${Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : 'an instant past any date'}, outside 1970-01-01 to 9999-12-31: choose a smaller offset or an earlier/later date`);
+    this.name = 'ClockRangeError';
+  }
+}
+
 export interface ClockState {
   offsetSeconds: number;
   frozenAt: string | undefined;
@@ -48,16 +59,24 @@ export class Clock {
     return Math.floor(this.now() / 1000);
   }
 
+  /** Throws ClockRangeError (and changes nothing) when the clock would leave 1970-9999. */
   set({ offsetSeconds, frozenAt }: { offsetSeconds?: number | undefined; frozenAt?: string | null | undefined }): void {
-    if (offsetSeconds !== undefined) this.#offsetMs = offsetSeconds * 1000;
-    if (frozenAt === null) this.#frozenAtMs = undefined;
-    else if (frozenAt !== undefined) this.#frozenAtMs = Date.parse(frozenAt);
+    const offsetMs = offsetSeconds === undefined ? this.#offsetMs : offsetSeconds * 1000;
+    const frozenAtMs = frozenAt === null ? undefined : frozenAt === undefined ? this.#frozenAtMs : Date.parse(frozenAt);
+    this.#apply(offsetMs, frozenAtMs);
   }
 
   /** Moves the clock forward (or back, with a negative value), frozen or not. */
   advance(seconds: number): void {
-    if (this.#frozenAtMs !== undefined) this.#frozenAtMs += seconds * 1000;
-    else this.#offsetMs += seconds * 1000;
+    if (this.#frozenAtMs !== undefined) this.#apply(this.#offsetMs, this.#frozenAtMs + seconds * 1000);
+    else this.#apply(this.#offsetMs + seconds * 1000, undefined);
+  }
+
+  #apply(offsetMs: number, frozenAtMs: number | undefined): void {
+    const shown = frozenAtMs ?? realNow() + offsetMs;
+    if (!(shown >= EARLIEST && shown <= LATEST)) throw new ClockRangeError(shown);
+    this.#offsetMs = offsetMs;
+    this.#frozenAtMs = frozenAtMs;
   }
 
   freeze(): void {

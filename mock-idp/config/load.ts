@@ -82,6 +82,7 @@ export interface EnvOverrides {
   MOCKIDP_ADMIN_TOKEN?: string | undefined;
   MOCKIDP_BASE_URL?: string | undefined;
   MOCKIDP_UNSAFE_ADMIN?: string | undefined;
+  MOCKIDP_ALLOWED_HOSTS?: string | undefined;
 }
 
 export interface ResolveOptions {
@@ -106,6 +107,7 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<MockI
   if (env.MOCKIDP_PORT) overrides.port = portFrom(env.MOCKIDP_PORT, 'MOCKIDP_PORT');
   if (env.MOCKIDP_ADMIN_TOKEN) overrides.adminToken = env.MOCKIDP_ADMIN_TOKEN;
   if (env.MOCKIDP_BASE_URL) overrides.baseUrl = env.MOCKIDP_BASE_URL;
+  if (env.MOCKIDP_ALLOWED_HOSTS) overrides.allowedHosts = env.MOCKIDP_ALLOWED_HOSTS.split(',').map((name) => name.trim()).filter(Boolean);
   if (env.MOCKIDP_UNSAFE_ADMIN !== undefined && env.MOCKIDP_UNSAFE_ADMIN !== '') overrides.unsafeAdmin = booleanFrom(env.MOCKIDP_UNSAFE_ADMIN, 'MOCKIDP_UNSAFE_ADMIN');
   if (options.host) overrides.host = options.host;
   if (options.port !== undefined) overrides.port = options.port;

@@ -13,7 +13,11 @@ export const signingAlgSchema = z.enum(SIGNING_ALGS).describe('JWS algorithm');
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'device_code'] as const;
 export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
 
-const seconds = z.number().int().positive().describe('seconds');
+/** About a hundred years: the bound of every duration and clock offset, so that every instant stays a valid date. */
+export const MAX_SECONDS = 3_155_760_000;
+const seconds = z.number().int().positive().max(MAX_SECONDS).describe('seconds');
+/** A signed number of seconds within a hundred years either way. */
+export const offsetSeconds = z.number().int().min(-MAX_SECONDS).max(MAX_SECONDS);
 
 const reservedNames = new Set(['_admin', '_ui', 'favicon.ico', 'health']);
 export const tenantNameSchema = z
@@ -62,6 +66,19 @@ const clientTtlSchema = z
   })
   .describe('Per-client lifetime overrides in seconds; unset fields use the tenant values.');
 
+/** Schemes a browser would run or render instead of sending the user back to a client. */
+const SCRIPT_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'blob:', 'about:']);
+/** The scheme of a URL ("https:"), or undefined when it is not one (zod runs refinements after a failed format check too). */
+const schemeOf = (uri: string): string | undefined => (URL.canParse(uri) ? new URL(uri).protocol.toLowerCase() : undefined);
+const redirectUri = z.url().refine((uri) => !SCRIPT_SCHEMES.has(schemeOf(uri) ?? ''), {
+  message: 'javascript:, data:, vbscript:, file:, blob: and about: URIs are not places to send a user back to: use http(s) or an app\'s own scheme',
+});
+/** A URL the IdP itself calls. */
+const httpUrl = z.url().refine((uri) => schemeOf(uri) === undefined || /^https?:$/.test(schemeOf(uri)!), { message: 'the IdP calls this URL itself: use http or https' });
+
+/** Members of a private JWK (and the secret of a symmetric one). */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
 export const clientSchema = z
   .strictObject({
     name: z.string().optional().describe('Display name shown on the login, consent and device pages.'),
@@ -71,9 +88,9 @@ export const clientSchema = z
       .optional()
       .describe('Token endpoint authentication method. Defaults to client_secret_basic when a secret is set, private_key_jwt when jwks/jwksUri is set, else none (a public client).'),
     grants: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']).describe('Grant types the client may use.'),
-    redirectUris: z.array(z.url()).default([]).describe('Registered redirect URIs, matched exactly.'),
-    postLogoutRedirectUris: z.array(z.url()).default([]).describe('Registered post-logout redirect URIs for RP-initiated logout.'),
-    backchannelLogoutUri: z.url().optional().describe('OpenID Back-Channel Logout: the IdP POSTs a logout token here when the user logs out (loopback allowed).'),
+    redirectUris: z.array(redirectUri).default([]).describe('Registered redirect URIs, matched exactly.'),
+    postLogoutRedirectUris: z.array(redirectUri).default([]).describe('Registered post-logout redirect URIs for RP-initiated logout.'),
+    backchannelLogoutUri: httpUrl.optional().describe('OpenID Back-Channel Logout: the IdP POSTs a logout token here when the user logs out (loopback allowed).'),
     backchannelLogoutSessionRequired: z.boolean().default(false).describe('Put the session id (`sid`) into this client\'s logout tokens.'),
     scopes: z.array(z.string()).optional().describe('Scopes the client may request. Default: every scope of the tenant.'),
     pkce: z.enum(['required', 'optional']).optional().describe('PKCE for the authorization code flow. Default: required for public clients, optional for confidential ones.'),
@@ -87,7 +104,7 @@ export const clientSchema = z
       .strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) })
       .optional()
       .describe('Public keys for private_key_jwt client authentication.'),
-    jwksUri: z.url().optional().describe('URL of the client\'s JWKS for private_key_jwt client authentication.'),
+    jwksUri: httpUrl.optional().describe('URL of the client\'s JWKS for private_key_jwt client authentication.'),
     ttl: clientTtlSchema.optional(),
   })
   .superRefine((client, ctx) => {
@@ -104,6 +121,10 @@ export const clientSchema = z
     if (client.grants.includes('client_credentials') && publicClient(client)) {
       ctx.addIssue({ code: 'custom', path: ['grants'], message: 'client_credentials needs an authenticated client: set "secret" (or "jwks" for private_key_jwt)' });
     }
+    client.jwks?.keys.forEach((key, index) => {
+      const found = PRIVATE_JWK_MEMBERS.filter((member) => member in key);
+      if (found.length > 0) ctx.addIssue({ code: 'custom', path: ['jwks', 'keys', index], message: `a private key (it has ${found.map((member) => `"${member}"`).join(', ')}): give the client's public keys only; its private key stays with the client` });
+    });
     if (client.grants.includes('refresh_token') && !client.grants.some((grant) => grant === 'authorization_code' || grant === 'device_code')) {
       ctx.addIssue({ code: 'custom', path: ['grants'], message: 'refresh_token is only useful with authorization_code or device_code: add one of them' });
     }
@@ -135,10 +156,10 @@ export const tenantSchema = z
     displayName: z.string().optional().describe('Name shown on the login pages. Default: the tenant name.'),
     keys: z.array(keySpecSchema).min(1).default([{ alg: 'RS256' }, { alg: 'ES256' }]).describe('Signing keys; one active key per algorithm.'),
     defaultAlg: signingAlgSchema.default('RS256').describe('Default signing algorithm of ID tokens and JWT access tokens.'),
-    keyRotationGraceSeconds: z.number().int().nonnegative().default(3600).describe('How long a rotated-out key stays published in the JWKS.'),
+    keyRotationGraceSeconds: z.number().int().nonnegative().max(MAX_SECONDS).default(3600).describe('How long a rotated-out key stays published in the JWKS.'),
     clock: z
       .strictObject({
-        offsetSeconds: z.number().int().default(0).describe('Added to the real time for every iat/exp/nbf and expiry check of this tenant.'),
+        offsetSeconds: offsetSeconds.default(0).describe('Added to the real time for every iat/exp/nbf and expiry check of this tenant.'),
         frozenAt: z.iso.datetime({ offset: true }).optional().describe('Freeze the tenant\'s clock at this instant (ISO 8601).'),
       })
       .default({ offsetSeconds: 0 })
@@ -165,7 +186,38 @@ export const tenantSchema = z
     faults: z.array(faultRuleSchema).default([]).describe('Fault rules active from the start (docs/faults.md): the tenant misbehaves on purpose.'),
     profile: profileSchema.optional(),
   })
+  .superRefine((tenant, ctx) => {
+    for (const { username, owner } of sharedSubs(tenant.users)) {
+      ctx.addIssue({ code: 'custom', path: ['users', username, 'sub'], message: `sub "${tenant.users[username]?.sub ?? username}" is already the subject of user "${owner}": every user needs a sub of their own` });
+    }
+  })
   .describe('One issuer, served at <base URL>/<tenant name>.');
+
+/** Users whose sub (configured, else the user name) is already another user's. */
+export function sharedSubs(users: Record<string, { sub?: string | undefined }>): Array<{ username: string; owner: string }> {
+  const owners = new Map<string, string>();
+  const shared: Array<{ username: string; owner: string }> = [];
+  // Users without a sub first: their user name is their sub, and a configured sub should not take it.
+  const ordered = Object.entries(users).sort(([, a], [, b]) => Number(a.sub !== undefined) - Number(b.sub !== undefined));
+  for (const [username, user] of ordered) {
+    const sub = user.sub ?? username;
+    const owner = owners.get(sub);
+    if (owner !== undefined) shared.push({ username, owner });
+    else owners.set(sub, username);
+  }
+  return shared;
+}
+
+export const limitsSchema = z
+  .strictObject({
+    tenants: z.number().int().positive().max(100_000).default(500).describe('Tenants one server holds (configured and added at runtime).'),
+    usersPerTenant: z.number().int().positive().max(1_000_000).default(1000).describe('Users of one tenant.'),
+    clientsPerTenant: z.number().int().positive().max(1_000_000).default(1000).describe('Clients of one tenant.'),
+    faultRulesPerTenant: z.number().int().positive().max(1_000_000).default(1000).describe('Fault rules of one tenant.'),
+    keysPerTenant: z.number().int().positive().max(10_000).default(50).describe('Signing keys of one tenant, rotated-out keys in their grace period included.'),
+  })
+  .describe('What the configuration and the admin API may create; past a limit the admin API answers 409 limit_reached.');
+export type Limits = z.output<typeof limitsSchema>;
 
 export const serverSchema = z
   .strictObject({
@@ -173,8 +225,20 @@ export const serverSchema = z
     port: z.number().int().min(0).max(65535).default(9400).describe('Port to bind; 0 picks a free port.'),
     baseUrl: z.url().optional().describe('Public base URL used in issuers when the server sits behind a proxy or a container port mapping. Default: http://<host>:<port>.'),
     adminToken: z.string().min(8).optional().describe('Bearer token required by /_admin. Env: MOCKIDP_ADMIN_TOKEN.'),
+    allowedHosts: z
+      .array(z.string().regex(/^(\*|[A-Za-z0-9.-]{1,253})$/, 'a host name without port (e.g. mockidp or idp.example.test), or * for any'))
+      .default([])
+      .describe('Extra host names the admin API and the dashboard answer under, besides IP addresses, localhost, the bound host and the base URL\'s host (a guard against DNS rebinding); "*" allows any. Env: MOCKIDP_ALLOWED_HOSTS (comma-separated).'),
     unsafeAdmin: z.boolean().default(false).describe('Allow an unprotected admin API on a non-loopback address (never do this on a shared network).'),
-    journalLimit: z.number().int().positive().default(10000).describe('How many requests the journal keeps (oldest dropped first).'),
+    journalLimit: z.number().int().positive().max(1_000_000).default(10000).describe('How many requests the journal keeps (oldest dropped first).'),
+    journalBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(4 * 1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024)
+      .describe('About how many bytes the journal may hold (oldest entries dropped first). Each parameter is kept to 512 characters and each request to 64 parameters.'),
+    limits: limitsSchema.default(limitsSchema.parse({})),
     logLevel: z.enum(['silent', 'info', 'debug']).default('info').describe('Console log level. Secrets and full tokens are never logged at info.'),
   })
   .describe('The HTTP server.');
@@ -184,6 +248,22 @@ export const configSchema = z
     $schema: z.string().optional().describe('Path of the JSON Schema, for editors.'),
     server: serverSchema.default(serverSchema.parse({})),
     tenants: z.record(tenantNameSchema, tenantSchema).describe('Tenants by name; each one is an issuer.'),
+  })
+  .superRefine((config, ctx) => {
+    const { limits } = config.server;
+    const tenants = Object.entries(config.tenants);
+    if (tenants.length > limits.tenants) ctx.addIssue({ code: 'custom', path: ['tenants'], message: `${tenants.length} tenants, more than server.limits.tenants (${limits.tenants}): raise the limit or serve fewer tenants` });
+    for (const [name, tenant] of tenants) {
+      const counts: Array<[string, number, number, keyof Limits]> = [
+        ['users', Object.keys(tenant.users).length, limits.usersPerTenant, 'usersPerTenant'],
+        ['clients', Object.keys(tenant.clients).length, limits.clientsPerTenant, 'clientsPerTenant'],
+        ['faults', tenant.faults.length, limits.faultRulesPerTenant, 'faultRulesPerTenant'],
+        ['keys', tenant.keys.length, limits.keysPerTenant, 'keysPerTenant'],
+      ];
+      for (const [field, count, limit, key] of counts) {
+        if (count > limit) ctx.addIssue({ code: 'custom', path: ['tenants', name, field], message: `${count} ${field}, more than server.limits.${key} (${limit}): raise the limit or configure fewer` });
+      }
+    }
   })
   .describe('Configuration of the mock IdP.');
 

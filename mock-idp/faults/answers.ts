@@ -17,7 +17,8 @@ export const ERROR_STATUS: Record<string, number> = { invalid_client: 401, inval
 /** Errors of a protected resource (RFC 6750), answered with WWW-Authenticate: Bearer. */
 const BEARER_ERRORS = new Set(['invalid_token', 'insufficient_scope']);
 
-const quoted = (value: string) => `"${value.replace(/["\\]/g, '')}"`;
+/** A quoted header parameter: printable ASCII only (anything else becomes "?"), no quotes or backslashes. */
+const quoted = (value: string) => `"${value.replace(/["\\]/g, '').replace(/[^\x20-\x7e]/g, '?')}"`;
 
 const HTML_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Service Unavailable</title></head>

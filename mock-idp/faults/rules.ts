@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { answersInstead, faultRuleSchema, type FaultEndpoint, type FaultRule, type FaultRuleInput } from './schema.ts';
+import { answersInstead, faultRuleSchema, FAULT_ENDPOINTS, type FaultEndpoint, type FaultRule, type FaultRuleInput } from './schema.ts';
 
 /*
  * The fault rules of one tenant and their counters. A rule is decided in one of two phases:
@@ -56,9 +56,18 @@ export function parseFaultRule(input: unknown): FaultRule {
 
 export class FaultRules {
   #states: RuleState[] = [];
+  /**
+   * The rules of each phase that can match each endpoint, in the order they were added; rebuilt on
+   * change, so that a request only looks at the rules that concern it, however many there are.
+   */
+  #index: Map<string, RuleState[]> | undefined;
 
   get size(): number {
     return this.#states.length;
+  }
+
+  has(id: string): boolean {
+    return this.#states.some((state) => state.rule.id === id);
   }
 
   list(): Array<FaultRule & { matched: number; fired: number }> {
@@ -71,38 +80,59 @@ export class FaultRules {
     const index = this.#states.findIndex((existing) => existing.rule.id === rule.id);
     if (index >= 0) this.#states[index] = state;
     else this.#states.push(state);
+    this.#index = undefined;
     return rule;
   }
 
   remove(id: string): boolean {
     const before = this.#states.length;
     this.#states = this.#states.filter((state) => state.rule.id !== id);
+    this.#index = undefined;
     return this.#states.length < before;
   }
 
   clear(): number {
     const count = this.#states.length;
     this.#states = [];
+    this.#index = undefined;
     return count;
+  }
+
+  #statesFor(endpoint: FaultRequest['endpoint'], phase: FaultPhase): RuleState[] {
+    if (!this.#index) {
+      const index = new Map<string, RuleState[]>();
+      for (const state of this.#states) {
+        const endpoints = (state.rule.match.endpoint as string[] | undefined) ?? [...FAULT_ENDPOINTS, 'other'];
+        for (const name of endpoints) {
+          const key = `${phaseOf(state.rule)} ${name}`;
+          const list = index.get(key);
+          if (list) list.push(state);
+          else index.set(key, [state]);
+        }
+      }
+      this.#index = index;
+    }
+    return this.#index.get(`${phase} ${endpoint}`) ?? [];
+  }
+
+  /** The rules of this phase that could match a request to the endpoint, in the order they were added. */
+  candidates(endpoint: FaultRequest['endpoint'], phase: FaultPhase): FaultRule[] {
+    return this.#statesFor(endpoint, phase).map((state) => state.rule);
   }
 
   /** Whether any rule of this phase could concern the endpoint (lets requests skip all work). */
   concerns(endpoint: FaultRequest['endpoint'], phase: FaultPhase): boolean {
-    return this.#states.some(({ rule }) => phaseOf(rule) === phase && (rule.match.endpoint === undefined || (rule.match.endpoint as string[]).includes(endpoint)));
+    return this.#statesFor(endpoint, phase).length > 0;
   }
 
   /** Whether a rule of this phase needs the client or grant type of a request to decide. */
   needsParams(endpoint: FaultRequest['endpoint'], phase: FaultPhase): boolean {
-    return this.#concerning(endpoint, phase).some((rule) => rule.match.client !== undefined || rule.match.grant !== undefined);
+    return this.candidates(endpoint, phase).some((rule) => rule.match.client !== undefined || rule.match.grant !== undefined);
   }
 
   /** Whether a rule of this phase needs the grant or the user of a request's credentials (before the IdP). */
   needsGrant(endpoint: FaultRequest['endpoint'], phase: FaultPhase): boolean {
-    return this.#concerning(endpoint, phase).some((rule) => rule.match.user !== undefined || rule.action.revokeGrant === true);
-  }
-
-  #concerning(endpoint: FaultRequest['endpoint'], phase: FaultPhase): FaultRule[] {
-    return this.#states.map(({ rule }) => rule).filter((rule) => phaseOf(rule) === phase && (rule.match.endpoint === undefined || (rule.match.endpoint as string[]).includes(endpoint)));
+    return this.candidates(endpoint, phase).some((rule) => rule.match.user !== undefined || rule.action.revokeGrant === true);
   }
 
   /**
@@ -112,9 +142,9 @@ export class FaultRules {
    */
   fire(request: FaultRequest, phase: FaultPhase, applies: (rule: FaultRule) => boolean = () => true): FaultRule[] {
     const fired: FaultRule[] = [];
-    for (const state of this.#states) {
+    for (const state of this.#statesFor(request.endpoint, phase)) {
       const { rule } = state;
-      if (phaseOf(rule) !== phase || !matches(rule, request) || !applies(rule)) continue;
+      if (!matches(rule, request) || !applies(rule)) continue;
       state.matched += 1;
       const skip = rule.nth !== undefined ? rule.nth - 1 : (rule.after ?? 0);
       if (state.matched <= skip) continue;

@@ -35,6 +35,11 @@ export const OAUTH_ERRORS = [
 ] as const;
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
+/** Latency is bounded like a hang: five minutes. */
+export const MAX_LATENCY_MS = 5 * 60_000;
+
+/** Text that ends up in a response header: printable ASCII only (no CR/LF to split the header). */
+const headerText = (what: string) => z.string().max(1000).regex(/^[\x20-\x7e]*$/, `${what} goes into a response header: printable ASCII only (no line breaks or control characters)`);
 const DURATION = /^(\d+)(ms|s|m)$/;
 
 const duration = z
@@ -44,6 +49,7 @@ const duration = z
     const [, amount, unit] = DURATION.exec(value)!;
     return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
   })
+  .refine((ms) => ms <= MAX_LATENCY_MS, { message: `at most ${MAX_LATENCY_MS / 60_000} minutes (${MAX_LATENCY_MS} ms)` })
   .describe('Milliseconds, or a duration such as 250ms, 2s, 1m.');
 
 const oneOrMany = <T extends z.ZodType>(schema: T, expected: string) =>
@@ -86,7 +92,7 @@ export const jwksActionSchema = z
   .strictObject({
     dropSigningKeys: z.boolean().optional().describe('Leave the active signing keys out of the JWKS (tokens carry a kid the JWKS lacks).'),
     addBadKey: z.boolean().optional().describe('Add a malformed key (an RSA key with an invalid modulus) next to the good ones.'),
-    cacheControl: z.string().optional().describe('Cache-Control header of the JWKS response (e.g. "max-age=86400" or "no-store").'),
+    cacheControl: headerText('cacheControl').optional().describe('Cache-Control header of the JWKS response (e.g. "max-age=86400" or "no-store").'),
   })
   .describe('Changes the JWKS response.');
 
@@ -108,8 +114,13 @@ export const actionSchema = z
     html: z.boolean().optional().describe('Answer 200 with an HTML error page (a proxy or login wall), not the protocol response.'),
     redirectLoop: z.boolean().optional().describe('Answer 302 to the same URL, forever.'),
     oauthError: z.enum(OAUTH_ERRORS).optional().describe('Answer this OAuth error with the status the specs give it: 400; invalid_client and invalid_token 401 (with WWW-Authenticate); insufficient_scope 403; server_error 500; temporarily_unavailable 503. Authorization errors go to the registered redirect URI; errors at userinfo carry WWW-Authenticate: Bearer (RFC 6750).'),
-    description: z.string().optional().describe('error_description of oauthError.'),
-    contentType: z.string().optional().describe('Send the real response with this Content-Type.'),
+    description: z
+      .string()
+      .max(1000)
+      .regex(/^[^\u0000-\u001f\u007f]*$/, 'no line breaks or control characters: the description also goes into the WWW-Authenticate header')
+      .optional()
+      .describe('error_description of oauthError.'),
+    contentType: headerText('contentType').optional().describe('Send the real response with this Content-Type.'),
     body: z.enum(['truncated', 'invalid-json', 'empty']).optional().describe('Send the real response cut in half, as broken JSON, or empty.'),
     json: z
       .strictObject({ set: z.record(z.string(), z.unknown()).optional(), remove: z.array(z.string()).optional() })

@@ -10,30 +10,76 @@ export function maskToken(value: string): string {
   return value.length <= 8 ? '…' : `${value.slice(0, 6)}…(${value.length})`;
 }
 
+/** At most this many characters of a parameter are kept (then its length). */
+const PARAM_CHARS = 512;
+/** At most this many parameters of one request are kept. */
+const MAX_PARAMS = 64;
+
+/** Text cut to `max` characters, with the original length when it was longer. */
+export function boundText(value: string, max: number): string {
+  return value.length > max ? `${value.slice(0, max)}…(${value.length})` : value;
+}
+
 export function maskParam(name: string, value: string): string {
   if (SECRET_PARAMS.has(name)) return '***';
   if (TOKEN_PARAMS.has(name)) return maskToken(value);
-  return value.length > 512 ? `${value.slice(0, 512)}…(${value.length})` : value;
+  return boundText(value, PARAM_CHARS);
 }
 
 export function maskParams(params: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
+  let kept = 0;
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined) continue;
-    const text = Array.isArray(value) ? value.map(String).join(' ') : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
-    out[name] = maskParam(name, text);
+    if (kept === MAX_PARAMS) {
+      out['…'] = `${Object.keys(params).length - MAX_PARAMS} more parameters`;
+      break;
+    }
+    out[boundText(name, 64)] = maskParam(name, textOf(value));
+    kept += 1;
   }
   return out;
 }
 
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? item : textOf(item))).join(' ');
+  if (typeof value === 'object' && value !== null) {
+    try {
+      return JSON.stringify(value) ?? '';
+    } catch {
+      return '[unprintable]';
+    }
+  }
+  return String(value);
+}
+
+/*
+ * Authentication schemes whose name the journal shows. Anything else in the header may be a
+ * credential sent without a scheme (a bare JWT, base64 client:secret), so none of it is kept.
+ */
+const KNOWN_SCHEMES = new Set(['basic', 'bearer', 'dpop', 'digest', 'negotiate', 'ntlm', 'token', 'mac', 'hoba', 'mutual', 'vapid', 'aws4-hmac-sha256', 'scram-sha-1', 'scram-sha-256', 'gnap', 'privatetoken', 'concealed']);
+
 /** Masks an Authorization header down to its scheme (and Basic auth's client id). */
 export function maskAuthorization(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  const [scheme, credentials] = header.split(' ', 2);
-  if (scheme?.toLowerCase() === 'basic' && credentials) {
-    const decoded = Buffer.from(credentials, 'base64').toString('utf8');
-    const user = decoded.includes(':') ? decodeURIComponent(decoded.slice(0, decoded.indexOf(':'))) : '?';
-    return `Basic ${user}:***`;
+  const space = header.indexOf(' ');
+  const scheme = space === -1 ? header : header.slice(0, space);
+  if (!KNOWN_SCHEMES.has(scheme.toLowerCase())) return `*** (${header.length} characters, no known scheme)`;
+  const credentials = header.slice(space + 1).trim();
+  if (scheme.toLowerCase() === 'basic' && credentials) return `Basic ${basicClientId(credentials)}:***`;
+  return `${scheme} ***`;
+}
+
+/** The client id of Basic credentials, percent-decoded when it can be (RFC 6749 2.3.1), as sent otherwise. */
+function basicClientId(credentials: string): string {
+  const decoded = Buffer.from(credentials, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon === -1) return '?';
+  const raw = boundText(decoded.slice(0, colon), 128);
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
   }
-  return `${scheme ?? ''} ***`;
 }

@@ -3,7 +3,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { endpointOf, type EndpointName } from '../provider/endpoints.ts';
 import { accountIdOf } from '../provider/entities.ts';
 import type { FiredFault, Journal } from './journal.ts';
-import { maskAuthorization, maskParams } from './mask.ts';
+import { boundText, maskAuthorization, maskParams } from './mask.ts';
 import { decodeTokens } from './tokens.ts';
 import type { Logger } from '../server/logger.ts';
 
@@ -25,12 +25,12 @@ export function journalMiddleware(journal: Journal, tenants: JournalTenants, log
       await next();
     } finally {
       const latencyMs = performance.now() - started;
-      // Only raw values are kept here; masking and formatting happen when the journal is read.
       const oidc = (ctx as unknown as KoaContextWithOIDC).oidc as KoaContextWithOIDC['oidc'] | undefined;
       const { method, path, status } = ctx;
-      const query = ctx.querystring ? ctx.query : undefined;
-      const oidcBody = oidc?.body as Record<string, unknown> | undefined;
+      // Parameters are masked and cut down at once: a request may carry megabytes, and secrets are
+      // better never held. Looking up users and decoding tokens wait until the journal is read.
       const ownBody = (ctx.request as { body?: unknown }).body;
+      const params = maskParams({ ...(ctx.querystring ? ctx.query : undefined), ...(oidc?.body as Record<string, unknown> | undefined), ...(isRecord(ownBody) ? ownBody : undefined) });
       const clientId = oidc?.client?.clientId;
       const accountId = accountIdOf(ctx);
       const body = ctx.body as { error?: unknown } | undefined;
@@ -40,32 +40,47 @@ export function journalMiddleware(journal: Journal, tenants: JournalTenants, log
       const faults = (ctx.state as { faults?: FiredFault[] }).faults;
       // A provider profile serves endpoints under its own paths; it names the endpoint it served.
       const servedEndpoint = (ctx.state as { endpoint?: EndpointName }).endpoint;
-      journal.record(() => {
-        const params: Record<string, unknown> = { ...query, ...oidcBody, ...(isRecord(ownBody) ? ownBody : undefined) };
-        const user = accountId === undefined ? undefined : (tenants.usernameOf(tenant, accountId) ?? accountId);
-        return {
-          at: new Date(at).toISOString(),
+      const auth = maskAuthorization(authorization || undefined);
+      const agent = userAgent ? boundText(userAgent, 512) : undefined;
+      const bytes = textBytes(params) + (auth?.length ?? 0) + (agent?.length ?? 0) + textBytes(tokenResponse);
+      journal.record(
+        {
+          at,
           tenant,
           endpoint: servedEndpoint ?? endpointOf(path.slice(tenant.length + 1) || '/'),
           method,
-          path,
+          path: boundText(path, 2048),
           status,
           latencyMs: Math.round(latencyMs * 100) / 100,
-          params: maskParams(params),
-          ...optional('clientId', clientId ?? stringParam(params['client_id'])),
-          ...optional('grantType', stringParam(params['grant_type'])),
-          ...optional('user', user),
-          ...optional('authorization', maskAuthorization(authorization || undefined)),
-          ...optional('error', error),
-          ...optional('tokens', decodeTokens(tokenResponse)),
-          ...optional('scenario', typeof scenario === 'string' && scenario ? scenario : undefined),
-          ...optional('userAgent', userAgent || undefined),
-          ...optional('faults', faults),
-        };
-      });
+          scenario: typeof scenario === 'string' && scenario ? boundText(scenario, 256) : undefined,
+        },
+        () => {
+          const user = accountId === undefined ? undefined : (tenants.usernameOf(tenant, accountId) ?? accountId);
+          return {
+            params,
+            ...optional('clientId', clientId ?? stringParam(params['client_id'])),
+            ...optional('grantType', stringParam(params['grant_type'])),
+            ...optional('user', user),
+            ...optional('authorization', auth),
+            ...optional('error', error),
+            ...optional('tokens', decodeTokens(tokenResponse)),
+            ...optional('userAgent', agent),
+            ...optional('faults', faults),
+          };
+        },
+        bytes,
+      );
       if (debug) logger.debug(`${tenant} ${method} ${path} ${status} ${latencyMs.toFixed(1)}ms`);
     }
   };
+}
+
+/** The length of the strings of an object (the tokens of a token response are kept until the entry is read). */
+function textBytes(body: unknown): number {
+  if (!isRecord(body)) return 0;
+  let bytes = 0;
+  for (const value of Object.values(body)) if (typeof value === 'string') bytes += value.length;
+  return bytes;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -46,6 +46,16 @@ export async function keyFromSpec(spec: KeySpec, now = Date.now()): Promise<Sign
   return generateSigningKey(spec.alg, spec.kid, now);
 }
 
+/** A configured key that cannot be used; `path` is relative to the tenant (keys[1], keys). */
+export class KeySpecError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(message);
+    this.name = 'KeySpecError';
+    this.path = path;
+  }
+}
+
 /**
  * The signing keys of one tenant: one active key per algorithm, plus rotated-out keys that stay
  * published until their grace period ends. Order matters to oidc-provider: for each algorithm it
@@ -59,8 +69,16 @@ export class KeySet {
     this.#assertUniqueKids();
   }
 
+  /** Throws KeySpecError naming the key that is not a usable private JWK, or a duplicate kid. */
   static async create(specs: KeySpec[], now = Date.now()): Promise<KeySet> {
-    return new KeySet(await Promise.all(specs.map((spec) => keyFromSpec(spec, now))));
+    const keys = await Promise.all(
+      specs.map((spec, index) =>
+        keyFromSpec(spec, now).catch((error: Error) => {
+          throw new KeySpecError(`keys[${index}]`, `not a usable private ${spec.alg} key: ${error.message}`);
+        }),
+      ),
+    );
+    return new KeySet(keys);
   }
 
   static fromKeys(keys: SigningKey[]): KeySet {
@@ -70,7 +88,7 @@ export class KeySet {
   #assertUniqueKids(): void {
     const seen = new Set<string>();
     for (const key of this.#keys) {
-      if (seen.has(key.kid)) throw new Error(`duplicate key id "${key.kid}": give each key its own kid`);
+      if (seen.has(key.kid)) throw new KeySpecError('keys', `duplicate key id "${key.kid}": give each key its own kid`);
       seen.add(key.kid);
     }
   }
@@ -133,6 +151,13 @@ export class KeySet {
     const before = this.#keys.length;
     this.#keys = this.#keys.filter((key) => key.status !== 'retired' || (key.retiresAt ?? Infinity) > now);
     return this.#keys.length !== before;
+  }
+
+  /** Drops the oldest rotated-out keys until at most `max` keys remain (active keys always stay). */
+  dropOldestRetired(max: number): void {
+    const retired = this.#keys.filter((key) => key.status === 'retired').sort((a, b) => a.createdAt - b.createdAt);
+    const excess = new Set(retired.slice(0, Math.max(0, this.#keys.length - max)));
+    if (excess.size > 0) this.#keys = this.#keys.filter((key) => !excess.has(key));
   }
 
   nextRetirement(): number {

@@ -127,11 +127,22 @@ function ttlOf(tenant: ProviderTenant, key: 'accessToken' | 'idToken' | 'refresh
     clientConfigOf(tenant, ctx, client?.clientId)?.ttl?.[key] ?? tenant.config.ttl[key];
 }
 
-export function providerConfiguration(tenant: ProviderTenant): Configuration {
+const STANDARD_CLAIMS = new Set(['sub', 'name', 'given_name', 'family_name', 'preferred_username', 'email', 'email_verified', 'groups', 'roles']);
+
+/** The claim names of a user's claims that no standard scope covers (the provider is built to release them with openid). */
+export function customClaimNames(claims: Record<string, unknown>): string[] {
+  return Object.keys(claims).filter((claim) => !STANDARD_CLAIMS.has(claim));
+}
+
+/** Every custom claim name of the tenant's users. */
+export function tenantClaimNames(tenant: ProviderTenant): Set<string> {
+  const names = new Set<string>();
+  for (const [username, user] of tenant.users) for (const claim of customClaimNames(tenant.claimsOf(username, user))) names.add(claim);
+  return names;
+}
+
+export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<string> = tenantClaimNames(tenant)): Configuration {
   const { config } = tenant;
-  const customClaims = new Set<string>();
-  const standard = new Set(['sub', 'name', 'given_name', 'family_name', 'preferred_username', 'email', 'email_verified', 'groups', 'roles']);
-  for (const [username, user] of tenant.users) for (const claim of Object.keys(tenant.claimsOf(username, user))) if (!standard.has(claim)) customClaims.add(claim);
   const without = new Set(tenant.profile?.without ?? []);
   const algs = tenant.keys.algorithms();
 
@@ -224,6 +235,13 @@ export function providerConfiguration(tenant: ProviderTenant): Configuration {
       return Object.keys(claims).length > 0 ? claims : undefined;
     },
     renderError: renderErrorFor(tenant),
+    // Browser apps (public clients, and userinfo for any client) may call from the origins of their
+    // redirect URIs. This is oidc-provider's default, said here so that it prints no notice.
+    clientBasedCORS(ctx, origin, client) {
+      if (origin === 'null') return false;
+      if (ctx.oidc.route !== 'userinfo' && client.clientAuthMethod !== 'none') return false;
+      return (client.redirectUris ?? []).some((uri) => URL.canParse(uri) && new URL(uri).origin === origin);
+    },
     ...(tenant.profile?.accessTokenJwt ? { formats: { customizers: { jwt: (ctx, _token, jwt) => tenant.profile?.accessTokenJwt?.(jwt as never, { grantScope: grantScopeOf(ctx) }) } } } : {}),
     features: {
       devInteractions: { enabled: false },

@@ -10,6 +10,12 @@ import type { TtlStore } from './store.ts';
  */
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+/**
+ * slow_down adds 5 s per answer; polls that arrive together would otherwise push the interval past
+ * the code's lifetime (200 concurrent polls: 1005 s). It stops growing at a minute (or at the
+ * announced interval, when that is longer).
+ */
+export const MAX_SLOW_DOWN_INTERVAL = 60;
 const MODEL = 'DevicePolling';
 
 interface PollState {
@@ -49,7 +55,7 @@ export function devicePolling(store: TtlStore, options: () => DevicePollingOptio
     const tooSoon = state.lastPoll !== undefined && now - state.lastPoll < state.interval * 1000;
     state.lastPoll = now;
     if (tooSoon && isObject(ctx.body) && (ctx.body as { error?: string }).error === 'authorization_pending') {
-      state.interval += 5;
+      state.interval = Math.min(state.interval + 5, Math.max(interval, MAX_SLOW_DOWN_INTERVAL));
       ctx.status = 400;
       ctx.body = { error: 'slow_down', error_description: `polling too fast: wait at least ${state.interval} seconds between requests` };
     }

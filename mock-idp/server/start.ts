@@ -14,7 +14,9 @@ import { adminRouter, type AdminServer } from '../admin/router.ts';
 import { AdminClient } from '../admin/client.ts';
 import { errorBoundary } from './error-boundary.ts';
 import { dashboard } from '../ui/dashboard.ts';
+import { frameGuard } from '../ui/frame-guard.ts';
 import { HttpError } from './http-error.ts';
+import { hostGuard } from './host-names.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 
 export interface MockIdp {
@@ -77,7 +79,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   guardAdminExposure(config, logger);
 
   const tenants = new Map<string, Tenant>();
-  const journal = new Journal(config.server.journalLimit);
+  const journal = new Journal({ limit: config.server.journalLimit, bytes: config.server.journalBytes });
   const app = new Koa();
   const cookieKeys = [randomBytes(32).toString('base64url')];
   app.keys = cookieKeys;
@@ -92,7 +94,10 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     async addTenant(name, tenantInput) {
       const nameCheck = tenantNameSchema.safeParse(name);
       if (!nameCheck.success) throw new HttpError(400, 'invalid_request', `tenant name "${name}": ${nameCheck.error.issues[0]?.message}`);
-      const tenant = await Tenant.create(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger);
+      if (tenants.size >= config.server.limits.tenants) {
+        throw new HttpError(409, 'limit_reached', `this server has ${tenants.size} tenants, the most server.limits.tenants allows (${config.server.limits.tenants}): remove one (DELETE /_admin/tenants/{t}) or raise the limit in the configuration`);
+      }
+      const tenant = await Tenant.create(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger, config.server.limits);
       tenants.set(name, tenant);
       return tenant;
     },
@@ -110,12 +115,18 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
 
   app.use(journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger, { debug: config.server.logLevel === 'debug' }));
   app.use(errorBoundary(logger));
+  app.use(frameGuard());
+  app.use(hostGuard(['/_admin', '/_ui'], { allowed: config.server.allowedHosts, host: config.server.host, baseUrl: () => baseUrl }));
   app.use(adminRouter(adminServer, { token: config.server.adminToken }));
   app.use(dashboard());
   app.use(async function tenantDispatch(ctx, next) {
     const name = ctx.path.split('/', 2)[1] ?? '';
     const tenant = tenants.get(name);
-    if (tenant) return tenant.middleware(ctx, next);
+    if (tenant) {
+      // oidc-provider builds endpoint URLs from the Host header; a tenant's stay under its issuer.
+      ctx.req.headers.host = new URL(baseUrl).host;
+      return tenant.middleware(ctx, next);
+    }
     if (ctx.path === '/' || ctx.path === '') {
       ctx.body = {
         name: 'mockidp',
@@ -132,7 +143,15 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   });
 
   const buildTenants = async () => {
-    const built = await Promise.all(Object.entries(config.tenants).map(([name, tenantConfig]) => Tenant.create(name, baseUrl, tenantConfig, cookieKeys, logger)));
+    const built = await Promise.all(
+      Object.entries(config.tenants).map(([name, tenantConfig]) =>
+        Tenant.create(name, baseUrl, tenantConfig, cookieKeys, logger, config.server.limits).catch((error: unknown) => {
+          // A configured tenant that cannot be built is a configuration error, named like one.
+          if (error instanceof HttpError && error.status === 400) throw new ConfigError((error.details?.['problems'] as Array<{ path: string; message: string }> | undefined) ?? [{ path: `tenants.${name}`, message: error.message }]);
+          throw error;
+        }),
+      ),
+    );
     for (const tenant of built) tenants.set(tenant.name, tenant);
   };
   // With a known address the tenants are ready before the port opens, so a readiness probe never

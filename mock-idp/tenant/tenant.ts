@@ -2,6 +2,8 @@ import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import Provider from 'oidc-provider';
 import {
+  limitsSchema,
+  type Limits,
   clientSchema,
   tenantSchema,
   userSchema,
@@ -13,11 +15,11 @@ import {
   type UserInput,
 } from '../config/schema.ts';
 import { ConfigError, problemsFromZod } from '../config/errors.ts';
-import { Clock } from '../clock/clock.ts';
+import { Clock, ClockRangeError } from '../clock/clock.ts';
 import { realTimeCookies } from '../clock/real-time-cookies.ts';
-import { KeySet, type SigningKey } from '../keys/key-set.ts';
+import { KeySet, KeySpecError, type SigningKey } from '../keys/key-set.ts';
 import { TtlStore } from '../provider/store.ts';
-import { providerConfiguration, pageTenant, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
+import { customClaimNames, providerConfiguration, pageTenant, tenantClaimNames, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
 import { devicePolling } from '../provider/device-polling.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
 import { jwtAccessTokens } from '../provider/jwt-access-tokens.ts';
@@ -64,12 +66,16 @@ export class Tenant implements ProviderTenant {
   readonly #initialConfig: TenantConfig;
   readonly #initialKeys: SigningKey[];
   readonly #logger: Logger;
+  readonly #limits: Limits;
   #subIndex = new Map<string, string>();
+  /** The custom claim names the current provider releases (a user bringing a new one needs a rebuild). */
+  #claimNames = new Set<string>();
   #providerMiddleware!: Middleware;
   readonly middleware: Middleware;
 
-  private constructor(name: string, mount: string, config: TenantConfig, keys: KeySet, cookieKeys: string[], logger: Logger) {
+  private constructor(name: string, mount: string, config: TenantConfig, keys: KeySet, cookieKeys: string[], logger: Logger, limits: Limits) {
     this.name = name;
+    this.#limits = limits;
     this.cookieKeys = cookieKeys;
     this.mount = mount;
     this.profile = config.profile ? applyProfile(config.profile, { tenant: name, mount }) : undefined;
@@ -80,7 +86,12 @@ export class Tenant implements ProviderTenant {
     this.keys = keys;
     this.#initialKeys = keys.keys.map((key) => ({ ...key }));
     this.#logger = logger;
-    this.clock = new Clock(config.clock.offsetSeconds, config.clock.frozenAt);
+    try {
+      this.clock = new Clock(config.clock.offsetSeconds, config.clock.frozenAt);
+    } catch (error) {
+      if (!(error instanceof ClockRangeError)) throw error;
+      throw new HttpError(400, 'invalid_request', `tenants.${name}.clock: ${error.message}`, { problems: [{ path: `tenants.${name}.clock`, message: error.message }] });
+    }
     this.#loadPeople(config);
     this.#loadFaults(config);
     this.rebuild();
@@ -91,10 +102,24 @@ export class Tenant implements ProviderTenant {
    * cookieKeys must be the keys of the Koa app the tenant is mounted in: oidc-provider sets some
    * cookies through the mounting app's context and reads them back through its own.
    */
-  static async create(name: string, baseUrl: string, config: TenantConfig, cookieKeys: string[], logger: Logger): Promise<Tenant> {
+  static async create(name: string, baseUrl: string, config: TenantConfig, cookieKeys: string[], logger: Logger, limits: Limits = limitsSchema.parse({})): Promise<Tenant> {
+    const counts: Array<[string, number, keyof Limits]> = [
+      ['users', Object.keys(config.users).length, 'usersPerTenant'],
+      ['clients', Object.keys(config.clients).length, 'clientsPerTenant'],
+      ['fault rules', config.faults.length, 'faultRulesPerTenant'],
+      ['keys', config.keys.length, 'keysPerTenant'],
+    ];
+    for (const [what, count, key] of counts) if (count > limits[key]) throw limitReached(key, limits[key], `tenant "${name}" has ${count} ${what}`);
     const withProfile = await profileKeys(profileDefaults(config), { tenant: name, mount: `${baseUrl}/${name}` });
-    const keys = await KeySet.create(withProfile.keys);
-    return new Tenant(name, `${baseUrl}/${name}`, withProfile, keys, cookieKeys, logger);
+    let keys: KeySet;
+    try {
+      keys = await KeySet.create(withProfile.keys);
+    } catch (error) {
+      if (!(error instanceof KeySpecError)) throw error;
+      const path = `tenants.${name}.${error.path}`;
+      throw new HttpError(400, 'invalid_request', `${path}: ${error.message}`, { problems: [{ path, message: error.message }] });
+    }
+    return new Tenant(name, `${baseUrl}/${name}`, withProfile, keys, cookieKeys, logger, limits);
   }
 
   #loadPeople(config: TenantConfig): void {
@@ -139,7 +164,7 @@ export class Tenant implements ProviderTenant {
         if (this.keys.nextRetirement() <= Date.now() && this.keys.prune()) this.rebuild();
         return next();
       },
-      deviceSessionGuard({ path: ROUTES.code_verification, except: [ROUTES.device_authorization], sessionCookie: () => `_session.${this.name}` }),
+      deviceSessionGuard({ path: ROUTES.code_verification, except: [ROUTES.device_authorization], sessionCookie: () => `_session.${this.name}`, sessionExists: (id) => this.store.find('Session', id) !== undefined }),
       jwtAccessTokens({ paths: [ROUTES.introspection, ROUTES.revocation], issuer: this.issuer, jwks: () => this.keys.publicJwks() as never, store: this.store }),
       devicePolling(this.store, () => ({
         paths: [ROUTES.device_authorization, ROUTES.token],
@@ -186,6 +211,8 @@ export class Tenant implements ProviderTenant {
       rewriteContext: () => ({ issuer: this.issuer, keys: this.keys, nowSeconds: this.clock.nowSeconds(), activeKids: this.keys.keys.filter((key) => key.status === 'active').map((key) => key.kid) }),
       rotateKeys: async () => {
         for (const alg of this.keys.algorithms()) await this.keys.rotate(alg, this.config.keyRotationGraceSeconds, this.clock.now());
+        // A rule that rotates on every request must not grow the key set without bound.
+        this.keys.dropOldestRetired(this.#limits.keysPerTenant);
         this.rebuild();
       },
       usernameOf: (sub) => this.userBySub(sub)?.username,
@@ -200,13 +227,15 @@ export class Tenant implements ProviderTenant {
   /** Builds a fresh oidc-provider from the current users, clients and keys. */
   rebuild(): void {
     let provider: Provider;
+    const claimNames = tenantClaimNames(this);
     try {
-      provider = new Provider(this.issuer, providerConfiguration(this));
+      provider = new Provider(this.issuer, providerConfiguration(this, claimNames));
     } catch (error) {
       throw new HttpError(400, 'invalid_configuration', `tenant "${this.name}" cannot be built: ${(error as Error).message}`);
     }
     provider.on('server_error', (_ctx: unknown, error: Error) => this.#logger.error(`tenant ${this.name}: ${error.stack ?? error.message}`));
     this.provider = provider;
+    this.#claimNames = claimNames;
     this.#providerMiddleware = compose(provider.middleware);
   }
 
@@ -220,10 +249,21 @@ export class Tenant implements ProviderTenant {
 
   putUser(username: string, input: UserInput): UserConfig {
     const user = parseOrThrow(userSchema, input, ['users', username]);
+    const sub = this.subOf(username, user);
+    const owner = this.#subIndex.get(sub);
+    if (owner !== undefined && owner !== username) throw new HttpError(409, 'conflict', `sub "${sub}" is already the subject of user "${owner}" in tenant "${this.name}": give user "${username}" a sub of their own`);
     const previous = this.users.get(username);
+    if (!previous && this.users.size >= this.#limits.usersPerTenant) throw limitReached('usersPerTenant', this.#limits.usersPerTenant, `tenant "${this.name}" has ${this.users.size} users`);
     this.users.set(username, user);
-    this.#reindexUsers();
-    this.#rebuildOrRollback(() => (previous ? this.users.set(username, previous) : this.users.delete(username)));
+    this.#indexUser(username, previous, user);
+    // The provider reads users live (findAccount); it is rebuilt only for a claim name it does not release yet.
+    if (customClaimNames(this.claimsOf(username, user)).some((claim) => !this.#claimNames.has(claim))) {
+      this.#rebuildOrRollback(() => {
+        if (previous) this.users.set(username, previous);
+        else this.users.delete(username);
+        this.#indexUser(username, user, previous);
+      });
+    }
     // A disabled user's browser sessions end with it: no silent login from an old session.
     if (user.disabled && !previous?.disabled) this.revokeSessions({ user: username });
     return user;
@@ -242,8 +282,16 @@ export class Tenant implements ProviderTenant {
     this.revokeGrants({ user: username });
     this.revokeSessions({ user: username });
     this.users.delete(username);
-    this.#reindexUsers();
-    this.rebuild();
+    this.#indexUser(username, user, undefined);
+  }
+
+  /** Moves one user's entry in the sub index (the whole index is rebuilt only on load). */
+  #indexUser(username: string, before: UserConfig | undefined, after: UserConfig | undefined): void {
+    if (before) {
+      const sub = this.subOf(username, before);
+      if (this.#subIndex.get(sub) === username) this.#subIndex.delete(sub);
+    }
+    if (after) this.#subIndex.set(this.subOf(username, after), username);
   }
 
   // Clients
@@ -251,6 +299,7 @@ export class Tenant implements ProviderTenant {
   putClient(clientId: string, input: ClientInput): ClientConfig {
     const client = parseOrThrow(clientSchema, input, ['clients', clientId]);
     const previous = this.clients.get(clientId);
+    if (!previous && this.clients.size >= this.#limits.clientsPerTenant) throw limitReached('clientsPerTenant', this.#limits.clientsPerTenant, `tenant "${this.name}" has ${this.clients.size} clients`);
     this.clients.set(clientId, client);
     this.#rebuildOrRollback(() => (previous ? this.clients.set(clientId, previous) : this.clients.delete(clientId)));
     return client;
@@ -284,6 +333,8 @@ export class Tenant implements ProviderTenant {
 
   async rotateKey(alg: SigningAlg | undefined, graceSeconds?: number): Promise<{ added: string; retired?: string }> {
     const chosen = alg ?? this.config.defaultAlg;
+    this.keys.prune(this.clock.now());
+    if (this.keys.keys.length >= this.#limits.keysPerTenant) throw limitReached('keysPerTenant', this.#limits.keysPerTenant, `tenant "${this.name}" has ${this.keys.keys.length} keys; revoke rotated-out keys (DELETE .../keys/{kid}) or wait for their grace period to end`);
     const result = await this.keys.rotate(chosen, graceSeconds ?? this.config.keyRotationGraceSeconds, this.clock.now());
     this.rebuild();
     return result.retired ? { added: result.added.kid, retired: result.retired.kid } : { added: result.added.kid };
@@ -336,6 +387,7 @@ export class Tenant implements ProviderTenant {
   addFault(input: unknown): FaultRule {
     parseOrThrow(faultRuleSchema, input, ['fault']);
     const rule = parseFaultRule(input);
+    if (!this.faults.has(rule.id) && this.faults.size >= this.#limits.faultRulesPerTenant) throw limitReached('faultRulesPerTenant', this.#limits.faultRulesPerTenant, `tenant "${this.name}" has ${this.faults.size} fault rules; remove some (DELETE .../faults)`);
     if ((rule.action.token?.sign === 'hs256-public-key') && !this.keys.keys.some((key) => key.publicJwk.kty === 'RSA')) {
       throw new HttpError(400, 'invalid_request', `fault.action.token.sign: hs256-public-key needs an RSA key, and tenant "${this.name}" has none: add keys: [{alg: RS256}]`);
     }
@@ -377,6 +429,10 @@ export class Tenant implements ProviderTenant {
   close(): void {
     this.store.close();
   }
+}
+
+function limitReached(key: keyof Limits, limit: number, detail: string): HttpError {
+  return new HttpError(409, 'limit_reached', `${detail}, the most server.limits.${key} allows (${limit}): raise the limit in the configuration, or remove some first`);
 }
 
 function subFrom(username: string, user: UserConfig, profiled: Record<string, unknown> | undefined): string {

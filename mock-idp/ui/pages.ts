@@ -23,11 +23,14 @@ export interface PickerUser {
   disabled: boolean;
 }
 
+/** The quick picker shows this many users; the others are signed in by typing their name. */
+export const PICKER_USERS = 50;
+
 const alert = (message: string | undefined): Html | string => (message ? html`<div class="alert" role="alert">${message}</div>` : '');
 
 export function loginPage(args: { tenant: PageTenant; action: string; abortAction: string; clientName: string; users: PickerUser[]; error?: string; username?: string }): string {
   const { tenant, action, clientName, users } = args;
-  const picker = users.map(
+  const picker = users.slice(0, PICKER_USERS).map(
     (user) => html`<li><form method="post" action="${action}"><input type="hidden" name="username" value="${user.username}"><input type="hidden" name="picker" value="1"><button type="submit" ${user.disabled ? raw('disabled aria-disabled="true"') : ''}>${user.name ?? user.username}<small>${user.username}${user.email ? ` · ${user.email}` : ''}${user.disabled ? ' · disabled' : ''}</small></button></form></li>`,
   );
   return page('Sign in', tenant,
@@ -41,7 +44,7 @@ ${alert(args.error)}
 <input id="password" name="password" type="password" autocomplete="current-password">
 <button class="primary" type="submit">Sign in</button>
 </form>
-${users.length > 0 ? html`<hr><h2 style="font-size:1rem;margin:0 0 .5rem">${tenant.brand?.pickerTitle ?? 'Test users'}</h2><ul class="users" aria-label="Test users">${picker}</ul>` : ''}
+${users.length > 0 ? html`<hr><h2 style="font-size:1rem;margin:0 0 .5rem">${tenant.brand?.pickerTitle ?? 'Test users'}</h2><ul class="users" aria-label="Test users">${picker}</ul>${users.length > PICKER_USERS ? html`<p class="sub">and ${users.length - PICKER_USERS} more: type the user name above</p>` : ''}` : ''}
 <form method="post" action="${args.abortAction}"><div class="row"><button type="submit">Cancel</button></div></form>`,
   );
 }

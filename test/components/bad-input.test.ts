@@ -94,4 +94,23 @@ describe('bad input never crashes a component', () => {
       { numRuns: 200 },
     );
   });
+
+  describe('bodies with a corrupt or unknown Content-Encoding', () => {
+    const targets = () => [
+      { name: 'authenticator /sts/login', url: `${authenticator.url}/sts/login`, type: 'application/json' },
+      { name: 'STS /', url: sts.url, type: 'application/x-www-form-urlencoded' },
+      { name: 'STS /api/v1/sts/login', url: `${sts.url}/api/v1/sts/login`, type: 'application/json' },
+      { name: 'authenticator /api/v1/user', url: `${authenticator.url}/api/v1/user`, type: 'application/json' },
+    ];
+    for (const encoding of ['gzip', 'deflate', 'br', 'x-unknown', 'gzip, gzip']) {
+      it(`every component answers a ${encoding} body that does not decode with a 4xx naming the encoding`, async () => {
+        for (const target of targets()) {
+          const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': target.type, 'content-encoding': encoding }, body: 'xx' });
+          expect(response.status, target.name).toBeGreaterThanOrEqual(400);
+          expect(response.status, target.name).toBeLessThan(500);
+          expect(await response.text(), target.name).toMatch(/encod|compress/i);
+        }
+      });
+    }
+  });
 });

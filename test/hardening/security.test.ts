@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { startMockIdp, defaultConfig, type Logger } from '../../mock-idp/index.ts';
 import { relyingParty, loginWithCode } from '../support/idp.ts';
+import { UserAgent } from '../../harness/actors/user-agent.ts';
 
 const lines: string[] = [];
 const capture = (prefix: string) => (message: string) => lines.push(`${prefix}${message}`);
@@ -42,5 +43,28 @@ describe('what the mock promises about secrets', () => {
     const page = await fetch(`${idp.url}/_ui`);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await page.text()).not.toMatch(/(src|href)="https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
+  it('runs no inline script on the dashboard but its own: the CSP allows scripts by hash only', async () => {
+    const policy = (await fetch(`${idp.url}/_ui`)).headers.get('content-security-policy') ?? '';
+    const scripts = /script-src ([^;]*)/.exec(policy)?.[1] ?? '';
+    expect(scripts).not.toContain("'unsafe-inline'");
+    expect(scripts).toMatch(/^'sha256-[A-Za-z0-9+/=]+'$/);
+  });
+
+  it('refuses to be framed: the dashboard and every page of a login carry frame-ancestors none and X-Frame-Options DENY', async () => {
+    const pages: Array<[string, Response]> = [['/_ui', await fetch(`${idp.url}/_ui`)]];
+    const ua = new UserAgent();
+    const authorize = new URL(`${idp.issuer()}/auth`);
+    authorize.search = new URLSearchParams({ client_id: 'demo', response_type: 'code', scope: 'openid', redirect_uri: 'http://127.0.0.1:8080/callback', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }).toString();
+    pages.push(['login page', (await ua.follow(authorize.toString(), { headers: { accept: 'text/html' } })).response]);
+    pages.push(['device page', await fetch(`${idp.issuer()}/device`)]);
+    pages.push(['logout page', await fetch(`${idp.issuer()}/session/end`)]);
+    pages.push(['error page', await fetch(`${idp.issuer()}/auth?client_id=nobody`, { headers: { accept: 'text/html' } })]);
+    for (const [name, response] of pages) {
+      expect(response.headers.get('content-type'), name).toContain('text/html');
+      expect(response.headers.get('x-frame-options'), name).toBe('DENY');
+      expect(response.headers.get('content-security-policy'), name).toContain("frame-ancestors 'none'");
+    }
   });
 });

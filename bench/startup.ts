@@ -73,7 +73,7 @@ export async function measureStartup(runs: number): Promise<StartupTime[]> {
   // What users run: the package installed from the packed tarball into a project of theirs.
   const consumer = await consumerProject();
   const contenders: Array<[string, () => Promise<number>]> = [
-    ['mockidp serve (installed from the tarball)', () => cliOnce(join(consumer.dir, 'node_modules/mockidp/dist/harness/cli/bin.js'), consumer.dir)],
+    ['mockidp serve (installed from the tarball)', () => cliOnce(join(consumer.dir, 'node_modules/mockidp/dist/cli/mockidp.js'), consumer.dir)],
     ['mockidp serve (this checkout, .ts sources)', () => cliOnce('harness/cli/bin.ts')],
     ['startMockIdp() in a running process', programmaticOnce],
     ['bare oidc-provider', () => scriptOnce('bench/servers/bare-oidc-provider.ts')],

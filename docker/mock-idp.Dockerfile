@@ -14,5 +14,5 @@ EXPOSE 9400
 # /health answers as soon as the tenants are ready.
 HEALTHCHECK --interval=5s --timeout=2s --start-period=2s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.MOCKIDP_PORT||9400)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-ENTRYPOINT ["node", "/app/node_modules/mockidp/dist/harness/cli/bin.js"]
+ENTRYPOINT ["node", "/app/node_modules/mockidp/dist/cli/mockidp.js"]
 CMD ["serve"]

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry point of `npx mockidp` (compiled to dist/harness/cli/bin.js for the package; in this repository
-// `node harness/cli/bin.ts` runs the sources on Node 24's type stripping). The compile cache keeps
+// Entry point of `npx mockidp` (bundled into dist/cli/mockidp.js for the package by scripts/build.ts; in this
+// repository `node harness/cli/bin.ts` runs the sources on Node 24's type stripping). The compile cache keeps
 // repeated starts fast. Only this file is loaded before the version check, so an old Node gets a clear message.
 import module from 'node:module';
 

@@ -65,7 +65,7 @@ describe('the image, started with no flags', () => {
 describe('what the image is made of', () => {
   it('runs the package installed from the tarball: compiled JavaScript, no TypeScript sources, no tests', async () => {
     const script = `const fs = require('node:fs'); const root = '/app/node_modules/mockidp';
-      console.log(JSON.stringify({ version: require(root + '/package.json').version, dist: fs.existsSync(root + '/dist/harness/cli/bin.js'), sources: fs.existsSync(root + '/harness'), tests: fs.existsSync(root + '/test') }));`;
+      console.log(JSON.stringify({ version: require(root + '/package.json').version, dist: fs.existsSync(root + '/dist/cli/mockidp.js'), sources: fs.existsSync(root + '/harness'), tests: fs.existsSync(root + '/test') }));`;
     const { stdout } = await exec('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'node', image, '-e', script]);
     const { version } = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as { version: string };
     expect(JSON.parse(stdout)).toEqual({ version, dist: true, sources: false, tests: false });

@@ -71,7 +71,7 @@ describe('the packed package', () => {
     expect(files).toEqual(expect.arrayContaining([
       'package.json', 'README.md', 'LICENSE',
       'dist/mock-idp/index.js', 'dist/mock-idp/index.d.ts', 'dist/mock-idp/index.js.map',
-      'dist/harness/cli/bin.js', 'dist/harness/testing/jest.js', 'dist/harness/testing/vitest.d.ts', 'dist/mock-idp/testcontainers/index.js',
+      'dist/cli/mockidp.js', 'dist/harness/testing/jest.js', 'dist/harness/testing/vitest.d.ts', 'dist/mock-idp/testcontainers/index.js',
       'dist/schemas/scenario.schema.json', 'dist/schemas/mockidp.config.schema.json',
       'scenarios/authenticator/reused-code.yaml', 'fixtures/profiles/entra.yaml',
     ]));

@@ -1,5 +1,6 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { KeySpec, SigningAlg } from '../config/schema.ts';
+import { refillKeyPool, takePooledRsaKey } from './key-pool.ts';
 
 export type KeyStatus = 'active' | 'retired';
 
@@ -27,7 +28,12 @@ const generationOptions: Partial<Record<SigningAlg, { modulusLength?: number; cr
   EdDSA: { crv: 'Ed25519' },
 };
 
+const RSA_ALGS: ReadonlySet<SigningAlg> = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']);
+
+/** A new key for alg; RSA keys come from the key pool when it has one (see key-pool.ts). */
 export async function generateSigningKey(alg: SigningAlg, kid?: string, now = Date.now()): Promise<SigningKey> {
+  const pooled = RSA_ALGS.has(alg) ? await takePooledRsaKey() : undefined;
+  if (pooled) return fromPrivateJwk(pooled, alg, kid, now);
   const { privateKey } = await generateKeyPair(alg, { extractable: true, ...generationOptions[alg] });
   return fromPrivateJwk(await exportJWK(privateKey), alg, kid, now);
 }
@@ -118,6 +124,7 @@ export class KeySet {
   /** Adds a new active key for alg; the previous active key of alg stays published for graceSeconds. */
   async rotate(alg: SigningAlg, graceSeconds: number, now = Date.now(), kid?: string): Promise<{ added: SigningKey; retired?: SigningKey }> {
     const added = await generateSigningKey(alg, kid, now);
+    refillKeyPool();
     if (this.#keys.some((key) => key.kid === added.kid)) throw new Error(`key id "${added.kid}" is already in use: choose another kid`);
     const previous = this.active(alg);
     if (previous) {

@@ -18,6 +18,7 @@ import { frameGuard } from '../ui/frame-guard.ts';
 import { HttpError } from './http-error.ts';
 import { hostGuard } from './host-names.ts';
 import { consoleLogger, type Logger } from './logger.ts';
+import { refillKeyPool } from '../keys/key-pool.ts';
 
 export interface MockIdp {
   /** Base URL, e.g. http://127.0.0.1:9400 (no trailing slash). */
@@ -206,6 +207,8 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
       for (const socket of sockets) socket.destroy();
     });
 
+  // Serving now: make the RSA keys of the next start in the background (keys/key-pool.ts).
+  refillKeyPool();
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl,

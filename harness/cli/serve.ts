@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { ConfigError, isLoopback, profileSchema, problemsFromZod, resolveConfig, startMockIdp, portFrom, type MockIdp } from '../../mock-idp/index.ts';
+import { ConfigError, formatTrustHints, isLoopback, profileSchema, problemsFromZod, resolveConfig, startMockIdp, portFrom, trustHints, type MockIdp } from '../../mock-idp/index.ts';
 import type { Command } from './main.ts';
 import { untilStopped } from './until-stopped.ts';
 
@@ -19,7 +19,15 @@ Options:
   --admin-token T   require "Authorization: Bearer T" on /_admin (env MOCKIDP_ADMIN_TOKEN); on an
                     address other than loopback, one is generated and printed when none is given
   --unsafe-admin    allow an unprotected admin API on a non-loopback address
-  --log-level L     silent | info | debug (debug logs each request, secrets masked)`;
+  --log-level L     silent | info | debug (debug logs each request, secrets masked)
+
+https (env MOCKIDP_TLS=true):
+  --tls             serve https with a certificate for 127.0.0.1, ::1 and localhost from a local CA
+                    that mockidp creates once and keeps; prints how to trust it
+  --tls-name NAME   also a DNS name or IP address in the certificate (repeatable)
+  --ca-dir DIR      where the local CA is kept (env MOCKIDP_CA_DIR; default ~/.config/mockidp/ca)
+  --tls-cert FILE   serve your own certificate (PEM, chain after it) ...
+  --tls-key FILE    ... with its private key (PEM) instead of one from the local CA`;
 
 function parseProfileFlag(value: string) {
   let input: unknown = value;
@@ -33,6 +41,14 @@ function parseProfileFlag(value: string) {
   const parsed = profileSchema.safeParse(input);
   if (!parsed.success) throw new ConfigError(problemsFromZod(parsed.error, []), '--profile');
   return parsed.data;
+}
+
+function tlsLines(idp: MockIdp): string[] {
+  if (!idp.config.server.tls) return [];
+  if (!idp.ca) return [`  https with your certificate ${idp.config.server.tls.cert}`];
+  const tenant = idp.tenants()[0];
+  const discovery = tenant ? `${idp.issuer(tenant).replace(/\/$/, '')}/.well-known/openid-configuration` : `${idp.url}/health`;
+  return [`  https: certificate for ${idp.certificateNames.join(', ')}, signed by the local CA ${idp.ca.path}`, '  Trust that CA in the programs that call the IdP:', ...formatTrustHints(trustHints(idp.ca, discovery))];
 }
 
 export const serveCommand: Command = {
@@ -53,6 +69,11 @@ export const serveCommand: Command = {
           'admin-token': { type: 'string' },
           'unsafe-admin': { type: 'boolean' },
           'log-level': { type: 'string' },
+          tls: { type: 'boolean' },
+          'tls-name': { type: 'string', multiple: true },
+          'ca-dir': { type: 'string' },
+          'tls-cert': { type: 'string' },
+          'tls-key': { type: 'string' },
         },
         strict: true,
         allowPositionals: false,
@@ -69,6 +90,7 @@ export const serveCommand: Command = {
         port: values.port === undefined ? undefined : portFrom(values.port, '--port'),
         tenants: values.tenant,
         unsafeAdmin: values['unsafe-admin'],
+        tls: { enabled: values.tls, names: values['tls-name'], caDir: values['ca-dir'], cert: values['tls-cert'], key: values['tls-key'] },
       });
       if (values['admin-token']) config.server.adminToken = values['admin-token'];
       if (values.profile !== undefined) {
@@ -89,7 +111,13 @@ export const serveCommand: Command = {
       return 1;
     }
     if (idp.config.server.logLevel !== 'silent') {
-      const lines = [`mock IdP listening on ${idp.url}`, ...idp.tenants().map((tenant) => `  tenant ${tenant}: issuer ${idp.issuer(tenant)}`), `  admin API: ${idp.url}/_admin${idp.config.server.adminToken ? ' (bearer token required)' : ''}`, 'Press Ctrl-C to stop.'];
+      const lines = [
+        `mock IdP listening on ${idp.url}`,
+        ...idp.tenants().map((tenant) => `  tenant ${tenant}: issuer ${idp.issuer(tenant)}`),
+        `  admin API: ${idp.url}/_admin${idp.config.server.adminToken ? ' (bearer token required)' : ''}`,
+        ...tlsLines(idp),
+        'Press Ctrl-C to stop.',
+      ];
       process.stdout.write(`${lines.join('\n')}\n`);
     }
     return untilStopped(() => idp.close());

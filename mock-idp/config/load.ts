@@ -83,6 +83,17 @@ export interface EnvOverrides {
   MOCKIDP_BASE_URL?: string | undefined;
   MOCKIDP_UNSAFE_ADMIN?: string | undefined;
   MOCKIDP_ALLOWED_HOSTS?: string | undefined;
+  MOCKIDP_TLS?: string | undefined;
+  MOCKIDP_CA_DIR?: string | undefined;
+}
+
+/** TLS flags: any of them turns https on. */
+export interface TlsOverrides {
+  enabled?: boolean | undefined;
+  caDir?: string | undefined;
+  names?: string[] | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
 }
 
 export interface ResolveOptions {
@@ -91,6 +102,7 @@ export interface ResolveOptions {
   port?: number | undefined;
   tenants?: string[] | undefined;
   unsafeAdmin?: boolean | undefined;
+  tls?: TlsOverrides | undefined;
   env?: EnvOverrides;
 }
 
@@ -112,6 +124,8 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<MockI
   if (options.host) overrides.host = options.host;
   if (options.port !== undefined) overrides.port = options.port;
   if (options.unsafeAdmin) overrides.unsafeAdmin = true;
+  const tls = tlsOverrides(config.server.tls, env, options.tls);
+  if (tls) overrides.tls = tls.value;
   const merged = parseConfig({ ...config, server: { ...config.server, ...overrides } } satisfies MockIdpConfigInput, path ?? 'default config');
   if (options.tenants && options.tenants.length > 0) {
     const unknown = options.tenants.filter((name) => !(name in merged.tenants));
@@ -124,6 +138,25 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<MockI
     merged.tenants = Object.fromEntries(Object.entries(merged.tenants).filter(([name]) => options.tenants!.includes(name)));
   }
   return merged;
+}
+
+/** server.tls after MOCKIDP_TLS / MOCKIDP_CA_DIR and the flags; undefined leaves the file's setting. */
+function tlsOverrides(fromFile: MockIdpConfig['server']['tls'], env: EnvOverrides, flags: TlsOverrides = {}): { value: MockIdpConfig['server']['tls'] } | undefined {
+  const envOn = env.MOCKIDP_TLS !== undefined && env.MOCKIDP_TLS !== '' ? booleanFrom(env.MOCKIDP_TLS, 'MOCKIDP_TLS') : undefined;
+  const ownCertificate = flags.cert !== undefined || flags.key !== undefined;
+  const flagged = flags.enabled === true || flags.caDir !== undefined || (flags.names?.length ?? 0) > 0 || ownCertificate;
+  const on = flagged || (envOn ?? fromFile !== undefined);
+  if (!on) return envOn === false ? { value: undefined } : undefined;
+  const base: NonNullable<MockIdpConfig['server']['tls']> = ownCertificate ? { names: [] } : (fromFile ?? { names: [] });
+  const caDir = flags.caDir ?? (env.MOCKIDP_CA_DIR || undefined);
+  return {
+    value: {
+      ...base,
+      ...(caDir !== undefined && !ownCertificate && base.cert === undefined ? { caDir } : {}),
+      ...(flags.names?.length ? { names: [...base.names, ...flags.names] } : {}),
+      ...(ownCertificate ? { cert: flags.cert, key: flags.key } : {}),
+    },
+  };
 }
 
 function booleanFrom(value: string, field: string): boolean {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { faultRuleSchema } from '../faults/schema.ts';
 import { profileSchema } from '../profiles/index.ts';
+import { invalidCertificateName } from '../tls/server-certificate.ts';
 
 /*
  * The whole configuration of the mock IdP, one documented place (see STYLE.md §2): every field has
@@ -218,12 +219,42 @@ export const limitsSchema = z
   })
   .describe('What the configuration and the admin API may create; past a limit the admin API answers 409 limit_reached.');
 export type Limits = z.output<typeof limitsSchema>;
+const tlsObjectSchema = z
+  .strictObject({
+    caDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Folder of the local CA that signs the certificate (created on first use, kept: trust its ca.pem once). Default: MOCKIDP_CA_DIR, else ~/.config/mockidp/ca (Windows %APPDATA%\\mockidp\\ca, macOS ~/Library/Application Support/mockidp/ca).'),
+    names: z
+      .array(
+        z.string().superRefine((name, ctx) => {
+          const problem = invalidCertificateName(name);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      )
+      .default([])
+      .describe('DNS names or IP addresses the certificate is for, besides 127.0.0.1, ::1, localhost and the host of `host` and `baseUrl`.'),
+    cert: z.string().min(1).optional().describe('PEM file of your own certificate (its chain after it) instead of one from the local CA; needs `key`.'),
+    key: z.string().min(1).optional().describe('PEM file of the private key of `cert`.'),
+  })
+  .superRefine((tls, ctx) => {
+    if (tls.cert !== undefined && tls.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'a certificate of your own needs its private key: set "key" to its PEM file' });
+    if (tls.key !== undefined && tls.cert === undefined) ctx.addIssue({ code: 'custom', path: ['cert'], message: 'a private key needs its certificate: set "cert" to its PEM file' });
+    if (tls.cert !== undefined && (tls.caDir !== undefined || tls.names.length > 0)) {
+      ctx.addIssue({ code: 'custom', path: [tls.caDir !== undefined ? 'caDir' : 'names'], message: 'caDir and names are for certificates of the local CA; with your own cert and key, remove them (your certificate decides its names)' });
+    }
+  });
+
+export const tlsSchema = z
+  .preprocess((input) => (input === true ? {} : input === false || input === null ? undefined : input), tlsObjectSchema.optional())
+  .describe('Serve https: `tls: true` (a certificate from the local CA) or {caDir, names} or {cert, key} with your own. Clients must trust the CA: `mockidp serve --tls` prints how.');
 
 export const serverSchema = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1').describe('Address to bind. Anything but loopback requires an admin token or `unsafeAdmin`.'),
     port: z.number().int().min(0).max(65535).default(9400).describe('Port to bind; 0 picks a free port.'),
-    baseUrl: z.url().optional().describe('Public base URL used in issuers when the server sits behind a proxy or a container port mapping. Default: http://<host>:<port>.'),
+    baseUrl: z.url().optional().describe('Public base URL used in issuers when the server sits behind a proxy or a container port mapping. Default: http://<host>:<port> (https:// with `tls`).'),
     adminToken: z.string().min(8).optional().describe('Bearer token required by /_admin. Env: MOCKIDP_ADMIN_TOKEN.'),
     allowedHosts: z
       .array(z.string().regex(/^(\*|[A-Za-z0-9.-]{1,253})$/, 'a host name without port (e.g. mockidp or idp.example.test), or * for any'))
@@ -240,6 +271,7 @@ export const serverSchema = z
       .describe('About how many bytes the journal may hold (oldest entries dropped first). Each parameter is kept to 512 characters and each request to 64 parameters.'),
     limits: limitsSchema.default(limitsSchema.parse({})),
     logLevel: z.enum(['silent', 'info', 'debug']).default('info').describe('Console log level. Secrets and full tokens are never logged at info.'),
+    tls: tlsSchema,
   })
   .describe('The HTTP server.');
 
@@ -275,6 +307,7 @@ export type KeySpec = z.output<typeof keySpecSchema>;
 export type TenantConfig = z.output<typeof tenantSchema>;
 export type TenantInput = z.input<typeof tenantSchema>;
 export type ServerConfig = z.output<typeof serverSchema>;
+export type TlsConfig = NonNullable<ServerConfig['tls']>;
 export type MockIdpConfig = z.output<typeof configSchema>;
 export type MockIdpConfigInput = z.input<typeof configSchema>;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import Koa from 'koa';
@@ -19,6 +20,7 @@ import { HttpError } from './http-error.ts';
 import { hostGuard } from './host-names.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { refillKeyPool } from '../keys/key-pool.ts';
+import { serverTls, type CaFiles } from '../tls/server-tls.ts';
 
 export interface MockIdp {
   /** Base URL, e.g. http://127.0.0.1:9400 (no trailing slash). */
@@ -30,6 +32,13 @@ export interface MockIdp {
   readonly journal: Journal;
   readonly config: MockIdpConfig;
   readonly server: Server;
+  /**
+   * With `server.tls` from the local CA: the CA certificate clients must trust (PEM, its file, and
+   * a bundle of the public roots plus it). Undefined over http or with a certificate of your own.
+   */
+  readonly ca: CaFiles | undefined;
+  /** Names the local CA's certificate is for (127.0.0.1, ::1, localhost, the host, tls.names); empty otherwise. */
+  readonly certificateNames: readonly string[];
   /**
    * Simulates a restart of the IdP process: the port closes (open connections are dropped, new
    * ones refused) for `downtimeMs`, then it opens again on the same address with every tenant's
@@ -78,6 +87,8 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   const config = parseConfig(withPort, 'startMockIdp config');
   const logger = options.logger ?? consoleLogger(config.server.logLevel);
   guardAdminExposure(config, logger);
+  const tls = config.server.tls ? await serverTls(config.server.tls, { host: config.server.host, baseUrl: config.server.baseUrl }) : undefined;
+  const scheme = tls ? 'https' : 'http';
 
   const tenants = new Map<string, Tenant>();
   const journal = new Journal({ limit: config.server.journalLimit, bytes: config.server.journalBytes });
@@ -159,11 +170,11 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   // sees a half-started server; with port 0 the issuer is only known once the port is bound.
   const addressKnown = config.server.baseUrl !== undefined || config.server.port !== 0;
   if (addressKnown) {
-    baseUrl = (config.server.baseUrl ?? `http://${hostForUrl(config.server.host)}:${config.server.port}`).replace(/\/$/, '');
+    baseUrl = (config.server.baseUrl ?? `${scheme}://${hostForUrl(config.server.host)}:${config.server.port}`).replace(/\/$/, '');
     await buildTenants();
   }
 
-  const server = createServer(app.callback());
+  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, app.callback()) : createServer(app.callback());
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -177,7 +188,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   });
   if (!addressKnown) {
     const { port } = server.address() as AddressInfo;
-    baseUrl = `http://${hostForUrl(config.server.host)}:${port}`;
+    baseUrl = `${scheme}://${hostForUrl(config.server.host)}:${port}`;
     try {
       await buildTenants();
     } catch (error) {
@@ -222,6 +233,8 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     journal,
     config,
     server,
+    ca: tls?.ca,
+    certificateNames: tls?.names ?? [],
     async restart({ downtimeMs = 0, newKeys = false } = {}) {
       if (closing) throw new Error('the IdP is closed');
       logger.info(`restarting: down for ${downtimeMs} ms${newKeys ? ', new signing keys' : ''}`);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 const node = process.execPath;
 
@@ -13,7 +18,7 @@ function serve(args: string[], env: Record<string, string> = {}) {
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
   const ready = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      const match = /listening on (https?:\/\/\S+)/.exec(stdout);
       if (match && stdout.includes('Press Ctrl-C')) resolve(match[1]!);
     });
     void exited.then(([code]) => reject(new Error(`exited with ${code}: ${stderr}`)));
@@ -106,3 +111,79 @@ describe('mockidp serve', () => {
   });
 });
 
+
+describe('mockidp serve --tls', () => {
+  const sh = promisify(execFile);
+  /** The environment of a new shell, without any trust the test runner itself may have. */
+  const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => !['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE'].includes(name))) as NodeJS.ProcessEnv;
+  /** The command a trust hint prints for a runtime ("    Node.js  export ..."). */
+  const hint = (stdout: string, runtime: string) => {
+    const line = stdout.split('\n').find((candidate) => candidate.trimStart().startsWith(`${runtime} `));
+    if (!line) throw new Error(`no ${runtime} hint in:\n${stdout}`);
+    return line.trimStart().slice(runtime.length).trim();
+  };
+
+  async function serveTls(args: string[] = []) {
+    const caDir = await mkdtemp(join(tmpdir(), 'mockidp ca '));
+    const run = serve(['--port', '0', '--tls', ...args], { MOCKIDP_CA_DIR: caDir });
+    const url = await run.ready;
+    return { run, url, caDir, stop: async () => { run.child.kill('SIGINT'); await run.exited; await rm(caDir, { recursive: true, force: true }); } };
+  }
+
+  it('serves https and prints the CA file with a trust hint for Node.js, Python, curl, Java and .NET', async () => {
+    const { run, url, caDir, stop } = await serveTls(['--tls-name', 'idp.test']);
+    try {
+      const { stdout } = run.output();
+      expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(stdout).toContain(`https: certificate for 127.0.0.1, ::1, localhost, idp.test, signed by the local CA ${caDir}/ca.pem`);
+      expect(hint(stdout, 'Node.js')).toBe(`export NODE_EXTRA_CA_CERTS='${caDir}/ca.pem'`);
+      for (const runtime of ['Python', 'curl', 'Java', '.NET']) expect(hint(stdout, runtime)).not.toBe('');
+      expect(stdout).toContain('keytool -importcert -noprompt -alias mockidp-ca');
+    } finally {
+      await stop();
+    }
+  });
+
+  it('the Node.js hint, followed literally, makes a new node process trust the IdP (and without it, it does not)', async () => {
+    const { run, url, stop } = await serveTls();
+    try {
+      const program = `node -e 'fetch(process.argv[1]).then((r) => r.json()).then((d) => console.log(d.issuer), (e) => { console.log(e.cause?.code); process.exitCode = 3; })' ${url}/default/.well-known/openid-configuration`;
+      const trusted = await sh('sh', ['-c', `${hint(run.output().stdout, 'Node.js')}\n${program}`], { env: cleanEnv() });
+      expect(trusted.stdout.trim()).toBe(`${url}/default`);
+      const untrusted = await sh('sh', ['-c', program], { env: cleanEnv() }).catch((error: { stdout: string; code: number }) => error);
+      expect(untrusted.stdout.trim()).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    } finally {
+      await stop();
+    }
+  });
+
+  it('the Python hint, followed literally, makes Debian\'s python3-requests trust the IdP', async () => {
+    const hasRequests = await sh('/usr/bin/python3', ['-c', 'import requests']).then(() => true, () => false);
+    expect(hasRequests, 'Debian\'s python3-requests is needed: apt-get install python3-requests').toBe(true);
+    const { run, url, stop } = await serveTls();
+    try {
+      const program = `/usr/bin/python3 -c 'import sys, requests; print(requests.get(sys.argv[1]).json()["issuer"])' ${url}/default/.well-known/openid-configuration`;
+      const { stdout } = await sh('sh', ['-c', `${hint(run.output().stdout, 'Python')}\n${program}`], { env: cleanEnv() });
+      expect(stdout.trim()).toBe(`${url}/default`);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('the curl hint, run as printed, fetches the discovery document', async () => {
+    const { run, url, stop } = await serveTls();
+    try {
+      const { stdout } = await sh('sh', ['-c', hint(run.output().stdout, 'curl')], { env: cleanEnv() });
+      expect((JSON.parse(stdout) as { issuer: string }).issuer).toBe(`${url}/default`);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('exits with 1 naming --tls-key when --tls-cert comes alone', async () => {
+    const run = serve(['--port', '0', '--tls-cert', 'some.crt']);
+    const [code] = await run.exited;
+    expect(code).toBe(1);
+    expect(run.output().stderr).toContain('server.tls.key: a certificate of your own needs its private key');
+  });
+});

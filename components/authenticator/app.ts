@@ -14,6 +14,7 @@ import { CodeRejectedError } from './code-exchange.ts';
 import { authenticatorOptionsSchema, type AuthenticatorConfig, type AuthenticatorOptions } from './options.ts';
 import { principalLogin } from './principal-login.ts';
 import { runStsLogin, stsLoginSteps, type StsLoginDeps } from './sts-login.ts';
+import { trustCaFile } from '../server/trust.ts';
 
 /*
  * The lakeFS authentication API (contracts.md §1) as a Koa app. lakeFS appends the operation path
@@ -40,6 +41,7 @@ export interface AuthenticatorApp extends Koa {
 
 export function createAuthenticatorApp(options: AuthenticatorOptions, logger?: Logger): AuthenticatorApp {
   const config = parseOptions(authenticatorOptionsSchema, options, 'authenticator');
+  if (config.caFile) trustCaFile(config.caFile);
   const log = logger ?? consoleLogger(config.logLevel, 'authenticator');
   const discovery = new Discovery(config.issuer, { discoveryUrl: config.discoveryUrl, timeoutMs: config.httpTimeoutMs });
   const { flaw } = config;

@@ -14,6 +14,7 @@ import { consoleLogger, type Logger } from '../server/logger.ts';
 import { parseOptions } from '../server/options.ts';
 import { decodeAccessToken, readBearerToken, verifyAccessToken, type AccessTokenVerifier } from './access-token.ts';
 import { bearerApiOptionsSchema, type BearerApiConfig, type BearerApiOptions } from './options.ts';
+import { trustCaFile } from '../server/trust.ts';
 
 /*
  * A small API protected by IdP access tokens whose caller's role comes from the AuthMap (the
@@ -80,6 +81,7 @@ export interface BearerApiApp extends Koa {
 
 export function createBearerApiApp(options: BearerApiOptions, logger?: Logger): BearerApiApp {
   const config = parseOptions(bearerApiOptionsSchema, options, 'bearer-api');
+  if (config.caFile) trustCaFile(config.caFile);
   const log = logger ?? consoleLogger(config.logLevel, 'bearer-api');
   const discovery = new Discovery(config.issuer, { discoveryUrl: config.discoveryUrl, timeoutMs: config.httpTimeoutMs });
   const validator = new TokenValidator({

@@ -8,6 +8,7 @@ import { TokenValidator } from '../oidc/token-validator.ts';
 import { ASYMMETRIC_ALGS } from '../server/options.ts';
 import { DeviceFlowError, pollForTokens, refreshTokens, requestDeviceCode, revokeToken, type TokenResponse } from './device-flow.ts';
 import { SESSION_FILE_MODE, SessionFileError, defaultSessionPath, readSession, removeSession, writeSession, type Session } from './session-file.ts';
+import { trustCaFile } from '../server/trust.ts';
 
 /*
  * A command-line login with the device flow (RFC 8628), the way Lightbits' CLI or `gh auth login`
@@ -41,6 +42,7 @@ Commands:
 Options:
   --session FILE   session file (env MOCKIDP_CLI_SESSION; default $XDG_CONFIG_HOME/mockidp-cli/session.json)
   --scope S        scopes to ask for at login (default "openid profile email groups offline_access")
+  --ca-file FILE   trust this CA for an https IdP (env MOCKIDP_CA_FILE), e.g. mockidp's ~/.config/mockidp/ca/ca.pem
   --flaw NAME      a deliberate flaw, for conformance tests: ignore-slow-down, world-readable-session`;
 
 const REFRESH_MARGIN_SECONDS = 60;
@@ -185,6 +187,7 @@ export async function runDeviceCli(argv: string[], io: DeviceCliIo): Promise<num
         session: { type: 'string' },
         flaw: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        'ca-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -208,6 +211,13 @@ export async function runDeviceCli(argv: string[], io: DeviceCliIo): Promise<num
   const flaw = (values.flaw ?? io.flaw) as FlawName | undefined;
   try {
     checkFlaw('device-cli', flaw);
+  } catch (error) {
+    io.stderr.write(`device-cli: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const caFile = values['ca-file'] ?? ((io.env ?? process.env)['MOCKIDP_CA_FILE'] || undefined);
+  try {
+    if (caFile) trustCaFile(caFile, '--ca-file');
   } catch (error) {
     io.stderr.write(`device-cli: ${(error as Error).message}\n`);
     return 2;

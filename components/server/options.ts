@@ -11,6 +11,11 @@ export const commonOptions = {
     .default(() => () => Date.now())
     .describe('The component\'s clock (epoch ms); tests move it instead of sleeping.'),
   httpTimeoutMs: z.number().int().positive().default(5000).describe('Timeout of each call to the IdP or to another component.'),
+  caFile: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('PEM file of a CA to trust for an https IdP besides the system\'s (mockidp\'s local CA: ~/.config/mockidp/ca/ca.pem); it is added to the process\'s trusted CAs, as NODE_EXTRA_CA_CERTS would.'),
 };
 
 export function flawOption(component: ComponentName) {

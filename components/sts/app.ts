@@ -18,6 +18,7 @@ import { currentUser } from './lakefs-user.ts';
 import { genericStsCode, queryApi, type QueryApiDeps } from './query-api.ts';
 import { stsOptionsSchema, type StsConfig, type StsOptions } from './options.ts';
 import { renderError } from './xml.ts';
+import { trustCaFile } from '../server/trust.ts';
 
 /*
  * The STS: lakeFS's public STS login (JSON under /api/v1) and the AWS query API at `/`
@@ -34,6 +35,7 @@ const isJsonRoute = (path: string) => path.startsWith('/api/') || path === '/hea
 
 export function createStsApp(options: StsOptions, logger?: Logger): StsApp {
   const config = parseOptions(stsOptionsSchema, options, 'sts');
+  if (config.caFile) trustCaFile(config.caFile);
   const log = logger ?? consoleLogger(config.logLevel, 'sts');
   const flavour = flavourOf(config.flavour);
   const { flaw, now } = config;

@@ -69,6 +69,8 @@ Runs a reference component (docs/components.md) until Ctrl-C.
 Options of every server:
   --host HOST    address to bind (default 127.0.0.1)   --port PORT   (0 picks a free port)
   --log-level L  silent | info (default) | debug        --flaw NAME   a flawed variant, for conformance tests only
+  --ca-file FILE (env MOCKIDP_CA_FILE) trust this CA for an https IdP, e.g. mockidp's ~/.config/mockidp/ca/ca.pem
+                 (device-cli takes it too; NODE_EXTRA_CA_CERTS works as well)
 
 Flaws:
   authenticator:
@@ -91,6 +93,7 @@ const common = {
   'discovery-url': { type: 'string' },
   alg: { type: 'string', multiple: true },
   skew: { type: 'string' },
+  'ca-file': { type: 'string' },
 } as const;
 
 function portOf(value: string | undefined, fallback: number): number {
@@ -141,7 +144,14 @@ function commonOptions(values: Record<string, unknown>, defaultPort: number) {
     ...(values['discovery-url'] === undefined ? {} : { discoveryUrl: values['discovery-url'] as string }),
     ...(values['alg'] === undefined ? {} : { allowedAlgs: values['alg'] as string[] }),
     ...(values['skew'] === undefined ? {} : { clockSkewSeconds: secondsOf(values['skew'] as string, '--skew') }),
+    ...caFileOf(values),
   };
+}
+
+/** --ca-file, else MOCKIDP_CA_FILE (the process launcher sets it for an https IdP). */
+function caFileOf(values: Record<string, unknown>): { caFile?: string } {
+  const caFile = (values['ca-file'] as string | undefined) ?? (process.env['MOCKIDP_CA_FILE'] || undefined);
+  return caFile === undefined ? {} : { caFile };
 }
 
 function required(values: Record<string, unknown>, flag: string): string {

@@ -22,7 +22,7 @@ Your component:
   --target NAME=URL               a running target (url launcher); NAME is one of
                                   ${TARGET_NAMES.join(', ')}, or sts (= lakefs-sts + aws-sts)
   --target-command NAME=CMD       start it with a command (process launcher); placeholders
-                                  {issuer} {client_id} {client_secret} {redirect_uri} {port} {tenant},
+                                  {issuer} {client_id} {client_secret} {redirect_uri} {port} {tenant} {ca_file},
                                   also in env MOCKIDP_ISSUER, MOCKIDP_CLIENT_ID, MOCKIDP_CLIENT_SECRET, PORT
   --target-image NAME="IMAGE [ARGS]"  start it from a container image (testcontainers, host network);
                                   ARGS replace the image's command, with the same placeholders and env
@@ -32,6 +32,10 @@ Your component:
   --target-option NAME.key=VALUE  how your target is configured (aws-sts.flavour=minio, bearer-api.mode=user)
   --idp-port PORT                 port of the suite's IdP (default 9400 with --target, else a free port)
   --idp-tenant NAME               its tenant: your target's issuer is http://127.0.0.1:PORT/NAME (default "default")
+  --idp-tls                       serve the IdP over https (issuer https://...), with a certificate of the local
+                                  CA (MOCKIDP_CA_DIR, default ~/.config/mockidp/ca); targets the runner starts get
+                                  the CA: {ca_file}, MOCKIDP_CA_FILE, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE,
+                                  REQUESTS_CA_BUNDLE (in a container: /etc/mockidp/ca.pem, /etc/mockidp/bundle.pem)
   With a target of yours, only the scenarios for it run, one after another, on that one issuer.
 
 Selection and running:
@@ -63,6 +67,7 @@ export function parseRunArgs(args: string[]) {
       'idp-port': { type: 'string' },
       'idp-host': { type: 'string' },
       'idp-tenant': { type: 'string' },
+      'idp-tls': { type: 'boolean' },
       concurrency: { type: 'string', short: 'j' },
       shard: { type: 'string' },
       grep: { type: 'string', short: 'g' },
@@ -112,6 +117,7 @@ export function parseRunArgs(args: string[]) {
     ...(values['idp-host'] ? { idpHost: values['idp-host'] } : {}),
     ...(values['idp-port'] !== undefined ? { idpPort: port(values['idp-port'], '--idp-port')! } : {}),
     ...(values['idp-tenant'] ? { idpTenant: values['idp-tenant'] } : {}),
+    ...(values['idp-tls'] ? { idpTls: true } : {}),
     ...(values.concurrency ? { concurrency: positiveInt(values.concurrency, '--concurrency')! } : {}),
     ...(shard ? { shard } : {}),
     ...(values.grep ? { grep: values.grep } : {}),

@@ -15,6 +15,9 @@ import { probe } from './url.ts';
  * last log lines, and so is one that dies mid-run.
  */
 
+const CONTAINER_CA = '/etc/mockidp/ca.pem';
+const CONTAINER_CA_BUNDLE = '/etc/mockidp/bundle.pem';
+
 export function splitImageSpec(spec: string): { image: string; args: string[] } {
   const [image = '', ...args] = spec.trim().split(/\s+/);
   return { image, args };
@@ -33,7 +36,9 @@ export const containerLauncher: Launcher = {
       throw new LaunchError('the container launcher needs the testcontainers package: npm install --save-dev testcontainers');
     });
     const port = await freePort();
-    const values = placeholders(request, port);
+    // The CA files are copied into the container; its placeholders and environment name the copies.
+    const ca = request.setup.ca;
+    const values: Record<string, string> = { ...placeholders(request, port), ...(ca ? { ca_file: CONTAINER_CA, ca_bundle: CONTAINER_CA_BUNDLE } : {}) };
     const output: string[] = [];
     let exited = false;
     const container = new GenericContainer(image)
@@ -46,6 +51,7 @@ export const containerLauncher: Launcher = {
         stream.on('data', (chunk: Buffer | string) => output.push(...String(chunk).split('\n').filter(Boolean)));
         stream.on('end', () => (exited = true));
       });
+    if (ca) container.withCopyFilesToContainer([{ source: ca.path, target: CONTAINER_CA }, { source: ca.bundlePath, target: CONTAINER_CA_BUNDLE }]);
     if (args.length > 0) container.withCommand(args.map((arg) => arg.replace(PLACEHOLDER, (_, name: string) => values[name] ?? '')));
     const logs = () => lastLines(output.slice(-50).join('\n'));
     let started: StartedTestContainer;

@@ -15,7 +15,7 @@ export interface LaunchRequest {
   embedded?: EmbeddedSpec;
   /** url: where the target runs; process: where it will listen, if known. */
   url?: string;
-  /** process: the command line (placeholders {issuer} {client_id} {client_secret} {redirect_uri} {port} {tenant}). */
+  /** process: the command line (placeholders {issuer} {client_id} {client_secret} {redirect_uri} {port} {tenant} {ca_file}). */
   command?: string;
   /** container: the image. */
   image?: string;

@@ -10,7 +10,7 @@ import { probe } from './url.ts';
  * A target started as a command (a shell command line, with env and placeholders). A server is
  * ready when it prints "listening on http://HOST:PORT" or, when a URL is known, when that URL
  * answers; a command target (device-cli) is run once per operation with the operation's arguments.
- * Placeholders: {issuer} {client_id} {client_secret} {redirect_uri} {port} {tenant}; the same values
+ * Placeholders: {issuer} {client_id} {client_secret} {redirect_uri} {port} {tenant} {ca_file}; the same values
  * are in the env as MOCKIDP_ISSUER, MOCKIDP_CLIENT_ID, MOCKIDP_CLIENT_SECRET, MOCKIDP_REDIRECT_URI, PORT.
  */
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, startMockIdp, type MockIdp } from '../../mock-idp/index.ts';
+import { ConfigError, startMockIdp, trustCa, type MockIdp } from '../../mock-idp/index.ts';
 import { componentOfFlaw, EMBEDDED_COMPONENTS, flawNames } from '../launchers/in-process.ts';
 import { launcher, LaunchError, type LauncherName } from '../launchers/index.ts';
 import { summarize, type ScenarioResult, type SuiteResult } from '../report/result.ts';
@@ -48,6 +48,11 @@ export interface SuiteOptions {
   idpPort?: number;
   /** Tenant (issuer path) external targets are configured with: default "default". */
   idpTenant?: string;
+  /**
+   * Serve the suite's IdP over https with a certificate of the local CA (`server.tls`; caDir as
+   * there). The runner trusts the CA; targets it starts get it in their environment.
+   */
+  idpTls?: boolean | { caDir?: string };
   /** Scenarios running at once (default 8; external targets always one at a time). */
   concurrency?: number;
   shard?: Shard;
@@ -217,7 +222,11 @@ function skippedResult(scenario: Scenario, reason: string): ScenarioResult {
 async function startIdp(options: SuiteOptions, external: boolean): Promise<MockIdp> {
   const port = options.idpPort ?? (external ? 9400 : 0);
   try {
-    return await startMockIdp({ server: { host: options.idpHost ?? '127.0.0.1', port, logLevel: 'silent', journalLimit: 50_000 }, tenants: {} });
+    const tls = options.idpTls ? (options.idpTls === true ? {} : options.idpTls) : undefined;
+    const idp = await startMockIdp({ server: { host: options.idpHost ?? '127.0.0.1', port, logLevel: 'silent', journalLimit: 50_000, ...(tls ? { tls } : {}) }, tenants: {} });
+    // The runner's own requests (logins, calls to in-process targets that call the IdP) trust it too.
+    if (idp.ca) trustCa(idp.ca.pem);
+    return idp;
   } catch (error) {
     if (error instanceof ConfigError) throw new SuiteError(`cannot start the IdP: ${error.problems.map((problem) => problem.message).join('; ')} (--idp-port)`);
     throw error;
@@ -317,7 +326,8 @@ async function startExternalTargets(env: SuiteEnv, plans: Map<TargetName, Target
   for (const plan of needed) {
     const key = `${plan.launcher}:${plan.url ?? plan.command ?? plan.image}`;
     const existing = plan.launcher === 'url' ? undefined : started.get(key);
-    const setup = { issuer: env.idp.issuer(env.sharedTenant), tenant: env.sharedTenant, clients: planClients(plan, plan.options), options: plan.options, flaw: undefined, workDir: '' };
+    const ca = env.idp.ca ? { path: env.idp.ca.path, bundlePath: env.idp.ca.bundlePath } : undefined;
+    const setup = { issuer: env.idp.issuer(env.sharedTenant), tenant: env.sharedTenant, clients: planClients(plan, plan.options), options: plan.options, flaw: undefined, workDir: '', ca };
     plan.connection =
       existing ??
       launcher(plan.launcher).launch({ kind: plan.kind, setup, ...(plan.url ? { url: plan.url } : {}), ...(plan.command ? { command: plan.command } : {}), ...(plan.image ? { image: plan.image } : {}), readyTimeoutMs: env.readyTimeoutMs });

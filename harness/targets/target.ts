@@ -28,6 +28,8 @@ export interface TargetSetup {
   flaw: string | undefined;
   /** Where the target may keep files (the device CLI's session). */
   workDir: string;
+  /** The CA of an https IdP (`run --idp-tls`): its PEM file, and a bundle of the public roots plus it. */
+  ca?: { path: string; bundlePath: string } | undefined;
 }
 
 /** How the in-process launcher builds the reference component for a target. */

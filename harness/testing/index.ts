@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt, type JWTPayload } from 'jose';
-import { startMockIdp, type MockIdp, type MockIdpConfigInput, type MintRequest } from '../../mock-idp/index.ts';
+import { startMockIdp, trustCa, type MockIdp, type MockIdpConfigInput, type MintRequest } from '../../mock-idp/index.ts';
 import { browserlessLogin } from '../actors/browserless-login.ts';
 
 /*
@@ -17,6 +17,7 @@ export interface Hooks {
 }
 
 export interface FixtureOptions {
+  /** The IdP's configuration; with `server.tls` it serves https and this process trusts its CA (trustCa). */
   config?: MockIdpConfigInput;
   /** 'file' (default): one IdP for the file, reset to its configuration before each test. 'test': a fresh IdP per test. */
   per?: 'file' | 'test';
@@ -32,6 +33,7 @@ export function mockIdpFixture(hooks: Hooks, options: FixtureOptions = {}): Mock
   const start = async () => {
     const config = options.config ?? (await import('../../mock-idp/index.ts')).defaultConfig;
     current = await startMockIdp({ ...config, server: { logLevel: 'silent', ...config.server } });
+    if (current.ca) trustCa(current.ca.pem);
   };
   const stop = async () => {
     await current?.close();

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 
 /**
@@ -7,8 +8,13 @@ import { getCACertificates, setDefaultCACertificates } from 'node:tls';
  * that starts the IdP with `server.tls` in-process. The CAs trusted before stay trusted.
  */
 export function trustCa(pem: string): void {
-  const current = getCACertificates('default');
   const normalized = pem.trim();
+  try {
+    new X509Certificate(normalized);
+  } catch (error) {
+    throw new Error(`trustCa: not a PEM certificate (${(error as Error).message})`);
+  }
+  const current = getCACertificates('default');
   if (current.some((certificate) => certificate.trim() === normalized)) return;
   setDefaultCACertificates([...current, normalized]);
 }

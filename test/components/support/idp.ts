@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { afterAll } from 'vitest';
-import { startMockIdp, type MockIdp, type TenantInput } from '../../../mock-idp/index.ts';
+import { startMockIdp, type MockIdp, type MockIdpConfigInput, type TenantInput } from '../../../mock-idp/index.ts';
 import { approveDevice, browserlessLogin } from '../../../harness/actors/browserless-login.ts';
 
 /*
@@ -49,8 +49,8 @@ function componentTenant(withTestKey = false): TenantInput {
 }
 
 /** A quiet mock IdP with tenants `default` and `evil` (same users and clients, other keys and issuer). */
-export async function startComponentIdp(extraTenants: Record<string, TenantInput> = {}): Promise<MockIdp> {
-  const idp = await startMockIdp({ server: { logLevel: 'silent' }, tenants: { default: componentTenant(true), evil: componentTenant(), ...extraTenants } });
+export async function startComponentIdp(extraTenants: Record<string, TenantInput> = {}, server: MockIdpConfigInput['server'] = {}): Promise<MockIdp> {
+  const idp = await startMockIdp({ server: { logLevel: 'silent', ...server }, tenants: { default: componentTenant(true), evil: componentTenant(), ...extraTenants } });
   afterAll(() => idp.close());
   return idp;
 }

@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AUTHENTICATOR_LOGIN as LOGIN, AUTHENTICATOR_REPLAY as REPLAY, freePort, runScenarios } from '../support/scenarios.ts';
+
+const MOCKIDP = fileURLToPath(new URL('../../../bin/mockidp.js', import.meta.url));
+const NODE = process.execPath;
+const folders: string[] = [];
+afterAll(() => Promise.all(folders.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+async function caDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mockidp-run-tls-'));
+  folders.push(dir);
+  return dir;
+}
+
+describe('run --idp-tls', () => {
+  it('serves the suite\'s IdP over https, and the embedded reference components are judged against it', async () => {
+    const result = await runScenarios({ 'login.yaml': LOGIN, 'replay.yaml': REPLAY }, { idpTls: { caDir: await caDir() } });
+    expect(result.idp.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(result.scenarios.map((entry) => [entry.name, entry.status, entry.failure?.message])).toEqual([
+      ['the authenticator turns a code into claims', 'passed', undefined],
+      ['the authenticator refuses a replayed code', 'passed', undefined],
+    ]);
+  });
+
+  it('gives a target it starts the CA through NODE_EXTRA_CA_CERTS', async () => {
+    const command = `${NODE} ${MOCKIDP} component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port}`;
+    const result = await runScenarios({ 'login.yaml': LOGIN }, { targets: [{ name: 'authenticator', command }], idpPort: await freePort(), idpTls: { caDir: await caDir() } });
+    expect(result.scenarios.map((entry) => [entry.status, entry.failure?.message])).toEqual([['passed', undefined]]);
+  });
+
+  it('fills {ca_file} with the CA file, which the reference component takes as --ca-file', async () => {
+    const command = `env -u NODE_EXTRA_CA_CERTS -u MOCKIDP_CA_FILE ${NODE} ${MOCKIDP} component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port} --ca-file {ca_file}`;
+    const result = await runScenarios({ 'login.yaml': LOGIN }, { targets: [{ name: 'authenticator', command }], idpPort: await freePort(), idpTls: { caDir: await caDir() } });
+    expect(result.scenarios.map((entry) => [entry.status, entry.failure?.message])).toEqual([['passed', undefined]]);
+  });
+
+  it('without the CA, a target started by command cannot use the https IdP (the CA is what makes it work)', async () => {
+    const command = `env -u NODE_EXTRA_CA_CERTS -u MOCKIDP_CA_FILE ${NODE} ${MOCKIDP} component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port}`;
+    const result = await runScenarios({ 'login.yaml': LOGIN }, { targets: [{ name: 'authenticator', command }], idpPort: await freePort(), idpTls: { caDir: await caDir() } });
+    expect(result.scenarios[0]?.status).toBe('failed');
+    expect(JSON.stringify(result.scenarios[0])).toContain('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  });
+});

@@ -1,16 +1,13 @@
 import { parse as parseQuery } from 'node:querystring';
-import { Readable } from 'node:stream';
 import type { Context } from 'koa';
+import { peekBody } from '../server/request-body.ts';
 
 /*
  * What a fault rule can know about a request before the IdP handles it: the client (Basic
  * credentials, the client_id query parameter) and, when a rule needs them, the client_id,
- * grant_type and credentials (code, refresh token, device code, token) of the body. Reading the
- * body consumes the request stream, so the request is handed on with a stream that replays the
- * same bytes (oidc-provider then parses it as usual).
+ * grant_type and credentials (code, refresh token, device code, token) of the body (read with
+ * peekBody, so oidc-provider still parses it as usual).
  */
-
-const MAX_PEEK = 1024 * 1024;
 
 export function basicClientId(ctx: Context): string | undefined {
   const header = ctx.get('authorization');
@@ -41,15 +38,7 @@ export async function peekParams(ctx: Context): Promise<PeekedParams> {
   if (ctx.method !== 'POST' || !ctx.req.readable) return {};
   const type = ctx.is('application/x-www-form-urlencoded', 'application/json');
   if (!type) return {};
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false })) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PEEK) break;
-    chunks.push(chunk as Buffer);
-  }
-  const body = Buffer.concat(chunks);
-  replay(ctx, body);
+  const body = await peekBody(ctx);
   let params: Record<string, unknown> = {};
   try {
     params = type === 'application/json' ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : (parseQuery(body.toString('utf8')) as Record<string, unknown>);
@@ -63,22 +52,4 @@ export async function peekParams(ctx: Context): Promise<PeekedParams> {
     if (value !== undefined) credentials[name] = value;
   }
   return { client: stringOf(params['client_id']), grant: stringOf(params['grant_type']), credentials };
-}
-
-/** Hands the request on with a stream that yields these bytes, everything else unchanged. */
-function replay(ctx: Context, body: Buffer): void {
-  const stream = Readable.from([body]);
-  const original = ctx.req;
-  const replaced = new Proxy(original, {
-    get(target, property) {
-      if (property === 'readable') return stream.readable;
-      if (property === 'readableEncoding') return null;
-      if (property === 'iterator') return stream.iterator.bind(stream);
-      if (property === Symbol.asyncIterator) return stream[Symbol.asyncIterator].bind(stream);
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-  ctx.req = replaced;
-  ctx.request.req = replaced;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import type { AppliedProfile, ErrorContext, ProfileDefinition } from './profile.ts';
 import { stableGuid } from './profile.ts';
@@ -72,12 +73,15 @@ export const entra: ProfileDefinition<Options> = {
     const placeholder = o.audience === 'common' || o.audience === 'organizations';
     const discoveryIssuer = placeholder ? (v2 ? `${mount}/{tenantid}/v2.0` : `${mount}/{tenantid}/`) : issuer;
     const prefix = v2 ? '/oauth2/v2.0' : '/oauth2';
+    const authority = o.audience === 'tenant' ? tid : o.audience;
     return {
       name: 'entra',
       label: `entra ${o.version} (${o.audience})`,
       brand: { product: 'Microsoft Entra ID', accent: '#0067b8', detail: `${tenant} · tenant ${tid}`, pickerTitle: 'Pick an account' },
       issuer,
-      discoveryPaths: v2 ? ['/v2.0', `/${tid}/v2.0`] : [`/${tid}`],
+      // The authority's own name answers too: MSAL, which speaks only v2, fetches
+      // <authority>/v2.0/.well-known/openid-configuration, also from a v1 tenant (then with its v1 endpoints and tokens).
+      discoveryPaths: [...new Set(v2 ? ['/v2.0', `/${tid}/v2.0`, `/${authority}/v2.0`] : [`/${tid}`, `/${authority}`, `/${tid}/v2.0`, `/${authority}/v2.0`])],
       paths: {
         authorization: `${prefix}/authorize`,
         token: `${prefix}/token`,
@@ -132,6 +136,19 @@ export const entra: ProfileDefinition<Options> = {
         return { ...rest, expires_in: 900, message: `To sign in, use a web browser to open the page ${String(body['verification_uri'])} and enter the code ${String(body['user_code'])} to authenticate.` };
       },
       error: entraError,
+      tokenRequest(params) {
+        // MSAL polls with grant_type=device_code, which Entra accepts besides the RFC 8628 URN.
+        if (params.get('grant_type') !== 'device_code') return undefined;
+        params.set('grant_type', 'urn:ietf:params:oauth:grant-type:device_code');
+        return params;
+      },
+      tokenResponse(body, request) {
+        // client_info=1 asks for the account's home ids (MSAL's homeAccountId is uid.utid).
+        if (request.get('client_info') !== '1' || typeof body['id_token'] !== 'string') return body;
+        const claims = decodeJwt(body['id_token']);
+        if (typeof claims['oid'] !== 'string' || typeof claims['tid'] !== 'string') return body;
+        return { ...body, client_info: Buffer.from(JSON.stringify({ uid: claims['oid'], utid: claims['tid'] })).toString('base64url') };
+      },
       rules: [
         // Entra puts at_hash and c_hash only in ID tokens from /authorize, never from /token.
         { id: 'entra-no-token-hashes', match: { endpoint: 'token' }, action: { token: { of: 'id_token', remove: ['at_hash', 'c_hash'] } } },

@@ -4,6 +4,7 @@ import { ROUTES } from '../provider/configuration.ts';
 import { endpointOf } from '../provider/endpoints.ts';
 import type { SigningKey } from '../keys/key-set.ts';
 import { certificateFor } from './certificates.ts';
+import { rewriteForm } from '../server/request-body.ts';
 import type { AppliedProfile, InternalEndpoint } from './profile.ts';
 
 /*
@@ -130,6 +131,13 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
     const clientQuery = new URLSearchParams(ctx.querystring);
     if (path !== original) ctx.url = `${path}${ctx.querystring ? `?${ctx.querystring}` : ''}`;
     (ctx.state as { endpoint?: string }).endpoint = endpointOf(path);
+    let tokenForm: URLSearchParams | undefined;
+    if (path === ROUTES.token && (profile.tokenRequest || profile.tokenResponse)) {
+      await rewriteForm(ctx, (params) => {
+        tokenForm = new URLSearchParams(params);
+        return profile.tokenRequest?.(params);
+      });
+    }
     if (profile.authorizationQuery && path === ROUTES.authorization && ctx.method === 'GET') {
       ctx.url = `${path}?${profile.authorizationQuery(new URLSearchParams(ctx.querystring)).toString()}`;
     }
@@ -141,6 +149,7 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
       const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
       profile.authorizationAnswered({ path, query: clientQuery, location: ctx.response.get('location') || undefined, accountId: oidc?.session?.accountId, clientId: oidc?.client?.clientId });
     }
+    if (tokenForm && profile.tokenResponse && ctx.status === 200 && isRecord(ctx.body)) ctx.body = profile.tokenResponse(ctx.body, tokenForm);
     if (endpoint === 'discovery') shapeDiscovery(ctx, profile, mount);
     else if (endpoint === 'jwks') shapeJwks(ctx, profile, keys);
     else if (endpoint === 'device_authorization') shapeDevice(ctx, profile, mount);

@@ -31,7 +31,7 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
   entra: {
     title: 'Microsoft Entra ID',
     emulated: [
-      ['Issuer `<mount>/{tid}/v2.0` (v2) or `<mount>/{tid}/` with a trailing slash (v1); discovery also under `/v2.0` and `/{tid}/v2.0`', 'quirks.md §3.1 (MS-AT, MS-IDT)'],
+      ['Issuer `<mount>/{tid}/v2.0` (v2) or `<mount>/{tid}/` with a trailing slash (v1); discovery also under `/v2.0`, `/{tid}/v2.0` and `/<authority>/v2.0` (`common`, `organizations`, `consumers`: where MSAL looks, for v1 tenants too)', 'quirks.md §3.1 (MS-AT, MS-IDT); @azure/msal-node'],
       ['`common` and `organizations` discovery names the literal `{tenantid}` placeholder as issuer; tokens carry the real tenant', 'quirks.md §3.1 (MS-AT)'],
       ['`consumers` uses the Microsoft account tenant `9188040d-6c67-4c5b-b112-36a304b66dad`', 'quirks.md §3.1 (MS-OIDC)'],
       ['Endpoints `/oauth2/v2.0/{authorize,token,devicecode,logout}` (v1: `/oauth2/...`), JWKS `/discovery/v2.0/keys`, userinfo `/oidc/userinfo`', 'quirks.md §3.1'],
@@ -43,9 +43,11 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
       ['JWKS keys carry `issuer` (templated for common/organizations), `x5c` (a self-signed certificate, CN=accounts.accesscontrol.windows.net) and `x5t`, its SHA-1 thumbprint; `kid` equals `x5t`', 'quirks.md §3.1 (MS-AT)'],
       ['Errors in the AADSTS envelope: `AADSTSnnnn:` descriptions with Trace ID, Correlation ID and Timestamp lines, `error_codes`, `timestamp`, `trace_id`, `correlation_id`, `error_uri`', 'quirks.md §3.4 (MS-ERR)'],
       ['Device flow: `message`, `expires_in` 900, no `verification_uri_complete`, `authorization_declined` instead of `access_denied`', 'quirks.md §3.6 (MS-DC)'],
-      ['Refresh tokens only with `offline_access`; they rotate; 90-day lifetime', 'quirks.md §3.3 (MS-RT)'],
+      ['Refresh tokens only with `offline_access` (no `prompt=consent` needed); they rotate; 90-day lifetime', 'quirks.md §3.3 (MS-RT)'],
+      ['The token endpoint takes `grant_type=device_code` (MSAL\'s) besides the RFC 8628 URN; with `client_info=1` a response with an ID token carries `client_info` (base64url `{uid: oid, utid: tid}`, MSAL\'s home account id)', '@azure/msal-node (DeviceCodeClient, ResponseHandler)'],
+      ['Refreshes that repeat scopes the IdP does not know (`User.Read`) ignore them, as the authorization endpoint does', '@azure/msal-node (acquireTokenSilent)'],
     ],
-    notEmulated: ['pairwise `sub` per application', 'the Graph `nonce` header on first-party access tokens', 'the 24-hour SPA refresh-token deadline (AADSTS700084)', 'random 60-90 minute access-token lifetimes (fixed at 75)', '`kid` = `x5t` for keys added later by rotation (their `kid` is the JWK thumbprint; `x5t` stays the certificate\'s)', '`?appid=` custom signing keys', '`hasgroups` in implicit flows (the IdP has no implicit flow)'],
+    notEmulated: ['pairwise `sub` per application', 'the Graph `nonce` header on first-party access tokens', 'the 24-hour SPA refresh-token deadline (AADSTS700084)', 'random 60-90 minute access-token lifetimes (fixed at 75)', '`kid` = `x5t` for keys added later by rotation (their `kid` is the JWK thumbprint; `x5t` stays the certificate\'s)', '`?appid=` custom signing keys', '`hasgroups` in implicit flows (the IdP has no implicit flow)', 'a v1 tenant answers MSAL\'s v2 discovery with its v1 endpoints and tokens (real Entra serves both endpoint families per tenant, and a v2 endpoint always gives v2 ID tokens)', 'endpoint paths with the tenant segment (`/{tenant}/oauth2/v2.0/token`): paths are relative to the mount'],
   },
   adfs: {
     title: 'AD FS 2016 / 2019',

@@ -69,6 +69,10 @@ export interface AppliedProfile {
   deviceAuthorization?(body: Record<string, unknown>): Record<string, unknown>;
   /** The provider's error envelope for a protocol error body. */
   error?(body: { error: string; error_description?: string }, context: ErrorContext): Record<string, unknown>;
+  /** Changes to a token request's form before the IdP sees it (Entra's grant_type=device_code); undefined: unchanged. */
+  tokenRequest?(params: URLSearchParams): URLSearchParams | undefined;
+  /** Changes to a successful token response, given the request's form (Entra's client_info). */
+  tokenResponse?(body: Record<string, unknown>, request: URLSearchParams): Record<string, unknown>;
   /** Changes to the authorization request's query before the IdP sees it (Google's access_type=offline). */
   authorizationQuery?(query: URLSearchParams): URLSearchParams;
   /** The provider's 404 body for a path under its own prefix that it does not serve (Keycloak's RESTEASY003210); undefined: not its path. */

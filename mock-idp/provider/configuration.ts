@@ -5,6 +5,7 @@ import type { KeySet } from '../keys/key-set.ts';
 import { adapterFor, type TtlStore } from './store.ts';
 import type { AppliedProfile } from '../profiles/index.ts';
 import * as pages from '../ui/pages.ts';
+import { ADDED_CONSENT_PARAM, interactionsWithAddedConsent } from './offline-access.ts';
 
 /** What the provider configuration needs from a tenant (kept narrow so each part stays replaceable). */
 export interface ProviderTenant {
@@ -226,7 +227,9 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
     },
     interactions: {
       url: (_ctx, interaction) => `/${tenant.name}/interaction/${interaction.uid}`,
+      policy: interactionsWithAddedConsent(),
     },
+    extraParams: [ADDED_CONSENT_PARAM],
     async extraTokenClaims(ctx, token) {
       const own = clientConfigOf(tenant, ctx, token.clientId);
       const account = 'accountId' in token && typeof token.accountId === 'string' ? tenant.userBySub(token.accountId) : undefined;

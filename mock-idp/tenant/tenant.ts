@@ -19,9 +19,11 @@ import { Clock, ClockRangeError } from '../clock/clock.ts';
 import { realTimeCookies } from '../clock/real-time-cookies.ts';
 import { KeySet, KeySpecError, type SigningKey } from '../keys/key-set.ts';
 import { TtlStore } from '../provider/store.ts';
-import { customClaimNames, providerConfiguration, pageTenant, tenantClaimNames, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
+import { customClaimNames, providerConfiguration, pageTenant, tenantClaimNames, OIDC_SCOPES, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
 import { devicePolling } from '../provider/device-polling.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
+import { keepOfflineAccess } from '../provider/offline-access.ts';
+import { ignoreUnknownRefreshScopes } from '../provider/refresh-scope.ts';
 import { jwtAccessTokens } from '../provider/jwt-access-tokens.ts';
 import { deviceSessionGuard } from '../provider/device-session-guard.ts';
 import { interactionRouter } from '../interactions/router.ts';
@@ -172,6 +174,11 @@ export class Tenant implements ProviderTenant {
         enforceInterval: this.config.deviceFlow.enforceInterval,
         deviceCodeTtl: () => this.config.ttl.deviceCode,
       })),
+      keepOfflineAccess({ authorizationPath: ROUTES.authorization }),
+      ignoreUnknownRefreshScopes({
+        tokenPath: ROUTES.token,
+        knownScopes: (clientId) => new Set([...OIDC_SCOPES, ...this.config.scopes, ...((clientId === undefined ? undefined : this.clients.get(clientId)?.scopes) ?? [])]),
+      }),
       pkcePlain({
         authorizationPath: ROUTES.authorization,
         allows: (clientId) => this.clients.get(clientId)?.pkcePlain === true,

@@ -1,0 +1,57 @@
+import { Readable } from 'node:stream';
+import type { Context } from 'koa';
+
+/*
+ * Reading a request body before oidc-provider does: the bytes are read once, then the request is
+ * handed on with a stream that replays them (or other bytes, with the length to match), so that
+ * oidc-provider parses it as usual.
+ */
+
+const MAX_PEEK = 1024 * 1024;
+
+/** The body's bytes (up to 1 MiB); the request stays readable for what comes next. */
+export async function peekBody(ctx: Context): Promise<Buffer> {
+  if (!ctx.req.readable) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req.iterator({ destroyOnReturn: false })) {
+    size += (chunk as Buffer).length;
+    chunks.push(chunk as Buffer);
+    if (size > MAX_PEEK) break;
+  }
+  const body = Buffer.concat(chunks);
+  replay(ctx, body);
+  return body;
+}
+
+/**
+ * Lets `rewrite` change the parameters of a form-encoded POST body; when it returns new
+ * parameters, the request goes on with those (and a Content-Length to match).
+ */
+export async function rewriteForm(ctx: Context, rewrite: (params: URLSearchParams) => URLSearchParams | undefined): Promise<void> {
+  if (ctx.method !== 'POST' || !ctx.is('application/x-www-form-urlencoded')) return;
+  const body = await peekBody(ctx);
+  const changed = rewrite(new URLSearchParams(body.toString('utf8')));
+  if (!changed) return;
+  const bytes = Buffer.from(changed.toString(), 'utf8');
+  ctx.req.headers['content-length'] = String(bytes.length);
+  replay(ctx, bytes);
+}
+
+/** Hands the request on with a stream that yields these bytes, everything else unchanged. */
+function replay(ctx: Context, body: Buffer): void {
+  const stream = Readable.from([body]);
+  const original = ctx.req;
+  const replaced = new Proxy(original, {
+    get(target, property) {
+      if (property === 'readable') return stream.readable;
+      if (property === 'readableEncoding') return null;
+      if (property === 'iterator') return stream.iterator.bind(stream);
+      if (property === Symbol.asyncIterator) return stream[Symbol.asyncIterator].bind(stream);
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  ctx.req = replaced;
+  ctx.request.req = replaced;
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deviceCodeGrantAlias } from './device-code-grant.ts';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 
 /*
@@ -76,6 +77,7 @@ export const adfs: ProfileDefinition<z.output<typeof adfsOptions>> = {
       },
       // The AD FS token-signing certificate (self-signed by auto-rollover); kid and x5t are its thumbprint.
       certificates: { commonName: `ADFS Signing - ${new URL(mount).hostname}`, kidIsThumbprint: true },
+      ...(o.version === '2019' ? { tokenRequest: deviceCodeGrantAlias } : {}),
       error(body) {
         const text = MSIS[body.error];
         return text ? { error: body.error, error_description: text } : body;

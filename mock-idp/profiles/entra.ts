@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
+import { deviceCodeGrantAlias } from './device-code-grant.ts';
 import type { AppliedProfile, ErrorContext, ProfileDefinition } from './profile.ts';
 import { stableGuid } from './profile.ts';
 
@@ -136,12 +137,7 @@ export const entra: ProfileDefinition<Options> = {
         return { ...rest, expires_in: 900, message: `To sign in, use a web browser to open the page ${String(body['verification_uri'])} and enter the code ${String(body['user_code'])} to authenticate.` };
       },
       error: entraError,
-      tokenRequest(params) {
-        // MSAL polls with grant_type=device_code, which Entra accepts besides the RFC 8628 URN.
-        if (params.get('grant_type') !== 'device_code') return undefined;
-        params.set('grant_type', 'urn:ietf:params:oauth:grant-type:device_code');
-        return params;
-      },
+      tokenRequest: deviceCodeGrantAlias,
       tokenResponse(body, request) {
         // client_info=1 asks for the account's home ids (MSAL's homeAccountId is uid.utid).
         if (request.get('client_info') !== '1' || typeof body['id_token'] !== 'string') return body;

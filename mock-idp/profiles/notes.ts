@@ -61,6 +61,7 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
       ['No refresh-token rotation (no KMSI); 8-hour refresh tokens; 1-hour access and ID tokens', 'quirks.md §4.3 (ADFS-FAQ, ADFS-CON)'],
       ['MSIS errors with escaped quotes and a trailing space: `MSIS9612: The authorization code received in \\u0027code\\u0027 parameter is invalid. `', 'quirks.md §4.4 (argo-cd #12637)'],
       ['Version 2016 has no device authorization endpoint', 'quirks.md §4.5 (ADFS-FLOWS)'],
+      ['2019: the token endpoint takes `grant_type=device_code` (MSAL\'s) besides the RFC 8628 URN', '@azure/msal-node (DeviceCodeClient); MSAL supports AD FS 2019 and later'],
     ],
     notEmulated: ['the `resource` parameter and `urn:microsoft:userinfo` default resource', 'KMSI and registered-device refresh lifetimes', '`allatclaims`', 'PKCE refusal on 2016', '`pwd_exp`/`pwd_url`'],
   },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pemCertificates, revokeByToken, tokenInfo } from './google-endpoints.ts';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { stableNumericId } from './profile.ts';
 
@@ -126,6 +127,7 @@ export const google: ProfileDefinition<z.output<typeof googleOptions>> = {
         query.set('scope', [...scopes].join(' '));
         return query;
       },
+      endpoints: { '/oauth2/v1/certs': pemCertificates, '/tokeninfo': tokenInfo, '/revoke': revokeByToken },
       authorizationAnswered: offline.answered,
       issueRefreshToken: offline.issueRefreshToken,
       rules: o.issuer === 'scheme-less' ? [{ id: 'google-scheme-less-issuer', match: { endpoint: 'token' }, action: { token: { of: 'id_token', claims: { iss: schemeLess } } } }] : [],

@@ -5,7 +5,7 @@ import { endpointOf } from '../provider/endpoints.ts';
 import type { SigningKey } from '../keys/key-set.ts';
 import { certificateFor } from './certificates.ts';
 import { rewriteForm } from '../server/request-body.ts';
-import type { AppliedProfile, InternalEndpoint } from './profile.ts';
+import type { AppliedProfile, InternalEndpoint, ProfileTenant } from './profile.ts';
 
 /*
  * A profile at the edge of the tenant: requests to the provider's own paths (Keycloak's
@@ -108,13 +108,16 @@ function shapeJwks(ctx: Context, profile: AppliedProfile, keys: readonly Signing
   ctx.body = document;
 }
 
-export function profileMiddleware(current: () => { profile: AppliedProfile | undefined; mount: string; keys?: readonly SigningKey[] }): Middleware {
+export function profileMiddleware(current: () => { profile: AppliedProfile | undefined; mount: string; tenant: ProfileTenant }): Middleware {
   return async function profileEdge(ctx, next) {
-    const { profile, mount, keys = [] } = current();
+    const { profile, mount, tenant } = current();
     if (!profile) return next();
+    const keys = tenant.signingKeys();
     const original = ctx.path;
     // Issuers with a trailing slash (Auth0, Entra v1) make clients ask for <issuer>//.well-known/...
     const requested = original.replace(/\/{2,}/g, '/');
+    const own = profile.endpoints?.[requested];
+    if (own) return own(ctx, tenant);
     const mapped = internalPath(profile, requested);
     const path = mapped ?? requested;
     const notFound = mapped === undefined ? profile.notFound?.(requested, ctx.href) : undefined;

@@ -25,8 +25,11 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
       ['Access tokens live 3599 s', 'quirks.md §2.3'],
       ['Device authorization answers `verification_url` (not `verification_uri`), without `verification_uri_complete`', 'quirks.md §2.5'],
       ['Option `issuer: scheme-less`: discovery and ID tokens carry the legacy scheme-less issuer', 'quirks.md §2.1 (2014 discovery snapshot)'],
+      ['`/oauth2/v1/certs`: the signing keys as a map of kid to PEM certificate (self-signed, CN=federated-signon.system.gserviceaccount.com), beside the `/oauth2/v3/certs` JWKS', 'quirks.md §2.4; google-auth-library (verifyIdToken reads the PEM form)'],
+      ['`/tokeninfo` (GET or POST; `access_token`, a bearer header, or `id_token`): what the token stands for, every scalar as a string; `invalid_token` "Invalid Value" otherwise', 'google-auth-library (getTokenInfo)'],
+      ['`/revoke` takes the token alone (query or form, no client authentication) and ends the whole grant', 'google-auth-library (revokeToken)'],
     ],
-    notEmulated: ['`at_hash` in code-flow ID tokens', 'revoking a grant does not make the next offline login a first consent again (send `prompt=consent`)', 'the 100-refresh-tokens-per-user cap and 6-month idle expiry', 'the device-flow scope allow-list', 'the v1 PEM certificate endpoint', 'daily key rotation (use `keys/rotate` or a `rotateKeys` fault)', 'opaque `ya29.` access-token prefixes'],
+    notEmulated: ['`at_hash` in code-flow ID tokens', 'revoking a grant does not make the next offline login a first consent again (send `prompt=consent`)', 'the 100-refresh-tokens-per-user cap and 6-month idle expiry', 'the device-flow scope allow-list', 'faults on the JWKS (outages, missing keys) do not reach `/oauth2/v1/certs`', 'daily key rotation (use `keys/rotate` or a `rotateKeys` fault)', 'opaque `ya29.` access-token prefixes'],
   },
   entra: {
     title: 'Microsoft Entra ID',

@@ -19,6 +19,31 @@ export interface ProfileContext {
 /** Internal endpoints a profile path can stand for (the tenant's oidc-provider routes). */
 export type InternalEndpoint = 'authorization' | 'token' | 'userinfo' | 'jwks' | 'introspection' | 'revocation' | 'device_authorization' | 'code_verification' | 'end_session' | 'discovery';
 
+/** A token the tenant issued (opaque access tokens and refresh tokens), as a profile's own endpoints see it. */
+export interface IssuedToken {
+  kind: 'AccessToken' | 'RefreshToken';
+  clientId: string;
+  accountId: string | undefined;
+  scope: string;
+  /** Expiry, epoch seconds. */
+  exp: number;
+  grantId: string | undefined;
+}
+
+/** What a profile's own endpoints may use of their tenant. */
+export interface ProfileTenant {
+  signingKeys(): readonly import('../keys/key-set.ts').SigningKey[];
+  nowSeconds(): number;
+  /** A live (unexpired, unrevoked) access or refresh token of this tenant. */
+  findToken(value: string): Promise<IssuedToken | undefined>;
+  /** Revokes a grant and every token issued from it. */
+  revokeGrant(grantId: string): void;
+  /** The claims of the user with this subject (the account id), or undefined. */
+  claimsOf(accountId: string): Record<string, unknown> | undefined;
+  /** The claims of an ID token this tenant signed and that has not expired, or undefined. */
+  verifyIdToken(token: string): Promise<Record<string, unknown> | undefined>;
+}
+
 export interface ErrorContext {
   endpoint: string;
   status: number;
@@ -84,6 +109,11 @@ export interface AppliedProfile {
   authorizationAnswered?(exchange: AuthorizationExchange): void;
   /** Whether the code being redeemed earns a refresh token; undefined leaves it to the tenant's rules. */
   issueRefreshToken?(code: string): boolean | undefined;
+  /**
+   * Endpoints of the provider's own that oidc-provider has no counterpart for (Google's tokeninfo,
+   * PEM certificates, revoke without client authentication): path relative to the mount -> handler.
+   */
+  endpoints?: Record<string, (ctx: import('koa').Context, tenant: ProfileTenant) => Promise<void>>;
   /** Rewrites applied to responses with the fault engine (re-signed tokens), always on. */
   rules: FaultRuleInput[];
   /** Endpoints the real provider does not have (Google: no end_session). */

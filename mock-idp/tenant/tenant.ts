@@ -37,6 +37,8 @@ import { FaultRules, parseFaultRule, type FaultRule } from '../faults/rules.ts';
 import { faultRuleSchema } from '../faults/schema.ts';
 import { sendOutgoing } from '../faults/logout-token.ts';
 import { applyProfile, type AppliedProfile } from '../profiles/index.ts';
+import type { ProfileTenant } from '../profiles/profile.ts';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { profileMiddleware } from '../profiles/middleware.ts';
 import { profileDefaults, profileKeys } from '../profiles/defaults.ts';
 
@@ -158,7 +160,7 @@ export class Tenant implements ProviderTenant {
     const tenant = this;
     return compose([
       (ctx, next) => this.clock.run(next),
-      profileMiddleware(() => ({ profile: this.profile, mount: this.mount, keys: this.keys.keys })),
+      profileMiddleware(() => ({ profile: this.profile, mount: this.mount, tenant: this.#profileTenant })),
       faultMiddleware(this.#faultHost()),
       faultMiddleware({ ...this.#faultHost(), rules: this.profileRules }),
       realTimeCookies(this.clock),
@@ -198,6 +200,32 @@ export class Tenant implements ProviderTenant {
     ]);
   }
 
+  /** What the profile's own endpoints (Google's tokeninfo, revoke, PEM certificates) use of the tenant. */
+  readonly #profileTenant: ProfileTenant = {
+    signingKeys: () => this.keys.keys,
+    nowSeconds: () => this.clock.nowSeconds(),
+    findToken: async (value) => {
+      const access = await this.provider.AccessToken.find(value).catch(() => undefined);
+      const found = access ? { kind: 'AccessToken' as const, token: access } : { kind: 'RefreshToken' as const, token: await this.provider.RefreshToken.find(value).catch(() => undefined) };
+      const { kind, token } = found;
+      if (!token || token.isExpired) return undefined;
+      return { kind, clientId: token.clientId!, accountId: token.accountId, scope: token.scope ?? '', exp: token.exp!, grantId: token.grantId };
+    },
+    revokeGrant: (grantId) => this.revokeGrant(grantId),
+    claimsOf: (accountId) => {
+      const found = this.userBySub(accountId);
+      return found ? this.claimsOf(found.username, found.user) : undefined;
+    },
+    verifyIdToken: async (token) => {
+      try {
+        const { payload } = await jwtVerify(token, createLocalJWKSet(this.keys.publicJwks() as never), { currentDate: new Date(this.clock.now()) });
+        return payload as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+
   /** The provider's outgoing requests (back-channel logout), with the logout-token faults of the request. */
   fetchOut(url: string, init: RequestInit): Promise<Response> {
     return sendOutgoing(url, init);
@@ -224,10 +252,7 @@ export class Tenant implements ProviderTenant {
       },
       usernameOf: (sub) => this.userBySub(sub)?.username,
       findToken: (model, id) => this.store.find(model, id),
-      revokeGrant: (grantId) => {
-        for (const model of TOKEN_MODELS) this.store.revokeByGrantId(model, grantId);
-        this.store.destroy('Grant', grantId);
-      },
+      revokeGrant: (grantId) => this.revokeGrant(grantId),
     };
   }
 
@@ -365,11 +390,16 @@ export class Tenant implements ProviderTenant {
     for (const { id, payload } of [...this.store.list('Grant')]) {
       if (sub !== undefined && payload.accountId !== sub) continue;
       if (filter.client !== undefined && payload.clientId !== filter.client) continue;
-      for (const model of TOKEN_MODELS) this.store.revokeByGrantId(model, id);
-      this.store.destroy('Grant', id);
+      this.revokeGrant(id);
       revoked += 1;
     }
     return revoked;
+  }
+
+  /** Revokes one grant and every token issued from it. */
+  revokeGrant(grantId: string): void {
+    for (const model of TOKEN_MODELS) this.store.revokeByGrantId(model, grantId);
+    this.store.destroy('Grant', grantId);
   }
 
   revokeSessions(filter: { user?: string | undefined }): number {

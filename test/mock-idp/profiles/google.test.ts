@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
@@ -85,5 +86,46 @@ describe('google profile', () => {
       expect(key).not.toHaveProperty('x5c');
       expect(key).not.toHaveProperty('x5t');
     }
+  });
+});
+
+describe('google profile: its own endpoints', () => {
+  const google = () => idp.issuer('google');
+
+  it('publishes the keys of /oauth2/v3/certs as PEM certificates at /oauth2/v1/certs, by kid', async () => {
+    const { keys } = (await (await fetch(`${google()}/oauth2/v3/certs`)).json()) as { keys: Array<{ kid: string; n: string }> };
+    const pems = (await (await fetch(`${google()}/oauth2/v1/certs`)).json()) as Record<string, string>;
+    expect(Object.keys(pems).sort()).toEqual(keys.map((key) => key.kid).sort());
+    for (const key of keys) {
+      const certificate = new X509Certificate(pems[key.kid]!);
+      expect(certificate.publicKey.export({ format: 'jwk' })['n']).toBe(key.n);
+    }
+  });
+
+  it('answers tokeninfo for an access token in the query with Google\'s string-valued fields', async () => {
+    const login = await rawLogin(idp, 'google', { scope: 'openid email' });
+    const info = (await (await fetch(`${google()}/tokeninfo?access_token=${login.accessToken}`)).json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ aud: 'web', azp: 'web', scope: 'openid email', email: 'alice@example.com', email_verified: 'true', access_type: 'online', exp: expect.stringMatching(/^\d+$/), expires_in: expect.stringMatching(/^\d+$/) });
+  });
+
+  it('answers tokeninfo for an ID token with its claims, and 400 invalid_token for anything else', async () => {
+    const login = await rawLogin(idp, 'google');
+    const info = (await (await fetch(`${google()}/tokeninfo?id_token=${String(login.body['id_token'])}`)).json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ iss: google(), aud: 'web', sub: login.idToken['sub'], exp: expect.stringMatching(/^\d+$/) });
+    for (const query of ['', '?access_token=nonsense', '?id_token=eyJhbGciOiJub25lIn0.e30.']) {
+      const response = await fetch(`${google()}/tokeninfo${query}`);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'invalid_token', error_description: 'Invalid Value' });
+    }
+  });
+
+  it('revokes by the token alone (POST /revoke?token=), refuses GET, and says so for an unknown token', async () => {
+    const login = await rawLogin(idp, 'google');
+    expect((await fetch(`${google()}/revoke?token=${login.accessToken}`)).status).toBe(405);
+    expect((await fetch(`${google()}/revoke?token=${login.accessToken}`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${google()}/tokeninfo?access_token=${login.accessToken}`)).status).toBe(400);
+    const again = await fetch(`${google()}/revoke?token=${login.accessToken}`, { method: 'POST' });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toEqual({ error: 'invalid_token', error_description: 'Token expired or revoked' });
   });
 });

@@ -90,6 +90,7 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
       ['Access tokens with `ver: 1`, `cid`, `uid`, `scp` as an array', 'quirks.md §6 (unconfirmed shapes, editable with client claims)'],
       ['`00u…` user ids as `sub`', 'quirks.md §6'],
       ['Refresh tokens rotate; 90-day lifetime; 1-hour access and ID tokens', 'quirks.md §6 (OK-RT)'],
+      ['Access tokens list the scopes the user granted in `scp` (openid, profile, email...), not only the API\'s', '@okta/jwt-verifier, okta-auth-js (Okta access tokens as they verify them)'],
     ],
     notEmulated: ['the 30-second rotation grace period', 'ID-token claims only from userinfo', 'access policies and "no rule matched" errors', 'quarterly key rotation with pre-published keys', 'dynamic issuer mode'],
   },

@@ -77,7 +77,7 @@ export interface AppliedProfile {
   tenantDefaults: Partial<TenantInput>;
   /** Claims a user gets from the profile (object ids, tenant ids, UPNs...), under the user's own. */
   userClaims(username: string, user: UserConfig): Record<string, unknown>;
-  /** Extra claims of JWT access tokens. */
+  /** Extra claims of JWT access tokens; `scope` is what the user granted (the grant's scope), or the token's own for client credentials. */
   accessTokenClaims?(info: { clientId: string; username: string | undefined; user: UserConfig | undefined; scope: string }): Record<string, unknown>;
   /** Changes to a JWT access token before it is signed (Auth0's audience array). */
   accessTokenJwt?(token: { header?: Record<string, unknown> | undefined; payload: Record<string, unknown> }, info: { grantScope: string }): void;

@@ -233,7 +233,9 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
     async extraTokenClaims(ctx, token) {
       const own = clientConfigOf(tenant, ctx, token.clientId);
       const account = 'accountId' in token && typeof token.accountId === 'string' ? tenant.userBySub(token.accountId) : undefined;
-      const profileClaims = tenant.profile?.accessTokenClaims?.({ clientId: token.clientId ?? '', username: account?.username, user: account?.user, scope: typeof token.scope === 'string' ? token.scope : '' });
+      // A resource's access token holds only the resource's scopes; providers list what the user granted (openid, profile...).
+      const scope = grantScopeOf(ctx) || (typeof token.scope === 'string' ? token.scope : '');
+      const profileClaims = tenant.profile?.accessTokenClaims?.({ clientId: token.clientId ?? '', username: account?.username, user: account?.user, scope });
       const claims = { ...profileClaims, ...own?.claims };
       return Object.keys(claims).length > 0 ? claims : undefined;
     },

@@ -51,7 +51,12 @@ export const auth0: ProfileDefinition<z.output<typeof auth0Options>> = {
           ...(user.roles.length > 0 ? { [`${o.namespace}roles`]: user.roles, roles: undefined } : {}),
         };
       },
-      accessTokenJwt({ payload }, { grantScope }) {
+      accessTokenJwt({ payload }, { grantScope, clientCredentials }) {
+        // Auth0's machine-to-machine tokens: sub <client_id>@clients, azp the client, gty client-credentials.
+        if (clientCredentials && typeof payload['client_id'] === 'string') {
+          Object.assign(payload, { sub: `${payload['client_id']}@clients`, azp: payload['client_id'], gty: 'client-credentials' });
+          return;
+        }
         // With openid in the scope, Auth0 access tokens are also for its /userinfo: aud is [API, <issuer>userinfo].
         if (grantScope.split(' ').includes('openid') && typeof payload['aud'] === 'string') payload['aud'] = [payload['aud'], `${mount}/userinfo`];
       },
@@ -61,6 +66,7 @@ export const auth0: ProfileDefinition<z.output<typeof auth0Options>> = {
       },
       // Auth0's tenant signing keys are published with their self-signed certificates (CN = the tenant's domain).
       certificates: { commonName: new URL(mount).hostname },
+      jsonRequests: true,
       rules: [],
       without: [],
     };

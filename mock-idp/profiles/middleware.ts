@@ -4,7 +4,7 @@ import { ROUTES } from '../provider/configuration.ts';
 import { endpointOf } from '../provider/endpoints.ts';
 import type { SigningKey } from '../keys/key-set.ts';
 import { certificateFor } from './certificates.ts';
-import { rewriteForm } from '../server/request-body.ts';
+import { jsonAsForm, rewriteForm } from '../server/request-body.ts';
 import type { AppliedProfile, InternalEndpoint, ProfileTenant } from './profile.ts';
 
 /*
@@ -134,6 +134,7 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
     const clientQuery = new URLSearchParams(ctx.querystring);
     if (path !== original) ctx.url = `${path}${ctx.querystring ? `?${ctx.querystring}` : ''}`;
     (ctx.state as { endpoint?: string }).endpoint = endpointOf(path);
+    if (profile.jsonRequests && (path === ROUTES.token || path === ROUTES.revocation)) await jsonAsForm(ctx);
     let tokenForm: URLSearchParams | undefined;
     if (path === ROUTES.token && (profile.tokenRequest || profile.tokenResponse)) {
       await rewriteForm(ctx, (params) => {

@@ -80,6 +80,8 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
       ['A user\'s access token for an API (client `audience`) with `openid` in the scope has `aud: [API, <mount>/userinfo]`', 'quirks.md §5 (A0-CC; access tokens with `audience` are JWTs)'],
       ['Device flow with `verification_uri_complete`', 'quirks.md §5'],
       ['JWKS keys with their certificate (`x5c`, `x5t`)', 'quirks.md §5 (Auth0 "JSON Web Key Sets")'],
+      ['Machine-to-machine (client credentials) access tokens: `sub` `<client_id>@clients`, `azp`, `gty: client-credentials`', 'express-oauth2-jwt-bearer users\' checks; auth0.com/docs client-credentials token samples'],
+      ['`/oauth/token` and `/oauth/revoke` take JSON bodies as well as forms (Auth0\'s documented requests are JSON)', 'auth0.com/docs "Get Access Tokens"'],
     ],
     notEmulated: ['the API access token (`aud` array) is not accepted at `/userinfo` (the IdP takes only its own opaque tokens there; a login without an audience gets one)', 'the reuse leeway (overlap period)', '`expired_token` once then `invalid_grant`', 'silently dropped restricted claim names', '`/v2/logout`'],
   },

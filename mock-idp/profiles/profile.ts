@@ -79,8 +79,8 @@ export interface AppliedProfile {
   userClaims(username: string, user: UserConfig): Record<string, unknown>;
   /** Extra claims of JWT access tokens; `scope` is what the user granted (the grant's scope), or the token's own for client credentials. */
   accessTokenClaims?(info: { clientId: string; username: string | undefined; user: UserConfig | undefined; scope: string }): Record<string, unknown>;
-  /** Changes to a JWT access token before it is signed (Auth0's audience array). */
-  accessTokenJwt?(token: { header?: Record<string, unknown> | undefined; payload: Record<string, unknown> }, info: { grantScope: string }): void;
+  /** Changes to a JWT access token before it is signed (Auth0's audience array, its client-credentials shape). */
+  accessTokenJwt?(token: { header?: Record<string, unknown> | undefined; payload: Record<string, unknown> }, info: { grantScope: string; clientCredentials: boolean }): void;
   /** Final changes to the discovery document (after the endpoint URLs were rewritten to the profile's paths). */
   discovery?(document: Record<string, unknown>): Record<string, unknown>;
   /**
@@ -94,6 +94,8 @@ export interface AppliedProfile {
   deviceAuthorization?(body: Record<string, unknown>): Record<string, unknown>;
   /** The provider's error envelope for a protocol error body. */
   error?(body: { error: string; error_description?: string }, context: ErrorContext): Record<string, unknown>;
+  /** The token and revocation endpoints also take JSON bodies (Auth0's documented requests are JSON). */
+  jsonRequests?: boolean;
   /** Changes to a token request's form before the IdP sees it (Entra's grant_type=device_code); undefined: unchanged. */
   tokenRequest?(params: URLSearchParams): URLSearchParams | undefined;
   /** Changes to a successful token response, given the request's form (Entra's client_info). */

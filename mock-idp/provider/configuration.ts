@@ -247,7 +247,7 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       if (ctx.oidc.route !== 'userinfo' && client.clientAuthMethod !== 'none') return false;
       return (client.redirectUris ?? []).some((uri) => URL.canParse(uri) && new URL(uri).origin === origin);
     },
-    ...(tenant.profile?.accessTokenJwt ? { formats: { customizers: { jwt: (ctx, _token, jwt) => tenant.profile?.accessTokenJwt?.(jwt as never, { grantScope: grantScopeOf(ctx) }) } } } : {}),
+    ...(tenant.profile?.accessTokenJwt ? { formats: { customizers: { jwt: (ctx, token, jwt) => tenant.profile?.accessTokenJwt?.(jwt as never, { grantScope: grantScopeOf(ctx), clientCredentials: token.kind === 'ClientCredentials' }) } } } : {}),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },

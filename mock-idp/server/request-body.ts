@@ -38,6 +38,29 @@ export async function rewriteForm(ctx: Context, rewrite: (params: URLSearchParam
   replay(ctx, bytes);
 }
 
+/**
+ * A JSON object body becomes the same parameters form-encoded (string values as they are, other
+ * values as JSON), for endpoints of providers that take both (Auth0's /oauth/token). A body that is
+ * not a JSON object is left for the endpoint to refuse.
+ */
+export async function jsonAsForm(ctx: Context): Promise<void> {
+  if (ctx.method !== 'POST' || !ctx.is('application/json')) return;
+  const body = await peekBody(ctx);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(parsed)) if (value !== undefined && value !== null) params.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+  const bytes = Buffer.from(params.toString(), 'utf8');
+  ctx.req.headers['content-type'] = 'application/x-www-form-urlencoded';
+  ctx.req.headers['content-length'] = String(bytes.length);
+  replay(ctx, bytes);
+}
+
 /** Hands the request on with a stream that yields these bytes, everything else unchanged. */
 function replay(ctx: Context, body: Buffer): void {
   const stream = Readable.from([body]);

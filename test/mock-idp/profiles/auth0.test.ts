@@ -72,3 +72,22 @@ describe('auth0 profile', () => {
     expect(((await userinfo.json()) as { sub: string }).sub).toMatch(/^auth0\|/);
   });
 });
+
+describe('auth0 profile: token requests as Auth0 documents them', () => {
+  const json = (body: unknown) => fetch(`${mount('a0')}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('takes a JSON body at /oauth/token, and gives machine-to-machine tokens Auth0\'s shape: sub <client>@clients, azp, gty client-credentials', async () => {
+    const response = await json({ grant_type: 'client_credentials', client_id: 'svc', client_secret: 'svc-secret', audience: 'api://orders' });
+    expect(response.status).toBe(200);
+    const claims = decodeJwt(((await response.json()) as { access_token: string }).access_token);
+    expect(claims).toMatchObject({ sub: 'svc@clients', azp: 'svc', gty: 'client-credentials', aud: 'api://orders', iss: `${mount('a0')}/` });
+  });
+
+  it('refuses a JSON body that is not an object with a 400 that says what the endpoint takes', async () => {
+    for (const body of ['[1,2]', '{not json']) {
+      const response = await json(body);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
+    }
+  });
+});

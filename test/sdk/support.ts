@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { afterAll } from 'vitest';
-import { loadConfigFile, startMockIdp, trustCa, type MockIdp, type MockIdpConfig } from '../../mock-idp/index.ts';
+import { loadConfigFile, startMockIdp, trustCa, type MockIdp, type MockIdpConfig, type MockIdpConfigInput } from '../../mock-idp/index.ts';
 
 /*
  * The providers' own SDKs against the profiles, over https with the SDKs' default security
@@ -28,6 +28,11 @@ afterAll(async () => {
 export async function fixtureIdp(name: string, adjust: (config: MockIdpConfig) => void = () => undefined): Promise<MockIdp> {
   const config = await loadConfigFile(join(ROOT, 'fixtures', 'profiles', `${name}.yaml`));
   adjust(config);
+  return httpsIdp(config);
+}
+
+/** An https IdP with this configuration; this process trusts its CA. */
+export async function httpsIdp(config: MockIdpConfigInput): Promise<MockIdp> {
   const idp = await startMockIdp({ ...config, server: { ...config.server, port: 0, logLevel: 'silent', tls: { caDir } } });
   started.push(idp);
   trustCa(idp.ca!.pem);

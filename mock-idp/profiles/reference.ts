@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cell, fieldRows, type JsonSchema } from '../config/markdown-table.ts';
 import { PROFILES } from './index.ts';
 import { PROFILE_NOTES } from './notes.ts';
+import { snippetSections } from './snippets.ts';
 
 /* docs/profiles/<name>.md and docs/profiles/README.md, generated from the profiles and their notes. */
 
@@ -47,12 +48,14 @@ export function profilePages(): Record<string, string> {
       '| --- | --- |',
       ...notes.emulated.map(([behaviour, source]) => `| ${cell(behaviour)} | ${cell(source)} |`),
       '',
+      ...snippetSections(profile.name),
       '## Not emulated (yet)',
       '',
       ...notes.notEmulated.map((item) => `- ${item}`),
       '',
     ].join('\n');
   }
-  pages['docs/profiles/README.md'] = `${index.join('\n')}\n`;
+  index.push('', ...snippetSections('index'));
+  pages['docs/profiles/README.md'] = `${index.join('\n').trimEnd()}\n`;
   return pages;
 }

@@ -16,6 +16,6 @@ describe('"Use it with <SDK>" snippets of the profile pages', () => {
     const { SNIPPETS } = await import('../mock-idp/profiles/snippets.ts');
     const listed = Object.values(SNIPPETS).flat();
     expect(listed.map((snippet) => snippet.file).sort()).toEqual((await readdir('docs/profiles/snippets')).sort());
-    for (const snippet of listed) expect(await readFile(snippet.test, 'utf8'), `${snippet.test} runs ${snippet.file}`).toContain(`'${snippet.file}'`);
+    for (const snippet of listed) expect(await readFile(snippet.test, 'utf8'), `${snippet.test} runs ${snippet.file}`).toContain(snippet.file);
   });
 });

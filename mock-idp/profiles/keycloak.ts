@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { keycloakRefreshTokens } from './keycloak-refresh.ts';
+import { loginStatusIframe, loginStatusInit, SESSION_COOKIE, thirdPartyCookiesStep1, thirdPartyCookiesStep2 } from './keycloak-session.ts';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 
 /*
@@ -22,6 +24,7 @@ export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
   options: keycloakOptions,
   apply(o, { mount }): AppliedProfile {
     const realmPath = `${o.legacyAuthPath ? '/auth' : ''}/realms/${o.realm}`;
+    const refreshTokens = keycloakRefreshTokens(`${mount}${realmPath}`);
     const oidcPath = `${realmPath}/protocol/openid-connect`;
     return {
       name: 'keycloak',
@@ -49,10 +52,12 @@ export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
       userClaims(_username, user) {
         return { typ: 'ID', realm_access: { roles: ['offline_access', 'uma_authorization', ...user.roles] } };
       },
-      accessTokenClaims({ clientId, user, scope }) {
+      accessTokenClaims({ clientId, user, scope, sessionUid }) {
         return {
           typ: 'Bearer',
           azp: clientId,
+          // keycloak-js takes its session id from the access token's sid (the login-status iframe compares it).
+          ...(sessionUid ? { sid: sessionUid } : {}),
           scope,
           realm_access: { roles: ['offline_access', 'uma_authorization', ...(user?.roles ?? [])] },
           resource_access: { [clientId]: { roles: user?.groups ?? [] }, account: { roles: ['manage-account', 'view-profile'] } },
@@ -61,6 +66,26 @@ export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
       },
       // Keycloak's generated realm keys come with a self-signed certificate named after the realm.
       certificates: { commonName: o.realm, sha256Thumbprint: true },
+      endpoints: {
+        [`${oidcPath}/3p-cookies/step1.html`]: thirdPartyCookiesStep1,
+        [`${oidcPath}/3p-cookies/step2.html`]: thirdPartyCookiesStep2,
+        [`${oidcPath}/login-status-iframe.html`]: loginStatusIframe,
+        [`${oidcPath}/login-status-iframe.html/init`]: loginStatusInit,
+      },
+      corsCredentials: true,
+      async tokenRequest(params, endpoint) {
+        const field = endpoint === 'token' ? 'refresh_token' : 'token';
+        const value = params.get(field);
+        if (value === null) return undefined;
+        const unwrapped = await refreshTokens.unwrap(value);
+        if (unwrapped === value) return undefined;
+        params.set(field, unwrapped);
+        return params;
+      },
+      tokenResponse: (body) => refreshTokens.wrap(body),
+      // Keycloak's access tokens are always JWTs; without an audience of their own they are for "account".
+      defaultAudience: 'account',
+      sessionCookie: { name: SESSION_COOKIE, path: `${realmPath}/`, value: ({ accountId, sessionUid }) => `${o.realm}/${accountId}/${sessionUid}` },
       notFound(path, href) {
         // Both path styles belong to Keycloak; the one this version does not serve answers like RESTEasy.
         const match = /^(\/auth)?\/realms\/([^/]+)/.exec(path);

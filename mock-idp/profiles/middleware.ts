@@ -40,6 +40,9 @@ const DISCOVERY_FIELDS: Record<string, Exclude<InternalEndpoint, 'discovery'>> =
 
 const DISCOVERY = '/.well-known/openid-configuration';
 
+/** Endpoints whose form a profile's tokenRequest may change. */
+const FORM_ENDPOINTS: Record<string, 'token' | 'revocation' | 'introspection'> = { [ROUTES.token]: 'token', [ROUTES.revocation]: 'revocation', [ROUTES.introspection]: 'introspection' };
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 }
@@ -108,6 +111,20 @@ function shapeJwks(ctx: Context, profile: AppliedProfile, keys: readonly Signing
   ctx.body = document;
 }
 
+/** Sets the profile's session cookie when an authorization response leaves a signed-in user, clears it at logout. */
+function keepSessionCookie(ctx: Context, cookie: NonNullable<AppliedProfile['sessionCookie']>, path: string, mountPath: string): void {
+  const options = { path: `${mountPath}${cookie.path}`, httpOnly: false, secure: ctx.secure, sameSite: ctx.secure ? ('none' as const) : ('lax' as const), signed: false, overwrite: true };
+  if (ctx.method === 'POST' && path === `${ROUTES.end_session}/confirm` && ctx.status < 400) {
+    ctx.cookies.set(cookie.name, '', { ...options, expires: new Date(0) });
+    return;
+  }
+  if (ctx.method !== 'GET' || (path !== ROUTES.authorization && !path.startsWith(`${ROUTES.authorization}/`))) return;
+  const session = (ctx as unknown as KoaContextWithOIDC).oidc?.session;
+  const location = ctx.response.get('location');
+  if (!session?.accountId || !/[?#&](code|error)=/.test(location)) return;
+  ctx.cookies.set(cookie.name, cookie.value({ accountId: session.accountId, sessionUid: session.uid }), options);
+}
+
 export function profileMiddleware(current: () => { profile: AppliedProfile | undefined; mount: string; tenant: ProfileTenant }): Middleware {
   return async function profileEdge(ctx, next) {
     const { profile, mount, tenant } = current();
@@ -136,10 +153,11 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
     (ctx.state as { endpoint?: string }).endpoint = endpointOf(path);
     if (profile.jsonRequests && (path === ROUTES.token || path === ROUTES.revocation)) await jsonAsForm(ctx);
     let tokenForm: URLSearchParams | undefined;
-    if (path === ROUTES.token && (profile.tokenRequest || profile.tokenResponse)) {
+    const formEndpoint = FORM_ENDPOINTS[path];
+    if (formEndpoint && (profile.tokenRequest || (formEndpoint === 'token' && profile.tokenResponse))) {
       await rewriteForm(ctx, (params) => {
-        tokenForm = new URLSearchParams(params);
-        return profile.tokenRequest?.(params);
+        if (formEndpoint === 'token') tokenForm = new URLSearchParams(params);
+        return profile.tokenRequest?.(params, formEndpoint);
       });
     }
     if (profile.authorizationQuery && path === ROUTES.authorization && ctx.method === 'GET') {
@@ -153,7 +171,12 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
       const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
       profile.authorizationAnswered({ path, query: clientQuery, location: ctx.response.get('location') || undefined, accountId: oidc?.session?.accountId, clientId: oidc?.client?.clientId });
     }
-    if (tokenForm && profile.tokenResponse && ctx.status === 200 && isRecord(ctx.body)) ctx.body = profile.tokenResponse(ctx.body, tokenForm);
+    if (profile.corsCredentials) {
+      const allowed = ctx.response.get('access-control-allow-origin');
+      if (allowed && allowed !== '*' && allowed === ctx.get('origin')) ctx.set('access-control-allow-credentials', 'true');
+    }
+    if (profile.sessionCookie) keepSessionCookie(ctx, profile.sessionCookie, path, new URL(mount).pathname);
+    if (tokenForm && profile.tokenResponse && ctx.status === 200 && isRecord(ctx.body)) ctx.body = await profile.tokenResponse(ctx.body, tokenForm);
     if (endpoint === 'discovery') shapeDiscovery(ctx, profile, mount);
     else if (endpoint === 'jwks') shapeJwks(ctx, profile, keys);
     else if (endpoint === 'device_authorization') shapeDevice(ctx, profile, mount);

@@ -38,6 +38,8 @@ export interface ProfileTenant {
   findToken(value: string): Promise<IssuedToken | undefined>;
   /** Revokes a grant and every token issued from it. */
   revokeGrant(grantId: string): void;
+  /** The redirect URIs of a client, or undefined when there is no such client. */
+  redirectUrisOf(clientId: string): readonly string[] | undefined;
   /** The claims of the user with this subject (the account id), or undefined. */
   claimsOf(accountId: string): Record<string, unknown> | undefined;
   /** The claims of an ID token this tenant signed and that has not expired, or undefined. */
@@ -73,12 +75,22 @@ export interface AppliedProfile {
   discoveryPaths: string[];
   /** Profile path (relative to the mount) -> the internal endpoint it serves. */
   paths: Partial<Record<InternalEndpoint, string>>;
+  /** Audience of the access tokens of clients that set none: they are JWTs for it (Keycloak: "account"); unset: opaque tokens. */
+  defaultAudience?: string;
   /** Settings the profile gives the tenant unless its configuration says otherwise. */
   tenantDefaults: Partial<TenantInput>;
   /** Claims a user gets from the profile (object ids, tenant ids, UPNs...), under the user's own. */
   userClaims(username: string, user: UserConfig): Record<string, unknown>;
-  /** Extra claims of JWT access tokens; `scope` is what the user granted (the grant's scope), or the token's own for client credentials. */
-  accessTokenClaims?(info: { clientId: string; username: string | undefined; user: UserConfig | undefined; scope: string }): Record<string, unknown>;
+  /**
+   * Extra claims of JWT access tokens; `scope` is what the user granted (the grant's scope), or the
+   * token's own for client credentials; `sessionUid` the browser session a user's token comes from.
+   */
+  accessTokenClaims?(info: { clientId: string; username: string | undefined; user: UserConfig | undefined; scope: string; sessionUid: string | undefined }): Record<string, unknown>;
+  /**
+   * A cookie the provider keeps beside its session for browser scripts (Keycloak's KEYCLOAK_SESSION):
+   * set on each authorization response of a signed-in user, cleared at logout. Path relative to the mount.
+   */
+  sessionCookie?: { name: string; path: string; value(session: { accountId: string; sessionUid: string }): string };
   /** Changes to a JWT access token before it is signed (Auth0's audience array, its client-credentials shape). */
   accessTokenJwt?(token: { header?: Record<string, unknown> | undefined; payload: Record<string, unknown> }, info: { grantScope: string; clientCredentials: boolean }): void;
   /** Final changes to the discovery document (after the endpoint URLs were rewritten to the profile's paths). */
@@ -94,12 +106,17 @@ export interface AppliedProfile {
   deviceAuthorization?(body: Record<string, unknown>): Record<string, unknown>;
   /** The provider's error envelope for a protocol error body. */
   error?(body: { error: string; error_description?: string }, context: ErrorContext): Record<string, unknown>;
+  /** CORS answers to an app's own origin allow credentials (keycloak-js sends its token requests with credentials: 'include'). */
+  corsCredentials?: boolean;
   /** The token and revocation endpoints also take JSON bodies (Auth0's documented requests are JSON). */
   jsonRequests?: boolean;
-  /** Changes to a token request's form before the IdP sees it (Entra's grant_type=device_code); undefined: unchanged. */
-  tokenRequest?(params: URLSearchParams): URLSearchParams | undefined;
-  /** Changes to a successful token response, given the request's form (Entra's client_info). */
-  tokenResponse?(body: Record<string, unknown>, request: URLSearchParams): Record<string, unknown>;
+  /**
+   * Changes to the form of a token, revocation or introspection request before the IdP sees it
+   * (Entra's grant_type=device_code, Keycloak's JWT refresh tokens turned back into the IdP's); undefined: unchanged.
+   */
+  tokenRequest?(params: URLSearchParams, endpoint: 'token' | 'revocation' | 'introspection'): URLSearchParams | undefined | Promise<URLSearchParams | undefined>;
+  /** Changes to a successful token response, given the request's form (Entra's client_info, Keycloak's JWT refresh tokens). */
+  tokenResponse?(body: Record<string, unknown>, request: URLSearchParams): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Changes to the authorization request's query before the IdP sees it (Google's access_type=offline). */
   authorizationQuery?(query: URLSearchParams): URLSearchParams;
   /** The provider's 404 body for a path under its own prefix that it does not serve (Keycloak's RESTEASY003210); undefined: not its path. */

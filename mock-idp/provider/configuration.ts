@@ -73,6 +73,15 @@ function clientConfigOf(tenant: ProviderTenant, ctx: KoaContextWithOIDC | undefi
   return id === undefined ? undefined : tenant.clients.get(id);
 }
 
+/** The resource indicator that stands for a profile's default audience, which need not be a URI (Keycloak's "account"). */
+const DEFAULT_AUDIENCE = 'urn:mockidp:default-audience';
+
+/** The resource of a client's JWT access tokens: its audience, else the profile's default; undefined: opaque tokens. */
+function resourceOf(tenant: ProviderTenant, client: ClientConfig | undefined): string | undefined {
+  if (!client) return undefined;
+  return client.audience ?? (tenant.profile?.defaultAudience ? DEFAULT_AUDIENCE : undefined);
+}
+
 function resourceScopes(tenant: ProviderTenant, client: ClientConfig | undefined): string {
   const oidc = new Set<string>(OIDC_SCOPES);
   const scopes = new Set([...tenant.config.scopes, ...(client?.scopes ?? [])].filter((scope) => !oidc.has(scope)));
@@ -235,7 +244,8 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       const account = 'accountId' in token && typeof token.accountId === 'string' ? tenant.userBySub(token.accountId) : undefined;
       // A resource's access token holds only the resource's scopes; providers list what the user granted (openid, profile...).
       const scope = grantScopeOf(ctx) || (typeof token.scope === 'string' ? token.scope : '');
-      const profileClaims = tenant.profile?.accessTokenClaims?.({ clientId: token.clientId ?? '', username: account?.username, user: account?.user, scope });
+      const sessionUid = 'sessionUid' in token && typeof token.sessionUid === 'string' ? token.sessionUid : undefined;
+      const profileClaims = tenant.profile?.accessTokenClaims?.({ clientId: token.clientId ?? '', username: account?.username, user: account?.user, scope, sessionUid });
       const claims = { ...profileClaims, ...own?.claims };
       return Object.keys(claims).length > 0 ? claims : undefined;
     },
@@ -283,17 +293,17 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       },
       resourceIndicators: {
         enabled: true,
-        defaultResource: (ctx, client) => clientConfigOf(tenant, ctx, client.clientId)?.audience,
-        useGrantedResource: (ctx) => clientConfigOf(tenant, ctx)?.audience !== undefined,
+        defaultResource: (ctx, client) => resourceOf(tenant, clientConfigOf(tenant, ctx, client.clientId)),
+        useGrantedResource: (ctx) => resourceOf(tenant, clientConfigOf(tenant, ctx)) !== undefined,
         async getResourceServerInfo(ctx, indicator, client): Promise<ResourceServer> {
           const own = clientConfigOf(tenant, ctx, client.clientId);
-          if (!own?.audience || own.audience !== indicator) {
+          if (!own || resourceOf(tenant, own) !== indicator) {
             throw new errors.InvalidTarget(`resource "${indicator}" is not registered for client "${client.clientId}" (set the client's "audience" to it)`);
           }
           const client_credentials = ctx.oidc.params?.grant_type === 'client_credentials';
           return {
             scope: resourceScopes(tenant, own),
-            audience: indicator,
+            audience: indicator === DEFAULT_AUDIENCE ? tenant.profile!.defaultAudience! : indicator,
             accessTokenTTL: client_credentials ? (own.ttl?.clientCredentials ?? config.ttl.clientCredentials) : (own.ttl?.accessToken ?? config.ttl.accessToken),
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: (own.accessTokenAlg ?? config.defaultAlg) as never } },

@@ -28,10 +28,10 @@ export async function peekBody(ctx: Context): Promise<Buffer> {
  * Lets `rewrite` change the parameters of a form-encoded POST body; when it returns new
  * parameters, the request goes on with those (and a Content-Length to match).
  */
-export async function rewriteForm(ctx: Context, rewrite: (params: URLSearchParams) => URLSearchParams | undefined): Promise<void> {
+export async function rewriteForm(ctx: Context, rewrite: (params: URLSearchParams) => URLSearchParams | undefined | Promise<URLSearchParams | undefined>): Promise<void> {
   if (ctx.method !== 'POST' || !ctx.is('application/x-www-form-urlencoded')) return;
   const body = await peekBody(ctx);
-  const changed = rewrite(new URLSearchParams(body.toString('utf8')));
+  const changed = await rewrite(new URLSearchParams(body.toString('utf8')));
   if (!changed) return;
   const bytes = Buffer.from(changed.toString(), 'utf8');
   ctx.req.headers['content-length'] = String(bytes.length);

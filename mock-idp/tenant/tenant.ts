@@ -212,6 +212,7 @@ export class Tenant implements ProviderTenant {
       return { kind, clientId: token.clientId!, accountId: token.accountId, scope: token.scope ?? '', exp: token.exp!, grantId: token.grantId };
     },
     revokeGrant: (grantId) => this.revokeGrant(grantId),
+    redirectUrisOf: (clientId) => this.clients.get(clientId)?.redirectUris,
     claimsOf: (accountId) => {
       const found = this.userBySub(accountId);
       return found ? this.claimsOf(found.username, found.user) : undefined;

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,17 +38,17 @@ export async function chromiumTrusting(idp: MockIdp): Promise<Browser> {
 }
 
 export interface SpaServer {
-  /** http://127.0.0.1:PORT */
+  /** http(s)://127.0.0.1:PORT */
   origin: string;
 }
 
 /**
  * Serves `html` at every path but the SDK files (`files`: URL path -> file under the repository,
- * e.g. node_modules/keycloak-js/lib/keycloak.js).
+ * e.g. node_modules/keycloak-js/lib/keycloak.js); over https with `tls` (a certificate the browser trusts).
  */
-export async function startSpa(html: (origin: string) => string, files: Record<string, string>): Promise<SpaServer> {
+export async function startSpa(html: (origin: string) => string, files: Record<string, string>, tls?: { key: string; cert: string }): Promise<SpaServer> {
   let origin = '';
-  const server = createServer((request, response) => {
+  const listener: RequestListener = (request, response) => {
     const path = new URL(request.url ?? '/', 'http://x').pathname;
     const file = files[path];
     if (file) {
@@ -58,9 +59,10 @@ export async function startSpa(html: (origin: string) => string, files: Record<s
       return;
     }
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html(origin));
-  });
+  };
+  const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  origin = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   cleanups.push(() => new Promise((resolve) => server.close(resolve)));
   return { origin };
 }

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { afterAll } from 'vitest';
+import { localCa } from '../../mock-idp/tls/local-ca.ts';
+import { issueServerCertificate } from '../../mock-idp/tls/server-certificate.ts';
 import { loadConfigFile, startMockIdp, trustCa, type MockIdp, type MockIdpConfig, type MockIdpConfigInput } from '../../mock-idp/index.ts';
 
 /*
@@ -29,6 +31,12 @@ export async function fixtureIdp(name: string, adjust: (config: MockIdpConfig) =
   const config = await loadConfigFile(join(ROOT, 'fixtures', 'profiles', `${name}.yaml`));
   adjust(config);
   return httpsIdp(config);
+}
+
+/** A certificate for 127.0.0.1 from the same local CA as the IdPs': for an app served over https beside them. */
+export async function siteCertificate(): Promise<{ key: string; cert: string }> {
+  const issued = await issueServerCertificate(await localCa(caDir), []);
+  return { key: issued.keyPem, cert: issued.certPem };
 }
 
 /** An https IdP with this configuration; this process trusts its CA. */

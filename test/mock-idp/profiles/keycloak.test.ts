@@ -68,3 +68,50 @@ describe('keycloak profile', () => {
     expect(await response.json()).toEqual({ error: 'Realm does not exist' });
   });
 });
+
+describe('keycloak profile: what keycloak-js relies on', () => {
+  const oidcBase = () => `${mount('kc')}/realms/acme/protocol/openid-connect`;
+
+  it('hands out JWT refresh tokens (typ Refresh, the session\'s sid) that refresh, and a JWT it did not sign is refused', async () => {
+    const login = await rawLogin(idp, 'kc', { scope: 'openid' });
+    const refreshToken = String(login.body['refresh_token']);
+    expect(decodeJwt(refreshToken)).toMatchObject({ typ: 'Refresh', iss: `${mount('kc')}/realms/acme`, azp: 'web', sid: decodeJwt(login.accessToken)['sid'] });
+    const refreshed = await tokenRequest(idp, 'kc', { grant_type: 'refresh_token', refresh_token: refreshToken }, 'web:web-secret');
+    expect(refreshed.status).toBe(200);
+    const forged = refreshToken.replace(/\.[^.]+$/, '.AAAA');
+    expect((await tokenRequest(idp, 'kc', { grant_type: 'refresh_token', refresh_token: forged }, 'web:web-secret')).body['error']).toBe('invalid_grant');
+  });
+
+  it('gives access tokens of clients without an audience aud "account", as JWTs with the session id in sid', async () => {
+    const login = await rawLogin(idp, 'kc', { scope: 'openid' });
+    expect(decodeJwt(login.accessToken)).toMatchObject({ aud: 'account', typ: 'Bearer', sid: expect.any(String) });
+  });
+
+  it('serves the third-party-cookie check pages and the login-status iframe', async () => {
+    for (const page of ['3p-cookies/step1.html', '3p-cookies/step2.html', 'login-status-iframe.html']) {
+      const response = await fetch(`${oidcBase()}/${page}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await response.text()).toContain('<script>');
+    }
+  });
+
+  it('lets the login-status iframe start for an origin of the client\'s redirect URIs only', async () => {
+    const init = (clientId: string, origin: string) => fetch(`${oidcBase()}/login-status-iframe.html/init?client_id=${clientId}&origin=${encodeURIComponent(origin)}`);
+    expect((await init('web', 'http://127.0.0.1:8080')).status).toBe(204);
+    expect((await init('web', 'https://evil.example')).status).toBe(403);
+    expect((await init('nobody', 'http://127.0.0.1:8080')).status).toBe(403);
+  });
+
+  it('sets KEYCLOAK_SESSION (realm/user/session, readable by scripts) when the login completes', async () => {
+    const { userAgent } = await (await import('../../../harness/actors/browserless-login.ts')).browserlessLogin({
+      authorizationUrl: `${oidcBase()}/auth?client_id=web&response_type=code&scope=openid&redirect_uri=${encodeURIComponent('http://127.0.0.1:8080/callback')}&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256`,
+      redirectUri: 'http://127.0.0.1:8080/callback',
+      username: 'alice',
+    });
+    const cookies = await userAgent.jar.getCookies(`${mount('kc')}/realms/acme/`);
+    const session = cookies.find((cookie) => cookie.key === 'KEYCLOAK_SESSION');
+    expect(session?.value).toMatch(/^acme\/alice\/[\w-]+$/);
+    expect(session?.httpOnly).toBe(false);
+  });
+});

@@ -24,7 +24,7 @@ export type { EndpointName } from './provider/endpoints.ts';
 export type { KeySummary } from './keys/key-set.ts';
 export type { ClockState } from './clock/clock.ts';
 export type { MintRequest } from './tenant/mint.ts';
-export { defaultCaDir } from './tls/local-ca.ts';
+export { defaultCaDir } from './tls/names.ts';
 export { trustCa } from './tls/trust.ts';
 export type { CaFiles } from './tls/server-tls.ts';
 export { trustHints, formatTrustHints, type TrustHint } from './tls/trust-hints.ts';

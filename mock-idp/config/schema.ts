@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultRuleSchema } from '../faults/schema.ts';
 import { profileSchema } from '../profiles/index.ts';
-import { invalidCertificateName } from '../tls/server-certificate.ts';
+import { invalidCertificateName } from '../tls/names.ts';
 
 /*
  * The whole configuration of the mock IdP, one documented place (see STYLE.md §2): every field has

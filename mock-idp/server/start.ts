@@ -20,7 +20,7 @@ import { HttpError } from './http-error.ts';
 import { hostGuard } from './host-names.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { refillKeyPool } from '../keys/key-pool.ts';
-import { serverTls, type CaFiles } from '../tls/server-tls.ts';
+import type { CaFiles } from '../tls/server-tls.ts';
 
 export interface MockIdp {
   /** Base URL, e.g. http://127.0.0.1:9400 (no trailing slash). */
@@ -87,7 +87,8 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   const config = parseConfig(withPort, 'startMockIdp config');
   const logger = options.logger ?? consoleLogger(config.server.logLevel);
   guardAdminExposure(config, logger);
-  const tls = config.server.tls ? await serverTls(config.server.tls, { host: config.server.host, baseUrl: config.server.baseUrl }) : undefined;
+  // The certificate machinery (node-forge) loads only for a server that serves https.
+  const tls = config.server.tls ? await (await import('../tls/server-tls.ts')).serverTls(config.server.tls, { host: config.server.host, baseUrl: config.server.baseUrl }) : undefined;
   const scheme = tls ? 'https' : 'http';
 
   const tenants = new Map<string, Tenant>();

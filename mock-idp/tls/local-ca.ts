@@ -1,6 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, sign, type KeyObject } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { promisify } from 'node:util';
@@ -34,14 +33,6 @@ export interface LocalCa {
 const CA_NOT_BEFORE = new Date('2024-01-01T00:00:00Z');
 const CA_NOT_AFTER = new Date('2044-01-01T00:00:00Z');
 const generateRsa = promisify(generateKeyPair);
-
-/** Where the CA lives unless configured: MOCKIDP_CA_DIR, else the user's configuration folder. */
-export function defaultCaDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (env['MOCKIDP_CA_DIR']) return env['MOCKIDP_CA_DIR'];
-  if (platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'mockidp', 'ca');
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'mockidp', 'ca');
-  return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'mockidp', 'ca');
-}
 
 /**
  * Reads a private key PEM file, creating it first (RSA 2048, mode 0600) if it does not exist. Two

@@ -3,24 +3,13 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { certificatePem, privateKeyFile, signCertificate, type LocalCa } from './local-ca.ts';
+import { LOOPBACK_NAMES } from './names.ts';
 
 /*
  * The IdP's https certificate, issued by the local CA for the loopback names and any configured
  * ones. Its key is kept beside the CA's (made once); the certificate is issued again at each start,
  * so a new name needs no manual step.
  */
-
-/** Names every certificate carries: a local IdP is reached through these. */
-export const LOOPBACK_NAMES = ['127.0.0.1', '::1', 'localhost'] as const;
-
-const DNS_NAME = /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
-/** Why a certificate name is not usable, or undefined when it is (a DNS name, *.wildcard or an IP address). */
-export function invalidCertificateName(name: string): string | undefined {
-  if (isIP(name)) return undefined;
-  if (name.length <= 253 && DNS_NAME.test(name)) return undefined;
-  return `"${name}" is neither an IP address nor a DNS name (letters, digits, "-" and dots; "*." allowed in front)`;
-}
 
 export interface ServerCertificate {
   certPem: string;

@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { TlsConfig } from '../config/schema.ts';
 import { ConfigError } from '../config/errors.ts';
-import { defaultCaDir, localCa } from './local-ca.ts';
-import { invalidCertificateName, issueServerCertificate } from './server-certificate.ts';
+import { localCa } from './local-ca.ts';
+import { defaultCaDir, invalidCertificateName } from './names.ts';
+import { issueServerCertificate } from './server-certificate.ts';
 
 /*
  * What the https server needs from `server.tls`: a key and certificate, either the user's own

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AUTHENTICATOR_LOGIN as LOGIN, AUTHENTICATOR_REPLAY as REPLAY, freePort, runScenarios } from '../support/scenarios.ts';
 
-const MOCKIDP = fileURLToPath(new URL('../../../bin/mockidp.js', import.meta.url));
+const MOCKIDP = fileURLToPath(new URL('../../../harness/cli/bin.ts', import.meta.url));
 const NODE = process.execPath;
 const folders: string[] = [];
 afterAll(() => Promise.all(folders.map((dir) => rm(dir, { recursive: true, force: true }))));

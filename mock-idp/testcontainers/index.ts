@@ -1,4 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trustCa } from '../tls/trust.ts';
 import { freePort } from '../server/free-port.ts';
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { AdminClient } from '../admin/client.ts';
@@ -15,11 +19,14 @@ import type { JournalEntry, JournalQuery } from '../journal/journal.ts';
  */
 
 const CONFIG_PATH = '/app/mockidp.config.json';
+/** Where the container keeps its local CA with withTls() (writable by the image's user in any base image). */
+const CONTAINER_CA_DIR = '/tmp/mockidp-ca';
 
 export class MockIdpContainer extends GenericContainer {
   #config: MockIdpConfigInput | undefined;
   #adminToken: string | undefined;
   #port: number | undefined;
+  #tls: { names: string[] } | undefined;
 
   constructor(image = 'mockidp:local') {
     super(image);
@@ -64,6 +71,17 @@ export class MockIdpContainer extends GenericContainer {
     return this;
   }
 
+  /**
+   * Serve https with a certificate of the local CA the container makes at start (for 127.0.0.1,
+   * ::1, localhost, the host and `names`). Once started, its CA is `ca` of the started container,
+   * read from the container, and this process trusts it (trustCa), so fetch, the admin client and
+   * SDKs in the test accept the IdP; other processes get it from `ca.path` (NODE_EXTRA_CA_CERTS).
+   */
+  withTls(options: { names?: string[] } = {}): this {
+    this.#tls = { names: options.names ?? [] };
+    return this;
+  }
+
   /** The port inside and outside the container (default: a free port). */
   withPort(port: number): this {
     this.#port = port;
@@ -76,25 +94,34 @@ export class MockIdpContainer extends GenericContainer {
     const host = process.env['TESTCONTAINERS_HOST_OVERRIDE'] ?? '127.0.0.1';
     // Outside host networking the IdP must bind 0.0.0.0, which it refuses without an admin token.
     const adminToken = this.#adminToken ?? (hostNetwork ? undefined : randomBytes(18).toString('base64url'));
+    const scheme = this.#tls ? 'https' : 'http';
     this.withEnvironment({
       MOCKIDP_HOST: hostNetwork ? '127.0.0.1' : '0.0.0.0',
       MOCKIDP_PORT: String(port),
-      MOCKIDP_BASE_URL: `http://${host}:${port}`,
+      MOCKIDP_BASE_URL: `${scheme}://${host}:${port}`,
       ...(adminToken ? { MOCKIDP_ADMIN_TOKEN: adminToken } : {}),
+      ...(this.#tls ? { MOCKIDP_TLS: 'true', MOCKIDP_CA_DIR: CONTAINER_CA_DIR } : {}),
     });
-    if (this.#config) {
-      this.withCopyContentToContainer([{ content: JSON.stringify({ ...this.#config, server: { ...this.#config.server, port } }), target: CONFIG_PATH, mode: 0o644 }]);
+    const tlsNames = this.#tls?.names ?? [];
+    if (this.#config || tlsNames.length > 0) {
+      const config = this.#config ?? structuredClone(defaultConfig);
+      const server = { ...config.server, port, ...(tlsNames.length > 0 ? { tls: { caDir: CONTAINER_CA_DIR, names: tlsNames } } : {}) };
+      this.withCopyContentToContainer([{ content: JSON.stringify({ ...config, server }), target: CONFIG_PATH, mode: 0o644 }]);
       this.withEnvironment({ MOCKIDP_CONFIG: CONFIG_PATH });
     }
-    if (hostNetwork) this.withWaitStrategy(Wait.forLogMessage(/listening on/));
-    else this.withExposedPorts({ container: port, host: port }).withWaitStrategy(Wait.forHttp('/health', port));
+    // The log line: an https /health probe would have to trust a CA that does not exist before the start.
+    if (hostNetwork || this.#tls) this.withWaitStrategy(Wait.forLogMessage(/listening on/));
+    if (!hostNetwork) this.withExposedPorts({ container: port, host: port });
+    if (!hostNetwork && !this.#tls) this.withWaitStrategy(Wait.forHttp('/health', port));
     const output: string[] = [];
     this.withLogConsumer((stream) => stream.on('data', (chunk: Buffer | string) => output.push(...String(chunk).split('\n').filter(Boolean))));
     try {
       const started = await super.start();
-      const url = `http://${host}:${port}`;
+      const url = `${scheme}://${host}:${port}`;
+      const ca = this.#tls ? await containerCa(started) : undefined;
+      if (ca) trustCa(ca.pem);
       const listing = (await (await fetch(`${url}/`)).json()) as { tenants: Array<{ name: string; issuer: string }> };
-      return new StartedMockIdpContainer(started, url, adminToken, Object.fromEntries(listing.tenants.map((tenant) => [tenant.name, tenant.issuer])));
+      return new StartedMockIdpContainer(started, url, adminToken, Object.fromEntries(listing.tenants.map((tenant) => [tenant.name, tenant.issuer])), ca);
     } catch (error) {
       const tail = output.slice(-15).join('\n  ');
       throw new Error(`the mock IdP container (${this.imageName.string}) did not start: ${(error as Error).message}${tail ? `\nlast log lines:\n  ${tail}` : ''}`, { cause: error });
@@ -102,16 +129,36 @@ export class MockIdpContainer extends GenericContainer {
   }
 }
 
+/** The container's CA (withTls): read from the container, also written to a file on this machine. */
+async function containerCa(started: StartedTestContainer): Promise<{ pem: string; path: string; bundlePath: string }> {
+  // The image has node, not necessarily cat.
+  const read = (file: string) => started.exec(['node', '-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`]);
+  const [certificate, bundle] = await Promise.all([read(`${CONTAINER_CA_DIR}/ca.pem`), read(`${CONTAINER_CA_DIR}/bundle.pem`)]);
+  if (certificate.exitCode !== 0 || bundle.exitCode !== 0) throw new Error(`cannot read the CA from the container (${CONTAINER_CA_DIR}): ${certificate.stderr || bundle.stderr}`);
+  new X509Certificate(certificate.stdout);
+  const dir = await mkdtemp(join(tmpdir(), 'mockidp-container-ca-'));
+  const path = join(dir, 'ca.pem');
+  const bundlePath = join(dir, 'bundle.pem');
+  await Promise.all([writeFile(path, certificate.stdout), writeFile(bundlePath, bundle.stdout)]);
+  return { pem: certificate.stdout, path, bundlePath };
+}
+
 export class StartedMockIdpContainer extends AbstractStartedContainer {
   readonly url: string;
   readonly admin: AdminClient;
+  /**
+   * With withTls(): the container's CA certificate (PEM), copied to a file of this machine (`path`;
+   * `bundlePath`: the public roots plus it, for SSL_CERT_FILE / REQUESTS_CA_BUNDLE). Undefined over http.
+   */
+  readonly ca: { pem: string; path: string; bundlePath: string } | undefined;
   readonly #issuers: Record<string, string>;
 
-  constructor(started: StartedTestContainer, url: string, adminToken: string | undefined, issuers: Record<string, string> = {}) {
+  constructor(started: StartedTestContainer, url: string, adminToken: string | undefined, issuers: Record<string, string> = {}, ca?: { pem: string; path: string; bundlePath: string }) {
     super(started);
     this.url = url;
     this.admin = new AdminClient(url, { token: adminToken });
     this.#issuers = issuers;
+    this.ca = ca;
   }
 
   /** A tenant's issuer (a provider profile may give it another path than /<tenant>). */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { connect } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { MockIdpContainer, type StartedMockIdpContainer } from '../../mock-idp/testcontainers/index.ts';
@@ -101,4 +103,47 @@ describe('mock IdP container with a profile, users and faults', () => {
       await profiled.stop();
     }
   }, 60_000);
+});
+
+describe('mock IdP container with TLS (withTls)', () => {
+  let secured: StartedMockIdpContainer;
+  beforeAll(async () => {
+    secured = await new MockIdpContainer(IMAGE)
+      .withNetworkMode('host')
+      .withTls({ names: ['idp.shop.test'] })
+      .withConfig({ tenants: { shop: { users: { carla: {} }, clients: { worker: { secret: 'worker-secret', grants: ['client_credentials'], audience: 'api://shop' } } } } })
+      .start();
+  }, 300_000);
+  afterAll(async () => {
+    await secured?.stop();
+  });
+
+  it('serves https with a certificate of the CA it made, which the started container hands over', async () => {
+    expect(secured.issuer('shop')).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/shop$/);
+    const { hostname, port } = new URL(secured.url);
+    const peer = await new Promise<{ authorized: boolean; names: string | undefined }>((resolve, reject) => {
+      const socket = connect({ host: hostname, port: Number(port), ca: secured.ca!.pem, servername: 'localhost' }, () => {
+        resolve({ authorized: socket.authorized, names: socket.getPeerX509Certificate()?.subjectAltName });
+        socket.end();
+      });
+      socket.once('error', reject);
+    });
+    expect(peer.authorized).toBe(true);
+    expect(peer.names).toContain('DNS:idp.shop.test');
+    expect(await readFile(secured.ca!.path, 'utf8')).toBe(secured.ca!.pem);
+  });
+
+  it('gives openid-client (no insecure switch) tokens in this process, which trusts the CA once started', async () => {
+    const rp = await oidc.discovery(new URL(secured.issuer('shop')), 'worker', undefined, oidc.ClientSecretBasic('worker-secret'));
+    const { access_token } = await oidc.clientCredentialsGrant(rp);
+    expect(access_token.split('.')).toHaveLength(3);
+    expect((await secured.journal({ tenant: 'shop', endpoint: 'token' })).at(-1)).toMatchObject({ status: 200, clientId: 'worker' });
+  });
+
+  it('is trusted by another process given the CA file through NODE_EXTRA_CA_CERTS', () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
+    const script = 'fetch(process.argv[1]).then((r) => r.json()).then((d) => console.log(d.issuer))';
+    const issuer = execFileSync(process.execPath, ['-e', script, `${secured.issuer('shop')}/.well-known/openid-configuration`], { env: { ...env, NODE_EXTRA_CA_CERTS: secured.ca!.path } }).toString().trim();
+    expect(issuer).toBe(secured.issuer('shop'));
+  });
 });

@@ -14,21 +14,19 @@ const REDIRECT_URI = 'http://127.0.0.1:8080/callback';
 const idp = await fixtureIdp('google');
 const google = idp.issuer('google');
 
+/** Google's endpoints (paths of the profile), as OAuth2Client's endpoints option names them. */
+const ENDPOINT_PATHS = {
+  oauth2AuthBaseUrl: '/o/oauth2/v2/auth',
+  oauth2TokenUrl: '/token',
+  oauth2RevokeUrl: '/revoke',
+  tokenInfoUrl: '/tokeninfo',
+  oauth2FederatedSignonPemCertsUrl: '/oauth2/v1/certs',
+  oauth2FederatedSignonJwkCertsUrl: '/oauth2/v3/certs',
+};
+
 function client(): OAuth2Client {
-  return new OAuth2Client({
-    clientId: 'web',
-    clientSecret: 'web-secret',
-    redirectUri: REDIRECT_URI,
-    endpoints: {
-      oauth2AuthBaseUrl: `${google}/o/oauth2/v2/auth`,
-      oauth2TokenUrl: `${google}/token`,
-      oauth2RevokeUrl: `${google}/revoke`,
-      tokenInfoUrl: `${google}/tokeninfo`,
-      oauth2FederatedSignonPemCertsUrl: `${google}/oauth2/v1/certs`,
-      oauth2FederatedSignonJwkCertsUrl: `${google}/oauth2/v3/certs`,
-    },
-    issuers: [google],
-  });
+  const endpoints = Object.fromEntries(Object.entries(ENDPOINT_PATHS).map(([name, path]) => [name, `${google}${path}`]));
+  return new OAuth2Client({ clientId: 'web', clientSecret: 'web-secret', redirectUri: REDIRECT_URI, endpoints, issuers: [google] });
 }
 
 /** A user signs in (offline access, PKCE) and the client redeems the code with getToken. */

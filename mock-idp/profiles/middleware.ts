@@ -134,7 +134,7 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
     // Issuers with a trailing slash (Auth0, Entra v1) make clients ask for <issuer>//.well-known/...
     const requested = original.replace(/\/{2,}/g, '/');
     const own = profile.endpoints?.[requested];
-    if (own) return own(ctx, tenant);
+    if (own) return own(ctx as never, tenant);
     const mapped = internalPath(profile, requested);
     const path = mapped ?? requested;
     const notFound = mapped === undefined ? profile.notFound?.(requested, ctx.href) : undefined;

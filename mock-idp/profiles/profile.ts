@@ -30,6 +30,12 @@ export interface IssuedToken {
   grantId: string | undefined;
 }
 
+/**
+ * A profile's own endpoint: a handler of a Koa context. The context is typed `never` here so that
+ * the package's public declarations do not need koa's types; handlers declare `ctx: Context`.
+ */
+export type ProfileEndpoint = (ctx: never, tenant: ProfileTenant) => Promise<void>;
+
 /** What a profile's own endpoints may use of their tenant. */
 export interface ProfileTenant {
   signingKeys(): readonly import('../keys/key-set.ts').SigningKey[];
@@ -132,7 +138,7 @@ export interface AppliedProfile {
    * Endpoints of the provider's own that oidc-provider has no counterpart for (Google's tokeninfo,
    * PEM certificates, revoke without client authentication): path relative to the mount -> handler.
    */
-  endpoints?: Record<string, (ctx: import('koa').Context, tenant: ProfileTenant) => Promise<void>>;
+  endpoints?: Record<string, ProfileEndpoint>;
   /** Rewrites applied to responses with the fault engine (re-signed tokens), always on. */
   rules: FaultRuleInput[];
   /** Endpoints the real provider does not have (Google: no end_session). */

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import * as tls from 'node:tls';
 import { OptionsError } from './options.ts';
 
 /*
@@ -24,7 +24,11 @@ export function trustCaFile(path: string, field = 'caFile'): void {
   } catch (error) {
     throw new OptionsError(`${field}: ${path} is not a PEM certificate file (${(error as Error).message})`);
   }
-  const current = getCACertificates('default');
+  // tls.setDefaultCACertificates came with Node 22.19 and 24.5.
+  if (typeof tls.setDefaultCACertificates !== 'function') {
+    throw new OptionsError(`${field}: needs Node 22.19 or 24.5 and later (this is ${process.version}); start the component with NODE_EXTRA_CA_CERTS=${path} instead`);
+  }
+  const current = tls.getCACertificates('default');
   const added = blocks.filter((block) => !current.some((known) => known.trim() === block.trim()));
-  if (added.length > 0) setDefaultCACertificates([...current, ...added]);
+  if (added.length > 0) tls.setDefaultCACertificates([...current, ...added]);
 }

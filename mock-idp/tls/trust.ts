@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import * as tls from 'node:tls';
 
 /**
  * Makes this process trust a CA certificate (PEM) from now on: fetch, node:https and the SDKs
@@ -14,7 +14,11 @@ export function trustCa(pem: string): void {
   } catch (error) {
     throw new Error(`trustCa: not a PEM certificate (${(error as Error).message})`);
   }
-  const current = getCACertificates('default');
+  // tls.setDefaultCACertificates came with Node 22.19 and 24.5.
+  if (typeof tls.setDefaultCACertificates !== 'function') {
+    throw new Error(`trustCa needs Node 22.19 or 24.5 and later (this is ${process.version}): start the process with NODE_EXTRA_CA_CERTS=<the CA file> instead`);
+  }
+  const current = tls.getCACertificates('default');
   if (current.some((certificate) => certificate.trim() === normalized)) return;
-  setDefaultCACertificates([...current, normalized]);
+  tls.setDefaultCACertificates([...current, normalized]);
 }

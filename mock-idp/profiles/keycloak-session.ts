@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import type { ProfileTenant } from './profile.ts';
 
@@ -13,9 +14,12 @@ import type { ProfileTenant } from './profile.ts';
 
 export const SESSION_COOKIE = 'KEYCLOAK_SESSION';
 
+/** A script-only page that any app may frame (as Keycloak serves them); nothing else runs or loads. */
 function page(ctx: Context, script: string): void {
   ctx.type = 'html';
   ctx.set('cache-control', 'no-store');
+  const hash = createHash('sha256').update(script).digest('base64');
+  ctx.set('content-security-policy', `default-src 'none'; script-src 'sha256-${hash}'; connect-src 'self'; frame-ancestors *`);
   ctx.body = `<!doctype html><html><head><meta charset="utf-8"><title>Keycloak</title></head><body><script>${script}</script></body></html>`;
 }
 

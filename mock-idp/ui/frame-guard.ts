@@ -4,15 +4,16 @@ import type { Middleware } from 'koa';
  * Clickjacking: no page of the IdP (login, consent, device, logout, error pages, the dashboard)
  * may be shown inside another site's frame, where a user could be tricked into clicking Allow or
  * Sign in. Redirects carry no page and stay frameable, so silent renewal in a hidden iframe
- * (prompt=none) keeps working.
+ * (prompt=none) keeps working. A page that states its own frame-ancestors (Keycloak's session
+ * iframes, which have no controls to click) keeps that policy and gets no X-Frame-Options.
  */
 export function frameGuard(): Middleware {
   return async function frameGuard(ctx, next) {
     await next();
     if (!ctx.response.is('html')) return;
-    ctx.set('X-Frame-Options', 'DENY');
     const policy = ctx.response.get('content-security-policy');
-    if (!policy) ctx.set('Content-Security-Policy', "frame-ancestors 'none'");
-    else if (!/frame-ancestors/.test(policy)) ctx.set('Content-Security-Policy', `${policy}; frame-ancestors 'none'`);
+    const own = /frame-ancestors\s+([^;]*)/.exec(policy)?.[1]?.trim();
+    if (own === undefined) ctx.set('Content-Security-Policy', policy ? `${policy}; frame-ancestors 'none'` : "frame-ancestors 'none'");
+    if (own === undefined || own === "'none'") ctx.set('X-Frame-Options', 'DENY');
   };
 }

@@ -87,11 +87,13 @@ describe('keycloak profile: what keycloak-js relies on', () => {
     expect(decodeJwt(login.accessToken)).toMatchObject({ aud: 'account', typ: 'Bearer', sid: expect.any(String) });
   });
 
-  it('serves the third-party-cookie check pages and the login-status iframe', async () => {
+  it('serves the third-party-cookie check pages and the login-status iframe, script-only pages any app may frame', async () => {
     for (const page of ['3p-cookies/step1.html', '3p-cookies/step2.html', 'login-status-iframe.html']) {
       const response = await fetch(`${oidcBase()}/${page}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; connect-src 'self'; frame-ancestors \*$/);
+      expect(response.headers.get('x-frame-options')).toBeNull();
       expect(await response.text()).toContain('<script>');
     }
   });

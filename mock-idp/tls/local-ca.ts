@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
@@ -45,7 +45,7 @@ export async function privateKeyFile(path: string): Promise<KeyObject> {
   });
   if (existing !== undefined) return createPrivateKey(existing);
   const { privateKey } = await generateRsa('rsa', { modulusLength: 2048 });
-  const aside = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(aside, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   try {
     await link(aside, path);
@@ -101,7 +101,7 @@ function caCertificate(key: KeyObject): forge.pki.Certificate {
 async function writeIfChanged(path: string, content: string): Promise<void> {
   const current = await readFile(path, 'utf8').catch(() => undefined);
   if (current === content) return;
-  const aside = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const aside = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   await writeFile(aside, content);
   await rename(aside, path);
 }

@@ -11,8 +11,9 @@ WORKDIR /app
 COPY --chown=1000:1000 app /app
 USER 1000:1000
 EXPOSE 9400
-# /health answers as soon as the tenants are ready.
+# /health answers as soon as the tenants are ready; over https with MOCKIDP_TLS (a liveness probe of itself on
+# loopback, so the certificate is not what it checks).
 HEALTHCHECK --interval=5s --timeout=2s --start-period=2s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.MOCKIDP_PORT||9400)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "const tls=/^(1|true|yes)$/i.test(process.env.MOCKIDP_TLS||'');require(tls?'node:https':'node:http').get((tls?'https':'http')+'://127.0.0.1:'+(process.env.MOCKIDP_PORT||9400)+'/health',{rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
 ENTRYPOINT ["node", "/app/node_modules/mockidp/dist/cli/mockidp.js"]
 CMD ["serve"]

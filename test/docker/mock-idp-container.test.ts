@@ -140,6 +140,15 @@ describe('mock IdP container with TLS (withTls)', () => {
     expect((await secured.journal({ tenant: 'shop', endpoint: 'token' })).at(-1)).toMatchObject({ status: 200, clientId: 'worker' });
   });
 
+  it('reports itself healthy to Docker while serving https', async () => {
+    let status = '';
+    for (let attempt = 0; attempt < 60 && status !== 'healthy'; attempt += 1) {
+      status = execFileSync('docker', ['inspect', '--format', '{{.State.Health.Status}}', secured.getId()]).toString().trim();
+      if (status !== 'healthy') await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(status).toBe('healthy');
+  }, 40_000);
+
   it('is trusted by another process given the CA file through NODE_EXTRA_CA_CERTS', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
     const script = 'fetch(process.argv[1]).then((r) => r.json()).then((d) => console.log(d.issuer))';

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import lockfile from 'proper-lockfile';
@@ -31,7 +33,9 @@ async function imageExists(image: string): Promise<boolean> {
 /** The mockidp image of the current sources, built from the packed tarball when missing or stale. */
 export async function projectImage(): Promise<string> {
   await requireDocker();
-  const digest = await packageDigest();
+  // What the image is made of: the package, and the Dockerfile and script that build it.
+  const recipe = await Promise.all(['docker/mock-idp.Dockerfile', 'docker/build.sh'].map((file) => readFile(join(REPO, file))));
+  const digest = createHash('sha256').update(await packageDigest()).update(Buffer.concat(recipe)).digest('hex').slice(0, 16);
   const tag = `mockidp:test-${digest}`;
   if (await imageExists(tag)) return tag;
   const tarball = await packedTarball();

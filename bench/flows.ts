@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { browserlessLogin } from '../harness/actors/browserless-login.ts';
 import { spawnServer } from './spawn-server.ts';
+import { median } from './token.ts';
 
 /*
  * Whole-flow rates against the mock IdP in its own process: a full headless login (authorize,
@@ -64,13 +65,19 @@ function p99(latencies: number[]): number {
   return Math.round(sorted[Math.floor(sorted.length * 0.99)] ?? 0);
 }
 
-export async function measureFlowRates(options: { seconds: number; connections: number }): Promise<FlowRate[]> {
-  const server = await spawnServer('bench/servers/mockidp-default.ts');
+export const FLOW_SERVERS: Record<string, string> = {
+  mockidp: 'bench/servers/mockidp-default.ts',
+  'bare oidc-provider + headless login': 'bench/servers/bare-oidc-provider-login.ts',
+};
+
+/** Login and refresh rates of one server (its default tenant, or the root issuer of the bare provider). */
+export async function measureFlowRates(script: string, options: { seconds: number; connections: number }): Promise<FlowRate[]> {
+  const server = await spawnServer(script);
   const issuer = server.discoveryUrl.replace('/.well-known/openid-configuration', '');
   try {
     const users = ['alice', 'bob'];
     await loop(1, options.connections, async () => undefined, () => login(issuer, server.tokenUrl, 'alice'));
-    const logins = await loop(options.seconds, options.connections, async () => undefined, (_, ) => login(issuer, server.tokenUrl, users[Math.floor(Math.random() * users.length)]!));
+    const logins = await loop(options.seconds, options.connections, async () => undefined, () => login(issuer, server.tokenUrl, users[Math.floor(Math.random() * users.length)]!));
     const refreshes = await loop(
       options.seconds,
       options.connections,
@@ -84,4 +91,32 @@ export async function measureFlowRates(options: { seconds: number; connections: 
   } finally {
     await server.stop();
   }
+}
+
+export interface FlowComparison extends FlowRate {
+  server: string;
+  /** Median over the rounds of mockidp's rate divided by this server's rate in the same round. */
+  mockidpRatio: number;
+}
+
+/** Each flow server once per round, round robin, with mockidp's rate as a ratio to each. */
+export async function compareFlowRates(options: { seconds: number; connections: number; rounds: number }): Promise<FlowComparison[]> {
+  const samples = new Map<string, FlowRate[][]>(Object.keys(FLOW_SERVERS).map((name) => [name, []]));
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (const [name, script] of Object.entries(FLOW_SERVERS)) samples.get(name)!.push(await measureFlowRates(script, options));
+  }
+  const ours = samples.get('mockidp')!;
+  return [...samples].flatMap(([server, rounds]) =>
+    rounds[0]!.map((first, index) => {
+      const rates = rounds.map((round) => round[index]!);
+      return {
+        server,
+        flow: first.flow,
+        perSecond: Math.round(median(rates.map((rate) => rate.perSecond))),
+        p99Ms: median(rates.map((rate) => rate.p99Ms)),
+        errors: rates.reduce((sum, rate) => sum + rate.errors, 0),
+        mockidpRatio: Number(median(rates.map((rate, round) => ours[round]![index]!.perSecond / rate.perSecond)).toFixed(2)),
+      };
+    }),
+  );
 }

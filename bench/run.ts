@@ -1,80 +1,105 @@
-// `npm run bench`: startup and token-rate figures of the mock IdP side by side with its peers,
-// printed as a table (with ratios to the ceiling and to each peer) and written to bench/results.json.
+// `npm run bench`: startup, token rates, tenant scaling, whole flows and the suite's wall time of the mock IdP,
+// each side by side with its peers measured in the same run and printed as ratios; written to bench/results.json.
+// `npm run bench -- --readme` also rewrites the README's performance tables from these results.
 import { cpus, totalmem } from 'node:os';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { measureStartup } from './startup.ts';
-import { measureTokenRate, TOKEN_SERVERS, type TokenRate } from './token.ts';
+import { compareTokenRates, measureTenantScaling } from './token.ts';
 import { soak } from './soak.ts';
 import { measureSuite } from './suite.ts';
-import { measureFlowRates } from './flows.ts';
+import { compareFlowRates } from './flows.ts';
+import { BASELINE, updateReadme, type BenchResults } from './readme.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '16' }, runs: { type: 'string', default: '7' }, only: { type: 'string' }, 'soak-tokens': { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '16' },
+    runs: { type: 'string', default: '7' },
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    readme: { type: 'boolean', default: false },
+    'soak-tokens': { type: 'string', default: '1000000' },
+  },
+});
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const runs = Number(values.runs);
-const only = values.only;
+const rounds = Number(values.rounds);
+const only = values.only?.split(',');
+const wanted = (section: string) => !only || only.includes(section);
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const pad = (value: string | number, width: number) => String(value).padStart(width);
 
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
-process.stdout.write(`machine: ${machine.cores} x ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}\n\n`);
+out(`machine: ${machine.cores} x ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
+// Sections not measured this time keep their last figures (so --only and --readme can be combined).
+const previous = JSON.parse(await readFile('bench/results.json', 'utf8').catch(() => '{}')) as BenchResults;
+const results: BenchResults = { ...previous, machine };
 
-const results: Record<string, unknown> = { machine };
-
-if (!only || only === 'startup') {
-  process.stdout.write(`startup to discovery answering (${runs} runs each, after one warm-up)\n`);
+if (wanted('startup')) {
+  out(`startup to discovery answering (median of ${runs} runs each, round robin after one warm-up each)`);
   const startup = await measureStartup(runs);
-  const installed = startup.find((row) => row.server.includes('installed'))!;
-  for (const row of startup) {
-    const ratio = row === installed ? '' : `   installed mockidp = ${(installed.medianMs / row.medianMs).toFixed(2)} x this`;
-    process.stdout.write(`  ${row.server.padEnd(44)} median ${String(row.medianMs).padStart(5)} ms   min ${String(row.minMs).padStart(5)}   max ${String(row.maxMs).padStart(5)}${ratio}\n`);
+  const fastestPeer = (group: string) => Math.min(...startup.filter((row) => row.peer && row.group === group).map((row) => row.medianMs));
+  for (const row of startup) out(`  ${row.server.padEnd(44)} median ${pad(row.medianMs, 5)} ms   min ${pad(row.minMs, 5)}   max ${pad(row.maxMs, 5)}   ${(row.medianMs / fastestPeer(row.group)).toFixed(2)} x the fastest peer ${row.group === 'process' ? 'from process start' : 'in a running process'}`);
+  results.startup = startup;
+  out();
+}
+
+if (wanted('token')) {
+  out(`client_credentials tokens/s, ${connections} connections, ${seconds} s each, median of ${rounds} rounds (every server once per round)`);
+  const progress = process.stdout.isTTY ? (rate: { alg: string; server: string; tokensPerSecond: number }, round: number) => process.stdout.write(`  round ${round + 1}: ${rate.alg} ${rate.server} ${rate.tokensPerSecond}/s\x1b[K\r`) : undefined;
+  const comparisons = await compareTokenRates({ seconds, connections, rounds, algs: ['ES256', 'RS256'], ...(progress ? { onRate: progress } : {}) });
+  if (progress) process.stdout.write('\x1b[K');
+  for (const row of comparisons) {
+    const ratio = row.server === 'mockidp' ? '' : `   mockidp = ${row.mockidpRatio.toFixed(2)} x this (median of per-round ratios)`;
+    out(`  ${row.alg}  ${row.server.padEnd(28)} ${pad(row.tokensPerSecond, 6)}/s   p99 ${pad(row.p99Ms, 3)} ms   errors ${row.errors}   rounds ${row.rounds.join(' / ')}${ratio}`);
   }
-  results['startup'] = startup;
-  process.stdout.write('\n');
+  results.tokenRate = comparisons;
+  out();
 }
 
-if (!only || only === 'token') {
-  const rates: TokenRate[] = [];
-  for (const alg of ['ES256', 'RS256']) {
-    process.stdout.write(`client_credentials tokens/s, ${alg}, ${connections} connections, ${seconds} s each\n`);
-    for (const [name, script] of Object.entries(TOKEN_SERVERS)) {
-      const rate = await measureTokenRate(name, script, alg, { seconds, connections });
-      rates.push(rate);
-    }
-    const ceiling = rates.find((rate) => rate.alg === alg && rate.server.includes('ceiling'))!;
-    const ours = rates.find((rate) => rate.alg === alg && rate.server === 'mockidp')!;
-    for (const rate of rates.filter((candidate) => candidate.alg === alg)) {
-      const vsCeiling = (rate.tokensPerSecond / ceiling.tokensPerSecond).toFixed(2);
-      const oursVs = rate === ours ? '' : `   mockidp = ${(ours.tokensPerSecond / rate.tokensPerSecond).toFixed(2)} x this`;
-      process.stdout.write(`  ${rate.server.padEnd(28)} ${String(rate.tokensPerSecond).padStart(6)}/s   ${vsCeiling} of ceiling   p99 ${rate.p99Ms} ms   errors ${rate.errors}${oursVs}\n`);
-    }
-    process.stdout.write('\n');
+if (wanted('tenants')) {
+  out(`mockidp tokens/s on one tenant (ES256) while other tenants sit idle in the same server, median of ${rounds} rounds`);
+  const scaling = await measureTenantScaling({ seconds, connections, rounds, counts: [1, 100, 1000], alg: 'ES256' });
+  for (const row of scaling) out(`  ${pad(row.tenants, 5)} tenants   ${pad(row.tokensPerSecond, 6)}/s   p99 ${pad(row.p99Ms, 3)} ms   errors ${row.errors}   ${row.ratioToOne.toFixed(2)} x the rate with one tenant`);
+  results.tenants = scaling;
+  out();
+}
+
+if (wanted('flows')) {
+  out(`whole flows, ${connections} concurrent users, ${seconds} s each, median of ${rounds} rounds`);
+  const flows = await compareFlowRates({ seconds, connections, rounds });
+  for (const row of flows) {
+    const ratio = row.server === 'mockidp' ? `   ${(row.perSecond / (row.flow.startsWith('headless') ? BASELINE.loginsPerSecond : BASELINE.refreshesPerSecond)).toFixed(2)} x the ${BASELINE.date} figure` : `   mockidp = ${row.mockidpRatio.toFixed(2)} x this`;
+    out(`  ${row.server.padEnd(36)} ${row.flow.padEnd(48)} ${pad(row.perSecond, 6)}/s   p99 ${pad(row.p99Ms, 4)} ms   errors ${row.errors}${ratio}`);
   }
-  results['tokenRate'] = rates;
+  results.flows = flows;
+  out();
 }
 
-if (!only || only === 'flows') {
-  process.stdout.write(`whole flows against mockidp (default tenant), ${connections} concurrent users, ${seconds} s each\n`);
-  const flows = await measureFlowRates({ seconds, connections });
-  for (const row of flows) process.stdout.write(`  ${row.flow.padEnd(48)} ${String(row.perSecond).padStart(6)}/s   p99 ${row.p99Ms} ms   errors ${row.errors}\n`);
-  results['flows'] = flows;
-  process.stdout.write('\n');
-}
-
-if (!only || only === 'suite') {
-  process.stdout.write(`built-in suite wall time (mockidp run scenarios/, process start included; median of ${Math.min(runs, 3)} runs after a warm-up)\n`);
+if (wanted('suite')) {
+  out(`built-in suite wall time (mockidp run, process start included; median of ${Math.min(runs, 3)} runs after a warm-up)`);
   const timings = await measureSuite(Math.min(runs, 3));
-  for (const row of timings) process.stdout.write(`  ${row.mode.padEnd(40)} ${String(row.wallMs).padStart(6)} ms   ${row.scenarios} scenarios (${row.passed} passed, ${row.failed} failed)   ${(row.scenarios / (row.wallMs / 1000)).toFixed(1)} scenarios/s\n`);
-  results['suite'] = timings;
-  process.stdout.write('\n');
+  for (const row of timings) {
+    const perScenario = row.wallMs / row.scenarios;
+    out(`  ${row.mode.padEnd(40)} ${pad(row.wallMs, 6)} ms   ${row.scenarios} scenarios (${row.passed} passed, ${row.failed} failed)   ${perScenario.toFixed(1)} ms a scenario${row.mode.includes('default') ? ` (${BASELINE.date}: ${BASELINE.msPerScenario.toFixed(1)})` : ''}`);
+  }
+  results.suite = timings;
+  out();
 }
 
-if (only === 'soak') {
+if (only?.includes('soak')) {
   const tokens = Number(values['soak-tokens']);
-  process.stdout.write(`soak: ${tokens} client_credentials tokens (opaque, stored, 5 s lifetime), then expiry\n`);
+  out(`soak: ${tokens} client_credentials tokens (opaque, stored, 5 s lifetime), then expiry`);
   const result = await soak(tokens, (done) => process.stdout.write(`  ${done} tokens issued\r`));
-  process.stdout.write(`\n  ${result.tokens} tokens in ${result.seconds} s; heap after GC: start ${result.heapMiB.start} MiB, peak ${result.heapMiB.peak} MiB, after expiry ${result.heapMiB.afterExpiry} MiB (rss ${result.rssMiB.start} / ${result.rssMiB.peak} / ${result.rssMiB.afterExpiry} MiB)\n\n`);
-  results['soak'] = result;
+  out(`\n  ${result.tokens} tokens in ${result.seconds} s; heap after GC: start ${result.heapMiB.start} MiB, peak ${result.heapMiB.peak} MiB, after expiry ${result.heapMiB.afterExpiry} MiB (rss ${result.rssMiB.start} / ${result.rssMiB.peak} / ${result.rssMiB.afterExpiry} MiB)\n`);
+  results.soak = result;
 }
 
 await writeFile('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
-process.stdout.write('wrote bench/results.json\n');
+out('wrote bench/results.json');
+if (values.readme) {
+  await updateReadme(results);
+  out('rewrote the performance tables of README.md');
+}

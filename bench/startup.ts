@@ -7,15 +7,19 @@ import { consumerProject } from '../test/support/package.ts';
 
 export interface StartupTime {
   server: string;
+  /** A process started from nothing, or a server started inside a process that runs already (a test file). */
+  group: 'process' | 'in-process';
+  /** A peer (not mockidp). */
+  peer: boolean;
   medianMs: number;
   minMs: number;
   maxMs: number;
   runs: number;
 }
 
-function summary(server: string, samples: number[]): StartupTime {
+function summary(server: string, group: StartupTime['group'], samples: number[]): StartupTime {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { server, medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]!), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted.at(-1)!), runs: samples.length };
+  return { server, group, peer: !server.startsWith('mockidp') && !server.startsWith('startMockIdp'), medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]!), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted.at(-1)!), runs: samples.length };
 }
 
 async function waitForDiscovery(url: string): Promise<void> {
@@ -69,22 +73,36 @@ async function programmaticOnce(): Promise<number> {
   return elapsed;
 }
 
+/** oauth2-mock-server started inside an already running process, with the RSA key it needs to sign. */
+async function oauth2MockServerOnce(): Promise<number> {
+  const { OAuth2Server } = await import('oauth2-mock-server');
+  const started = performance.now();
+  const server = new OAuth2Server();
+  await server.issuer.keys.generate('RS256');
+  await server.start(0, '127.0.0.1');
+  await waitForDiscovery(`${server.issuer.url}/.well-known/openid-configuration`);
+  const elapsed = performance.now() - started;
+  await server.stop();
+  return elapsed;
+}
+
 export async function measureStartup(runs: number): Promise<StartupTime[]> {
   // What users run: the package installed from the packed tarball into a project of theirs.
   const consumer = await consumerProject();
-  const contenders: Array<[string, () => Promise<number>]> = [
-    ['mockidp serve (installed from the tarball)', () => cliOnce(join(consumer.dir, 'node_modules/mockidp/dist/cli/mockidp.js'), consumer.dir)],
-    ['mockidp serve (this checkout, .ts sources)', () => cliOnce('harness/cli/bin.ts')],
-    ['startMockIdp() in a running process', programmaticOnce],
-    ['bare oidc-provider', () => scriptOnce('bench/servers/bare-oidc-provider.ts')],
-    ['oauth2-mock-server', () => scriptOnce('bench/servers/oauth2-mock-server.ts')],
+  const contenders: Array<[string, StartupTime['group'], () => Promise<number>]> = [
+    ['mockidp serve (installed from the tarball)', 'process', () => cliOnce(join(consumer.dir, 'node_modules/mockidp/dist/cli/mockidp.js'), consumer.dir)],
+    ['mockidp serve (this checkout, .ts sources)', 'process', () => cliOnce('harness/cli/bin.ts')],
+    ['bare oidc-provider', 'process', () => scriptOnce('bench/servers/bare-oidc-provider.ts')],
+    ['oauth2-mock-server', 'process', () => scriptOnce('bench/servers/oauth2-mock-server.ts')],
+    ['startMockIdp() in a running process', 'in-process', programmaticOnce],
+    ['oauth2-mock-server in a running process', 'in-process', oauth2MockServerOnce],
   ];
   // One warm-up each (compile cache, file system cache), then round robin, so that a burst of load on
   // the machine falls on every contender alike rather than on whichever was being measured.
-  for (const [, once] of contenders) await once();
+  for (const [, , once] of contenders) await once();
   const samples = contenders.map((): number[] => []);
   for (let run = 0; run < runs; run += 1) {
-    for (const [index, [, once]] of contenders.entries()) samples[index]!.push(await once());
+    for (const [index, [, , once]] of contenders.entries()) samples[index]!.push(await once());
   }
-  return contenders.map(([name], index) => summary(name, samples[index]!));
+  return contenders.map(([name, group], index) => summary(name, group, samples[index]!));
 }

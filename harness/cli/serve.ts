@@ -9,8 +9,9 @@ const usage = `Usage: mockidp serve [options]
 Serves the mock IdP until Ctrl-C.
 
 Options:
-  --config FILE     YAML or JSON configuration (env MOCKIDP_CONFIG); default: tenant "default"
-                    with users alice and bob and clients demo and service
+  --config FILE     YAML or JSON configuration (env MOCKIDP_CONFIG, or the text itself in
+                    MOCKIDP_CONFIG_INLINE); default: tenant "default" with users alice and bob
+                    and clients demo and service
   --host HOST       address to bind (env MOCKIDP_HOST), default 127.0.0.1
   --port PORT       port to bind (env MOCKIDP_PORT), default 9400; 0 picks a free port
   --tenant NAME     serve only this tenant of the configuration (repeatable)

@@ -77,6 +77,7 @@ export async function loadConfigFile(path: string): Promise<MockIdpConfig> {
 
 export interface EnvOverrides {
   MOCKIDP_CONFIG?: string | undefined;
+  MOCKIDP_CONFIG_INLINE?: string | undefined;
   MOCKIDP_HOST?: string | undefined;
   MOCKIDP_PORT?: string | undefined;
   MOCKIDP_ADMIN_TOKEN?: string | undefined;
@@ -106,14 +107,36 @@ export interface ResolveOptions {
   env?: EnvOverrides;
 }
 
+const INLINE = 'MOCKIDP_CONFIG_INLINE';
+
 /**
- * The configuration the CLI serves: a file (flag, else MOCKIDP_CONFIG) or the default, then env
- * overrides, then flags. `tenants` restricts serving to the named tenants.
+ * Where the configuration comes from: the --config flag, else MOCKIDP_CONFIG (a file) or
+ * MOCKIDP_CONFIG_INLINE (the YAML or JSON text itself, for Compose and CI files), else the default.
+ * Both variables at once are refused: which one wins would be a guess.
+ */
+async function baseConfig(configPath: string | undefined, env: EnvOverrides): Promise<{ config: MockIdpConfig; source: string }> {
+  if (configPath) return { config: await loadConfigFile(configPath), source: configPath };
+  const inline = env.MOCKIDP_CONFIG_INLINE;
+  const hasInline = inline !== undefined && inline.trim() !== '';
+  if (env.MOCKIDP_CONFIG && hasInline) {
+    throw new ConfigError([{ path: INLINE, message: 'MOCKIDP_CONFIG (a file) and MOCKIDP_CONFIG_INLINE (the text) are both set: unset one of them' }], INLINE);
+  }
+  if (env.MOCKIDP_CONFIG) return { config: await loadConfigFile(env.MOCKIDP_CONFIG), source: env.MOCKIDP_CONFIG };
+  if (inline !== undefined && !hasInline) {
+    throw new ConfigError([{ path: INLINE, message: 'is set but empty: put the YAML or JSON configuration in it, or unset it to serve the default tenant' }], INLINE);
+  }
+  if (hasInline) return { config: parseConfigText(inline, INLINE), source: INLINE };
+  return { config: parseConfig(defaultConfig, 'default config'), source: 'default config' };
+}
+
+/**
+ * The configuration the CLI serves: a file (flag, else MOCKIDP_CONFIG), the text of
+ * MOCKIDP_CONFIG_INLINE, or the default; then env overrides, then flags. `tenants` restricts serving
+ * to the named tenants.
  */
 export async function resolveConfig(options: ResolveOptions = {}): Promise<MockIdpConfig> {
   const env = options.env ?? (process.env as EnvOverrides);
-  const path = options.configPath ?? env.MOCKIDP_CONFIG;
-  const config = path ? await loadConfigFile(path) : parseConfig(defaultConfig, 'default config');
+  const { config, source: path } = await baseConfig(options.configPath, env);
   const overrides: Partial<MockIdpConfig['server']> = {};
   if (env.MOCKIDP_HOST) overrides.host = env.MOCKIDP_HOST;
   if (env.MOCKIDP_PORT) overrides.port = portFrom(env.MOCKIDP_PORT, 'MOCKIDP_PORT');
@@ -126,13 +149,13 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<MockI
   if (options.unsafeAdmin) overrides.unsafeAdmin = true;
   const tls = tlsOverrides(config.server.tls, env, options.tls);
   if (tls) overrides.tls = tls.value;
-  const merged = parseConfig({ ...config, server: { ...config.server, ...overrides } } satisfies MockIdpConfigInput, path ?? 'default config');
+  const merged = parseConfig({ ...config, server: { ...config.server, ...overrides } } satisfies MockIdpConfigInput, path);
   if (options.tenants && options.tenants.length > 0) {
     const unknown = options.tenants.filter((name) => !(name in merged.tenants));
     if (unknown.length > 0) {
       throw new ConfigError(
         unknown.map((name) => ({ path: `tenants.${name}`, message: `no tenant "${name}" in the configuration; known tenants: ${Object.keys(merged.tenants).join(', ') || '(none)'}` })),
-        path ?? 'default config',
+        path,
       );
     }
     merged.tenants = Object.fromEntries(Object.entries(merged.tenants).filter(([name]) => options.tenants!.includes(name)));

@@ -44,7 +44,11 @@ export function configReference(): string {
     'reported with file, line and the path of the field. Editors can validate and complete it with the JSON Schema in',
     '[`mockidp.config.schema.json`](mockidp.config.schema.json) (YAML: first line `# yaml-language-server: $schema=./docs/mockidp.config.schema.json`).',
     '',
-    'Environment overrides: `MOCKIDP_CONFIG` (file), `MOCKIDP_HOST`, `MOCKIDP_PORT`, `MOCKIDP_ADMIN_TOKEN`, `MOCKIDP_BASE_URL`; command-line flags win over both.',
+    'The whole configuration can also be given as text in `MOCKIDP_CONFIG_INLINE` (YAML or JSON, for Compose and CI files);',
+    'it is validated the same way and its errors name the variable, line and column. Setting both `MOCKIDP_CONFIG` and',
+    '`MOCKIDP_CONFIG_INLINE` is an error; `--config` wins over both.',
+    '',
+    'Environment overrides: `MOCKIDP_CONFIG` (file), `MOCKIDP_CONFIG_INLINE` (text), `MOCKIDP_HOST`, `MOCKIDP_PORT`, `MOCKIDP_ADMIN_TOKEN`, `MOCKIDP_BASE_URL`; command-line flags win over both.',
     '',
   ];
   section('config', schema, out);

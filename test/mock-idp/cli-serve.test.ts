@@ -58,6 +58,29 @@ describe('mockidp serve', () => {
     await run.exited;
   });
 
+  it('serves a configuration given only in MOCKIDP_CONFIG_INLINE', async () => {
+    const inline = ['tenants:', '  shop:', '    users: { carla: { email: carla@shop.test } }', '    clients:', '      batch: { secret: batch-secret, grants: [client_credentials] }'].join('\n');
+    const run = serve(['--port', '0'], { MOCKIDP_CONFIG_INLINE: inline, MOCKIDP_CONFIG: '' });
+    const url = await run.ready;
+    expect(run.output().stdout).toContain(`tenant shop: issuer ${url}/shop`);
+    expect((await fetch(`${url}/default/.well-known/openid-configuration`)).status).toBe(404);
+    const token = await fetch(`${url}/shop/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('batch:batch-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    expect(token.status).toBe(200);
+    run.child.kill('SIGINT');
+    await run.exited;
+  });
+
+  it('exits with 1 naming MOCKIDP_CONFIG_INLINE and the line when its text is invalid', async () => {
+    const run = serve(['--port', '0'], { MOCKIDP_CONFIG_INLINE: 'tenants:\n  shop:\n    clients: { web: { grants: [implicit] } }\n' });
+    const [code] = await run.exited;
+    expect(code).toBe(1);
+    expect(run.output().stderr).toMatch(/MOCKIDP_CONFIG_INLINE:3:\d+ tenants\.shop\.clients\.web\.grants\[0\]: must be one of/);
+  });
+
   it('exits with 1 and names the bad field when the configuration is invalid', async () => {
     const run = serve(['--port', '0', '--config', 'fixtures/config/does-not-exist.yaml']);
     const [code] = await run.exited;

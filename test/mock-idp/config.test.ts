@@ -74,6 +74,37 @@ describe('configuration', () => {
     expect((await resolveConfig({ env: { MOCKIDP_PORT: '9555' }, port: 9666 })).server.port).toBe(9666);
   });
 
+  it('takes the whole configuration from the YAML text of MOCKIDP_CONFIG_INLINE', async () => {
+    const config = await resolveConfig({ env: { MOCKIDP_CONFIG_INLINE: 'tenants:\n  shop:\n    users: { carla: {} }\n' } });
+    expect(Object.keys(config.tenants)).toEqual(['shop']);
+    expect(Object.keys(config.tenants.shop!.users)).toEqual(['carla']);
+  });
+
+  it('takes JSON text from MOCKIDP_CONFIG_INLINE too', async () => {
+    const config = await resolveConfig({ env: { MOCKIDP_CONFIG_INLINE: JSON.stringify({ tenants: { j: {} } }), MOCKIDP_PORT: '0' } });
+    expect(Object.keys(config.tenants)).toEqual(['j']);
+    expect(config.server.port).toBe(0);
+  });
+
+  it('names MOCKIDP_CONFIG_INLINE, the line and the field when its text is invalid', async () => {
+    await expect(resolveConfig({ env: { MOCKIDP_CONFIG_INLINE: 'tenants:\n  shop:\n    users: { carla: { gropus: [a] } }\n' } })).rejects.toThrow(
+      /invalid configuration in MOCKIDP_CONFIG_INLINE[\s\S]*MOCKIDP_CONFIG_INLINE:3:\d+ tenants\.shop\.users\.carla: unknown field "gropus"/,
+    );
+    await expect(resolveConfig({ env: { MOCKIDP_CONFIG_INLINE: '{"tenants": {' } })).rejects.toThrow(/MOCKIDP_CONFIG_INLINE:\d+:\d+ \(syntax\)/);
+  });
+
+  it('refuses MOCKIDP_CONFIG_INLINE set but empty, and set together with MOCKIDP_CONFIG', async () => {
+    await expect(resolveConfig({ env: { MOCKIDP_CONFIG_INLINE: '  ' } })).rejects.toThrow(/MOCKIDP_CONFIG_INLINE: is set but empty/);
+    await expect(resolveConfig({ env: { MOCKIDP_CONFIG: 'fixtures/config/two-tenants.yaml', MOCKIDP_CONFIG_INLINE: 'tenants: {a: {}}' } })).rejects.toThrow(
+      /MOCKIDP_CONFIG \(a file\) and MOCKIDP_CONFIG_INLINE \(the text\) are both set: unset one of them/,
+    );
+  });
+
+  it('lets --config win over MOCKIDP_CONFIG_INLINE', async () => {
+    const config = await resolveConfig({ configPath: 'fixtures/config/two-tenants.yaml', env: { MOCKIDP_CONFIG_INLINE: 'tenants: {a: {}}' } });
+    expect(Object.keys(config.tenants)).toEqual(['acme', 'partner']);
+  });
+
   it('refuses a port that is not a number', async () => {
     await expect(resolveConfig({ env: { MOCKIDP_PORT: 'ninety' } })).rejects.toThrow(/MOCKIDP_PORT: "ninety" is not a port/);
   });

@@ -12,6 +12,8 @@ export interface LoginOptions {
   redirectUri: string;
   username: string;
   password?: string | undefined;
+  /** Claims for this login only (the login page's JSON box): they land in this grant's ID token and userinfo. */
+  claims?: Record<string, unknown> | undefined;
   /** Answer to a consent prompt (default: approve). */
   consent?: 'approve' | 'deny';
   userAgent?: UserAgent;
@@ -63,7 +65,7 @@ export async function browserlessLogin(options: LoginOptions): Promise<LoginResu
   throw new LoginError(`login did not finish after 6 interactions (last at ${next})`);
 }
 
-async function completeInteraction(ua: UserAgent, interactionUrl: string, options: Pick<LoginOptions, 'username' | 'password' | 'consent'>): Promise<string> {
+async function completeInteraction(ua: UserAgent, interactionUrl: string, options: Pick<LoginOptions, 'username' | 'password' | 'claims' | 'consent'>): Promise<string> {
   const described = await ua.request(interactionUrl, { headers: { accept: 'application/json' } });
   const text = await described.text();
   if (!described.ok) throw new LoginError(`the interaction at ${interactionUrl} answered ${described.status}: ${summarize(text)}`, described.status, text);
@@ -73,7 +75,7 @@ async function completeInteraction(ua: UserAgent, interactionUrl: string, option
   if (interaction.prompt === 'login') {
     submitted = await ua.request(origin + interaction.actions.login, {
       headers: { accept: 'application/json' },
-      json: { username: options.username, ...(options.password === undefined ? {} : { password: options.password }) },
+      json: { username: options.username, ...(options.password === undefined ? {} : { password: options.password }), ...(options.claims === undefined ? {} : { claims: options.claims }) },
     });
   } else if (interaction.prompt === 'consent') {
     submitted = await ua.request(origin + (options.consent === 'deny' ? interaction.actions.abort : interaction.actions.consent), { method: 'POST', headers: { accept: 'application/json' } });

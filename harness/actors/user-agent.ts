@@ -123,6 +123,10 @@ export function readForms(htmlText: string, pageUrl: string): HtmlForm[] {
       const name = input.getAttribute('name');
       if (name && input.getAttribute('type') !== 'submit') fields[name] = input.getAttribute('value') ?? '';
     }
+    for (const textarea of form.querySelectorAll('textarea')) {
+      const name = textarea.getAttribute('name');
+      if (name) fields[name] = textarea.text;
+    }
     return {
       id: form.getAttribute('id'),
       action: new URL(form.getAttribute('action') ?? pageUrl, pageUrl).toString(),

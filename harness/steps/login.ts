@@ -22,6 +22,7 @@ const args = z.strictObject({
   pkce: z.enum(['S256', 'plain', 'none']).default('S256').describe('PKCE method, or none.'),
   state: z.string().optional().describe('state (default: random; the PKCE verifier for lakeFS-style targets).'),
   nonce: z.union([z.string(), z.boolean()]).optional().describe('nonce: a value, true for a random one, false for none (default: random when the runner redeems).'),
+  claims: z.record(z.string(), z.unknown()).optional().describe('Claims for this login only, as typed in the login page\'s JSON box: they land in its ID token and userinfo.'),
   consent: z.enum(['approve', 'deny']).default('approve').describe('Answer to a consent prompt.'),
   params: z.record(z.string(), z.string()).optional().describe('Extra authorization request parameters (prompt, max_age, resource, ...).'),
   redeem: z.boolean().optional().describe('Redeem the code at the token endpoint (default: yes, unless the target takes the code).'),
@@ -72,7 +73,7 @@ export const loginStep = defineStep<Args>({
     let callback: URLSearchParams;
     let callbackUrl: string;
     try {
-      const result = await browserlessLogin({ authorizationUrl: authorize.toString(), redirectUri, username: a.user, password: a.password, consent: a.consent, userAgent: browser });
+      const result = await browserlessLogin({ authorizationUrl: authorize.toString(), redirectUri, username: a.user, password: a.password, claims: a.claims, consent: a.consent, userAgent: browser });
       callback = result.params;
       callbackUrl = result.callbackUrl;
     } catch (error) {

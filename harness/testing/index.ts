@@ -66,6 +66,8 @@ export interface LoginAsOptions {
   tenant?: string;
   redirectUri?: string;
   scope?: string;
+  /** Claims for this login only (as typed on the login page): they land in its ID token and userinfo. */
+  claims?: Record<string, unknown>;
 }
 
 export interface LoggedIn {
@@ -96,7 +98,7 @@ export async function loginAs(idp: MockIdp, options: LoginAsOptions): Promise<Lo
   })) {
     authorize.searchParams.set(key, value);
   }
-  const { params } = await browserlessLogin({ authorizationUrl: authorize.toString(), redirectUri, username: options.username, password: options.password });
+  const { params } = await browserlessLogin({ authorizationUrl: authorize.toString(), redirectUri, username: options.username, password: options.password, claims: options.claims });
   const code = params.get('code');
   if (!code) throw new Error(`login of ${options.username} at ${client} failed: ${params.get('error')}: ${params.get('error_description')}`);
   const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: client });

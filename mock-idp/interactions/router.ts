@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import type { UserConfig } from '../config/schema.ts';
 import { consentPage, loginPage, type PageTenant } from '../ui/pages.ts';
 import { HttpError } from '../server/http-error.ts';
+import { parseLoginClaims } from '../provider/login-claims.ts';
 
 /*
  * Login and consent, for people (HTML pages) and for scripts (the same URLs with JSON), so both
@@ -22,6 +23,8 @@ export interface InteractionTenant {
   page(): PageTenant;
   usernameOf(sub: string): string;
   subOf(username: string, user: UserConfig): string;
+  /** Makes the provider let these claims through before a login hands them over. */
+  acceptLoginClaims(claims: Record<string, unknown>): void;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -60,13 +63,26 @@ function pickerUsers(tenant: InteractionTenant) {
   return [...tenant.users].map(([username, user]) => ({ username, name: user.name, email: user.email, disabled: user.disabled }));
 }
 
-async function renderPrompt(tenant: InteractionTenant, ctx: Context, details: Details, error?: { status: number; message: string; username?: string }) {
+interface PromptError {
+  status: number;
+  message: string;
+  /** What the person typed, shown again in the form. */
+  username?: string;
+  claims?: string;
+}
+
+function errorCode(status: number): string {
+  if (status === 403) return 'access_denied';
+  return status === 400 ? 'invalid_request' : 'login_failed';
+}
+
+async function renderPrompt(tenant: InteractionTenant, ctx: Context, details: Details, error?: PromptError) {
   const links = actions(tenant, details.uid);
   const name = await clientName(tenant, details);
   if (error) ctx.status = error.status;
   if (wantsJson(ctx)) {
     ctx.body = error
-      ? { error: error.status === 403 ? 'access_denied' : 'login_failed', error_description: error.message }
+      ? { error: errorCode(error.status), error_description: error.message }
       : {
           uid: details.uid,
           prompt: details.prompt.name,
@@ -91,6 +107,7 @@ async function renderPrompt(tenant: InteractionTenant, ctx: Context, details: De
       users: pickerUsers(tenant),
       ...(error ? { error: error.message } : {}),
       ...(error?.username ? { username: error.username } : {}),
+      ...(error?.claims ? { claims: error.claims } : {}),
     });
   }
 }
@@ -122,24 +139,35 @@ export function interactionRouter(tenant: InteractionTenant): Middleware {
   router.post('/login', parseBody, async (ctx) => {
     const details = await detailsFor(tenant, ctx);
     if (details.prompt.name !== 'login') throw new HttpError(400, 'invalid_request', `this interaction asks for ${details.prompt.name}, not login: POST to ${actions(tenant, details.uid).consent}`);
-    const body = ctx.request.body;
-    const username = field(body, 'username')?.trim();
-    const password = field(body, 'password');
+    const body = ctx.request.body as Record<string, unknown> | undefined;
+    // A click on a test user of the page ("pick") signs in without the password field.
+    const picked = field(body, 'pick')?.trim();
+    const username = picked || field(body, 'username')?.trim();
+    const password = picked ? undefined : field(body, 'password');
+    const claimsInput = body?.['claims'];
+    const typedClaims = typeof claimsInput === 'string' ? claimsInput : claimsInput === undefined ? undefined : JSON.stringify(claimsInput, null, 2);
+    const kept = { ...(username ? { username } : {}), ...(typedClaims ? { claims: typedClaims } : {}) };
     if (!username) {
-      return renderPrompt(tenant, ctx, details, { status: 400, message: 'Enter a user name.' });
+      return renderPrompt(tenant, ctx, details, { status: 400, message: 'Enter a user name.', ...kept });
     }
     const user = tenant.users.get(username);
     if (!user) {
-      return renderPrompt(tenant, ctx, details, { status: 401, message: `Unknown user "${username}". Known users: ${[...tenant.users.keys()].join(', ') || '(none)'}.`, username });
+      return renderPrompt(tenant, ctx, details, { status: 401, message: `Unknown user "${username}". Known users: ${[...tenant.users.keys()].join(', ') || '(none)'}.`, ...kept });
     }
     if (user.disabled) {
-      return renderPrompt(tenant, ctx, details, { status: 403, message: `User "${username}" is disabled.`, username });
+      return renderPrompt(tenant, ctx, details, { status: 403, message: `User "${username}" is disabled.`, ...kept });
     }
     // The quick picker and scripts that send no password skip the check; a password that is sent must match.
     if (password !== undefined && password !== (user.password ?? username)) {
-      return renderPrompt(tenant, ctx, details, { status: 401, message: 'Wrong password.', username });
+      return renderPrompt(tenant, ctx, details, { status: 401, message: 'Wrong password.', ...kept });
     }
-    const location = await tenant.provider.interactionResult(ctx.req, ctx.res, { login: { accountId: tenant.subOf(username, user) } }, { mergeWithLastSubmission: false });
+    const parsed = parseLoginClaims(claimsInput);
+    if ('problem' in parsed) {
+      return renderPrompt(tenant, ctx, details, { status: 400, message: parsed.problem, ...kept });
+    }
+    if (parsed.claims) tenant.acceptLoginClaims(parsed.claims);
+    const result = { login: { accountId: tenant.subOf(username, user) }, ...(parsed.claims ? { loginClaims: parsed.claims } : {}) };
+    const location = await tenant.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
     redirectTo(ctx, location);
   });
 

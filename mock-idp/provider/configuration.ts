@@ -6,6 +6,7 @@ import { adapterFor, type TtlStore } from './store.ts';
 import type { AppliedProfile } from '../profiles/index.ts';
 import * as pages from '../ui/pages.ts';
 import { ADDED_CONSENT_PARAM, interactionsWithAddedConsent } from './offline-access.ts';
+import type { LoginClaims } from './login-claims.ts';
 
 /** What the provider configuration needs from a tenant (kept narrow so each part stays replaceable). */
 export interface ProviderTenant {
@@ -21,6 +22,8 @@ export interface ProviderTenant {
   /** Every claim of a user, with the tenant's provider profile applied. */
   claimsOf(username: string, user: UserConfig): Record<string, unknown> & { sub: string };
   readonly profile?: AppliedProfile | undefined;
+  /** Claims chosen at login, by grant. */
+  readonly loginClaims: LoginClaims;
   /** Sends the provider's outgoing requests (back-channel logout tokens); fault rules may change them. */
   fetchOut?(url: string, init: RequestInit): Promise<Response>;
 }
@@ -88,13 +91,29 @@ function resourceScopes(tenant: ProviderTenant, client: ClientConfig | undefined
   return [...scopes].join(' ');
 }
 
-/** Grants requested scopes, claims and resource scopes without asking when the client's consent policy is auto. */
+/** The login this authorization request has just completed, if any, with the claims chosen for it. */
+export function submittedLogin(result: Record<string, unknown> | undefined): { claims: Record<string, unknown> | undefined } | undefined {
+  if (!result?.['login']) return undefined;
+  return { claims: result['loginClaims'] as Record<string, unknown> | undefined };
+}
+
+/**
+ * Grants requested scopes, claims and resource scopes without asking when the client's consent
+ * policy is auto. A login with claims of its own (or one after such a login) starts a new grant, so
+ * those claims stay with the tokens of that login.
+ */
 async function loadExistingGrant(tenant: ProviderTenant, ctx: KoaContextWithOIDC) {
   const { oidc } = ctx;
   const client = oidc.client!;
-  const grantId = oidc.result?.consent?.grantId ?? oidc.session!.grantIdFor(client.clientId);
+  const login = submittedLogin(oidc.result);
+  const sessionGrantId = oidc.session!.grantIdFor(client.clientId);
+  const startsNewGrant = login !== undefined && (login.claims !== undefined || tenant.loginClaims.of(sessionGrantId) !== undefined);
+  const grantId = oidc.result?.consent?.grantId ?? (startsNewGrant ? undefined : sessionGrantId);
   const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-  if (clientConfigOf(tenant, ctx)?.consent === 'prompt') return existing;
+  if (clientConfigOf(tenant, ctx)?.consent === 'prompt') {
+    if (existing && login?.claims) tenant.loginClaims.remember(existing.jti, login.claims);
+    return existing;
+  }
 
   const grant = existing ?? new oidc.provider.Grant({ clientId: client.clientId, accountId: oidc.session!.accountId! });
   const requestedScopes = [...(oidc.requestParamOIDCScopes ?? [])];
@@ -105,7 +124,8 @@ async function loadExistingGrant(tenant: ProviderTenant, ctx: KoaContextWithOIDC
     const scopes = [...oidc.requestParamScopes].filter((scope) => server.scopes.has(scope));
     grant.addResourceScope(indicator, scopes.join(' '));
   }
-  await grant.save();
+  const savedId = await grant.save();
+  if (login?.claims) tenant.loginClaims.remember(savedId, login.claims);
   return grant;
 }
 
@@ -148,6 +168,7 @@ export function customClaimNames(claims: Record<string, unknown>): string[] {
 export function tenantClaimNames(tenant: ProviderTenant): Set<string> {
   const names = new Set<string>();
   for (const [username, user] of tenant.users) for (const claim of customClaimNames(tenant.claimsOf(username, user))) names.add(claim);
+  for (const claim of tenant.loginClaims.names) if (!STANDARD_CLAIMS.has(claim)) names.add(claim);
   return names;
 }
 
@@ -194,12 +215,14 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       userinfoSigningAlgValues: algs as never,
       clientAuthSigningAlgValues: ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as never,
     },
-    async findAccount(_ctx, sub) {
+    async findAccount(_ctx, sub, token) {
       const found = tenant.userBySub(sub);
       if (!found || found.user.disabled) return undefined;
+      // The token being redeemed or presented (code, refresh token, access token) names its grant.
+      const atLogin = tenant.loginClaims.of(token && 'grantId' in token && typeof token.grantId === 'string' ? token.grantId : undefined);
       return {
         accountId: sub,
-        claims: () => tenant.claimsOf(found.username, found.user),
+        claims: () => ({ ...tenant.claimsOf(found.username, found.user), ...atLogin, sub }),
       };
     },
     loadExistingGrant: (ctx) => loadExistingGrant(tenant, ctx),

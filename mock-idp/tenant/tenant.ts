@@ -19,6 +19,7 @@ import { Clock, ClockRangeError } from '../clock/clock.ts';
 import { realTimeCookies } from '../clock/real-time-cookies.ts';
 import { KeySet, KeySpecError, type SigningKey } from '../keys/key-set.ts';
 import { TtlStore } from '../provider/store.ts';
+import { LoginClaims } from '../provider/login-claims.ts';
 import { customClaimNames, providerConfiguration, pageTenant, tenantClaimNames, OIDC_SCOPES, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
 import { devicePolling } from '../provider/device-polling.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
@@ -53,6 +54,7 @@ export class Tenant implements ProviderTenant {
   readonly name: string;
   readonly issuer: string;
   readonly store = new TtlStore();
+  readonly loginClaims = new LoginClaims(this.store, () => this.config.ttl.grant);
   readonly cookieKeys: string[];
   readonly clock: Clock;
   readonly users = new Map<string, UserConfig>();
@@ -192,6 +194,9 @@ export class Tenant implements ProviderTenant {
         page: () => pageTenant(this),
         usernameOf: (sub) => this.userBySub(sub)?.username ?? sub,
         subOf: (username, user) => this.subOf(username, user),
+        acceptLoginClaims: (claims) => {
+          if (this.loginClaims.learnNames(claims)) this.rebuild();
+        },
         get provider() {
           return tenant.provider;
         },
@@ -450,6 +455,7 @@ export class Tenant implements ProviderTenant {
     this.clock.set({ offsetSeconds: this.config.clock.offsetSeconds, frozenAt: this.config.clock.frozenAt ?? null });
     this.keys = KeySet.fromKeys(this.#initialKeys.map((key) => ({ ...key })));
     this.store.clear();
+    this.loginClaims.clear();
     this.rebuild();
   }
 

@@ -8,7 +8,9 @@ const style = `
 main{max-width:26rem;margin:3rem auto;padding:2rem;background:var(--card);border:1px solid var(--line);border-radius:12px}
 h1{font-size:1.4rem;margin:0 0 .25rem}p.sub{margin:0 0 1.5rem;color:var(--muted)}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
-input[type=text],input[type=password]{width:100%;padding:.6rem .7rem;font-size:1rem;border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--fg)}
+textarea{font:.9rem/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;resize:vertical}
+p.help,label small{color:var(--muted);font-size:.85rem;font-weight:400}p.help{margin:.25rem 0 0}
+input[type=text],input[type=password],textarea{width:100%;padding:.6rem .7rem;font-size:1rem;border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--fg)}
 input:focus-visible,button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 button{font-size:1rem;padding:.6rem 1rem;border-radius:8px;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer}
 button.primary{background:var(--accent);border-color:var(--accent);color:var(--accent-fg);font-weight:600;width:100%;margin-top:1rem}

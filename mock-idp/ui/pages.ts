@@ -28,10 +28,11 @@ export const PICKER_USERS = 50;
 
 const alert = (message: string | undefined): Html | string => (message ? html`<div class="alert" role="alert">${message}</div>` : '');
 
-export function loginPage(args: { tenant: PageTenant; action: string; abortAction: string; clientName: string; users: PickerUser[]; error?: string; username?: string }): string {
+export function loginPage(args: { tenant: PageTenant; action: string; abortAction: string; clientName: string; users: PickerUser[]; error?: string; username?: string; claims?: string }): string {
   const { tenant, action, clientName, users } = args;
+  // The picker's buttons submit the login form too, so the claims typed above go with a click on a user.
   const picker = users.slice(0, PICKER_USERS).map(
-    (user) => html`<li><form method="post" action="${action}"><input type="hidden" name="username" value="${user.username}"><input type="hidden" name="picker" value="1"><button type="submit" ${user.disabled ? raw('disabled aria-disabled="true"') : ''}>${user.name ?? user.username}<small>${user.username}${user.email ? ` · ${user.email}` : ''}${user.disabled ? ' · disabled' : ''}</small></button></form></li>`,
+    (user) => html`<li><button type="submit" form="login-form" name="pick" value="${user.username}" formnovalidate ${user.disabled ? raw('disabled aria-disabled="true"') : ''}>${user.name ?? user.username}<small>${user.username}${user.email ? ` · ${user.email}` : ''}${user.disabled ? ' · disabled' : ''}</small></button></li>`,
   );
   return page('Sign in', tenant,
     html`<h1>Sign in to ${tenant.displayName}</h1>
@@ -42,6 +43,9 @@ ${alert(args.error)}
 <input id="username" name="username" type="text" autocomplete="username" required autofocus value="${args.username ?? ''}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password">
+<label for="claims">Extra claims for this login <small>(JSON object, optional)</small></label>
+<textarea id="claims" name="claims" rows="3" spellcheck="false" aria-describedby="claims-help" placeholder='{"department": "research"}'>${args.claims ?? ''}</textarea>
+<p id="claims-help" class="help">They go into the ID token and userinfo of this login only.</p>
 <button class="primary" type="submit">Sign in</button>
 </form>
 ${users.length > 0 ? html`<hr><h2 style="font-size:1rem;margin:0 0 .5rem">${tenant.brand?.pickerTitle ?? 'Test users'}</h2><ul class="users" aria-label="Test users">${picker}</ul>${users.length > PICKER_USERS ? html`<p class="sub">and ${users.length - PICKER_USERS} more: type the user name above</p>` : ''}` : ''}

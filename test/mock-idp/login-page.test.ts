@@ -20,7 +20,9 @@ describe('HTML login page', () => {
     expect(html).toContain('<label for="username">User name</label>');
     expect(html).toContain('<label for="password">Password</label>');
     expect(html).not.toMatch(/(src|href)="https?:/);
-    expect(forms.filter((form) => form.fields['picker'] === '1').map((form) => form.fields['username'])).toEqual(['alice', 'bob']);
+    expect(html).toContain('<label for="claims">Extra claims for this login');
+    const form = forms.find((candidate) => candidate.id === 'login-form')!;
+    expect(form.buttons.filter((button) => button.name === 'pick').map((button) => button.value)).toEqual(['alice', 'bob']);
   });
 
   it('signs a person in with the password form and sends them back with a code', async () => {
@@ -32,8 +34,8 @@ describe('HTML login page', () => {
 
   it('signs a person in with one click on a test user', async () => {
     const { ua, forms } = await openLoginPage();
-    const bob = forms.find((candidate) => candidate.fields['username'] === 'bob' && candidate.fields['picker'] === '1')!;
-    const done = await ua.follow(bob.action, { form: bob.fields }, { stop: (url) => url.startsWith(REDIRECT) });
+    const form = forms.find((candidate) => candidate.id === 'login-form')!;
+    const done = await ua.follow(form.action, { form: { ...form.fields, pick: 'bob' } }, { stop: (url) => url.startsWith(REDIRECT) });
     expect(new URL(done.stoppedAt!).searchParams.get('state')).toBe('page');
   });
 

@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { afterAll } from 'vitest';
 import { startMockIdp, type MockIdp, type MockIdpConfigInput } from '../../mock-idp/index.ts';
 import { browserlessLogin } from '../../harness/actors/browserless-login.ts';
+import type { UserAgent } from '../../harness/actors/user-agent.ts';
 
 /** Starts a quiet mock IdP on a free port and stops it after the file's tests. */
 export async function startTestIdp(config?: MockIdpConfigInput): Promise<MockIdp> {
@@ -25,7 +26,10 @@ export interface CodeLogin {
 }
 
 /** Auth code + PKCE login of a user through the headless interaction API, redeemed by openid-client. */
-export async function loginWithCode(config: oidc.Configuration, options: { username: string; password?: string; redirectUri?: string; scope?: string; extra?: Record<string, string> }): Promise<CodeLogin> {
+export async function loginWithCode(
+  config: oidc.Configuration,
+  options: { username: string; password?: string; redirectUri?: string; scope?: string; extra?: Record<string, string>; claims?: Record<string, unknown>; userAgent?: UserAgent },
+): Promise<CodeLogin> {
   const redirectUri = options.redirectUri ?? 'http://127.0.0.1:8080/callback';
   const verifier = oidc.randomPKCECodeVerifier();
   const nonce = oidc.randomNonce();
@@ -39,7 +43,7 @@ export async function loginWithCode(config: oidc.Configuration, options: { usern
     state,
     ...options.extra,
   });
-  const { callbackUrl } = await browserlessLogin({ authorizationUrl: url.toString(), redirectUri, username: options.username, password: options.password });
+  const { callbackUrl } = await browserlessLogin({ authorizationUrl: url.toString(), redirectUri, username: options.username, password: options.password, claims: options.claims, userAgent: options.userAgent });
   const tokens = await oidc.authorizationCodeGrant(config, new URL(callbackUrl), { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state, idTokenExpected: true });
   return { tokens, verifier, nonce, state };
 }

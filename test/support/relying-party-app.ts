@@ -26,7 +26,12 @@ export async function startRelyingPartyApp(options: { issuer: string; clientId: 
         pending.delete(state);
         const tokens = await oidc.authorizationCodeGrant(config, url, { pkceCodeVerifier: verifier, expectedState: state });
         const claims = tokens.claims()!;
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>Signed in</title><h1 id="who">Signed in as ${String(claims.sub)}</h1><p id="groups">${(claims['groups'] as string[] | undefined)?.join(', ') ?? ''}</p>`);
+        const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+        const json = (value: unknown) => JSON.stringify(value, null, 2).replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+          `<!doctype html><title>Signed in</title><h1 id="who">Signed in as ${String(claims.sub)}</h1><p id="groups">${(claims['groups'] as string[] | undefined)?.join(', ') ?? ''}</p>` +
+            `<h2>ID token</h2><pre id="id-token-claims">${json(claims)}</pre><h2>Userinfo</h2><pre id="userinfo">${json(userinfo)}</pre>`,
+        );
         return;
       }
       res.writeHead(404).end();

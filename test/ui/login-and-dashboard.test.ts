@@ -40,6 +40,32 @@ describe('login page in a real browser', () => {
     await page.close();
   });
 
+  it('puts the claims typed on the page into the ID token and userinfo the relying party gets', async () => {
+    const page = await world.browser.newPage();
+    await page.goto(`${world.rp.url}/login`);
+    await page.getByLabel('Extra claims for this login').fill('{"department": "research", "clearance": ["secret"]}');
+    await page.screenshot({ path: await screenshotPath('login-page-claims') });
+    await page.getByRole('button', { name: /Alice Anders/ }).click();
+    await page.waitForURL(`${world.rp.url}/callback**`);
+    expect(JSON.parse((await page.textContent('#id-token-claims'))!)).toMatchObject({ sub: 'alice', department: 'research', clearance: ['secret'] });
+    expect(JSON.parse((await page.textContent('#userinfo'))!)).toMatchObject({ sub: 'alice', department: 'research', clearance: ['secret'] });
+    await page.close();
+  });
+
+  it('keeps the person on the page with an alert when the typed claims are not JSON', async () => {
+    const page = await world.browser.newPage();
+    await page.goto(`${world.rp.url}/login`);
+    await page.getByLabel('Extra claims for this login').fill('department: research');
+    await page.getByRole('button', { name: /Bob Brown/ }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('"claims" is not valid JSON');
+    expect(await page.getByLabel('Extra claims for this login').inputValue()).toBe('department: research');
+    await page.getByLabel('Extra claims for this login').fill('{"department": "sales"}');
+    await page.getByRole('button', { name: /Bob Brown/ }).click();
+    await page.waitForURL(`${world.rp.url}/callback**`);
+    expect(JSON.parse((await page.textContent('#id-token-claims'))!)).toMatchObject({ sub: 'bob', department: 'sales' });
+    await page.close();
+  });
+
   it('shows the error next to the form when the password is wrong', async () => {
     const page = await world.browser.newPage();
     await page.goto(`${world.rp.url}/login`);

@@ -11,6 +11,11 @@ describe('vitest fixture', () => {
     expect(refreshToken).toBeTruthy();
   });
 
+  it('logs a user in with claims chosen for that login', async () => {
+    const { claims } = await loginAs(fixture.idp, { username: 'bob', claims: { department: 'research' } });
+    expect(claims).toMatchObject({ sub: 'bob', department: 'research' });
+  });
+
   it('mints a token with chosen claims that verifies against the JWKS', async () => {
     const token = await mintToken(fixture.idp, { type: 'access_token', client: 'service', claims: { roles: ['orders.admin'] } });
     const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${fixture.idp.issuer()}/jwks`)), { audience: 'api://default' });

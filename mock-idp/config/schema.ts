@@ -80,6 +80,22 @@ const httpUrl = z.url().refine((uri) => schemeOf(uri) === undefined || /^https?:
 /** Members of a private JWK (and the secret of a symmetric one). */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
+const corsOriginSchema = z.string().refine((value) => value === '*' || originOf(value) === value, {
+  message: 'must be an origin: scheme, host and port only, such as http://127.0.0.1:5173 (no path, no trailing slash), or "*" for any origin',
+});
+
+function originOf(value: string): string | undefined {
+  const url = URL.parse(value);
+  return url && (url.protocol === 'http:' || url.protocol === 'https:') ? url.origin : undefined;
+}
+
+/** The browser origins a client's CORS requests may come from: configured, else those of its redirect URIs. */
+export function corsOriginsOf(client: { corsOrigins?: string[] | undefined; redirectUris: string[]; postLogoutRedirectUris: string[] }): string[] {
+  if (client.corsOrigins) return client.corsOrigins;
+  const origins = [...client.redirectUris, ...client.postLogoutRedirectUris].map(originOf).filter((origin): origin is string => origin !== undefined);
+  return [...new Set(origins)];
+}
+
 export const clientSchema = z
   .strictObject({
     name: z.string().optional().describe('Display name shown on the login, consent and device pages.'),
@@ -106,6 +122,10 @@ export const clientSchema = z
       .optional()
       .describe('Public keys for private_key_jwt client authentication.'),
     jwksUri: httpUrl.optional().describe('URL of the client\'s JWKS for private_key_jwt client authentication.'),
+    corsOrigins: z
+      .array(corsOriginSchema)
+      .optional()
+      .describe('Browser origins (scheme://host:port) allowed to call the token, userinfo, revocation, introspection and end-session endpoints for this client with CORS; "*" allows any. Default: the origins of its redirectUris and postLogoutRedirectUris. [] allows none.'),
     ttl: clientTtlSchema.optional(),
   })
   .superRefine((client, ctx) => {

@@ -62,6 +62,8 @@ export const FAULT_CATALOGUE: CatalogueEntry[] = [
   { family: 'Transport', what: '500 / 502 / 503', rule: { match: { endpoint: 'token' }, action: { status: 502 } }, standsFor: 'IdP outage, gateway errors' },
   { family: 'Transport', what: '429 with Retry-After', rule: { match: { endpoint: 'token' }, action: { status: 429, retryAfter: 30 } }, standsFor: 'rate limiting (Entra, Auth0, Okta throttle token endpoints)' },
   { family: 'Transport', what: 'HTML error page with status 200', rule: { match: { endpoint: 'discovery' }, action: { html: true } }, standsFor: 'captive portal, maintenance page, WAF block page' },
+  { family: 'Transport', what: 'CORS headers missing', rule: { match: { endpoint: ['token', 'userinfo'] }, action: { cors: 'drop' } }, standsFor: 'a proxy or gateway that strips CORS headers; an IdP not told about the app\'s origin (browser apps see a network error, not the answer)' },
+  { family: 'Transport', what: 'CORS for another origin', rule: { match: { endpoint: 'discovery' }, action: { cors: 'other-origin' } }, standsFor: 'a cached or hard-coded Access-Control-Allow-Origin of another app' },
   { family: 'Transport', what: 'wrong content type', rule: { match: { endpoint: 'token' }, action: { contentType: 'text/plain' } }, standsFor: 'misconfigured reverse proxy' },
   { family: 'Transport', what: 'truncated JSON', rule: { match: { endpoint: 'token' }, action: { body: 'truncated' } }, standsFor: 'connection cut mid-body' },
   { family: 'Transport', what: 'invalid JSON', rule: { match: { endpoint: 'discovery' }, action: { body: 'invalid-json' } }, standsFor: 'broken deployment of the IdP' },

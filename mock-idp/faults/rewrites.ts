@@ -72,6 +72,20 @@ function rewriteAuthorization(ctx: Context, action: NonNullable<FaultAction['aut
   ctx.set('Location', url.toString());
 }
 
+const OTHER_ORIGIN = 'https://other-app.example';
+
+function corsHeaders(ctx: Context): string[] {
+  return Object.keys(ctx.response.headers).filter((name) => name.toLowerCase().startsWith('access-control-'));
+}
+
+function rewriteCors(ctx: Context, how: NonNullable<FaultAction['cors']>): void {
+  if (how === 'other-origin') {
+    ctx.set('Access-Control-Allow-Origin', OTHER_ORIGIN);
+    return;
+  }
+  for (const name of corsHeaders(ctx)) ctx.remove(name);
+}
+
 function bodyText(ctx: Context): string {
   if (typeof ctx.body === 'string') return ctx.body;
   if (Buffer.isBuffer(ctx.body)) return ctx.body.toString('utf8');
@@ -111,6 +125,7 @@ export function applies(ctx: Context, action: FaultAction): boolean {
   if (action.jwks && !(action.jwks.cacheControl !== undefined || (isRecord(body) && Array.isArray(body['keys'])))) return false;
   if (action.json && !isRecord(body)) return false;
   if (action.authorization && !authorizationResponse(ctx)) return false;
+  if (action.cors && !ctx.response.get('Access-Control-Allow-Origin')) return false;
   return true;
 }
 
@@ -120,6 +135,7 @@ export async function rewrite(ctx: Context, action: FaultAction, context: Rewrit
   if (action.jwks) rewriteJwks(ctx, action.jwks, context);
   if (action.json) rewriteJson(ctx, action.json);
   if (action.authorization) rewriteAuthorization(ctx, action.authorization, context.issuer);
+  if (action.cors) rewriteCors(ctx, action.cors);
   if (action.body) rewriteBody(ctx, action.body);
   if (action.contentType !== undefined) {
     const text = bodyText(ctx);

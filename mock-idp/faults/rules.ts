@@ -162,6 +162,7 @@ function matches(rule: FaultRule, request: FaultRequest): boolean {
   const { match } = rule;
   if (match.endpoint && !(match.endpoint as string[]).includes(request.endpoint)) return false;
   if (match.method && match.method !== request.method) return false;
+  if (request.method === 'OPTIONS' && match.method !== 'OPTIONS' && rule.action.cors === undefined) return false;
   if (match.tag !== undefined && match.tag !== request.tag) return false;
   if (match.client && (request.client === undefined || !match.client.includes(request.client))) return false;
   if (match.grant && (request.grant === undefined || !match.grant.includes(request.grant))) return false;

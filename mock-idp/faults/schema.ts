@@ -61,7 +61,7 @@ export const matchSchema = z
     client: oneOrMany(z.string().min(1), 'a client_id').optional().describe('client_id(s) of the request (Basic credentials, client_id parameter, or the authenticated client).'),
     user: oneOrMany(z.string().min(1), 'a user name').optional().describe('User name(s) the request is about. Before the IdP handles a request, the user is found from the code, refresh token, device code or access token it carries (requests without one match no user); after it, from what the IdP loaded.'),
     grant: oneOrMany(z.string().min(1), 'a grant_type').optional().describe('grant_type(s) of token requests: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:device_code.'),
-    method: z.enum(['GET', 'POST']).optional().describe('HTTP method of the request.'),
+    method: z.enum(['GET', 'POST', 'OPTIONS']).optional().describe('HTTP method of the request. A browser\'s CORS preflight (OPTIONS) matches only rules with a cors action or method OPTIONS, so it never uses up a rule meant for the request that follows it.'),
     tag: z.string().min(1).optional().describe('Only requests whose x-mockidp-scenario header equals this tag (the harness tags its own requests).'),
   })
   .default({})
@@ -129,22 +129,26 @@ export const actionSchema = z
     token: tokenActionSchema.optional(),
     jwks: jwksActionSchema.optional(),
     authorization: authorizationActionSchema.optional(),
+    cors: z
+      .enum(['drop', 'other-origin'])
+      .optional()
+      .describe('CORS headers of the response (preflights included): drop removes every Access-Control-* header (a proxy that strips them, a CORS set-up that forgot this origin); other-origin allows another origin instead of the caller\'s. Browsers then refuse to hand the response to the app.'),
     rotateKeys: z.boolean().optional().describe('Rotate the tenant signing keys when the rule fires (mid-flow), then handle the request.'),
     revokeGrant: z.boolean().optional().describe('Revoke the grant of the code, refresh token, device code or access token the request carries (and every token issued from it) when the rule fires, then handle the request: the IdP itself refuses it (invalid_grant, invalid_token), and so it does every later use of that grant. A request that carries no grant is not counted.'),
   })
   .superRefine((action, ctx) => {
     const answers = (['hang', 'reset', 'status', 'html', 'redirectLoop', 'oauthError'] as const).filter((key) => action[key] !== undefined && action[key] !== false);
     if (answers.length > 1) ctx.addIssue({ code: 'custom', message: `${answers.join(' and ')} each answer the request on their own: keep one (use two rules for two behaviours)` });
-    const rewrites = (['contentType', 'body', 'json', 'token', 'jwks', 'authorization'] as const).filter((key) => action[key] !== undefined);
+    const rewrites = (['contentType', 'body', 'json', 'token', 'jwks', 'authorization', 'cors'] as const).filter((key) => action[key] !== undefined);
     if (answers.length > 0 && rewrites.length > 0) ctx.addIssue({ code: 'custom', message: `${answers[0]} answers instead of the IdP, so there is no response for ${rewrites.join(', ')} to change: use two rules` });
-    if (Object.values(action).every((value) => value === undefined || value === false)) ctx.addIssue({ code: 'custom', message: 'the action does nothing: give one of latency, hang, reset, status, html, redirectLoop, oauthError, contentType, body, json, token, jwks, authorization, rotateKeys, revokeGrant' });
+    if (Object.values(action).every((value) => value === undefined || value === false)) ctx.addIssue({ code: 'custom', message: 'the action does nothing: give one of latency, hang, reset, status, html, redirectLoop, oauthError, contentType, body, json, token, jwks, authorization, cors, rotateKeys, revokeGrant' });
     if (action.retryAfter !== undefined && action.status === undefined && action.oauthError === undefined) ctx.addIssue({ code: 'custom', path: ['retryAfter'], message: 'retryAfter goes with status (429, 503) or oauthError (temporarily_unavailable)' });
     for (const early of ['rotateKeys', 'revokeGrant'] as const) {
       if (action[early] && rewrites.length > 0) ctx.addIssue({ code: 'custom', path: [early], message: `${early} acts before the IdP handles the request, ${rewrites.join(', ')} after it: use two rules` });
     }
     if (action.description !== undefined && action.oauthError === undefined) ctx.addIssue({ code: 'custom', path: ['description'], message: 'description is the error_description of oauthError: add oauthError' });
   })
-  .describe('What goes wrong. Actions that answer instead of the IdP (hang, reset, status, html, redirectLoop, oauthError) exclude those that change its response (contentType, body, json, token, jwks, authorization).');
+  .describe('What goes wrong. Actions that answer instead of the IdP (hang, reset, status, html, redirectLoop, oauthError) exclude those that change its response (contentType, body, json, token, jwks, authorization, cors).');
 
 export const faultRuleSchema = z
   .strictObject({
@@ -179,5 +183,5 @@ export function answersInstead(action: FaultAction): boolean {
 
 /** Actions that change the IdP's response (decided after it handled the request). */
 export function rewritesResponse(action: FaultAction): boolean {
-  return action.contentType !== undefined || action.body !== undefined || action.json !== undefined || action.token !== undefined || action.jwks !== undefined || action.authorization !== undefined;
+  return action.contentType !== undefined || action.body !== undefined || action.json !== undefined || action.token !== undefined || action.jwks !== undefined || action.authorization !== undefined || action.cors !== undefined;
 }

@@ -1,12 +1,13 @@
 import type { Configuration, ClientMetadata, KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import { resolveAuthMethod, publicClient, type ClientConfig, type TenantConfig, type UserConfig } from '../config/schema.ts';
+import { corsOriginsOf, resolveAuthMethod, publicClient, type ClientConfig, type TenantConfig, type UserConfig } from '../config/schema.ts';
 import type { KeySet } from '../keys/key-set.ts';
 import { adapterFor, type TtlStore } from './store.ts';
 import type { AppliedProfile } from '../profiles/index.ts';
 import * as pages from '../ui/pages.ts';
 import { ADDED_CONSENT_PARAM, interactionsWithAddedConsent } from './offline-access.ts';
 import type { LoginClaims } from './login-claims.ts';
+import { originAllowed } from './cors.ts';
 
 /** What the provider configuration needs from a tenant (kept narrow so each part stays replaceable). */
 export interface ProviderTenant {
@@ -226,6 +227,11 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       };
     },
     loadExistingGrant: (ctx) => loadExistingGrant(tenant, ctx),
+    // Browser apps may call from the origins of their redirect URIs, or those the client lists (cors.ts).
+    clientBasedCORS(_ctx, origin, client) {
+      const own = tenant.clients.get(client.clientId);
+      return own !== undefined && originAllowed(corsOriginsOf(own), origin);
+    },
     issueRefreshToken(ctx, client, code) {
       if (!client.grantTypeAllowed('refresh_token')) return false;
       const byProfile = code.kind === 'AuthorizationCode' ? tenant.profile?.issueRefreshToken?.(code.jti) : undefined;
@@ -273,13 +279,6 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       return Object.keys(claims).length > 0 ? claims : undefined;
     },
     renderError: renderErrorFor(tenant),
-    // Browser apps (public clients, and userinfo for any client) may call from the origins of their
-    // redirect URIs. This is oidc-provider's default, said here so that it prints no notice.
-    clientBasedCORS(ctx, origin, client) {
-      if (origin === 'null') return false;
-      if (ctx.oidc.route !== 'userinfo' && client.clientAuthMethod !== 'none') return false;
-      return (client.redirectUris ?? []).some((uri) => URL.canParse(uri) && new URL(uri).origin === origin);
-    },
     ...(tenant.profile?.accessTokenJwt ? { formats: { customizers: { jwt: (ctx, token, jwt) => tenant.profile?.accessTokenJwt?.(jwt as never, { grantScope: grantScopeOf(ctx), clientCredentials: token.kind === 'ClientCredentials' }) } } } : {}),
     features: {
       devInteractions: { enabled: false },

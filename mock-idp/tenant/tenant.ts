@@ -5,6 +5,7 @@ import {
   limitsSchema,
   type Limits,
   clientSchema,
+  corsOriginsOf,
   tenantSchema,
   userSchema,
   type ClientConfig,
@@ -27,6 +28,8 @@ import { keepOfflineAccess } from '../provider/offline-access.ts';
 import { ignoreUnknownRefreshScopes } from '../provider/refresh-scope.ts';
 import { jwtAccessTokens } from '../provider/jwt-access-tokens.ts';
 import { deviceSessionGuard } from '../provider/device-session-guard.ts';
+import { endSessionCors, originAllowed } from '../provider/cors.ts';
+import { emptyRevocationAnswer } from '../provider/empty-revocation-answer.ts';
 import { interactionRouter } from '../interactions/router.ts';
 import { HttpError } from '../server/http-error.ts';
 import { mountTenant } from './mount.ts';
@@ -170,6 +173,8 @@ export class Tenant implements ProviderTenant {
         if (this.keys.nextRetirement() <= Date.now() && this.keys.prune()) this.rebuild();
         return next();
       },
+      emptyRevocationAnswer({ path: ROUTES.revocation }),
+      endSessionCors({ path: ROUTES.end_session, allows: (origin, clientId) => this.allowsOrigin(origin, clientId) }),
       deviceSessionGuard({ path: ROUTES.code_verification, except: [ROUTES.device_authorization], sessionCookie: () => `_session.${this.name}`, sessionExists: (id) => this.store.find('Session', id) !== undefined }),
       jwtAccessTokens({ paths: [ROUTES.introspection, ROUTES.revocation], issuer: this.issuer, jwks: () => this.keys.publicJwks() as never, store: this.store }),
       devicePolling(this.store, () => ({
@@ -231,6 +236,12 @@ export class Tenant implements ProviderTenant {
       }
     },
   };
+
+  /** Whether a browser origin may make CORS requests for this client (any client of the tenant when none is named). */
+  allowsOrigin(origin: string, clientId?: string): boolean {
+    const clients = clientId === undefined ? [...this.clients.values()] : [this.clients.get(clientId)].filter((client) => client !== undefined);
+    return clients.some((client) => originAllowed(corsOriginsOf(client), origin));
+  }
 
   /** The provider's outgoing requests (back-channel logout), with the logout-token faults of the request. */
   fetchOut(url: string, init: RequestInit): Promise<Response> {

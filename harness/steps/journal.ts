@@ -14,7 +14,7 @@ import { defineStep } from './step.ts';
 const args = z.strictObject({
   where: z
     .strictObject({
-      endpoint: z.string().optional().describe('discovery, jwks, authorize, token, userinfo, introspection, revocation, device_authorization, device_verification, end_session, interaction.'),
+      endpoint: z.string().optional().describe('discovery, jwks, authorize, par, token, userinfo, introspection, revocation, device_authorization, device_verification, end_session, interaction.'),
       by: z.enum(['target', 'harness', 'any']).default('any').describe('Requests of the target (untagged), of the harness, or both.'),
       client: z.string().optional(),
       user: z.string().optional(),

@@ -122,6 +122,15 @@ export const clientSchema = z
       .optional()
       .describe('Public keys for private_key_jwt client authentication.'),
     jwksUri: httpUrl.optional().describe('URL of the client\'s JWKS for private_key_jwt client authentication.'),
+    dpop: z
+      .enum(['required', 'optional'])
+      .default('optional')
+      .describe('DPoP (RFC 9449): required makes the token endpoint refuse requests without a DPoP proof (the client\'s access tokens are always sender-constrained, cnf.jkt); optional binds tokens only when a proof is sent.'),
+    dpopNonce: z.boolean().default(false).describe('Demand a server nonce in every DPoP proof of this client (use_dpop_nonce with a DPoP-Nonce header first, as Okta does).'),
+    par: z
+      .enum(['required', 'optional'])
+      .default('optional')
+      .describe('Pushed authorization requests (RFC 9126): required makes the authorization endpoint accept only a request_uri from the PAR endpoint.'),
     corsOrigins: z
       .array(corsOriginSchema)
       .optional()

@@ -52,7 +52,9 @@ function oauthError(ctx: Context, rule: FaultRule, answer: AnswerContext): void 
     return;
   }
   ctx.status = action.status ?? ERROR_STATUS[error] ?? 400;
-  if (endpointOf(ctx.path) === 'userinfo' || BEARER_ERRORS.has(error)) {
+  if (ctx.get('DPoP') && (endpointOf(ctx.path) === 'userinfo' || BEARER_ERRORS.has(error))) {
+    ctx.set('WWW-Authenticate', `DPoP realm=${quoted(answer.issuer)}, error=${quoted(error)}, error_description=${quoted(description)}`);
+  } else if (endpointOf(ctx.path) === 'userinfo' || BEARER_ERRORS.has(error)) {
     ctx.set('WWW-Authenticate', `Bearer realm=${quoted(answer.issuer)}, error=${quoted(error)}, error_description=${quoted(description)}`);
   } else if (error === 'invalid_client') {
     ctx.set('WWW-Authenticate', 'Basic realm="mockidp"');

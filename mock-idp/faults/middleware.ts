@@ -3,6 +3,7 @@ import type { Context, Middleware } from 'koa';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { FiredFault } from '../journal/journal.ts';
 import { endpointOf } from '../provider/endpoints.ts';
+import { demandDpopNonce } from '../provider/dpop-nonce.ts';
 import { accountIdOf } from '../provider/entities.ts';
 import type { Logger } from '../server/logger.ts';
 import { answer, type AnswerContext } from './answers.ts';
@@ -69,6 +70,7 @@ export function faultMiddleware(current: FaultHost): Middleware {
         if (rule.action.latency) await delay(rule.action.latency);
         if (rule.action.rotateKeys) await current.rotateKeys();
         if (rule.action.revokeGrant && grant?.grantId) current.revokeGrant(grant.grantId);
+        if (rule.action.dpop?.requireNonce) demandDpopNonce(ctx);
       }
       const answering = fired.find((rule) => answersInstead(rule.action));
       if (answering) return answer(ctx, answering, current);

@@ -41,7 +41,7 @@ function seeded(seed: number): () => number {
 }
 
 export function phaseOf(rule: FaultRule): FaultPhase {
-  if (answersInstead(rule.action) || rule.action.rotateKeys || rule.action.revokeGrant) return 'before';
+  if (answersInstead(rule.action) || rule.action.rotateKeys || rule.action.revokeGrant || rule.action.dpop) return 'before';
   if (rule.action.token?.of === 'logout_token') return 'logout';
   if (rule.match.user !== undefined) return 'after';
   const onlyLatency = Object.entries(rule.action).every(([key, value]) => key === 'latency' || value === undefined);

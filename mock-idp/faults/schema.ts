@@ -7,7 +7,7 @@ import { z } from 'zod';
  * docs/faults.md is generated from it and from the catalogue.
  */
 
-export const FAULT_ENDPOINTS = ['discovery', 'jwks', 'authorize', 'token', 'userinfo', 'introspection', 'revocation', 'device_authorization', 'device_verification', 'end_session', 'interaction'] as const;
+export const FAULT_ENDPOINTS = ['discovery', 'jwks', 'authorize', 'par', 'token', 'userinfo', 'introspection', 'revocation', 'device_authorization', 'device_verification', 'end_session', 'interaction'] as const;
 export type FaultEndpoint = (typeof FAULT_ENDPOINTS)[number];
 
 export const OAUTH_ERRORS = [
@@ -32,6 +32,7 @@ export const OAUTH_ERRORS = [
   'insufficient_scope',
   'unsupported_token_type',
   'unsupported_response_type',
+  'invalid_dpop_proof',
 ] as const;
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
@@ -129,6 +130,12 @@ export const actionSchema = z
     token: tokenActionSchema.optional(),
     jwks: jwksActionSchema.optional(),
     authorization: authorizationActionSchema.optional(),
+    dpop: z
+      .strictObject({
+        requireNonce: z.literal(true).describe('Demand a server nonce in the DPoP proof: a proof without a fresh nonce gets 400 use_dpop_nonce (401 with WWW-Authenticate: DPoP at userinfo) and a DPoP-Nonce header, and the client must try again with it.'),
+      })
+      .optional()
+      .describe('DPoP (RFC 9449) at the token, userinfo and PAR endpoints.'),
     cors: z
       .enum(['drop', 'other-origin'])
       .optional()
@@ -141,9 +148,10 @@ export const actionSchema = z
     if (answers.length > 1) ctx.addIssue({ code: 'custom', message: `${answers.join(' and ')} each answer the request on their own: keep one (use two rules for two behaviours)` });
     const rewrites = (['contentType', 'body', 'json', 'token', 'jwks', 'authorization', 'cors'] as const).filter((key) => action[key] !== undefined);
     if (answers.length > 0 && rewrites.length > 0) ctx.addIssue({ code: 'custom', message: `${answers[0]} answers instead of the IdP, so there is no response for ${rewrites.join(', ')} to change: use two rules` });
-    if (Object.values(action).every((value) => value === undefined || value === false)) ctx.addIssue({ code: 'custom', message: 'the action does nothing: give one of latency, hang, reset, status, html, redirectLoop, oauthError, contentType, body, json, token, jwks, authorization, cors, rotateKeys, revokeGrant' });
+    if (Object.values(action).every((value) => value === undefined || value === false)) ctx.addIssue({ code: 'custom', message: 'the action does nothing: give one of latency, hang, reset, status, html, redirectLoop, oauthError, contentType, body, json, token, jwks, authorization, cors, dpop, rotateKeys, revokeGrant' });
     if (action.retryAfter !== undefined && action.status === undefined && action.oauthError === undefined) ctx.addIssue({ code: 'custom', path: ['retryAfter'], message: 'retryAfter goes with status (429, 503) or oauthError (temporarily_unavailable)' });
-    for (const early of ['rotateKeys', 'revokeGrant'] as const) {
+    if (action.dpop && answers.length > 0) ctx.addIssue({ code: 'custom', path: ['dpop'], message: `dpop changes how the IdP judges the request, but ${answers[0]} answers instead of it: use two rules` });
+    for (const early of ['rotateKeys', 'revokeGrant', 'dpop'] as const) {
       if (action[early] && rewrites.length > 0) ctx.addIssue({ code: 'custom', path: [early], message: `${early} acts before the IdP handles the request, ${rewrites.join(', ')} after it: use two rules` });
     }
     if (action.description !== undefined && action.oauthError === undefined) ctx.addIssue({ code: 'custom', path: ['description'], message: 'description is the error_description of oauthError: add oauthError' });

@@ -8,6 +8,7 @@ import * as pages from '../ui/pages.ts';
 import { ADDED_CONSENT_PARAM, interactionsWithAddedConsent } from './offline-access.ts';
 import type { LoginClaims } from './login-claims.ts';
 import { originAllowed } from './cors.ts';
+import { dpopNonceDemanded } from './dpop-nonce.ts';
 
 /** What the provider configuration needs from a tenant (kept narrow so each part stays replaceable). */
 export interface ProviderTenant {
@@ -25,6 +26,8 @@ export interface ProviderTenant {
   readonly profile?: AppliedProfile | undefined;
   /** Claims chosen at login, by grant. */
   readonly loginClaims: LoginClaims;
+  /** Signs and checks DPoP nonces; the same across rebuilds, so a nonce survives them. */
+  readonly dpopNonceSecret: Buffer;
   /** Sends the provider's outgoing requests (back-channel logout tokens); fault rules may change them. */
   fetchOut?(url: string, init: RequestInit): Promise<Response>;
 }
@@ -61,6 +64,8 @@ function clientMetadata(tenant: ProviderTenant, clientId: string, client: Client
     post_logout_redirect_uris: client.postLogoutRedirectUris,
     id_token_signed_response_alg: client.idTokenAlg ?? tenant.config.defaultAlg,
   };
+  if (client.dpop === 'required') metadata['dpop_bound_access_tokens'] = true;
+  if (client.par === 'required') metadata['require_pushed_authorization_requests'] = true;
   if (client.secret) metadata.client_secret = client.secret;
   if (client.scopes) metadata.scope = client.scopes.join(' ');
   if (client.jwks) metadata.jwks = client.jwks as ClientMetadata['jwks'];
@@ -287,6 +292,13 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       introspection: { enabled: true, allowedPolicy: async () => true },
       revocation: { enabled: true, allowedPolicy: async () => true },
       userinfo: { enabled: true },
+      dPoP: {
+        enabled: true,
+        nonceSecret: tenant.dpopNonceSecret,
+        // A client that asks for nonces, or a fault rule (dpop: {requireNonce: true}) for this request.
+        requireNonce: (ctx) => dpopNonceDemanded(ctx) || clientConfigOf(tenant, ctx)?.dpopNonce === true,
+      },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false, allowUnregisteredRedirectUris: false },
       deviceFlow: {
         enabled: !without.has('device_authorization'),
         charset: config.deviceFlow.userCodeCharset === 'digits' ? 'digits' : 'base-20',

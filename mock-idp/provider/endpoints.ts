@@ -5,6 +5,7 @@ export type EndpointName =
   | 'discovery'
   | 'jwks'
   | 'authorize'
+  | 'par'
   | 'token'
   | 'userinfo'
   | 'introspection'
@@ -20,6 +21,7 @@ const exact = new Map<string, EndpointName>([
   ['/.well-known/oauth-authorization-server', 'discovery'],
   [ROUTES.jwks, 'jwks'],
   [ROUTES.authorization, 'authorize'],
+  [ROUTES.pushed_authorization_request, 'par'],
   [ROUTES.token, 'token'],
   [ROUTES.userinfo, 'userinfo'],
   [ROUTES.introspection, 'introspection'],

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import Provider from 'oidc-provider';
@@ -30,6 +31,7 @@ import { jwtAccessTokens } from '../provider/jwt-access-tokens.ts';
 import { deviceSessionGuard } from '../provider/device-session-guard.ts';
 import { endSessionCors, originAllowed } from '../provider/cors.ts';
 import { emptyRevocationAnswer } from '../provider/empty-revocation-answer.ts';
+import { explainRefusedGrants } from '../provider/error-details.ts';
 import { interactionRouter } from '../interactions/router.ts';
 import { HttpError } from '../server/http-error.ts';
 import { mountTenant } from './mount.ts';
@@ -57,6 +59,7 @@ export class Tenant implements ProviderTenant {
   readonly name: string;
   readonly issuer: string;
   readonly store = new TtlStore();
+  readonly dpopNonceSecret = randomBytes(32);
   readonly loginClaims = new LoginClaims(this.store, () => this.config.ttl.grant);
   readonly cookieKeys: string[];
   readonly clock: Clock;
@@ -282,6 +285,7 @@ export class Tenant implements ProviderTenant {
     } catch (error) {
       throw new HttpError(400, 'invalid_configuration', `tenant "${this.name}" cannot be built: ${(error as Error).message}`);
     }
+    explainRefusedGrants(provider);
     provider.on('server_error', (_ctx: unknown, error: Error) => this.#logger.error(`tenant ${this.name}: ${error.stack ?? error.message}`));
     this.provider = provider;
     this.#claimNames = claimNames;

@@ -119,7 +119,7 @@ describe('fault rules: bookkeeping', () => {
 
 describe('fault rules: refused with the field and the fix', () => {
   it('refuses an unknown endpoint, listing the endpoints', async () => {
-    expect(await refused({ match: { endpoint: 'tokens' }, action: { status: 500 } })).toMatch(/fault\.match\.endpoint: expected one of discovery, jwks, authorize, token/);
+    expect(await refused({ match: { endpoint: 'tokens' }, action: { status: 500 } })).toMatch(/fault\.match\.endpoint: expected one of discovery, jwks, authorize, par, token/);
   });
 
   it('refuses an action that does nothing', async () => {

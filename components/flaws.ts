@@ -108,6 +108,12 @@ export const FLAWS = [
     caughtBy: 'Client-credentials token at an API in user mode -> expect 403.',
   },
   {
+    name: 'ignore-dpop-binding',
+    component: 'bearer-api',
+    description: 'Ignores DPoP: a token bound to a key (cnf.jkt) is accepted as a plain Bearer token, or with a proof of another key, or with a replayed proof, so a stolen token works without its key.',
+    caughtBy: 'DPoP-bound client-credentials token sent as Bearer without a proof -> expect 401 invalid_token.',
+  },
+  {
     name: 'ignore-slow-down',
     component: 'device-cli',
     description: 'Keeps polling at the same interval after slow_down instead of adding 5 seconds (RFC 8628 §3.5).',

@@ -19,12 +19,13 @@ export function unauthorized(description: string | undefined): HttpError {
   return new HttpError(401, description ?? 'send an access token as Authorization: Bearer <token>', { 'www-authenticate': challenge });
 }
 
-export function readBearerToken(ctx: Context): string {
+/** The access token and how it was presented: "Bearer <token>" (RFC 6750) or "DPoP <token>" (RFC 9449). */
+export function readAuthorization(ctx: Context): { scheme: 'Bearer' | 'DPoP'; token: string } {
   const header = ctx.get('authorization');
   if (!header) throw unauthorized(undefined);
-  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/.exec(header);
-  if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"');
-  return match[1]!;
+  const match = /^(Bearer|DPoP) ([A-Za-z0-9\-._~+/]+=*)$/.exec(header);
+  if (!match) throw unauthorized('the Authorization header must be "Bearer <token>" or "DPoP <token>"');
+  return { scheme: match[1] as 'Bearer' | 'DPoP', token: match[2]! };
 }
 
 const looksLikeJwt = (token: string) => token.split('.').length === 3;

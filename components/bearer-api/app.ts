@@ -12,7 +12,8 @@ import { HttpError } from '../server/http-error.ts';
 import { listen, type RunningComponent } from '../server/listen.ts';
 import { consoleLogger, type Logger } from '../server/logger.ts';
 import { parseOptions } from '../server/options.ts';
-import { decodeAccessToken, readBearerToken, verifyAccessToken, type AccessTokenVerifier } from './access-token.ts';
+import { decodeAccessToken, readAuthorization, verifyAccessToken, type AccessTokenVerifier } from './access-token.ts';
+import { ProofReplayCache, boundKey, dpopRefusal, verifyDpopProof, type DpopPolicy, type Scheme } from './dpop.ts';
 import { bearerApiOptionsSchema, type BearerApiConfig, type BearerApiOptions } from './options.ts';
 import { trustCaFile } from '../server/trust.ts';
 
@@ -23,6 +24,7 @@ import { trustCaFile } from '../server/trust.ts';
  */
 
 interface Call {
+  scheme: Scheme;
   token: string;
   claims: JWTPayload;
   identity: MappedIdentity;
@@ -31,12 +33,13 @@ interface Call {
 interface Deps {
   verifier: AccessTokenVerifier;
   roleMapping: AuthMapConfig;
+  dpop: DpopPolicy & { mode: 'allow' | 'require' };
 }
 
 type Step = ((ctx: Context, call: Call, deps: Deps) => void | Promise<void>) & { readonly name: string };
 
 function readToken(ctx: Context, call: Call): void {
-  call.token = readBearerToken(ctx);
+  Object.assign(call, readAuthorization(ctx));
 }
 
 async function verifyToken(_ctx: Context, call: Call, deps: Deps): Promise<void> {
@@ -47,6 +50,22 @@ async function verifyToken(_ctx: Context, call: Call, deps: Deps): Promise<void>
 async function decodeToken(_ctx: Context, call: Call, deps: Deps): Promise<void> {
   call.claims = await decodeAccessToken(call.token, deps.verifier);
 }
+
+/** RFC 9449 section 7: a bound token goes with a fresh proof of its key, an unbound one as Bearer. */
+async function checkSenderConstraint(ctx: Context, call: Call, deps: Deps): Promise<void> {
+  const jkt = boundKey(call.claims);
+  if (call.scheme === 'Bearer') {
+    if (jkt !== undefined) throw dpopRefusal('invalid_token', 'the token is DPoP-bound: send it as "Authorization: DPoP <token>" with a DPoP proof of its key');
+    if (deps.dpop.mode === 'require') throw dpopRefusal('invalid_token', 'this API accepts only DPoP-bound tokens: ask the IdP for one with a DPoP proof');
+    return;
+  }
+  if (jkt === undefined) throw dpopRefusal('invalid_token', 'the token is not DPoP-bound (no cnf.jkt): send it as "Authorization: Bearer <token>"');
+  const proofKey = await verifyDpopProof(ctx, call.token, deps.dpop);
+  if (proofKey !== jkt) throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof is signed by another key than the one the token is bound to (cnf.jkt)');
+}
+
+/** FLAW ignore-dpop-binding: the token is all that counts, however it came and whoever holds its key. */
+function ignoreSenderConstraint(): void {}
 
 function mapRoles(_ctx: Context, call: Call, deps: Deps, enforceKind = true): void {
   try {
@@ -62,11 +81,12 @@ function mapRolesAnyKind(ctx: Context, call: Call, deps: Deps): void {
   mapRoles(ctx, call, deps, false);
 }
 
-export const BEARER_STEPS: readonly Step[] = [readToken, verifyToken, mapRoles];
+export const BEARER_STEPS: readonly Step[] = [readToken, verifyToken, checkSenderConstraint, mapRoles];
 
 const FLAWED: Partial<Record<FlawName, Record<string, Step>>> = {
   'roles-from-unverified-claim': { verifyToken: decodeToken },
   'ignore-token-kind': { mapRoles: mapRolesAnyKind },
+  'ignore-dpop-binding': { checkSenderConstraint: ignoreSenderConstraint },
 };
 
 function renderOAuthError(ctx: Context, status: number, message: string): void {
@@ -101,7 +121,11 @@ export function createBearerApiApp(options: BearerApiOptions, logger?: Logger): 
     jwks: { maxAgeSeconds: config.jwksMaxAgeSeconds, refetchCooldownSeconds: config.jwksRefetchCooldownSeconds },
     timeoutMs: config.httpTimeoutMs,
   });
-  const deps: Deps = { verifier: { validator, discovery, opaqueTokens: config.opaqueTokens, timeoutMs: config.httpTimeoutMs }, roleMapping: config.roleMapping };
+  const deps: Deps = {
+    verifier: { validator, discovery, opaqueTokens: config.opaqueTokens, timeoutMs: config.httpTimeoutMs },
+    roleMapping: config.roleMapping,
+    dpop: { mode: config.dpop, maxAgeSeconds: config.dpopProofMaxAgeSeconds, publicUrl: config.publicUrl, now: config.now, replay: new ProofReplayCache(config.now) },
+  };
   const replaced = config.flaw === undefined ? undefined : FLAWED[config.flaw];
   const steps = BEARER_STEPS.map((step) => replaced?.[step.name] ?? step);
 

@@ -12,6 +12,12 @@ export const bearerApiOptionsSchema = z.strictObject({
     .default('userinfo')
     .describe('userinfo: a token that is not a JWT is checked at the IdP\'s userinfo endpoint (user tokens only) and its claims come from there; reject: JWT access tokens only.'),
   roleMapping: authMapSchema,
+  dpop: z
+    .enum(['allow', 'require'])
+    .default('allow')
+    .describe('allow: DPoP-bound tokens (cnf.jkt) need "Authorization: DPoP" and a proof of their key, other tokens are Bearer tokens; require: only DPoP-bound tokens are accepted.'),
+  dpopProofMaxAgeSeconds: z.number().int().positive().max(300).default(60).describe('How far a DPoP proof\'s iat may be from now, in seconds; proof ids (jti) are remembered that long to refuse replays.'),
+  publicUrl: z.url().optional().describe('The API\'s URL as its clients call it (the htu of their DPoP proofs) when it sits behind a proxy. Default: the URL of the request.'),
   allowedAlgs: algorithmsOption,
   clockSkewSeconds: clockSkewOption,
   ...jwksOptions,

@@ -57,6 +57,8 @@ Runs a reference component (docs/components.md) until Ctrl-C.
       An API protected by IdP access tokens: GET /whoami, GET /roles/:role.
       --mode user|app|converge (default user)   --claim-name CLAIM   --app-claim CLAIM (default client_id)
       --opaque-tokens userinfo|reject            non-JWT tokens are checked at userinfo (default) or refused
+      --dpop allow|require                       DPoP-bound tokens need a proof of their key (allow, default);
+                                                 require: only DPoP-bound tokens   --public-url URL (htu behind a proxy)
 
   mockidp component device-cli <login|token|refresh|status|logout> [options]
       The device-flow login CLI: login --issuer URL --client-id ID [--scope S] prints a code and a URL and
@@ -253,6 +255,8 @@ async function bearerApi(args: string[]): Promise<RunningComponent> {
       'claim-name': { type: 'string' },
       'app-claim': { type: 'string' },
       'opaque-tokens': { type: 'string' },
+      dpop: { type: 'string' },
+      'public-url': { type: 'string' },
     },
   });
   if (!values.audience) throw new UsageError('--audience is required (the aud of the API\'s access tokens, e.g. api://storage)');
@@ -264,6 +268,8 @@ async function bearerApi(args: string[]): Promise<RunningComponent> {
     audiences: values.audience,
     roleMapping: mapping,
     ...(values['opaque-tokens'] ? { opaqueTokens: values['opaque-tokens'] as never } : {}),
+    ...(values.dpop ? { dpop: values.dpop as never } : {}),
+    ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
   });
 }
 

@@ -2,6 +2,7 @@ import { StepFailure, type ScenarioContext } from '../runner/context.ts';
 import { endpoint } from '../runner/discovery.ts';
 import type { HttpResult } from '../runner/http.ts';
 import type { ClientSpec } from '../targets/target.ts';
+import { dpopProof } from '../actors/dpop.ts';
 
 /*
  * The runner as an OAuth client at the IdP's token, revocation and device endpoints, authenticating
@@ -41,9 +42,19 @@ export async function tokenRequest(
   form: Record<string, string>,
   label: string,
   which: 'token_endpoint' | 'revocation_endpoint' | 'device_authorization_endpoint' | 'introspection_endpoint' = 'token_endpoint',
+  options: { dpopKey?: string | undefined } = {},
 ): Promise<HttpResult> {
   const auth = authenticate(credentials, form);
-  return ctx.sendToIdp({ method: 'POST', url: await endpoint(ctx, which), form: auth.form, headers: { accept: 'application/json', ...auth.headers } }, label);
+  const url = await endpoint(ctx, which);
+  const send = async (nonce?: string) => {
+    const dpop: Record<string, string> = options.dpopKey === undefined ? {} : { dpop: await dpopProof(ctx, options.dpopKey, { method: 'POST', url, nonce }) };
+    return ctx.sendToIdp({ method: 'POST', url, form: auth.form, headers: { accept: 'application/json', ...auth.headers, ...dpop } }, label);
+  };
+  const first = await send();
+  // RFC 9449 section 8: the server asks for its nonce once; a client tries again with it.
+  const nonce = first.headers['dpop-nonce'];
+  if (options.dpopKey !== undefined && nonce && (first.json as { error?: string } | undefined)?.error === 'use_dpop_nonce') return send(nonce);
+  return first;
 }
 
 /** Token responses the scenario saw last (refresh, revoke and logout default to them). */

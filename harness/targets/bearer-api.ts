@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_REDIRECT_URI } from '../scenario/defaults.ts';
 import { latestToken, required } from './params.ts';
+import { dpopProof } from '../actors/dpop.ts';
 import type { TargetKind } from './target.ts';
 
 /*
@@ -48,11 +49,22 @@ export const bearerApiTarget: TargetKind = {
   },
   operations: {
     whoami: {
-      summary: 'GET /whoami with a bearer token (default: the latest access token); token: null sends no Authorization header.',
-      params: z.strictObject({ token: z.union([z.string(), z.null()]).optional(), scheme: z.string().default('Bearer') }),
-      run(ctx, _target, p) {
+      summary: 'GET /whoami with a bearer token (default: the latest access token); token: null sends no Authorization header. dpop: a key name sends "DPoP <token>" with a fresh proof of that key; dpop_proof sends this proof (a replay).',
+      params: z.strictObject({
+        token: z.union([z.string(), z.null()]).optional(),
+        scheme: z.string().optional().describe('Authorization scheme (default Bearer, DPoP with dpop or dpop_proof).'),
+        dpop: z.union([z.string().min(1), z.literal(true)]).optional().describe('Name of the scenario\'s DPoP key that makes the proof (true: "default").'),
+        dpop_proof: z.string().optional().describe('A DPoP proof to send as it is (for example ${previous.value.dpop_proof}, a replay).'),
+      }),
+      async run(ctx, target, p) {
         const token = p.token === null ? undefined : required(p.token ?? latestToken(ctx, 'access_token'), 'whoami needs an access token: log in or use client_credentials first, or pass token');
-        return ctx.callTarget({ method: 'GET', url: '/whoami', headers: token ? { authorization: `${p.scheme} ${token}` } : {} }, 'whoami');
+        const keyName = p.dpop === true ? 'default' : p.dpop;
+        const url = `${required(target.connection.url, 'the API has no URL')}/whoami`;
+        const proof = p.dpop_proof ?? (keyName === undefined ? undefined : await dpopProof(ctx, keyName, { method: 'GET', url, accessToken: token }));
+        const scheme = p.scheme ?? (proof === undefined ? 'Bearer' : 'DPoP');
+        const headers: Record<string, string> = { ...(token ? { authorization: `${scheme} ${token}` } : {}), ...(proof ? { dpop: proof } : {}) };
+        const result = await ctx.callTarget({ method: 'GET', url: '/whoami', headers }, 'whoami');
+        return proof === undefined ? result : { ...result, value: { dpop_proof: proof } };
       },
     },
     role: {

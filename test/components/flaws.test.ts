@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { decodeJwt } from 'jose';
 import { FLAWS, startAuthenticator, startBearerApi, startSts, type FlawName } from '../../components/index.ts';
-import { REDIRECT_URI, clientCredentialsToken, lakefsCode, startComponentIdp, withTenantClock } from './support/idp.ts';
+import { REDIRECT_URI, clientCredentialsToken, dpopBoundToken, lakefsCode, startComponentIdp, withTenantClock } from './support/idp.ts';
 import { authenticatorOptions, postJson, started } from './support/components.ts';
 import { hmacWithPublicKey, remint, signedWithForeignKey, unsigned } from './support/bad-tokens.ts';
 import { startTokenTamperer, type Tamper } from './support/token-tamperer.ts';
@@ -113,6 +113,11 @@ const SCENARIOS: Record<FlawName, Scenario> = {
     const appToken = await clientCredentialsToken(idp, 'admin-app', 'admin-app-secret');
     const response = await fetch(`${(await bearer(flaw)).url}/roles/admin`, { headers: { authorization: `Bearer ${appToken}` } });
     return response.status;
+  }),
+  'ignore-dpop-binding': scenario(401, 200, async (flaw) => {
+    const { token } = await dpopBoundToken(idp, 'dpop-app', 'dpop-app-secret');
+    const api = await started(startBearerApi({ issuer, audiences: ['api://storage'], roleMapping: { mode: 'app', map: { 'dpop-app': 'writer' } }, flaw }));
+    return (await fetch(`${api.url}/whoami`, { headers: { authorization: `Bearer ${token}` } })).status;
   }),
   'ignore-slow-down': scenario([5000, 5000, 10000], [5000, 5000, 5000], async (flaw) => {
     const world = await deviceWorld(idp, { person: { onWait: 3 }, elapsed: (wait, asked) => (wait <= 2 ? 3000 : asked) });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { afterAll } from 'vitest';
+import * as oidc from 'openid-client';
 import { startMockIdp, type MockIdp, type MockIdpConfigInput, type TenantInput } from '../../../mock-idp/index.ts';
 import { approveDevice, browserlessLogin } from '../../../harness/actors/browserless-login.ts';
 
@@ -42,6 +43,7 @@ function componentTenant(withTestKey = false): TenantInput {
       'cli-opaque': { grants: ['device_code', 'refresh_token'] },
       service: { secret: 'service-secret', grants: ['client_credentials'], audience: 'api://storage' },
       'admin-app': { secret: 'admin-app-secret', grants: ['client_credentials'], audience: 'api://storage' },
+      'dpop-app': { secret: 'dpop-app-secret', grants: ['client_credentials'], audience: 'api://storage', dpop: 'required' },
       'unmapped-app': { secret: 'unmapped-secret', grants: ['client_credentials'], audience: 'api://storage' },
       'sts-client': { secret: 'sts-client-secret', grants: ['client_credentials'] },
     },
@@ -115,4 +117,13 @@ export async function clientCredentialsToken(idp: MockIdp, client: string, secre
   const tokens = (await response.json()) as { access_token?: string };
   if (!tokens.access_token) throw new Error(`client_credentials failed: ${JSON.stringify(tokens)}`);
   return tokens.access_token;
+}
+
+/** A client_credentials token bound to a fresh DPoP key, got with openid-client (which makes the proof). */
+export async function dpopBoundToken(idp: MockIdp, client: string, secret: string): Promise<{ token: string; config: oidc.Configuration; dpop: oidc.DPoPHandle; keyPair: CryptoKeyPair }> {
+  const config = await oidc.discovery(new URL(idp.issuer('default')), client, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
+  const keyPair = await oidc.randomDPoPKeyPair('ES256');
+  const dpop = oidc.getDPoPHandle(config, keyPair);
+  const tokens = await oidc.clientCredentialsGrant(config, {}, { DPoP: dpop });
+  return { token: tokens.access_token, config, dpop, keyPair };
 }

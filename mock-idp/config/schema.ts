@@ -11,7 +11,17 @@ import { invalidCertificateName } from '../tls/names.ts';
 export const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 export const signingAlgSchema = z.enum(SIGNING_ALGS).describe('JWS algorithm');
 
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'device_code'] as const;
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'device_code', 'token_exchange', 'jwt_bearer'] as const;
+
+/** The grant_type values of the short names used in configurations. */
+export const GRANT_TYPE_URNS: Record<(typeof GRANT_TYPES)[number], string> = {
+  authorization_code: 'authorization_code',
+  refresh_token: 'refresh_token',
+  client_credentials: 'client_credentials',
+  device_code: 'urn:ietf:params:oauth:grant-type:device_code',
+  token_exchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
+  jwt_bearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+};
 export const CLIENT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] as const;
 
 /** About a hundred years: the bound of every duration and clock offset, so that every instant stays a valid date. */
@@ -104,7 +114,15 @@ export const clientSchema = z
       .enum(CLIENT_AUTH_METHODS)
       .optional()
       .describe('Token endpoint authentication method. Defaults to client_secret_basic when a secret is set, private_key_jwt when jwks/jwksUri is set, else none (a public client).'),
-    grants: z.array(z.enum(GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']).describe('Grant types the client may use.'),
+    grants: z
+      .array(z.enum(GRANT_TYPES))
+      .min(1)
+      .default(['authorization_code', 'refresh_token'])
+      .describe('Grant types the client may use; token_exchange is RFC 8693, jwt_bearer RFC 7523 (and Entra\'s on-behalf-of in the entra profile).'),
+    exchangeAudiences: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Audiences (or resource indicators) this client may get tokens for with token_exchange and jwt_bearer, besides its own audience and client_id; "*" allows any.'),
     redirectUris: z.array(redirectUri).default([]).describe('Registered redirect URIs, matched exactly.'),
     postLogoutRedirectUris: z.array(redirectUri).default([]).describe('Registered post-logout redirect URIs for RP-initiated logout.'),
     backchannelLogoutUri: httpUrl.optional().describe('OpenID Back-Channel Logout: the IdP POSTs a logout token here when the user logs out (loopback allowed).'),
@@ -148,8 +166,10 @@ export const clientSchema = z
     if (client.grants.includes('authorization_code') && client.redirectUris.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'the authorization_code grant needs at least one redirect URI: add one to "redirectUris"' });
     }
-    if (client.grants.includes('client_credentials') && publicClient(client)) {
-      ctx.addIssue({ code: 'custom', path: ['grants'], message: 'client_credentials needs an authenticated client: set "secret" (or "jwks" for private_key_jwt)' });
+    for (const grant of ['client_credentials', 'token_exchange', 'jwt_bearer'] as const) {
+      if (client.grants.includes(grant) && publicClient(client)) {
+        ctx.addIssue({ code: 'custom', path: ['grants'], message: `${grant} needs an authenticated client: set "secret" (or "jwks" for private_key_jwt)` });
+      }
     }
     client.jwks?.keys.forEach((key, index) => {
       const found = PRIVATE_JWK_MEMBERS.filter((member) => member in key);
@@ -180,6 +200,25 @@ export const keySpecSchema = z
     jwk: z.record(z.string(), z.unknown()).optional().describe('A private JWK to load instead of generating a key (for stable fixtures).'),
   })
   .describe('A signing key of the tenant: generated at start unless `jwk` is given.');
+
+export const trustedIssuerSchema = z
+  .strictObject({
+    tenant: tenantNameSchema.optional().describe('Another tenant of this server: its issuer and keys (found through its discovery document).'),
+    issuer: z.string().min(1).optional().describe('The iss of tokens from an issuer outside this server.'),
+    jwksUri: httpUrl.optional().describe('Where the outside issuer publishes its keys. Default: the jwks_uri of <issuer>/.well-known/openid-configuration.'),
+    jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).optional().describe('The outside issuer\'s public keys, given here.'),
+    userClaim: z.string().min(1).default('sub').describe('Claim of its tokens that names the local user: its value is matched against each user\'s sub, user name and email.'),
+  })
+  .superRefine((trusted, ctx) => {
+    if ((trusted.tenant === undefined) === (trusted.issuer === undefined)) ctx.addIssue({ code: 'custom', message: 'give either "tenant" (another tenant of this server) or "issuer" (an outside issuer)' });
+    if (trusted.tenant !== undefined && (trusted.jwksUri !== undefined || trusted.jwks !== undefined)) ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'a tenant publishes its own keys: leave out jwks and jwksUri' });
+    if (trusted.jwksUri !== undefined && trusted.jwks !== undefined) ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'give jwks or jwksUri, not both' });
+    trusted.jwks?.keys.forEach((key, index) => {
+      const found = PRIVATE_JWK_MEMBERS.filter((member) => member in key);
+      if (found.length > 0) ctx.addIssue({ code: 'custom', path: ['jwks', 'keys', index], message: `a private key (it has ${found.map((member) => `"${member}"`).join(', ')}): give the issuer's public keys only` });
+    });
+  })
+  .describe('An issuer whose JWTs this tenant accepts as token-exchange subject or actor tokens and as JWT bearer assertions.');
 
 export const tenantSchema = z
   .strictObject({
@@ -213,6 +252,7 @@ export const tenantSchema = z
     scopes: z.array(z.string()).default([]).describe('Extra scopes besides openid, profile, email, groups, roles and offline_access.'),
     users: z.record(z.string().min(1), userSchema).default({}).describe('Users by user name.'),
     clients: z.record(z.string().min(1), clientSchema).default({}).describe('Clients by client_id.'),
+    trustedIssuers: z.array(trustedIssuerSchema).default([]).describe('Issuers (other tenants, outside IdPs) whose JWTs are accepted by token_exchange and jwt_bearer.'),
     faults: z.array(faultRuleSchema).default([]).describe('Fault rules active from the start (docs/faults.md): the tenant misbehaves on purpose.'),
     profile: profileSchema.optional(),
   })
@@ -341,3 +381,4 @@ export type MockIdpConfig = z.output<typeof configSchema>;
 export type MockIdpConfigInput = z.input<typeof configSchema>;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
 export type GrantType = (typeof GRANT_TYPES)[number];
+export type TrustedIssuerConfig = z.output<typeof trustedIssuerSchema>;

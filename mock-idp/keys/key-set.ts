@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import type { KeySpec, SigningAlg } from '../config/schema.ts';
 import { refillKeyPool, takePooledRsaKey } from './key-pool.ts';
 
@@ -109,6 +109,12 @@ export class KeySet {
 
   active(alg: SigningAlg): SigningKey | undefined {
     return this.#keys.find((key) => key.status === 'active' && key.alg === alg);
+  }
+
+  /** Signs claims with a key of the set (its header names the key's alg and kid). */
+  async sign(key: SigningKey, payload: JWTPayload, typ: string): Promise<{ token: string; header: { alg: string; kid: string; typ: string } }> {
+    const header = { alg: key.alg, kid: key.kid, typ };
+    return { token: await new SignJWT(payload).setProtectedHeader(header).sign(await importJWK(key.privateJwk, key.alg)), header };
   }
 
   /** Private JWKs for oidc-provider's `jwks` option, active keys first. */

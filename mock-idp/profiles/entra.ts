@@ -48,7 +48,9 @@ function timestamp(date = new Date()): string {
 
 function entraError(body: { error: string; error_description?: string }, context: ErrorContext): Record<string, unknown> {
   const error = body.error === 'access_denied' && context.grant === 'urn:ietf:params:oauth:grant-type:device_code' ? 'authorization_declined' : body.error;
-  const [code, message] = AADSTS[body.error] ?? [90000, body.error_description ?? 'The request failed.'];
+  // A description that already carries its AADSTS code (on-behalf-of refusals) keeps it.
+  const own = /^AADSTS(\d+): ([\s\S]*)$/.exec(body.error_description ?? '');
+  const [code, message] = own ? [Number(own[1]), own[2]!] : (AADSTS[body.error] ?? [90000, body.error_description ?? 'The request failed.']);
   const traceId = randomUUID();
   const correlationId = randomUUID();
   const at = timestamp();

@@ -1,6 +1,6 @@
 import type { Configuration, ClientMetadata, KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
 import { errors } from 'oidc-provider';
-import { corsOriginsOf, resolveAuthMethod, publicClient, type ClientConfig, type TenantConfig, type UserConfig } from '../config/schema.ts';
+import { GRANT_TYPE_URNS, corsOriginsOf, resolveAuthMethod, publicClient, type ClientConfig, type TenantConfig, type UserConfig } from '../config/schema.ts';
 import type { KeySet } from '../keys/key-set.ts';
 import { adapterFor, type TtlStore } from './store.ts';
 import type { AppliedProfile } from '../profiles/index.ts';
@@ -33,7 +33,6 @@ export interface ProviderTenant {
 }
 
 export const OIDC_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups', 'roles'] as const;
-const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 export const ROUTES = {
   authorization: '/auth',
@@ -53,7 +52,7 @@ export const ROUTES = {
 
 function clientMetadata(tenant: ProviderTenant, clientId: string, client: ClientConfig): ClientMetadata {
   const authMethod = resolveAuthMethod(client);
-  const grantTypes = client.grants.map((grant) => (grant === 'device_code' ? DEVICE_CODE_GRANT : grant));
+  const grantTypes = client.grants.map((grant) => GRANT_TYPE_URNS[grant]);
   const metadata: ClientMetadata = {
     client_id: clientId,
     client_name: client.name ?? clientId,

@@ -1,4 +1,4 @@
-import { importJWK, SignJWT, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import { z } from 'zod';
 import { SIGNING_ALGS, type ClientConfig, type UserConfig } from '../config/schema.ts';
 import type { KeySet } from '../keys/key-set.ts';
@@ -61,7 +61,6 @@ export async function mintToken(context: MintContext, request: z.output<typeof m
     };
   }
   payload = { ...payload, ...request.claims };
-  const header = { alg: key.alg, kid: key.kid, typ: request.type === 'access_token' ? 'at+jwt' : 'JWT' };
-  const token = await new SignJWT(payload).setProtectedHeader(header).sign(await importJWK(key.privateJwk, key.alg));
+  const { token, header } = await context.keys.sign(key, payload, request.type === 'access_token' ? 'at+jwt' : 'JWT');
   return { token, header, payload };
 }

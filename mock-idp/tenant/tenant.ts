@@ -32,6 +32,9 @@ import { deviceSessionGuard } from '../provider/device-session-guard.ts';
 import { endSessionCors, originAllowed } from '../provider/cors.ts';
 import { emptyRevocationAnswer } from '../provider/empty-revocation-answer.ts';
 import { explainRefusedGrants } from '../provider/error-details.ts';
+import { JWT_BEARER, JWT_BEARER_PARAMS, jwtBearerHandler } from '../grants/jwt-bearer.ts';
+import { TOKEN_EXCHANGE, TOKEN_EXCHANGE_PARAMS, tokenExchangeHandler } from '../grants/token-exchange.ts';
+import { TrustedIssuers } from '../grants/trusted-issuers.ts';
 import { interactionRouter } from '../interactions/router.ts';
 import { HttpError } from '../server/http-error.ts';
 import { mountTenant } from './mount.ts';
@@ -276,8 +279,13 @@ export class Tenant implements ProviderTenant {
     };
   }
 
+  /** Issuers whose JWTs token exchange and JWT bearer accept (rebuilt with the provider: a tenant named there may have come or gone). */
+  trustedIssuers!: TrustedIssuers;
+
   /** Builds a fresh oidc-provider from the current users, clients and keys. */
   rebuild(): void {
+    const baseUrl = this.mount.slice(0, -(this.name.length + 1));
+    this.trustedIssuers = new TrustedIssuers(this.config.trustedIssuers, (tenant) => `${baseUrl}/${tenant}`);
     let provider: Provider;
     const claimNames = tenantClaimNames(this);
     try {
@@ -285,6 +293,8 @@ export class Tenant implements ProviderTenant {
     } catch (error) {
       throw new HttpError(400, 'invalid_configuration', `tenant "${this.name}" cannot be built: ${(error as Error).message}`);
     }
+    provider.registerGrantType(TOKEN_EXCHANGE, tokenExchangeHandler(this), TOKEN_EXCHANGE_PARAMS, ['audience', 'resource']);
+    provider.registerGrantType(JWT_BEARER, jwtBearerHandler(this), JWT_BEARER_PARAMS, ['audience', 'resource']);
     explainRefusedGrants(provider);
     provider.on('server_error', (_ctx: unknown, error: Error) => this.#logger.error(`tenant ${this.name}: ${error.stack ?? error.message}`));
     this.provider = provider;

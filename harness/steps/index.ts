@@ -7,6 +7,7 @@ import { deviceLoginStep } from './device-login.ts';
 import { faultStep } from './fault.ts';
 import { forgeStep } from './forge.ts';
 import { journalStep } from './journal.ts';
+import { jwtBearerStep } from './jwt-bearer.ts';
 import { loginStep } from './login.ts';
 import { logoutStep } from './logout.ts';
 import { parallelStep } from './parallel.ts';
@@ -14,6 +15,7 @@ import { refreshStep } from './refresh.ts';
 import { restartIdpStep } from './restart-idp.ts';
 import { revokeStep } from './revoke.ts';
 import { setStep } from './set.ts';
+import { tokenExchangeStep } from './token-exchange.ts';
 import type { StepKind } from './step.ts';
 import { waitUntilStep } from './wait-until.ts';
 
@@ -23,6 +25,8 @@ export const STEP_KINDS: readonly StepKind[] = [
   deviceLoginStep,
   clientCredentialsStep,
   refreshStep,
+  tokenExchangeStep,
+  jwtBearerStep,
   revokeStep,
   logoutStep,
   callStep,

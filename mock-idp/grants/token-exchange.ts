@@ -76,6 +76,14 @@ export function tokenExchangeHandler(tenant: GrantTenant) {
     if (!ISSUABLE.includes(requested)) throw new errors.InvalidRequest(`requested_token_type ${TOKEN_TYPES[requested]} is not issued by token exchange here: ask for ${ISSUABLE.map((name) => TOKEN_TYPES[name]).join(', ')}`);
 
     const subject = await presented(tenant, params['subject_token'], subjectType, 'subject_token');
+    const asked = [...asList(params['audience']), ...asList(params['resource'])];
+    const refusal = tenant.profile?.tokenExchange?.({
+      clientId,
+      subject: { type: subjectType, local: subject.local, clientId: subject.clientId, audiences: asList(subject.claims.aud) },
+      audience: asked[0],
+      isClient: (id) => tenant.clients.has(id),
+    });
+    if (refusal) throw new errors.InvalidRequest(refusal);
     const actor = params['actor_token'] === undefined ? undefined : await presented(tenant, params['actor_token'], tokenType(params['actor_token_type'], 'actor_token_type'), 'actor_token');
     if (actor) checkMayAct(subject, actor);
     const act = actor ? { act: actClaim(subject, actor) } : {};

@@ -49,6 +49,14 @@ export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
         refreshTokens: { rotation: 'never', requireOfflineAccess: false },
         ttl: { accessToken: 300, clientCredentials: 300, idToken: 300, session: 36000, authorizationCode: 60 },
       },
+      // Standard token exchange (v2): this realm's access tokens only, presented by the client they
+      // were issued to or one in their audience, for clients of the realm (Keycloak "Using token exchange").
+      tokenExchange({ clientId, subject, audience, isClient }) {
+        if (subject.type !== 'access_token' || !subject.local) return `standard token exchange takes access tokens of realm ${o.realm} only (subject_token_type urn:ietf:params:oauth:token-type:access_token)`;
+        if (subject.clientId !== clientId && !subject.audiences.includes(clientId)) return 'Client is not within the token audience';
+        if (audience !== undefined && !isClient(audience)) return `Audience not found: "${audience}" is not a client of realm ${o.realm}`;
+        return undefined;
+      },
       userClaims(_username, user) {
         return { typ: 'ID', realm_access: { roles: ['offline_access', 'uma_authorization', ...user.roles] } };
       },

@@ -110,7 +110,8 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
       ['Refresh tokens are JWTs (`typ` Refresh, or Offline with offline_access; HS512 with a realm secret, `exp` the 30-minute SSO idle) that stand for the IdP\'s own; the token, revocation and introspection endpoints take them back', 'quirks.md §7; keycloak-js (refreshTokenParsed)'],
       ['keycloak-js\'s helpers: `/protocol/openid-connect/3p-cookies/step1.html` and `step2.html` (third-party-cookie check), `login-status-iframe.html` (answers `unchanged`/`changed`/`error` from the `KEYCLOAK_SESSION` cookie, realm/user/session, set at login and cleared at logout) and its `/init` (204 for an origin of the client\'s redirect URIs)', 'keycloak-js (checkLoginIframe, on by default)'],
       ['CORS answers to an app\'s origin allow credentials (keycloak-js sends token requests with `credentials: include`)', 'keycloak-js'],
+      ['Standard token exchange (v2): only this realm\'s access tokens as subject tokens, presented by the client they were issued to or one in their `aud` ("Client is not within the token audience"), for an `audience` that is a client of the realm (default: the requester)', 'Keycloak docs: "Using token exchange" (standard token exchange)'],
     ],
-    notEmulated: ['issuer derived from the request host',  'JWT refresh tokens and offline-token rules', 'session-bound refresh tokens'],
+    notEmulated: ['issuer derived from the request host',  'JWT refresh tokens and offline-token rules', 'session-bound refresh tokens', 'legacy token exchange (v1: external tokens, impersonation) and exchanged refresh tokens'],
   },
 };

@@ -132,6 +132,11 @@ export interface AppliedProfile {
    * (before authorizationQuery), where it was sent (Location) and, on resume, who logged in.
    */
   authorizationAnswered?(exchange: AuthorizationExchange): void;
+  /**
+   * The provider's own rules for token exchange (RFC 8693), beyond the RFC's: answers why a request
+   * is refused (invalid_request), or undefined.
+   */
+  tokenExchange?(request: TokenExchangeRequest): string | undefined;
   /** Whether the code being redeemed earns a refresh token; undefined leaves it to the tenant's rules. */
   issueRefreshToken?(code: string): boolean | undefined;
   /**
@@ -143,6 +148,15 @@ export interface AppliedProfile {
   rules: FaultRuleInput[];
   /** Endpoints the real provider does not have (Google: no end_session). */
   without: InternalEndpoint[];
+}
+
+export interface TokenExchangeRequest {
+  /** The requesting client. */
+  clientId: string;
+  subject: { type: string; local: boolean; clientId: string | undefined; audiences: string[] };
+  /** The audience asked for, if any. */
+  audience: string | undefined;
+  isClient(clientId: string): boolean;
 }
 
 export interface ProfileDefinition<O> {

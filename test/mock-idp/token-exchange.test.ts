@@ -26,6 +26,15 @@ const idp = await startTestIdp({
     },
     partner: { users: { alice: { email: 'alice@example.test' } }, clients: { app: { secret: 'app-secret', grants: ['client_credentials'] } } },
     evil: { users: { alice: {} } },
+    realm: {
+      profile: 'keycloak',
+      users: { alice: {} },
+      clients: {
+        frontend: { redirectUris: [REDIRECT] },
+        backend: { secret: 'backend-secret', grants: ['authorization_code', 'token_exchange'], redirectUris: [REDIRECT], exchangeAudiences: ['*'] },
+        reports: { secret: 'reports-secret', grants: ['client_credentials'] },
+      },
+    },
   },
 });
 const issuer = idp.issuer('default');
@@ -148,5 +157,36 @@ describe('token exchange (RFC 8693) with openid-client', () => {
     const web = await relyingParty(issuer, 'web', { secret: 'web-secret' });
     const { access_token } = await aliceTokens();
     expect(await refused({ subject_token: access_token, subject_token_type: TYPE.access_token }, web)).toMatchObject({ error: expect.stringMatching(/invalid_request|unauthorized_client/) });
+  });
+});
+
+describe('token exchange in the keycloak profile (standard token exchange v2)', () => {
+  const realm = idp.issuer('realm');
+
+  async function realmToken(client: string, secret?: string) {
+    const rp = await relyingParty(realm, client, secret ? { secret } : {});
+    return (await loginWithCode(rp, { username: 'alice', scope: 'openid' })).tokens;
+  }
+
+  it('lets a client exchange a realm token issued to it, or with it in the audience, for another client of the realm', async () => {
+    const backend = await relyingParty(realm, 'backend', { secret: 'backend-secret' });
+    const own = (await realmToken('backend', 'backend-secret')).access_token;
+    expect(decodeJwt((await exchange({ subject_token: own, subject_token_type: TYPE.access_token, audience: 'reports' }, backend)).access_token)).toMatchObject({ sub: 'alice', aud: 'reports', iss: realm });
+    // Keycloak puts clients into aud with audience mappers; minted here, as such a token would be.
+    const forBackend = (await idp.admin.mint('realm', { type: 'access_token', user: 'alice', client: 'frontend', audience: ['backend', 'account'] })).token;
+    expect((await exchange({ subject_token: forBackend, subject_token_type: TYPE.access_token }, backend)).issued_token_type).toBe(TYPE.access_token);
+  });
+
+  it('refuses a token of another client that does not name the requester in its audience', async () => {
+    const backend = await relyingParty(realm, 'backend', { secret: 'backend-secret' });
+    const frontend = (await realmToken('frontend')).access_token;
+    expect(await refused({ subject_token: frontend, subject_token_type: TYPE.access_token }, backend)).toMatchObject({ error: 'invalid_request', error_description: 'Client is not within the token audience' });
+  });
+
+  it('refuses an audience that is no client of the realm, and subject tokens that are not realm access tokens', async () => {
+    const backend = await relyingParty(realm, 'backend', { secret: 'backend-secret' });
+    const tokens = await realmToken('backend', 'backend-secret');
+    expect((await refused({ subject_token: tokens.access_token, subject_token_type: TYPE.access_token, audience: 'api://nowhere' }, backend)).error_description).toBe('Audience not found: "api://nowhere" is not a client of realm master');
+    expect((await refused({ subject_token: tokens.id_token!, subject_token_type: TYPE.id_token }, backend)).error_description).toContain('standard token exchange takes access tokens of realm master only');
   });
 });

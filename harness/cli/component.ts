@@ -73,6 +73,7 @@ Options of every server:
   --log-level L  silent | info (default) | debug        --flaw NAME   a flawed variant, for conformance tests only
   --ca-file FILE (env MOCKIDP_CA_FILE) trust this CA for an https IdP, e.g. mockidp's ~/.config/mockidp/ca/ca.pem
                  (device-cli takes it too; NODE_EXTRA_CA_CERTS works as well)
+  --jwks-refetch-cooldown SECONDS   a kid not in the cached JWKS refetches it at most this often (default 30)
 
 Flaws:
   authenticator:
@@ -96,6 +97,7 @@ const common = {
   alg: { type: 'string', multiple: true },
   skew: { type: 'string' },
   'ca-file': { type: 'string' },
+  'jwks-refetch-cooldown': { type: 'string' },
 } as const;
 
 function portOf(value: string | undefined, fallback: number): number {
@@ -147,6 +149,7 @@ function commonOptions(values: Record<string, unknown>, defaultPort: number) {
     ...(values['alg'] === undefined ? {} : { allowedAlgs: values['alg'] as string[] }),
     ...(values['skew'] === undefined ? {} : { clockSkewSeconds: secondsOf(values['skew'] as string, '--skew') }),
     ...caFileOf(values),
+    ...(values['jwks-refetch-cooldown'] === undefined ? {} : { jwksRefetchCooldownSeconds: secondsOf(values['jwks-refetch-cooldown'] as string, '--jwks-refetch-cooldown') }),
   };
 }
 

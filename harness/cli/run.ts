@@ -29,14 +29,19 @@ Your component:
   --target-client NAME=ID:SECRET  the IdP client your target is configured with (NAME.role=... for
                                   another client role, e.g. bearer-api.app=ID:SECRET)
   --target-redirect-uri NAME=URI  the redirect URI your target uses
-  --target-option NAME.key=VALUE  how your target is configured (aws-sts.flavour=minio, bearer-api.mode=user)
+  --target-option NAME.key=VALUE  how your target is configured (aws-sts.flavour=minio, bearer-api.mode=user),
+                                  what it offers (authenticator.operations=sts-login,healthcheck; default:
+                                  every operation) and its JWKS refetch cool-down
+                                  (authenticator.jwksRefetchCooldown=30s, the default); unknown keys are errors
   --idp-port PORT                 port of the suite's IdP (default 9400 with --target, else a free port)
   --idp-tenant NAME               its tenant: your target's issuer is http://127.0.0.1:PORT/NAME (default "default")
   --idp-tls                       serve the IdP over https (issuer https://...), with a certificate of the local
                                   CA (MOCKIDP_CA_DIR, default ~/.config/mockidp/ca); targets the runner starts get
                                   the CA: {ca_file}, MOCKIDP_CA_FILE, NODE_EXTRA_CA_CERTS, SSL_CERT_FILE,
                                   REQUESTS_CA_BUNDLE (in a container: /etc/mockidp/ca.pem, /etc/mockidp/bundle.pem)
-  With a target of yours, only the scenarios for it run, one after another, on that one issuer.
+  With a target of yours, only the scenarios for it run, one after another, on that one issuer; a target
+  the runner starts also gets an instance of its own for scenarios that need a fresh one or another
+  issuer shape (provider profiles), on a free port, in parallel.
 
 Selection and running:
   --grep REGEX       scenarios whose name or id matches      --tag TAG[,TAG]  any of these tags (!TAG excludes)

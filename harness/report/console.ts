@@ -1,6 +1,6 @@
 import { formatMs } from '../scenario/duration.ts';
 import { failureText } from './failure-text.ts';
-import type { ScenarioResult, SuiteResult } from './result.ts';
+import { skipBreakdown, type ScenarioResult, type SuiteResult } from './result.ts';
 import type { ReporterKind } from './reporter.ts';
 
 /*
@@ -56,7 +56,7 @@ export const consoleReporter: ReporterKind = {
         }
         const { passed, failed, skipped } = result.summary;
         write('');
-        const parts = [c.green(`${passed} passed`), failed > 0 ? c.red(`${failed} failed`) : `${failed} failed`, skipped > 0 ? c.yellow(`${skipped} skipped`) : `${skipped} skipped`];
+        const parts = [c.green(`${passed} passed`), failed > 0 ? c.red(`${failed} failed`) : `${failed} failed`, skipped > 0 ? c.yellow(`${skipped} skipped (${skipBreakdown(result.summary)})`) : `${skipped} skipped`];
         write(`${c.bold(parts.join(', '))} in ${formatMs(result.ms)}${result.shard ? ` (shard ${result.shard.index}/${result.shard.total})` : ''}${result.flaw ? ` against the flawed variant ${result.flaw}` : ''}`);
         for (const path of written) write(`${path.endsWith('.html') ? 'HTML report' : path.endsWith('.xml') ? 'JUnit XML' : 'JSON results'}: ${path}`);
         return undefined;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Actor, TraceEvent, TraceExchange } from '../runner/trace.ts';
 import { formatMs } from '../scenario/duration.ts';
 import { failureText } from './failure-text.ts';
-import type { ScenarioResult, SuiteResult } from './result.ts';
+import { skipBreakdown, type ScenarioResult, type SuiteResult } from './result.ts';
 import type { ReporterKind } from './reporter.ts';
 
 /*
@@ -224,7 +224,7 @@ export function renderHtml(suite: SuiteResult): string {
 <body>
 <header>
 <h1>mockidp conformance report</h1>
-<div class="summary"><span><b>${total}</b> scenarios</span><span style="color:var(--green)"><b>${passed}</b> passed</span><span style="color:var(--red)"><b>${failed}</b> failed</span><span style="color:var(--yellow)"><b>${skipped}</b> skipped</span><span class="muted">${formatMs(suite.ms)} · ${escapeHtml(suite.startedAt)}${suite.shard ? ` · shard ${suite.shard.index}/${suite.shard.total}` : ''}${suite.flaw ? ` · flawed variant ${escapeHtml(suite.flaw)}` : ''}</span></div>
+<div class="summary"><span><b>${total}</b> scenarios</span><span style="color:var(--green)"><b>${passed}</b> passed</span><span style="color:var(--red)"><b>${failed}</b> failed</span><span style="color:var(--yellow)"><b>${skipped}</b> skipped${skipped > 0 ? ` (${escapeHtml(skipBreakdown(suite.summary))})` : ''}</span><span class="muted">${formatMs(suite.ms)} · ${escapeHtml(suite.startedAt)}${suite.shard ? ` · shard ${suite.shard.index}/${suite.shard.total}` : ''}${suite.flaw ? ` · flawed variant ${escapeHtml(suite.flaw)}` : ''}</span></div>
 <div class="muted">${targets || 'IdP scenarios only'}</div>
 <div class="controls"><button data-filter="all" aria-pressed="true">All</button> <button data-filter="failed" aria-pressed="false">Failed</button> <button data-filter="passed" aria-pressed="false">Passed</button> <button data-filter="skipped" aria-pressed="false">Skipped</button><input id="search" type="search" placeholder="Filter by name, tag, target" aria-label="Filter scenarios"></div>
 </header>

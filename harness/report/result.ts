@@ -7,6 +7,19 @@ import type { TraceEvent } from '../runner/trace.ts';
 
 export type ScenarioStatus = 'passed' | 'failed' | 'skipped';
 
+/** Why a scenario did not run: the reports count skips by these. */
+export const SKIP_KINDS = {
+  'not-offered': 'operation not offered',
+  profile: 'provider profile',
+  'fresh-target': 'needs a fresh target',
+  configuration: 'written for another configuration',
+  'in-process': 'in-process only',
+  bail: 'after --bail',
+  scenario: 'skipped by the scenario',
+} as const;
+
+export type SkipKind = keyof typeof SKIP_KINDS;
+
 export type FailureKind = 'assertion' | 'error' | 'timeout' | 'unsupported' | 'invalid' | 'launch';
 
 export interface MismatchReport {
@@ -64,6 +77,7 @@ export interface ScenarioResult {
   ms: number;
   failure?: Failure;
   skipReason?: string;
+  skipKind?: SkipKind;
   steps: StepReport[];
   trace: TraceEvent[];
 }
@@ -86,13 +100,29 @@ export interface Summary {
   passed: number;
   failed: number;
   skipped: number;
+  /** Skipped scenarios by kind of reason (SKIP_KINDS), most frequent first. */
+  skippedBy: Partial<Record<SkipKind, number>>;
 }
 
 export function summarize(scenarios: ScenarioResult[]): Summary {
+  const skippedBy: Partial<Record<SkipKind, number>> = {};
+  for (const scenario of scenarios) {
+    if (scenario.status !== 'skipped') continue;
+    const kind = scenario.skipKind ?? 'scenario';
+    skippedBy[kind] = (skippedBy[kind] ?? 0) + 1;
+  }
   return {
     total: scenarios.length,
     passed: scenarios.filter((s) => s.status === 'passed').length,
     failed: scenarios.filter((s) => s.status === 'failed').length,
     skipped: scenarios.filter((s) => s.status === 'skipped').length,
+    skippedBy: Object.fromEntries(Object.entries(skippedBy).sort((a, b) => b[1] - a[1])),
   };
+}
+
+/** "12 provider profile, 3 operation not offered": the skips of a summary by kind of reason. */
+export function skipBreakdown(summary: Pick<Summary, 'skippedBy'>): string {
+  return Object.entries(summary.skippedBy ?? {})
+    .map(([kind, count]) => `${count} ${SKIP_KINDS[kind as SkipKind] ?? kind}`)
+    .join(', ');
 }

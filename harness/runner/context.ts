@@ -54,6 +54,8 @@ export class ScenarioContext {
   step = 0;
   /** Journal sequence number when the current step started. */
   stepJournalStart = 0;
+  /** Journal sequence number when the previous step started (what `journal: {since: step}` looks at). */
+  previousStepJournalStart = 0;
   #browsers = new Map<string, UserAgent>();
   #journalSeen: number;
 
@@ -77,6 +79,7 @@ export class ScenarioContext {
     this.clients = init.clients;
     this.journalStart = init.idp.lastSeq();
     this.stepJournalStart = this.journalStart;
+    this.previousStepJournalStart = this.journalStart;
     this.#journalSeen = this.journalStart;
   }
 

@@ -1,12 +1,18 @@
 import type { LauncherName } from '../launchers/index.ts';
 import type { Scenario } from '../scenario/model.ts';
 import type { ClientSpec, TargetConnection, TargetKind } from '../targets/target.ts';
+import type { Declared } from './declared.ts';
 
 /*
  * How each target runs in this suite: embedded (a reference component per scenario) or external
- * (the user's own, reached once through a URL or a command, configured with one issuer and one
- * client, so its scenarios share one tenant and run one after another).
+ * (the user's own, configured with one issuer and one client). An external target runs most
+ * scenarios on one long-lived instance (its URL, or the instance the runner starts for the run):
+ * they share one tenant and run one after another. A target the runner starts (command, image)
+ * also gets an instance of its own, on its own tenant, for a scenario that needs a fresh one.
  */
+
+/** Where a scenario runs: a reference component of its own, the external target's long-lived instance, or an instance of its own. */
+export type Placement = 'embedded' | 'shared' | 'own';
 
 export interface TargetPlan {
   kind: TargetKind;
@@ -18,6 +24,8 @@ export interface TargetPlan {
   image?: string;
   /** --target-option values (external), parsed with the target's defaults. */
   options: Record<string, unknown>;
+  /** What the target offers and how it refetches keys (the reference components: everything, 30 s). */
+  declared: Declared;
   /** --target-client / --target-redirect-uri for the target's clients, by role. */
   clientOverrides: Record<string, { id?: string; secret?: string; redirectUri?: string }>;
   /** The external target, started or reached once. */

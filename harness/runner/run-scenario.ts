@@ -12,7 +12,7 @@ import type { TargetConnection, TargetSession, TargetSetup } from '../targets/ta
 import { ScenarioContext, StepFailure, type ScenarioIdp } from './context.ts';
 import { addFaults, profileRefusal } from './idp-features.ts';
 import type { SuiteKeys } from './keys.ts';
-import { embeddedOptions, planClients, type TargetPlan } from './plan.ts';
+import { embeddedOptions, planClients, type Placement, type TargetPlan } from './plan.ts';
 import { runStepOnce } from './run-step.ts';
 import { clientsOf, otherTenantConfig, tenantConfig } from './tenant-setup.ts';
 import { Trace } from './trace.ts';
@@ -84,27 +84,29 @@ function messageOf(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
-export async function runScenario(scenario: Scenario, env: SuiteEnv): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: Placement = 'embedded'): Promise<ScenarioResult> {
   const started = performance.now();
   const journalAtStart = env.idp.journal.lastSeq;
   const trace = new Trace();
   const base = { id: scenario.id, name: scenario.name, file: scenario.file, line: scenario.line, tags: scenario.tags, ...(scenario.target ? { target: scenario.target.name } : {}) };
   const steps: StepReport[] = scenario.steps.map((step) => ({ index: step.index, kind: step.kind, label: stepLabel(step), ...(step.name ? { name: step.name } : {}), ...(step.line ? { line: step.line } : {}), status: 'not run', ms: 0 }));
-  if (scenario.skip) return { ...base, status: 'skipped', skipReason: scenario.skip, ms: 0, steps, trace: [] };
+  if (scenario.skip) return { ...base, status: 'skipped', skipReason: scenario.skip, skipKind: 'scenario', ms: 0, steps, trace: [] };
 
   const plan = scenario.target ? env.plans.get(scenario.target.name) : undefined;
-  const shared = plan?.mode === 'external';
+  const shared = plan?.mode === 'external' && placement === 'shared';
+  const own = plan?.mode === 'external' && placement === 'own';
   const tenant = shared ? env.sharedTenant : env.nextTenantName();
   const tag = `${env.runId}/${scenario.id}`;
   const controller = new AbortController();
   const admin = env.idp.admin;
   const tenants = [tenant];
+  /** The target instance started for this scenario alone (reference component or the user's). */
   let embedded: TargetConnection | undefined;
   let workDir: string | undefined;
   let failure: Failure | undefined;
   let context: ScenarioContext | undefined;
   const journal = (since: number) => env.idp.journal.query({ since }).filter((entry) => tenants.includes(entry.tenant));
-  const deadline = started + (scenario.timeoutMs ?? env.scenarioTimeoutMs);
+  let deadline = started + (scenario.timeoutMs ?? env.scenarioTimeoutMs);
 
   const fail = (kind: FailureKind, message: string, step?: ScenarioStep, mismatches?: Failure['mismatches']) => {
     failure = {
@@ -117,7 +119,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv): Promise<Sc
 
   try {
     // The IdP tenant (and other issuers), with the target's clients.
-    const options = plan ? (shared ? plan.options : embeddedOptions(plan, scenario)) : {};
+    const options = plan ? (plan.mode === 'external' ? plan.options : embeddedOptions(plan, scenario)) : {};
     const targetClients = plan ? planClients(plan, options) : {};
     const clients = clientsOf(scenario.idp, targetClients);
     const config = tenantConfig(scenario.idp, clients, await env.keys.primary());
@@ -146,11 +148,20 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv): Promise<Sc
     let target: TargetSession | undefined;
     if (plan && scenario.target) {
       if (plan.kind.shape === 'command') workDir = await mkdtemp(join(tmpdir(), 'mockidp-target-'));
-      const setup: TargetSetup = { issuer: env.idp.issuer(tenant), tenant, clients: targetClients, options, flaw: shared ? undefined : env.flaw, workDir: workDir ?? tmpdir() };
+      const setup: TargetSetup = { issuer: env.idp.issuer(tenant), tenant, clients: targetClients, options, flaw: plan.mode === 'external' ? undefined : env.flaw, workDir: workDir ?? tmpdir() };
       let connection: TargetConnection;
       try {
         if (shared) {
           connection = await withTimeout(plan.connection!, env.readyTimeoutMs + 1_000, `the ${plan.kind.name} did not start in time`);
+        } else if (own) {
+          const request = { kind: plan.kind, setup, ...(plan.command ? { command: plan.command } : {}), ...(plan.image ? { image: plan.image } : {}), readyTimeoutMs: env.readyTimeoutMs };
+          const launching = launcher(plan.launcher).launch(request);
+          embedded = await withTimeout(launching, env.readyTimeoutMs + 1_000, `the ${plan.kind.name} did not start in time`).catch((error: unknown) => {
+            // An instance that comes up after all is still stopped.
+            void launching.then((late) => late.close(), () => undefined);
+            throw error;
+          });
+          connection = embedded;
         } else {
           embedded = await withTimeout(launcher('in-process').launch({ kind: plan.kind, setup, embedded: plan.kind.embedded(setup), readyTimeoutMs: env.readyTimeoutMs }), env.readyTimeoutMs, `the embedded ${plan.kind.name} did not start in time`);
           connection = embedded;
@@ -166,7 +177,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv): Promise<Sc
           clients[client.id] = client;
         }
       }
-      target = { kind: plan.kind, external: shared, connection, setup };
+      target = { kind: plan.kind, external: plan.mode === 'external', connection, setup, declared: plan.declared };
     }
 
     const idp: ScenarioIdp = {
@@ -201,10 +212,14 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv): Promise<Sc
     for (const step of scenario.steps) {
       const report = steps[step.index]!;
       ctx.step = step.index;
+      ctx.previousStepJournalStart = ctx.stepJournalStart;
       ctx.stepJournalStart = env.idp.journal.lastSeq;
       const stepStarted = performance.now();
+      // A deliberate wait (a declared cool-down) is no part of the time the step or the scenario is given.
+      const allowance = stepKind(step.kind)?.allowanceMs?.(ctx, step.args) ?? 0;
+      deadline += allowance;
       const remaining = deadline - stepStarted;
-      const limit = Math.min(step.timeoutMs ?? scenario.stepTimeoutMs ?? env.stepTimeoutMs, remaining);
+      const limit = Math.min((step.timeoutMs ?? scenario.stepTimeoutMs ?? env.stepTimeoutMs) + allowance, remaining);
       if (limit <= 0) {
         fail('timeout', `the scenario ran out of time (${scenario.timeoutMs ?? env.scenarioTimeoutMs} ms) before step ${step.index + 1}`, step);
         break;

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, startMockIdp, trustCa, type MockIdp } from '../../mock-idp/index.ts';
 import { componentOfFlaw, EMBEDDED_COMPONENTS, flawNames } from '../launchers/in-process.ts';
 import { launcher, LaunchError, type LauncherName } from '../launchers/index.ts';
-import { summarize, type ScenarioResult, type SuiteResult } from '../report/result.ts';
+import { summarize, type ScenarioResult, type SkipKind, type SuiteResult } from '../report/result.ts';
 import { findScenarioFiles } from '../scenario/discover.ts';
 import { formatProblem, type ScenarioProblem } from '../scenario/errors.ts';
 import { loadScenarioFile } from '../scenario/load.ts';
@@ -12,10 +12,13 @@ import type { Scenario } from '../scenario/model.ts';
 import { TARGET_ALIASES, TARGET_NAMES, type TargetName } from '../targets/names.ts';
 import { targetKind } from '../targets/index.ts';
 import type { TargetConnection } from '../targets/target.ts';
+import { offerOf, parseTargetOptions, referenceDeclared, TargetOptionError } from './declared.ts';
 import { SuiteKeys } from './keys.ts';
-import { mismatchedOption, planClients, type TargetPlan } from './plan.ts';
+import { scenarioNeeds } from './needs.ts';
+import { mismatchedOption, planClients, type Placement, type TargetPlan } from './plan.ts';
 import { runScenario, type SuiteEnv } from './run-scenario.ts';
 import { runPool } from './schedule.ts';
+import { SharedLane } from './shared-lane.ts';
 import { inShard, matchesGrep, matchesTags, type Shard } from './select.ts';
 import { clientsOf, tenantConfig } from './tenant-setup.ts';
 
@@ -128,38 +131,74 @@ export function buildPlans(options: SuiteOptions): Map<TargetName, TargetPlan> {
     const launcherName: LauncherName = external.url ? 'url' : external.command ? 'process' : external.image ? 'container' : 'url';
     for (const name of resolveNames(external.name)) {
       const kind = targetKind(name)!;
-      let parsedOptions: Record<string, unknown>;
+      let parsed: ReturnType<typeof parseTargetOptions>;
       try {
-        parsedOptions = kind.optionsSchema.parse(lookup(options.targetOptions, name) ?? {});
+        parsed = parseTargetOptions(kind, lookup(options.targetOptions, name) ?? {});
       } catch (error) {
-        throw new SuiteError(`--target-option for ${name}: ${(error as Error).message}`);
+        if (error instanceof TargetOptionError) throw new SuiteError(`--target-option: ${error.message}`);
+        throw error;
       }
-      const roles = Object.keys(kind.clients(parsedOptions));
+      const roles = Object.keys(kind.clients(parsed.options));
       const clientOverrides: TargetPlan['clientOverrides'] = {};
       for (const role of roles) {
         const client = role === 'main' ? (lookup(options.targetClients, name) ?? lookup(options.targetClients, name, role)) : lookup(options.targetClients, name, role);
         const redirectUri = role === 'main' ? (lookup(options.targetRedirectUris, name) ?? lookup(options.targetRedirectUris, name, role)) : lookup(options.targetRedirectUris, name, role);
         if (client || redirectUri) clientOverrides[role] = { ...(client ? { id: client.id, ...(client.secret !== undefined ? { secret: client.secret } : {}) } : {}), ...(redirectUri ? { redirectUri } : {}) };
       }
-      plans.set(name, { kind, mode: 'external', launcher: launcherName, ...(external.url ? { url: external.url.replace(/\/$/, '') } : {}), ...(external.command ? { command: external.command } : {}), ...(external.image ? { image: external.image } : {}), options: parsedOptions, clientOverrides });
+      plans.set(name, { kind, mode: 'external', launcher: launcherName, ...(external.url ? { url: external.url.replace(/\/$/, '') } : {}), ...(external.command ? { command: external.command } : {}), ...(external.image ? { image: external.image } : {}), options: parsed.options, declared: parsed.declared, clientOverrides });
     }
   }
+  const configured = new Set([...plans.keys()].flatMap((name) => [name, ...Object.entries(TARGET_ALIASES).filter(([, members]) => members.includes(name)).map(([alias]) => alias)]));
+  const stray = Object.keys(options.targetOptions ?? {}).filter((name) => !configured.has(name));
+  if (stray.length > 0) {
+    throw new SuiteError(`--target-option for ${stray.join(', ')}: ${plans.size === 0 ? 'target options describe a target of yours, and no --target, --target-command or --target-image names one' : `no such target of yours in this run (yours: ${[...plans.keys()].join(', ')})`}`);
+  }
   if (plans.size === 0) {
-    for (const name of TARGET_NAMES) plans.set(name, { kind: targetKind(name)!, mode: 'embedded', launcher: 'in-process', options: {}, clientOverrides: {} });
+    for (const name of TARGET_NAMES) {
+      const kind = targetKind(name)!;
+      plans.set(name, { kind, mode: 'embedded', launcher: 'in-process', options: {}, declared: referenceDeclared(kind), clientOverrides: {} });
+    }
   }
   return plans;
 }
 
 interface Selected {
   run: Scenario[];
-  skipped: Array<{ scenario: Scenario; reason: string }>;
+  skipped: Array<{ scenario: Scenario; reason: string; kind: SkipKind }>;
+  /** Where each scenario to run runs, by id. */
+  placements: Map<string, Placement>;
 }
 
-/** Tags that say a scenario cannot judge a target started once for the whole run (docs/scenarios.md). */
-export const EXTERNAL_SKIPS: ReadonlyArray<readonly [tag: string, reason: string]> = [
-  ['fresh-target', 'it needs a target that has cached nothing yet (discovery, keys, refetch cool-downs), and yours serves the whole run'],
-  ['in-process', 'it watches what only the embedded reference component exposes (its waits turned into IdP clock moves)'],
-];
+type Verdict = { skip: { kind: SkipKind; reason: string } } | { placement: Placement };
+
+const STARTED_BY_RUNNER: readonly LauncherName[] = ['process', 'container'];
+
+/** Where a scenario of an external target runs, or why it cannot (docs/scenarios.md). */
+export function externalVerdict(plan: TargetPlan, scenario: Scenario): Verdict {
+  const name = plan.kind.name;
+  const mismatch = mismatchedOption(plan, scenario);
+  if (mismatch) return { skip: { kind: 'configuration', reason: mismatch } };
+  const needs = scenarioNeeds(scenario);
+  const missing = [...new Set(needs.operations.map((operation) => offerOf(plan.kind, operation)))].filter((offer) => !plan.declared.operations.has(offer));
+  if (missing.length > 0) {
+    return { skip: { kind: 'not-offered', reason: `it calls ${missing.join(', ')}, which this ${name} is not declared to offer (--target-option ${name}.operations=${[...plan.declared.operations].join(',')})` } };
+  }
+  if (scenario.tags.includes('in-process')) {
+    return { skip: { kind: 'in-process', reason: 'it watches what only the embedded reference component exposes (its waits turned into IdP clock moves)' } };
+  }
+  const ownInstance = STARTED_BY_RUNNER.includes(plan.launcher);
+  const hint = `with --target-command or --target-image the runner starts an instance of your ${name} for it`;
+  if (needs.profile !== undefined) {
+    if (ownInstance) return { placement: 'own' };
+    return { skip: { kind: 'profile', reason: `it gives the IdP the shape of ${needs.profile} (another issuer and endpoints), which a target configured once with one issuer cannot follow; ${hint}` } };
+  }
+  if (needs.freshTarget) {
+    if (ownInstance) return { placement: 'own' };
+    return { skip: { kind: 'fresh-target', reason: `it needs a target that fetches the IdP's discovery document during the scenario, and yours fetched it before; ${hint}` } };
+  }
+  if (ownInstance && (needs.ownKeys || needs.keyChanges)) return { placement: 'own' };
+  return { placement: 'shared' };
+}
 
 export function selectScenarios(scenarios: Scenario[], plans: Map<TargetName, TargetPlan>, options: SuiteOptions): Selected {
   const external = [...plans.values()].some((plan) => plan.mode === 'external');
@@ -170,33 +209,26 @@ export function selectScenarios(scenarios: Scenario[], plans: Map<TargetName, Ta
   );
   const run: Scenario[] = [];
   const skipped: Selected['skipped'] = [];
+  const placements = new Map<string, Placement>();
   for (const scenario of picked) {
+    const plan = scenario.target ? plans.get(scenario.target.name) : undefined;
     if (external) {
-      const plan = scenario.target ? plans.get(scenario.target.name) : undefined;
       if (!plan) continue;
-      const mismatch = mismatchedOption(plan, scenario);
-      if (mismatch) {
-        skipped.push({ scenario, reason: mismatch });
+      const verdict = externalVerdict(plan, scenario);
+      if ('skip' in verdict) {
+        skipped.push({ scenario, ...verdict.skip });
         continue;
       }
-      const reserved = EXTERNAL_SKIPS.find(([tag]) => scenario.tags.includes(tag));
-      if (reserved) {
-        skipped.push({ scenario, reason: reserved[1] });
-        continue;
-      }
-      if (scenario.idp.profile !== undefined) {
-        const profile = typeof scenario.idp.profile === 'string' ? scenario.idp.profile : scenario.idp.profile.name;
-        skipped.push({ scenario, reason: `it gives the IdP the shape of ${profile} (another issuer and endpoints), which a target configured once with one issuer cannot follow` });
-        continue;
-      }
+      placements.set(scenario.id, verdict.placement);
+    } else {
+      placements.set(scenario.id, 'embedded');
     }
     if (flawComponent) {
-      const plan = scenario.target ? plans.get(scenario.target.name) : undefined;
       if (!plan || !componentsOf(plan).includes(flawComponent)) continue;
     }
     run.push(scenario);
   }
-  return { run, skipped };
+  return { run, skipped, placements };
 }
 
 function invalidResult(file: string, problems: ScenarioProblem[]): ScenarioResult {
@@ -215,8 +247,8 @@ function invalidResult(file: string, problems: ScenarioProblem[]): ScenarioResul
   };
 }
 
-function skippedResult(scenario: Scenario, reason: string): ScenarioResult {
-  return { id: scenario.id, name: scenario.name, file: scenario.file, line: scenario.line, tags: scenario.tags, ...(scenario.target ? { target: scenario.target.name } : {}), status: 'skipped', skipReason: reason, ms: 0, steps: [], trace: [] };
+function skippedResult(scenario: Scenario, reason: string, kind: SkipKind): ScenarioResult {
+  return { id: scenario.id, name: scenario.name, file: scenario.file, line: scenario.line, tags: scenario.tags, ...(scenario.target ? { target: scenario.target.name } : {}), status: 'skipped', skipReason: reason, skipKind: kind, ms: 0, steps: [], trace: [] };
 }
 
 async function startIdp(options: SuiteOptions, external: boolean): Promise<MockIdp> {
@@ -245,7 +277,8 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   const problemsByFile = new Map<string, ScenarioProblem[]>();
   for (const problem of loaded.problems) problemsByFile.set(problem.file, [...(problemsByFile.get(problem.file) ?? []), problem]);
   const invalid = !options.shard || options.shard.index === 1 ? [...problemsByFile].map(([file, problems]) => invalidResult(file, problems)) : [];
-  const { run, skipped } = selectScenarios(loaded.scenarios, plans, options);
+  const { run, skipped, placements } = selectScenarios(loaded.scenarios, plans, options);
+  const placement = (scenario: Scenario): Placement => placements.get(scenario.id) ?? 'embedded';
 
   const idp = await startIdp(options, external);
   const runId = randomBytes(3).toString('hex');
@@ -264,7 +297,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   };
   const targets: Record<string, string> = {};
   try {
-    if (external) await startExternalTargets(env, plans, run);
+    if (external) await startExternalTargets(env, plans, run.filter((scenario) => placement(scenario) === 'shared'));
     for (const [name, plan] of plans) {
       if (run.some((scenario) => scenario.target?.name === name)) targets[name] = plan.mode === 'external' ? `${plan.launcher}: ${plan.url ?? plan.command ?? plan.image}` : `reference component (in-process)${options.flaw && componentsOf(plan).includes(componentOfFlaw(options.flaw)!) ? `, flaw ${options.flaw}` : ''}`;
     }
@@ -276,22 +309,26 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       emit({ type: 'scenario-end', result, done, total });
       return result;
     };
-    const early = [...invalid.map(finished), ...skipped.map(({ scenario, reason }) => finished(skippedResult(scenario, reason)))];
+    const early = [...invalid.map(finished), ...skipped.map(({ scenario, reason, kind }) => finished(skippedResult(scenario, reason, kind)))];
     let failed = invalid.length > 0;
     const stop = () => options.bail === true && failed;
     const work = async (scenario: Scenario) => {
       emit({ type: 'scenario-start', scenario });
-      const result = await runScenario(scenario, env);
+      const result = await runScenario(scenario, env, placement(scenario));
       if (result.status === 'failed') failed = true;
       return finished(result);
     };
-    const bailed = (scenario: Scenario) => finished(skippedResult(scenario, 'not run: --bail stopped the run after a failure'));
-    const parallel = run.filter((scenario) => !scenario.exclusive && !(scenario.target && plans.get(scenario.target.name)?.mode === 'external'));
-    const alone = run.filter((scenario) => !parallel.includes(scenario));
-    const results = [
-      ...(await runPool(parallel, options.concurrency ?? 8, work, bailed, stop)),
-      ...(await runPool(alone, 1, work, bailed, stop)),
-    ];
+    const bailed = (scenario: Scenario) => finished(skippedResult(scenario, 'not run: --bail stopped the run after a failure', 'bail'));
+    const primaryKids = (await env.keys.primary()).map((key) => key.kid);
+    const lane = sharedLane(env, plans, placement, primaryKids, work, bailed, stop, (message) => emit({ type: 'notice', message }));
+    // The long-lived instance of an external target runs its scenarios one after another, meanwhile
+    // the others (reference components, instances of their own) run in parallel; exclusive ones last, alone.
+    const pooled = run.filter((scenario) => !scenario.exclusive && placement(scenario) !== 'shared');
+    const shared = run.filter((scenario) => !scenario.exclusive && placement(scenario) === 'shared');
+    const alone = run.filter((scenario) => scenario.exclusive);
+    const [pooledResults, sharedResults] = await Promise.all([runPool(pooled, options.concurrency ?? 8, work, bailed, stop), lane.runAll(shared)]);
+    const aloneResults = await lane.runAll(alone);
+    const results = [...pooledResults, ...sharedResults, ...aloneResults];
     const byOrder = new Map(run.map((scenario, index) => [scenario.id, index]));
     const scenarios = [...early, ...results.sort((a, b) => (byOrder.get(a.id) ?? 0) - (byOrder.get(b.id) ?? 0))];
     return {
@@ -314,6 +351,44 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     );
     await idp.close();
   }
+}
+
+/** Runs the scenarios of long-lived external instances around their JWKS refetch cool-downs (./shared-lane.ts); others just run. */
+function sharedLane(
+  env: SuiteEnv,
+  plans: Map<TargetName, TargetPlan>,
+  placement: (scenario: Scenario) => Placement,
+  primaryKids: string[],
+  work: (scenario: Scenario) => Promise<ScenarioResult>,
+  bailed: (scenario: Scenario) => ScenarioResult,
+  stop: () => boolean,
+  notice: (message: string) => void,
+): SharedLane<ScenarioResult> {
+  const planOf = (scenario: Scenario) => (scenario.target ? plans.get(scenario.target.name) : undefined);
+  const isShared = (scenario: Scenario) => placement(scenario) === 'shared';
+  const lastFetch = () => {
+    const fetches = env.idp.journal.query({ tenant: env.sharedTenant, endpoint: 'jwks' }).filter((entry) => entry.scenario === undefined || !entry.scenario.startsWith(`${env.runId}/`));
+    const last = fetches[fetches.length - 1];
+    return last ? Date.parse(last.at) : undefined;
+  };
+  return new SharedLane<ScenarioResult>({
+    needs: scenarioNeeds,
+    target: (scenario) => {
+      const plan = planOf(scenario);
+      return { name: plan?.kind.name ?? 'target', cooldownMs: isShared(scenario) ? (plan?.declared.jwksRefetchCooldownMs ?? 0) : 0 };
+    },
+    primaryKids,
+    lastFetch,
+    publishedKids: async () => (await env.idp.admin.keys.list(env.sharedTenant).catch(() => [])).map((key) => key.kid),
+    now: () => Date.now(),
+    async wait(ms, scenario, target) {
+      notice(`waiting ${Math.ceil(ms / 1000)} s before "${scenario.name}": it needs the ${target.name} to fetch the IdP's keys, and its refetch cool-down (${target.cooldownMs / 1000} s, --target-option ${target.name}.jwksRefetchCooldown) has not passed since its last fetch`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    },
+    run: work,
+    skipped: bailed,
+    shouldStop: stop,
+  });
 }
 
 /** Creates the shared tenant external targets are configured with, then starts or reaches them. */

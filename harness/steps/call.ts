@@ -3,6 +3,7 @@ import { StepFailure, type ScenarioContext } from '../runner/context.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { TARGETS } from '../targets/index.ts';
 import type { Operation, TargetKind } from '../targets/target.ts';
+import { offerOf } from '../runner/declared.ts';
 import { defineStep } from './step.ts';
 
 /*
@@ -69,9 +70,37 @@ export const callStep = defineStep<Args>({
       const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`).join('; ');
       throw new StepFailure(`bad parameters for ${found.kind.name}.${split(op).operation}: ${problems}`);
     }
-    return found.operation.run(ctx, ctx.target, parsed.data);
+    const outcome = await found.operation.run(ctx, ctx.target, parsed.data);
+    const missing = notOffered(ctx, found.kind, split(op).operation, outcome.status);
+    if (missing) throw new StepFailure(missing);
+    return outcome;
   },
 });
+
+/** Whether an expectation names this status outright (200, "404", {oneOf: [404, 501]}, {eq: 404}). */
+function namesStatus(expected: unknown, status: number): boolean {
+  if (expected === status || expected === String(status)) return true;
+  if (Array.isArray(expected)) return expected.some((item) => namesStatus(item, status));
+  if (expected && typeof expected === 'object') {
+    const operators = expected as Record<string, unknown>;
+    return namesStatus(operators['eq'], status) || (Array.isArray(operators['oneOf']) && operators['oneOf'].some((item) => namesStatus(item, status)));
+  }
+  return false;
+}
+
+/**
+ * A 404 or 501 from an operation the target offers means it does not offer it after all: that
+ * fails the step whatever else it expected (a 404 would satisfy "status >= 400"), unless the
+ * step expects exactly that status.
+ */
+function notOffered(ctx: ScenarioContext, kind: TargetKind, operation: string, status: number | undefined): string | undefined {
+  if (status !== 404 && status !== 501) return undefined;
+  if (namesStatus(ctx.scenario.steps[ctx.step]?.expect?.status, status)) return undefined;
+  const offer = offerOf(kind, operation);
+  if (!ctx.target?.external) return `the reference ${kind.name} answered ${status} to ${kind.name}.${operation} (${offer}), which it offers: a bug of the reference component`;
+  const declared = [...ctx.target.declared.operations];
+  return `the ${kind.name} answered ${status} to ${kind.name}.${operation}: it does not offer ${offer}, which it is declared to offer (every operation unless --target-option ${kind.name}.operations says otherwise). Offer it, or declare only what it offers: --target-option ${kind.name}.operations=${declared.filter((name) => name !== offer).join(',') || '...'}`;
+}
 
 async function raw(ctx: ScenarioContext, http: z.output<typeof httpSchema>, to: 'target' | 'idp' | 'url' | undefined) {
   const absolute = /^https?:\/\//.test(http.url);

@@ -8,6 +8,7 @@ import { faultStep } from './fault.ts';
 import { forgeStep } from './forge.ts';
 import { journalStep } from './journal.ts';
 import { jwtBearerStep } from './jwt-bearer.ts';
+import { jwksCooldownStep } from './jwks-cooldown.ts';
 import { loginStep } from './login.ts';
 import { logoutStep } from './logout.ts';
 import { parallelStep } from './parallel.ts';
@@ -37,6 +38,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   forgeStep,
   journalStep,
   waitUntilStep,
+  jwksCooldownStep,
   parallelStep,
   setStep,
   assertStep,

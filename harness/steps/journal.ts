@@ -40,7 +40,7 @@ export const journalStep = defineStep<Args>({
   async run(ctx, a) {
     const tenant = a.tenant ? ctx.idp.others[a.tenant]?.tenant : ctx.idp.tenant;
     if (!tenant) throw new StepFailure(`no other issuer "${a.tenant}"; declare it under idp.others`);
-    const since = a.since === 'step' ? ctx.stepJournalStart : ctx.journalStart;
+    const since = a.since === 'step' ? ctx.previousStepJournalStart : ctx.journalStart;
     const where = a.where;
     const entries = ctx.idp
       .journal(since)

@@ -25,6 +25,11 @@ export interface StepKind<A = any> {
   run(ctx: ScenarioContext, args: A): Promise<StepOutcome>;
   /** An expectation the step's own arguments make (assert), checked like `expect`. */
   expectFrom?(args: A): Expect;
+  /**
+   * Milliseconds the step will deliberately wait before it starts (a declared cool-down): the runner
+   * adds them to the step's and the scenario's time limits, so that waiting is not a timeout.
+   */
+  allowanceMs?(ctx: ScenarioContext, args: A): number;
   /** When the step has no `expect`: why the outcome counts as a failure, or undefined when it is fine. */
   implicitFailure?(outcome: StepOutcome, args: A): string | undefined;
 }

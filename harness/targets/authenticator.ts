@@ -46,6 +46,7 @@ export const authenticatorTarget: TargetKind = {
   },
   operations: {
     login: {
+      offer: 'sts-login',
       summary: 'POST /sts/login with {code, state, redirect_uri} (default: the latest login\'s). A field set to null is left out; `body` sends any JSON instead.',
       params: z.strictObject({ code: nullable(z.string()), state: nullable(z.string()), redirect_uri: nullable(z.string()), body: z.unknown().optional(), content_type: z.string().optional() }),
       async run(ctx, _target, p) {
@@ -63,6 +64,7 @@ export const authenticatorTarget: TargetKind = {
       },
     },
     principal_login: {
+      offer: 'principal-login',
       summary: 'POST /auth/external/principal/login with {identityToken} (or any JSON `body`).',
       params: z.strictObject({ identityToken: z.string().optional(), body: z.unknown().optional() }),
       async run(ctx, _target, p) {

@@ -60,6 +60,7 @@ export const awsStsTarget: TargetKind = {
   },
   operations: {
     assume_role: {
+      offer: 'assume-role-with-web-identity',
       summary:
         'AssumeRoleWithWebIdentity (form POST /): token (default: the latest ID token), role_arn, session_name, duration, policy, version, action; `params` adds or (with null) removes raw parameters. Saves the credentials for caller_identity.',
       params: z.strictObject({
@@ -105,6 +106,7 @@ export const awsStsTarget: TargetKind = {
       },
     },
     caller_identity: {
+      offer: 'get-caller-identity',
       summary: 'GetCallerIdentity, SigV4-signed with the credentials of the latest assume_role (or given ones); tamper: "secret" signs with a wrong secret, "unsigned" sends no signature.',
       params: z.strictObject({
         access_key_id: z.string().optional(),

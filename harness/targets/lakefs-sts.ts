@@ -43,6 +43,7 @@ export const lakefsStsTarget: TargetKind = {
   },
   operations: {
     login: {
+      offer: 'sts-login',
       summary: 'POST /api/v1/sts/login with {code, state, redirect_uri} of the latest login and an optional ttl_seconds; null leaves a field out.',
       params: z.strictObject({ code: nullable(z.string()), state: nullable(z.string()), redirect_uri: nullable(z.string()), ttl_seconds: z.union([z.number(), z.string()]).optional(), body: z.unknown().optional() }),
       async run(ctx, _target, p) {

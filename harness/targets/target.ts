@@ -3,6 +3,7 @@ import type { ClientInput } from '../../mock-idp/index.ts';
 import type { StepOutcome } from '../assertions/outcome.ts';
 import type { HttpRequestSpec, HttpResult } from '../runner/http.ts';
 import type { ScenarioContext } from '../runner/context.ts';
+import type { Declared } from '../runner/declared.ts';
 import type { TargetName } from './names.ts';
 
 /*
@@ -74,6 +75,11 @@ export interface TargetConnection {
 
 export interface Operation<P = Record<string, unknown>> {
   summary: string;
+  /**
+   * The name a user's target declares it with (--target-option NAME.operations=a,b): the contract's
+   * name of the operation. Default: the operation's own name with "_" as "-".
+   */
+  offer?: string;
   /** Parameters (after variables are resolved); defaults come from earlier steps, see docs. */
   params: z.ZodType<P>;
   run(ctx: ScenarioContext, target: TargetSession, params: P): Promise<StepOutcome>;
@@ -108,7 +114,10 @@ export interface TargetKind {
 /** A target for the duration of a scenario. */
 export interface TargetSession {
   kind: TargetKind;
+  /** The user's own target (started or reached through a launcher), not a reference component. */
   external: boolean;
+  /** What the target offers and how it refetches keys (--target-option; the reference components: everything). */
+  declared: Declared;
   connection: TargetConnection;
   setup: TargetSetup;
 }

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { AUTHENTICATOR_REPLAY, scenarioDir } from '../support/scenarios.ts';
+import { startAuthenticator } from '../../../components/index.ts';
+import { AUTHENTICATOR_LOGIN, AUTHENTICATOR_REPLAY, freePort, scenarioDir } from '../support/scenarios.ts';
 
 const MOCKIDP = fileURLToPath(new URL('../../../harness/cli/bin.ts', import.meta.url));
 
@@ -82,6 +83,30 @@ describe('mockidp run', () => {
     const { code, stderr } = await mockidp(['run', '--shard', '3/2']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--shard/);
+  });
+
+  it('exits 2 and lists the known options when a target option is unknown', async () => {
+    const { code, stderr } = await mockidp(['run', '--target', 'authenticator=http://127.0.0.1:9', '--target-option', 'authenticator.bogus=1']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown option authenticator\.bogus; the options of authenticator: clientId, .*, operations, jwksRefetchCooldown/);
+  });
+
+  it('counts the skipped scenarios by reason in the console summary and the HTML report', async () => {
+    const idpPort = await freePort();
+    const authenticator = await startAuthenticator({ issuer: `http://127.0.0.1:${idpPort}/default`, clientId: 'lakefs', clientSecret: 'lakefs-secret', logLevel: 'silent' });
+    try {
+      const principal = 'name: a principal login\ntarget: authenticator\nsteps:\n  - call: { op: authenticator.principal_login, with: { identityToken: x } }\n';
+      const profiled = AUTHENTICATOR_LOGIN.replace('target: authenticator', 'target: authenticator\nidp: { profile: google }').replace('turns a code into claims', 'logs in at Google');
+      const dir = await scenarioDir({ 'login.yaml': AUTHENTICATOR_LOGIN, 'principal.yaml': principal, 'google.yaml': profiled });
+      const out = await mkdtemp(join(tmpdir(), 'mockidp-out-'));
+      const { code, stdout } = await mockidp(['run', dir, '--target', `authenticator=${authenticator.url}`, '--idp-port', String(idpPort), '--target-option', 'authenticator.operations=sts-login,healthcheck', '--out', out, '--reporter', 'console,html']);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/1 passed, 0 failed, 2 skipped \((1 operation not offered, 1 provider profile|1 provider profile, 1 operation not offered)\)/);
+      const html = await readFile(join(out, 'report.html'), 'utf8');
+      expect(html).toMatch(/<b>2<\/b> skipped \((1 operation not offered, 1 provider profile|1 provider profile, 1 operation not offered)\)/);
+    } finally {
+      await authenticator.close();
+    }
   });
 
   it('merges the JSON results of two shards into one report with every scenario once', async () => {

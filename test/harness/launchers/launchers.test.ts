@@ -59,13 +59,13 @@ describe('external targets and provider profiles', () => {
     expect(scenario(result, 'the authenticator turns a code into claims').status).toBe('passed');
   });
 
-  it('skips, with the reason, a scenario tagged fresh-target, which needs a target that has cached nothing', async () => {
+  it('skips, with the reason and the hint to let the runner start it, a scenario tagged fresh-target at a URL', async () => {
     const idpPort = await freePort();
     const authenticator = await startAuthenticator({ issuer: `http://127.0.0.1:${idpPort}/default`, clientId: 'lakefs', clientSecret: 'lakefs-secret', logLevel: 'silent' });
     running.push(authenticator);
     const fresh = 'name: a scenario for fresh targets\ntags: [fresh-target]\ntarget: authenticator\nsteps:\n  - call: authenticator.healthcheck\n';
     const result = await runScenarios({ 'fresh.yaml': fresh }, { targets: [{ name: 'authenticator', url: authenticator.url }], idpPort });
-    expect(result.scenarios[0]).toMatchObject({ status: 'skipped', skipReason: expect.stringContaining('cached nothing') });
+    expect(result.scenarios[0]).toMatchObject({ status: 'skipped', skipKind: 'fresh-target', skipReason: expect.stringContaining('--target-command') });
   });
 });
 

@@ -21,7 +21,7 @@ describe('runSuite', () => {
     const ok = scenario(result, 'alice logs in and gets an ID token for demo');
     expect(ok.status).toBe('passed');
     expect(ok.steps.map((step) => step.status)).toEqual(['passed']);
-    expect(result.summary).toEqual({ total: 1, passed: 1, failed: 0, skipped: 0 });
+    expect(result.summary).toEqual({ total: 1, passed: 1, failed: 0, skipped: 0, skippedBy: {} });
   });
 
   it('reports a failed expectation with the step, the expected and actual values, and the IdP journal', async () => {

@@ -266,7 +266,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
   }
   const result: ScenarioResult = {
     ...base,
-    ...(embedded || plan ? { targetDescription: embedded?.describe ?? plan?.url ?? plan?.command ?? plan?.kind.name } : {}),
+    ...(embedded || plan ? { targetDescription: embedded?.describe ?? plan?.url ?? plan?.command ?? plan?.image ?? plan?.kind.name } : {}),
     status: failure ? 'failed' : 'passed',
     ms: round(performance.now() - started),
     steps,

@@ -244,7 +244,7 @@ export const tenantSchema = z
     deviceFlow: z
       .strictObject({
         interval: z.number().int().positive().default(5).describe('Polling interval in seconds announced in the device authorization response (RFC 8628 requires a positive number).'),
-        enforceInterval: z.boolean().default(true).describe('Answer slow_down (and add 5 s to the interval) when a client polls faster than its interval.'),
+        enforceInterval: z.boolean().default(true).describe('Answer slow_down (and add 5 s to the interval) when a client polls faster than its interval, whether or not the user has approved; a slow_down answered by a fault rule counts too.'),
         userCodeCharset: z.enum(['base-20', 'digits']).default('base-20'),
       })
       .default({ interval: 5, enforceInterval: true, userCodeCharset: 'base-20' })

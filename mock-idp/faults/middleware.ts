@@ -29,6 +29,8 @@ export interface FaultHost extends AnswerContext, GrantHost {
   /** Revokes a grant and every token issued from it. */
   revokeGrant(grantId: string): void;
   usernameOf(sub: string): string | undefined;
+  /** A rule answered slow_down to a device code's poll: the IdP holds the client to a 5 s longer interval. */
+  deviceSlowDown(deviceCode: string): void;
   logger: Logger;
 }
 
@@ -54,8 +56,9 @@ export function faultMiddleware(current: FaultHost): Middleware {
     if (before) {
       const needsGrant = rules.needsGrant(endpoint, 'before');
       let grant: RequestGrant | undefined;
+      let peeked: Awaited<ReturnType<typeof peekParams>> | undefined;
       if (needsGrant || rules.needsParams(endpoint, 'before')) {
-        const peeked = await peekParams(ctx);
+        peeked = await peekParams(ctx);
         request.client ??= peeked.client;
         request.grant = peeked.grant;
         if (needsGrant) {
@@ -73,7 +76,13 @@ export function faultMiddleware(current: FaultHost): Middleware {
         if (rule.action.dpop?.requireNonce) demandDpopNonce(ctx);
       }
       const answering = fired.find((rule) => answersInstead(rule.action));
-      if (answering) return answer(ctx, answering, current);
+      if (answering) {
+        if (answering.action.oauthError === 'slow_down') {
+          const deviceCode = (peeked ?? (await peekParams(ctx))).credentials?.device_code;
+          if (deviceCode) current.deviceSlowDown(deviceCode);
+        }
+        return answer(ctx, answering, current);
+      }
     }
 
     if (logout) {

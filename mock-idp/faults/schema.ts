@@ -114,7 +114,7 @@ export const actionSchema = z
     retryAfter: z.number().int().nonnegative().optional().describe('Retry-After header (seconds), with status 429 or 503.'),
     html: z.boolean().optional().describe('Answer 200 with an HTML error page (a proxy or login wall), not the protocol response.'),
     redirectLoop: z.boolean().optional().describe('Answer 302 to the same URL, forever.'),
-    oauthError: z.enum(OAUTH_ERRORS).optional().describe('Answer this OAuth error with the status the specs give it: 400; invalid_client and invalid_token 401 (with WWW-Authenticate); insufficient_scope 403; server_error 500; temporarily_unavailable 503. Authorization errors go to the registered redirect URI; errors at userinfo carry WWW-Authenticate: Bearer (RFC 6750).'),
+    oauthError: z.enum(OAUTH_ERRORS).optional().describe('Answer this OAuth error with the status the specs give it: 400; invalid_client and invalid_token 401 (with WWW-Authenticate); insufficient_scope 403; server_error 500; temporarily_unavailable 503. Authorization errors go to the registered redirect URI; errors at userinfo carry WWW-Authenticate: Bearer (RFC 6750); slow_down to a device code\'s poll holds the client to a 5 s longer interval from then on, as the IdP\'s own slow_down does.'),
     description: z
       .string()
       .max(1000)

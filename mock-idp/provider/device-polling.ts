@@ -1,12 +1,16 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
+import { peekParams, type PeekedParams } from '../faults/request.ts';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { TtlStore } from './store.ts';
 
 /*
  * RFC 8628 polling rules that oidc-provider leaves out: the device authorization response
  * announces an `interval`, and a client that polls the token endpoint sooner than its interval
- * gets `slow_down`, after which its interval is 5 seconds longer (RFC 8628 §3.5). Time is the
- * tenant's clock, so tests advance it instead of sleeping.
+ * gets `slow_down`, after which its interval is 5 seconds longer (RFC 8628 §3.5). The check comes
+ * before the IdP handles the poll, so a client that polls too fast gets slow_down whether or not
+ * the user has approved yet (the tokens wait for a poll that keeps the interval). A slow_down
+ * answered by a fault rule counts the same (recordSlowDown). Time is the tenant's clock, so tests
+ * advance it instead of sleeping.
  */
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -31,35 +35,46 @@ export interface DevicePollingOptions {
   deviceCodeTtl: () => number;
 }
 
+/** A slow_down was answered for this device code (by a fault rule): the client must now wait 5 s longer. */
+export function recordSlowDown(store: TtlStore, deviceCode: string): void {
+  const state = store.find(MODEL, deviceCode) as PollState | undefined;
+  if (!state) return;
+  state.interval = Math.min(state.interval + 5, Math.max(state.interval, MAX_SLOW_DOWN_INTERVAL));
+  state.lastPoll = Date.now();
+}
+
 export function devicePolling(store: TtlStore, options: () => DevicePollingOptions): Middleware {
   return async function devicePolling(ctx, next) {
     const { paths, interval, enforceInterval, deviceCodeTtl } = options();
     if (ctx.method !== 'POST' || !paths.includes(ctx.path)) return next();
+    if (enforceInterval && slowedDown(ctx, store, await peekParams(ctx), interval)) return;
     await next();
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
-    if (!oidc) return;
-    if (oidc.route === 'device_authorization' && ctx.status === 200 && isObject(ctx.body)) {
+    if (oidc?.route === 'device_authorization' && ctx.status === 200 && isObject(ctx.body)) {
       const body = ctx.body as Record<string, unknown>;
       body['interval'] = interval;
       if (typeof body['device_code'] === 'string') {
         store.upsert(MODEL, body['device_code'], { interval } satisfies PollState, deviceCodeTtl());
       }
-      return;
-    }
-    if (oidc.route !== 'token' || !enforceInterval) return;
-    const params = oidc.params as Record<string, unknown> | undefined;
-    if (params?.['grant_type'] !== DEVICE_CODE_GRANT || typeof params['device_code'] !== 'string') return;
-    const state = store.find(MODEL, params['device_code']) as PollState | undefined;
-    if (!state) return;
-    const now = Date.now();
-    const tooSoon = state.lastPoll !== undefined && now - state.lastPoll < state.interval * 1000;
-    state.lastPoll = now;
-    if (tooSoon && isObject(ctx.body) && (ctx.body as { error?: string }).error === 'authorization_pending') {
-      state.interval = Math.min(state.interval + 5, Math.max(interval, MAX_SLOW_DOWN_INTERVAL));
-      ctx.status = 400;
-      ctx.body = { error: 'slow_down', error_description: `polling too fast: wait at least ${state.interval} seconds between requests` };
     }
   };
+}
+
+/** Answers slow_down (and lengthens the interval) when a device code is polled sooner than its interval allows. */
+function slowedDown(ctx: Context, store: TtlStore, params: PeekedParams, announced: number): boolean {
+  const deviceCode = params.credentials?.device_code;
+  if (params.grant !== DEVICE_CODE_GRANT || deviceCode === undefined) return false;
+  const state = store.find(MODEL, deviceCode) as PollState | undefined;
+  if (!state) return false;
+  const now = Date.now();
+  const tooSoon = state.lastPoll !== undefined && now - state.lastPoll < state.interval * 1000;
+  state.lastPoll = now;
+  if (!tooSoon) return false;
+  state.interval = Math.min(state.interval + 5, Math.max(announced, MAX_SLOW_DOWN_INTERVAL));
+  ctx.status = 400;
+  ctx.set('cache-control', 'no-store');
+  ctx.body = { error: 'slow_down', error_description: `polling too fast: wait at least ${state.interval} seconds between requests` };
+  return true;
 }
 
 function isObject(value: unknown): boolean {

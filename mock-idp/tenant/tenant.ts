@@ -23,7 +23,7 @@ import { KeySet, KeySpecError, type SigningKey } from '../keys/key-set.ts';
 import { TtlStore } from '../provider/store.ts';
 import { LoginClaims } from '../provider/login-claims.ts';
 import { customClaimNames, providerConfiguration, pageTenant, tenantClaimNames, OIDC_SCOPES, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
-import { devicePolling } from '../provider/device-polling.ts';
+import { devicePolling, recordSlowDown } from '../provider/device-polling.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
 import { keepOfflineAccess } from '../provider/offline-access.ts';
 import { ignoreUnknownRefreshScopes } from '../provider/refresh-scope.ts';
@@ -274,6 +274,7 @@ export class Tenant implements ProviderTenant {
         this.rebuild();
       },
       usernameOf: (sub) => this.userBySub(sub)?.username,
+      deviceSlowDown: (deviceCode) => recordSlowDown(this.store, deviceCode),
       findToken: (model, id) => this.store.find(model, id),
       revokeGrant: (grantId) => this.revokeGrant(grantId),
     };

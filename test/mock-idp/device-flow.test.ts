@@ -61,6 +61,27 @@ describe('device authorization grant (RFC 8628)', () => {
     expect((await poll('strict', device.device_code)).body['error']).toBe('authorization_pending');
   });
 
+  it('answers slow_down to a poll that comes too soon even once the user has approved, and issues the tokens to the next poll that keeps the interval', async () => {
+    const device = await startDevice('strict');
+    await poll('strict', device.device_code);
+    await approveDevice({ verificationUri: device.verification_uri_complete, username: 'alice' });
+    expect((await poll('strict', device.device_code)).body['error']).toBe('slow_down');
+    await idp.admin.clock.advance('strict', 11);
+    const tokens = await poll('strict', device.device_code);
+    expect(tokens.status).toBe(200);
+    expect(decodeJwt(tokens.body['id_token'] as string)).toMatchObject({ sub: 'alice' });
+  });
+
+  it('holds a client to a 5 s longer interval after a slow_down answered by a fault rule, as after its own', async () => {
+    await idp.admin.faults.add('strict', { id: 'slow', match: { endpoint: 'token', grant: 'urn:ietf:params:oauth:grant-type:device_code' }, action: { oauthError: 'slow_down' }, count: 1 });
+    const device = await startDevice('strict');
+    expect((await poll('strict', device.device_code)).body['error']).toBe('slow_down');
+    await idp.admin.clock.advance('strict', 6); // the announced 5 s, not the 10 s it is now held to
+    expect((await poll('strict', device.device_code)).body).toMatchObject({ error: 'slow_down', error_description: expect.stringContaining('15 seconds') });
+    await idp.admin.clock.advance('strict', 16);
+    expect((await poll('strict', device.device_code)).body['error']).toBe('authorization_pending');
+  });
+
   it('answers access_denied when the user denies the device', async () => {
     const device = await startDevice('strict');
     await approveDevice({ verificationUri: device.verification_uri_complete, username: 'alice', decision: 'deny' });

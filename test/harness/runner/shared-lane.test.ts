@@ -19,7 +19,7 @@ function lane(plan: Record<string, Partial<ScenarioNeeds> & { ms?: number; learn
   const log: string[] = [];
   const scenarios = Object.keys(plan).map((id) => ({ id, name: id }) as Scenario);
   const needs = (scenario: Scenario): ScenarioNeeds => ({ operations: [], profile: undefined, freshTarget: false, ownKeys: false, keyChanges: false, ...plan[scenario.id] });
-  const sharedLane = new SharedLane<string>({
+  const sharedLane: SharedLane<string> = new SharedLane<string>({
     needs,
     target: () => ({ name: 'authenticator', cooldownMs: COOLDOWN }),
     primaryKids: PRIMARY,
@@ -30,7 +30,7 @@ function lane(plan: Record<string, Partial<ScenarioNeeds> & { ms?: number; learn
       log.push(`wait ${ms / 1000}`);
       now += ms;
     },
-    async run(scenario) {
+    async run(scenario): Promise<string> {
       const entry = plan[scenario.id]!;
       const fetches = sharedLane.needsFetch(scenario);
       if (fetches) {

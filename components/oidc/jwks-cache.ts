@@ -31,6 +31,8 @@ export interface JwksLookup {
 export class JwksCache {
   readonly #options: JwksCacheOptions;
   #keys = new Map<string, JWK | 'duplicate'>();
+  /** Every key of the set, with or without a kid, in the IdP's order (for tokens that name no kid). */
+  #all: JWK[] = [];
   #loadedAt: number | undefined;
   #lastUnknownKidReload: number | undefined;
   #loading: Promise<void> | undefined;
@@ -59,6 +61,28 @@ export class JwksCache {
     return { jwk: found };
   }
 
+  /**
+   * The keys of the set that could verify a token signed with alg, for a token that names no kid
+   * (OpenID certification rp-id_token-kid-absent-*: a single such key is the one; with several, an RP
+   * may try each). Loads the set on first use.
+   */
+  async candidates(alg: string): Promise<JWK[]> {
+    const { now, maxAgeSeconds, refetchOnUnknownKid } = this.#options;
+    if (this.#loadedAt === undefined || (refetchOnUnknownKid && now() - this.#loadedAt >= maxAgeSeconds * 1000)) await this.#load();
+    return this.#all.filter((jwk) => fits(jwk, alg));
+  }
+
+  /** Fetches the set again because no key verified a token, at most once per cool-down; false when the cool-down refused. */
+  async reloadForUnknownKey(): Promise<boolean> {
+    const { now, refetchOnUnknownKid, refetchCooldownSeconds } = this.#options;
+    if (!refetchOnUnknownKid) return false;
+    const last = this.#lastUnknownKidReload;
+    if (last !== undefined && now() - last < refetchCooldownSeconds * 1000) return false;
+    this.#lastUnknownKidReload = now();
+    await this.#load();
+    return true;
+  }
+
   #load(): Promise<void> {
     this.#loading ??= this.#fetch().finally(() => {
       this.#loading = undefined;
@@ -74,11 +98,27 @@ export class JwksCache {
     const keys = isObject(response.body) ? response.body['keys'] : undefined;
     if (!Array.isArray(keys)) throw new UpstreamError(`the IdP's JWKS at ${uri} is not a JSON key set ({"keys": [...]}): ${excerpt(response.text)}`);
     const byKid = new Map<string, JWK | 'duplicate'>();
+    const all: JWK[] = [];
     for (const key of keys) {
-      if (!isObject(key) || typeof key['kid'] !== 'string') continue;
+      if (!isObject(key) || typeof key['kty'] !== 'string') continue;
+      all.push(key as JWK);
+      if (typeof key['kid'] !== 'string') continue;
       byKid.set(key['kid'], byKid.has(key['kid']) ? 'duplicate' : (key as JWK));
     }
     this.#keys = byKid;
+    this.#all = all;
     this.#loadedAt = this.#options.now();
   }
+}
+
+const CURVES: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
+
+/** Whether a published key can verify a signature of this JWS algorithm (its kty, curve, alg and use). */
+export function fits(jwk: JWK, alg: string): boolean {
+  if (jwk.use !== undefined && jwk.use !== 'sig') return false;
+  if (jwk.alg !== undefined && jwk.alg !== alg) return false;
+  if (/^(RS|PS)\d{3}$/.test(alg)) return jwk.kty === 'RSA';
+  if (CURVES[alg]) return jwk.kty === 'EC' && jwk.crv === CURVES[alg];
+  if (alg === 'EdDSA' || alg === 'Ed25519') return jwk.kty === 'OKP' && (jwk.crv === 'Ed25519' || jwk.crv === 'Ed448');
+  return false;
 }

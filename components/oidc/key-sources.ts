@@ -5,7 +5,12 @@ import { JwksCache, type JwksCacheOptions } from './jwks-cache.ts';
 
 /** Where the key that verifies a token comes from. */
 export interface KeySource {
+  /** The key a token's kid names. */
   keyFor(header: ProtectedHeaderParameters, unverifiedClaims: () => JWTPayload): Promise<JWK>;
+  /** For a token that names no kid: the keys that fit its alg. */
+  candidatesFor(header: ProtectedHeaderParameters, unverifiedClaims: () => JWTPayload): Promise<JWK[]>;
+  /** No candidate verified a token without kid: fetch the keys again if the cool-down allows (true when it did). */
+  reload(unverifiedClaims: () => JWTPayload): Promise<boolean>;
 }
 
 /** The configured issuer's keys, by kid (the correct source). */
@@ -21,6 +26,14 @@ export class IssuerKeys implements KeySource {
     if (!jwk) throw new TokenError('kid', reason ?? `no key with kid "${kid}"`);
     return jwk;
   }
+
+  candidatesFor(header: ProtectedHeaderParameters): Promise<JWK[]> {
+    return this.cache.candidates(String(header.alg));
+  }
+
+  reload(): Promise<boolean> {
+    return this.cache.reloadForUnknownKey();
+  }
 }
 
 /**
@@ -35,6 +48,18 @@ export class TokenIssuerKeys implements KeySource {
   }
 
   async keyFor(header: ProtectedHeaderParameters, unverifiedClaims: () => JWTPayload): Promise<JWK> {
+    return this.#keysOf(unverifiedClaims).keyFor(header);
+  }
+
+  candidatesFor(header: ProtectedHeaderParameters, unverifiedClaims: () => JWTPayload): Promise<JWK[]> {
+    return this.#keysOf(unverifiedClaims).candidatesFor(header);
+  }
+
+  reload(unverifiedClaims: () => JWTPayload): Promise<boolean> {
+    return this.#keysOf(unverifiedClaims).reload();
+  }
+
+  #keysOf(unverifiedClaims: () => JWTPayload): IssuerKeys {
     const iss = unverifiedClaims().iss;
     if (typeof iss !== 'string') throw new TokenError('issuer', 'the token has no iss');
     let keys = this.#caches.get(iss);
@@ -43,6 +68,6 @@ export class TokenIssuerKeys implements KeySource {
       keys = new IssuerKeys(new JwksCache({ ...this.#options, jwksUri: async () => (await discovery.get()).jwks_uri }));
       this.#caches.set(iss, keys);
     }
-    return keys.keyFor(header);
+    return keys;
   }
 }

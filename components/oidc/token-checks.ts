@@ -63,6 +63,16 @@ export function requireKid(check: TokenCheck): void {
   if (typeof kid !== 'string' || kid === '') throw new TokenError('kid', 'the token header has no kid (a non-empty string is required to pick the IdP key)');
 }
 
+/**
+ * A kid, when the token has one, is a non-empty string. Without one the signature is checked with
+ * the IdP's keys that fit the algorithm (OpenID certification rp-id_token-kid-absent-single-jwks
+ * and -multiple-jwks).
+ */
+export function checkKid(check: TokenCheck): void {
+  const { kid } = check.header;
+  if (kid !== undefined && (typeof kid !== 'string' || kid === '')) throw new TokenError('kid', `the token's kid ${JSON.stringify(kid)} is not a non-empty string`);
+}
+
 const imported = new WeakMap<JWK, Map<string, CryptoKey | Uint8Array>>();
 
 async function importVerificationKey(jwk: JWK, alg: string): Promise<CryptoKey | Uint8Array> {
@@ -76,7 +86,11 @@ async function importVerificationKey(jwk: JWK, alg: string): Promise<CryptoKey |
   return key;
 }
 
+/** Tokens without kid: how many keys of one algorithm are tried at most (a JWKS is no key store). */
+const MAX_CANDIDATES = 8;
+
 export async function verifySignature(check: TokenCheck): Promise<void> {
+  if (check.header.kid === undefined) return verifyWithoutKid(check);
   const { alg, kid } = check.header as { alg: string; kid: string };
   const jwk = await check.keys.keyFor(check.header, () => decodeJwt(check.token));
   if (jwk.use !== undefined && jwk.use !== 'sig') throw new TokenError('kid', `key "${kid}" is published for use "${jwk.use}", not for signatures`);
@@ -88,6 +102,30 @@ export async function verifySignature(check: TokenCheck): Promise<void> {
     throw new TokenError('signature', `key "${kid}" (kty ${jwk.kty}) cannot verify ${alg}: ${(error as Error).message}`);
   }
   check.claims = parseClaims(await verifyWith(check.token, key, alg, kid));
+}
+
+/** A token that names no kid: each key that fits its alg is tried; when none verifies, the keys are fetched again once. */
+async function verifyWithoutKid(check: TokenCheck): Promise<void> {
+  const alg = check.header.alg as string;
+  const unverified = () => decodeJwt(check.token);
+  let candidates: JWK[] = [];
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    if (attempt === 1 && !(await check.keys.reload(unverified))) break;
+    candidates = (await check.keys.candidatesFor(check.header, unverified)).slice(0, MAX_CANDIDATES);
+    for (const jwk of candidates) {
+      const key = await importVerificationKey(jwk, alg).catch(() => undefined);
+      if (!key) continue;
+      const payload = await compactVerify(check.token, key, { algorithms: [alg] }).then((verified) => verified.payload, () => undefined);
+      if (payload) {
+        check.claims = parseClaims(payload);
+        return;
+      }
+    }
+  }
+  throw new TokenError(
+    candidates.length === 0 ? 'kid' : 'signature',
+    candidates.length === 0 ? `the token names no kid, and the IdP's JWKS has no key for ${alg}` : `the token names no kid, and its signature verifies with none of the IdP's ${candidates.length} key${candidates.length === 1 ? '' : 's'} for ${alg}`,
+  );
 }
 
 async function verifyWith(token: string, key: CryptoKey | Uint8Array, alg: string, kid: string): Promise<Uint8Array> {
@@ -193,7 +231,7 @@ export function checkNonce(check: TokenCheck): void {
 export const ID_TOKEN_STEPS: readonly TokenStep[] = [
   readHeader,
   checkAlgorithm,
-  requireKid,
+  checkKid,
   verifySignature,
   checkType,
   checkIssuer,
@@ -206,8 +244,11 @@ export const ID_TOKEN_STEPS: readonly TokenStep[] = [
   checkNonce,
 ];
 
-/** The same checks for a JWT access token presented to an API (no nonce). */
-export const ACCESS_TOKEN_STEPS: readonly TokenStep[] = ID_TOKEN_STEPS.filter((step) => step !== checkNonce);
+/** The checks of a web identity token at an STS: an ID token without nonce, whose kid picks the key (MinIO requires it). */
+export const WEB_IDENTITY_TOKEN_STEPS: readonly TokenStep[] = ID_TOKEN_STEPS.filter((step) => step !== checkNonce).map((step) => (step === checkKid ? requireKid : step));
+
+/** The same checks for a JWT access token presented to an API (no nonce; the kid picks the key). */
+export const ACCESS_TOKEN_STEPS: readonly TokenStep[] = WEB_IDENTITY_TOKEN_STEPS;
 
 export function replaceStep(steps: readonly TokenStep[], name: string, replacement: TokenStep | undefined): TokenStep[] {
   if (!steps.some((step) => step.name === name)) throw new Error(`no token check named ${name}`);

@@ -1,7 +1,7 @@
 import { compactVerify, decodeJwt } from 'jose';
 import type { FlawName } from '../flaws.ts';
 import { TokenError } from './errors.ts';
-import { checkAlgorithm, checkIssuer, publicKeyPem, replaceStep, requireKid, verifySignature, type TokenCheck, type TokenStep } from './token-checks.ts';
+import { checkAlgorithm, checkIssuer, checkKid, publicKeyPem, replaceStep, requireKid, verifySignature, type TokenCheck, type TokenStep } from './token-checks.ts';
 
 /*
  * What each token-validation flaw changes: one named check replaced or dropped, or one setting of
@@ -21,6 +21,9 @@ const passFor = (alg: string, step: TokenStep, name: string): TokenStep =>
   ({
     [name]: (check: TokenCheck) => (check.header.alg === alg ? undefined : step(check)),
   })[name]!;
+
+/** The step that reads the kid: required (APIs, STS) or optional (relying parties). */
+const kidStep = (steps: readonly TokenStep[]): TokenStep => steps.find((step) => step === requireKid || step === checkKid) ?? requireKid;
 
 /** FLAW accept-alg-none: an unsigned token's payload is taken as is. */
 async function verifySignatureOrNone(check: TokenCheck): Promise<void> {
@@ -50,7 +53,7 @@ export const TOKEN_FLAWS: Partial<Record<FlawName, TokenFlaw>> = {
   'accept-alg-none': {
     steps: (steps) =>
       replaceStep(
-        replaceStep(replaceStep(steps, 'checkAlgorithm', passFor('none', checkAlgorithm, 'checkAlgorithm')), 'requireKid', passFor('none', requireKid, 'requireKid')),
+        replaceStep(replaceStep(steps, 'checkAlgorithm', passFor('none', checkAlgorithm, 'checkAlgorithm')), kidStep(steps).name, passFor('none', kidStep(steps), kidStep(steps).name)),
         'verifySignature',
         verifySignatureOrNone,
       ),

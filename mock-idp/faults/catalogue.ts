@@ -53,6 +53,7 @@ export const FAULT_CATALOGUE: CatalogueEntry[] = [
   { family: 'Signature and header', what: 'typ changed', rule: idToken({ header: { typ: 'at+jwt' } }), standsFor: 'ID token / access token confusion (RFC 8725 3.11)' },
   { family: 'Keys', what: 'keys rotated mid-flow', rule: { match: { endpoint: 'token' }, action: { rotateKeys: true }, count: 1 }, standsFor: 'rp-key-rotation-op-sign-key' },
   { family: 'Keys', what: 'signing key missing from the JWKS', rule: { match: { endpoint: 'jwks' }, action: { jwks: { dropSigningKeys: true } } }, standsFor: 'JWKS published late during a rotation' },
+  { family: 'Keys', what: 'keys published without kid', rule: { match: { endpoint: 'jwks' }, action: { jwks: { removeKids: true } } }, standsFor: 'OpenID RP certification rp-id_token-kid-absent-single-jwks and -multiple-jwks' },
   { family: 'Keys', what: 'JWKS with an extra malformed key', rule: { match: { endpoint: 'jwks' }, action: { jwks: { addBadKey: true } } }, standsFor: 'one unusable key must not break the others' },
   { family: 'Keys', what: 'JWKS cache headers', rule: { match: { endpoint: 'jwks' }, action: { jwks: { cacheControl: 'max-age=86400' } } }, standsFor: 'clients caching keys past a rotation' },
   { family: 'Keys', what: 'JWKS outage', rule: { match: { endpoint: 'jwks' }, action: { status: 503 } }, standsFor: 'IdP key endpoint down (clients must fail closed, then recover)' },

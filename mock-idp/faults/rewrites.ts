@@ -33,6 +33,7 @@ function rewriteJwks(ctx: Context, action: NonNullable<FaultAction['jwks']>, con
   let keys = ctx.body['keys'] as Array<Record<string, unknown>>;
   if (action.dropSigningKeys) keys = keys.filter((key) => !context.activeKids.includes(String(key['kid'])));
   if (action.addBadKey) keys = [...keys, { kty: 'RSA', kid: 'mockidp-bad-key', use: 'sig', alg: 'RS256', n: 'not-a-modulus!', e: 'AQAB' }];
+  if (action.removeKids) keys = keys.map(({ kid: _kid, ...key }) => key);
   ctx.body = { ...ctx.body, keys };
 }
 

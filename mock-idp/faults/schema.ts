@@ -93,6 +93,7 @@ export const jwksActionSchema = z
   .strictObject({
     dropSigningKeys: z.boolean().optional().describe('Leave the active signing keys out of the JWKS (tokens carry a kid the JWKS lacks).'),
     addBadKey: z.boolean().optional().describe('Add a malformed key (an RSA key with an invalid modulus) next to the good ones.'),
+    removeKids: z.boolean().optional().describe('Publish the keys without their kid (OpenID certification rp-id_token-kid-absent-*: combine with a token whose header has kid: null).'),
     cacheControl: headerText('cacheControl').optional().describe('Cache-Control header of the JWKS response (e.g. "max-age=86400" or "no-store").'),
   })
   .describe('Changes the JWKS response.');

@@ -196,7 +196,7 @@ describe('authenticator: ID token validation (401 with a message)', () => {
     expect(reply).toMatchObject({ status: 401, body: { message: expect.stringContaining('"ES256" is not allowed') } });
   });
 
-  it('rejects an ID token without kid', async () => {
+  it('rejects an ID token without kid that no key of the IdP verifies', async () => {
     const { url, tamperer } = await tamperedAuthenticator();
     tamperer.tamper(async (token) => signedWithForeignKey(decodeJwt(token)));
     const reply = await postJson(`${url}/sts/login`, await lakefsCode(idp));
@@ -240,6 +240,36 @@ describe('authenticator: the IdP key set', () => {
     await idp.admin.keys.rotate('rotating', { alg: 'RS256' });
     const after = await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant: 'rotating' }));
     expect(after.status).toBe(200);
+  });
+
+  it('verifies an ID token without kid with the one key the IdP publishes, also when the JWKS names no kid (OpenID rp-id_token-kid-absent-single-jwks)', async () => {
+    await idp.admin.addTenant('kidless', { keys: [{ alg: 'RS256' }], users: { alice: {} }, clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } } });
+    await idp.admin.faults.add('kidless', { match: { endpoint: 'jwks' }, action: { jwks: { removeKids: true } } });
+    await idp.admin.faults.add('kidless', { match: { endpoint: 'token' }, action: { token: { header: { kid: null } } } });
+    const running = await authenticator(idp, { issuer: idp.issuer('kidless') });
+    const reply = await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant: 'kidless' }));
+    expect(reply).toMatchObject({ status: 200, body: { claims: { sub: 'alice' } } });
+  });
+
+  it('tries each key that fits the algorithm for an ID token without kid when the IdP publishes several (OpenID rp-id_token-kid-absent-multiple-jwks)', async () => {
+    await idp.admin.addTenant('kidless-many', { keys: [{ alg: 'ES256' }, { alg: 'RS256' }, { alg: 'RS256' }, { alg: 'RS256' }], users: { alice: {} }, clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } } });
+    await idp.admin.faults.add('kidless-many', { match: { endpoint: 'jwks' }, action: { jwks: { removeKids: true } } });
+    await idp.admin.faults.add('kidless-many', { match: { endpoint: 'token' }, action: { token: { header: { kid: null } } } });
+    const published = (await (await fetch(`${idp.issuer('kidless-many')}/jwks`)).json()) as { keys: Array<{ kty: string; kid?: string }> };
+    expect(published.keys.map((key) => [key.kty, key.kid])).toEqual([['EC', undefined], ['RSA', undefined], ['RSA', undefined], ['RSA', undefined]]);
+    const running = await authenticator(idp, { issuer: idp.issuer('kidless-many') });
+    expect((await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant: 'kidless-many' }))).status).toBe(200);
+  });
+
+  it('fetches the JWKS again, once, when none of the cached keys verifies an ID token without kid (a rotation)', async () => {
+    await idp.admin.addTenant('kidless-rotating', { keys: [{ alg: 'RS256' }], users: { alice: {} }, clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } } });
+    const app = createAuthenticatorApp(authenticatorOptions(idp, { issuer: idp.issuer('kidless-rotating') }));
+    const running = await serveApp(app);
+    expect((await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant: 'kidless-rotating' }))).status).toBe(200);
+    await idp.admin.keys.rotate('kidless-rotating', { alg: 'RS256' });
+    await idp.admin.faults.add('kidless-rotating', { match: { endpoint: 'token' }, action: { token: { header: { kid: null } } } });
+    expect((await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant: 'kidless-rotating' }))).status).toBe(200);
+    expect(app.validator.jwks.fetches).toBe(2);
   });
 
   it('refetches the JWKS for unknown kids at most once per cooldown', async () => {

@@ -119,14 +119,15 @@ const SCENARIOS: Record<FlawName, Scenario> = {
     const api = await started(startBearerApi({ issuer, audiences: ['api://storage'], roleMapping: { mode: 'app', map: { 'dpop-app': 'writer' } }, flaw }));
     return (await fetch(`${api.url}/whoami`, { headers: { authorization: `Bearer ${token}` } })).status;
   }),
-  'ignore-slow-down': scenario([5000, 5000, 10000], [5000, 5000, 5000], async (flaw) => {
+  // The flawed CLI keeps its pace, and the IdP keeps answering slow_down: its first four waits are enough to tell.
+  'ignore-slow-down': scenario([5000, 5000, 10000], [5000, 5000, 5000, 5000], async (flaw) => {
     const world = await deviceWorld(idp, { person: { onWait: 3 }, elapsed: (wait, asked) => (wait <= 2 ? 3000 : asked) });
     try {
       await world.run(['login', '--issuer', issuer, '--client-id', 'cli-opaque', ...(flaw ? ['--flaw', flaw] : [])]);
     } finally {
       await idp.admin.clock.set('default', { offsetSeconds: 0 });
     }
-    return world.sleeps;
+    return world.sleeps.slice(0, 4);
   }),
   'world-readable-session': scenario('600', '644', async (flaw) => {
     const world = await deviceWorld(idp);

@@ -4,6 +4,7 @@ import { configJsonSchema, configReference } from '../mock-idp/config/reference.
 import { scenarioCatalogue, scenarioReference } from '../harness/scenario/reference.ts';
 import { faultsReference } from '../mock-idp/faults/reference.ts';
 import { profilePages } from '../mock-idp/profiles/reference.ts';
+import { conformanceReference } from '../harness/conformance/coverage.ts';
 
 export const generatedDocs: Record<string, () => string | Promise<string>> = {
   'docs/configuration.md': configReference,
@@ -11,6 +12,7 @@ export const generatedDocs: Record<string, () => string | Promise<string>> = {
   'docs/faults.md': faultsReference,
   'docs/scenario-reference.md': scenarioReference,
   'docs/scenario-catalogue.md': () => scenarioCatalogue(),
+  'docs/conformance.md': () => conformanceReference(),
   ...Object.fromEntries(Object.entries(profilePages()).map(([path, text]) => [path, () => text])),
 };
 

@@ -126,6 +126,10 @@ async function refreshed(ctx: Context, session: Session): Promise<Session> {
   if (!session.refresh_token) throw new SessionFileError('the session has no refresh token (the IdP issued none; ask for offline_access): run login again');
   const tokens = await refreshTokens(session.token_endpoint, session.client_id, session.refresh_token, ctx.timeoutMs);
   const claims = tokens.id_token ? await validateIdToken(ctx, session.issuer, session.client_id, tokens.id_token) : undefined;
+  // OIDC Core §12.2: an ID token from a refresh is about the same user (its iss is checked above).
+  if (claims && session.subject !== undefined && claims.sub !== session.subject) {
+    throw new TokenError('subject', `the ID token of the refresh is about ${JSON.stringify(claims.sub)}, not ${JSON.stringify(session.subject)} who logged in; the session is kept as it was`);
+  }
   const next = sessionFrom(ctx, session, tokens, claims, session);
   await save(ctx, next);
   return next;

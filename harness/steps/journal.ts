@@ -54,6 +54,10 @@ export const journalStep = defineStep<Args>({
       .filter((entry) => where.method === undefined || entry.method.toUpperCase() === where.method.toUpperCase())
       .filter((entry) => where.status === undefined || match(entry.status, where.status, 'status', { nowSeconds: undefined }).length === 0);
     const summary = entries.map((entry) => redact({ seq: entry.seq, endpoint: entry.endpoint, method: entry.method, path: entry.path, status: entry.status, clientId: entry.clientId, grantType: entry.grantType, user: entry.user, error: entry.error, params: entry.params, by: entry.scenario === ctx.tag ? 'harness' : 'target' }));
+    // The journal masks the Authorization header already ("Basic client-id:***", "Bearer ***"): kept as it is.
+    entries.forEach((entry, index) => {
+      if (entry.authorization) (summary[index] as Record<string, unknown>)['authorization'] = entry.authorization;
+    });
     return { value: { count: entries.length, entries: summary, first: summary[0], last: summary[summary.length - 1] } };
   },
   implicitFailure(outcome, a) {

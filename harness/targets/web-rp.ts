@@ -9,7 +9,8 @@ import type { TargetKind } from './target.ts';
  * A web application that logs people in with the IdP (a relying party). Its contract, which an
  * external app implements too: GET /login redirects the browser to the IdP; GET /callback finishes
  * the login (2xx, or a redirect to a page that answers 2xx) and sets a session cookie; GET /me
- * answers the signed-in user as JSON with that cookie, 401 without.
+ * answers the signed-in user as JSON with that cookie, 401 without; POST /refresh refreshes the
+ * session's tokens (200, or 401 when the IdP's answer does not hold up).
  */
 
 const optionsSchema = z.looseObject({
@@ -18,6 +19,7 @@ const optionsSchema = z.looseObject({
   loginPath: z.string().default('/login'),
   callbackPath: z.string().default('/callback'),
   redirectUri: z.string().optional().describe('The app\'s redirect URI (default: its URL + callbackPath).'),
+  userinfo: z.enum(['header', 'body', 'none']).default('header').describe('How the app sends the access token to userinfo after a login: in the Authorization header, as a form body parameter, or not at all.'),
 });
 
 const LAST_CALLBACK = '$webRpCallback';
@@ -28,6 +30,7 @@ export const webRpTarget: TargetKind = {
   shape: 'server',
   readinessPath: '/login',
   optionsSchema,
+  matchOptions: ['userinfo'],
   clients(options) {
     const o = optionsSchema.parse(options);
     const redirectUri = o.redirectUri ?? 'http://127.0.0.1:1/callback';
@@ -43,7 +46,7 @@ export const webRpTarget: TargetKind = {
   login: { redeem: false, stateCarriesVerifier: false },
   embedded(setup) {
     const o = optionsSchema.parse(setup.options);
-    return { component: 'web-rp', options: { issuer: setup.issuer, clientId: o.clientId, clientSecret: o.clientSecret }, flaw: setup.flaw };
+    return { component: 'web-rp', options: { issuer: setup.issuer, clientId: o.clientId, clientSecret: o.clientSecret, userinfo: o.userinfo }, flaw: setup.flaw };
   },
   operations: {
     login: {
@@ -74,6 +77,17 @@ export const webRpTarget: TargetKind = {
       async run(ctx, target, p) {
         const base = required(target.connection.url, 'the web app has no URL');
         const response = await ctx.browser(p.browser).request(`${base}${p.path}`, { headers: { accept: 'application/json' } });
+        const result = toHttpResult(response.status, headersOf(response.headers), await response.text());
+        ctx.recordTargetRequests();
+        return result;
+      },
+    },
+    refresh: {
+      summary: 'The browser POSTs /refresh with its cookies: the app refreshes its tokens (and checks the new ID token and userinfo).',
+      params: z.strictObject({ browser: z.string().default('default') }),
+      async run(ctx, target, p) {
+        const base = required(target.connection.url, 'the web app has no URL');
+        const response = await ctx.browser(p.browser).request(`${base}/refresh`, { method: 'POST', headers: { accept: 'application/json' } });
         const result = toHttpResult(response.status, headersOf(response.headers), await response.text());
         ctx.recordTargetRequests();
         return result;

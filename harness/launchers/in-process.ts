@@ -111,7 +111,12 @@ function deviceCliConnection(spec: EmbeddedSpec): TargetConnection {
             io.onStdout?.(text);
           },
         },
-        stderr: { write: (text: string) => (stderr += text) },
+        stderr: {
+          write: (text: string) => {
+            stderr += text;
+            io.onStderr?.(text);
+          },
+        },
         env: {},
         now: () => Date.now() + offsetMs,
         sleep: async (ms: number) => {

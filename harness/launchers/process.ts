@@ -111,7 +111,11 @@ function commandConnection(request: LaunchRequest, command: string): TargetConne
           stdout += text;
           io.onStdout?.(text);
         });
-        child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+        child.stderr!.on('data', (chunk: Buffer) => {
+          const text = chunk.toString('utf8');
+          stderr += text;
+          io.onStderr?.(text);
+        });
         const abort = () => void stop(child, 500);
         io.signal.addEventListener('abort', abort, { once: true });
         child.once('error', (error) => reject(new LaunchError(`cannot run "${line}": ${error.message}`)));

@@ -187,6 +187,8 @@ export function externalVerdict(plan: TargetPlan, scenario: Scenario): Verdict {
     return { skip: { kind: 'in-process', reason: 'it watches what only the embedded reference component exposes (its waits turned into IdP clock moves)' } };
   }
   const ownInstance = STARTED_BY_RUNNER.includes(plan.launcher);
+  // A command runs anew for each operation: each scenario gets its own issuer and runs in parallel.
+  if (plan.kind.shape === 'command' && ownInstance) return { placement: 'own' };
   const hint = `with --target-command or --target-image the runner starts an instance of your ${name} for it`;
   if (needs.profile !== undefined) {
     if (ownInstance) return { placement: 'own' };

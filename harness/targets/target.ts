@@ -44,6 +44,8 @@ export interface EmbeddedSpec {
 export interface CommandIo {
   /** Called with each chunk the command writes to stdout. */
   onStdout?(text: string): void;
+  /** Called with each chunk the command writes to stderr (where some CLIs print the user code). */
+  onStderr?(text: string): void;
   signal: AbortSignal;
   /**
    * The command waits (polling): in-process commands hand their waits to the runner, which moves the

@@ -24,6 +24,8 @@ export interface LoginResult {
   callbackUrl: string;
   params: URLSearchParams;
   userAgent: UserAgent;
+  /** response_mode=form_post: the fields the IdP's page posts to the redirect URI (callbackUrl is then the redirect URI). */
+  formPost?: Record<string, string>;
 }
 
 export class LoginError extends Error {
@@ -53,6 +55,9 @@ export async function browserlessLogin(options: LoginOptions): Promise<LoginResu
     const { response, url, stoppedAt } = await ua.follow(next, {}, { stop });
     if (!stoppedAt) {
       const body = await response.text();
+      // response_mode=form_post: a page whose form, posted by script in a browser, carries the response.
+      const posted = response.status === 200 ? readForms(body, url).find((form) => form.method === 'POST' && isCallback(options.redirectUri)(form.action)) : undefined;
+      if (posted) return { callbackUrl: posted.action, params: new URLSearchParams(posted.fields), userAgent: ua, formPost: posted.fields };
       throw new LoginError(`the IdP answered ${response.status} at ${url} instead of redirecting back to ${options.redirectUri}: ${summarize(body)}`, response.status, body);
     }
     if (isCallback(options.redirectUri)(stoppedAt)) {

@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { z } from 'zod';
 import { cell, fieldRows, type JsonSchema } from '../config/markdown-table.ts';
 import { FAULT_CATALOGUE } from './catalogue.ts';
-import { actionSchema, authorizationActionSchema, FAULT_ENDPOINTS, faultRuleSchema, jwksActionSchema, matchSchema, tokenActionSchema } from './schema.ts';
+import { actionSchema, authorizationActionSchema, FAULT_ENDPOINTS, faultRuleSchema, jwksActionSchema, logoutRedirectActionSchema, matchSchema, tokenActionSchema } from './schema.ts';
 
 /*
  * docs/faults.md, generated from the rule schema and the catalogue, so that the page and what the
@@ -100,6 +100,10 @@ export function faultsReference(): string {
     '### `action.authorization`',
     '',
     ...table(authorizationActionSchema),
+    '',
+    '### `action.logoutRedirect`',
+    '',
+    ...table(logoutRedirectActionSchema),
     '',
   ];
   return `${out.join('\n').trimEnd()}\n`;

@@ -100,6 +100,26 @@ function rewriteBody(ctx: Context, how: NonNullable<FaultAction['body']>): void 
   ctx.set('Content-Type', type);
 }
 
+/** The URL a redirect response sends the browser to. */
+function redirectLocation(ctx: Context): URL | undefined {
+  const location = ctx.response.get('Location');
+  if (!location || ctx.status < 300 || ctx.status >= 400) return undefined;
+  try {
+    return new URL(location);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The redirect back to post_logout_redirect_uri, with its state dropped or replaced. */
+function rewriteLogoutRedirect(ctx: Context, action: NonNullable<FaultAction['logoutRedirect']>): void {
+  const url = redirectLocation(ctx);
+  if (!url) return;
+  if (action.state === 'drop') url.searchParams.delete('state');
+  else if (action.state === 'wrong') url.searchParams.set('state', `${url.searchParams.get('state') ?? 'state'}-other`);
+  ctx.set('Location', url.toString());
+}
+
 /** The redirect that carries an authorization response (code or error), in its query or its fragment. */
 function authorizationResponse(ctx: Context): { url: URL; params: URLSearchParams; inFragment: boolean } | undefined {
   const location = ctx.response.get('Location');
@@ -127,6 +147,7 @@ export function applies(ctx: Context, action: FaultAction): boolean {
   if (action.json && !isRecord(body)) return false;
   if (action.authorization && !authorizationResponse(ctx)) return false;
   if (action.cors && !ctx.response.get('Access-Control-Allow-Origin')) return false;
+  if (action.logoutRedirect && !redirectLocation(ctx)) return false;
   return true;
 }
 
@@ -137,6 +158,7 @@ export async function rewrite(ctx: Context, action: FaultAction, context: Rewrit
   if (action.json) rewriteJson(ctx, action.json);
   if (action.authorization) rewriteAuthorization(ctx, action.authorization, context.issuer);
   if (action.cors) rewriteCors(ctx, action.cors);
+  if (action.logoutRedirect) rewriteLogoutRedirect(ctx, action.logoutRedirect);
   if (action.body) rewriteBody(ctx, action.body);
   if (action.contentType !== undefined) {
     const text = bodyText(ctx);

@@ -83,9 +83,9 @@ export const tokenActionSchema = z
     oversize: z.number().int().min(1).max(1_000_000).optional().describe('Pad the token with a filler claim until it is at least this many bytes.'),
     header: z.record(z.string(), z.unknown()).optional().describe('Header fields to set (typ, kid, ...); null removes one (kid: null = kid missing); "${kid}" stands for the token\'s kid.'),
     sign: z
-      .enum(['valid', 'bad-signature', 'none', 'hs256-public-key', 'unpublished-key', 'reused-kid', 'unknown-kid'])
+      .enum(['valid', 'bad-signature', 'none', 'hs256-public-key', 'unpublished-key', 'reused-kid', 'unknown-kid', 'other-published-alg'])
       .default('valid')
-      .describe('valid: re-signed with the tenant key; bad-signature: one signature byte flipped; none: alg none, no signature; hs256-public-key: HS256 keyed with the RSA public key PEM; unpublished-key: a key not in the JWKS (own kid); reused-kid: a new key under the published kid; unknown-kid: the right key, a kid not in the JWKS.'),
+      .describe('valid: re-signed with the tenant key; bad-signature: one signature byte flipped; none: alg none, no signature; hs256-public-key: HS256 keyed with the RSA public key PEM; unpublished-key: a key not in the JWKS (own kid); reused-kid: a new key under the published kid; unknown-kid: the right key, a kid not in the JWKS; other-published-alg: a published key of another algorithm (ES256 for an RS256 token, and back), a valid signature with an algorithm the client did not register.'),
   })
   .describe('Rewrites the JWTs of the response and signs them again with jose (or deliberately not).');
 
@@ -105,6 +105,12 @@ export const authorizationActionSchema = z
     iss: z.enum(['drop', 'wrong']).optional().describe('RFC 9207: the iss parameter is missing, or names another issuer.'),
   })
   .describe('Changes the redirect that brings the authorization response to the client.');
+
+export const logoutRedirectActionSchema = z
+  .strictObject({
+    state: z.enum(['drop', 'wrong']).optional().describe('The redirect to post_logout_redirect_uri carries no state, or another one (OpenID rp-init-logout-no-state, -other-state).'),
+  })
+  .describe('Changes the redirect that brings the browser back to the client after RP-initiated logout (match endpoint end_session).');
 
 export const actionSchema = z
   .strictObject({
@@ -141,15 +147,16 @@ export const actionSchema = z
       .enum(['drop', 'other-origin'])
       .optional()
       .describe('CORS headers of the response (preflights included): drop removes every Access-Control-* header (a proxy that strips them, a CORS set-up that forgot this origin); other-origin allows another origin instead of the caller\'s. Browsers then refuse to hand the response to the app.'),
+    logoutRedirect: logoutRedirectActionSchema.optional(),
     rotateKeys: z.boolean().optional().describe('Rotate the tenant signing keys when the rule fires (mid-flow), then handle the request.'),
     revokeGrant: z.boolean().optional().describe('Revoke the grant of the code, refresh token, device code or access token the request carries (and every token issued from it) when the rule fires, then handle the request: the IdP itself refuses it (invalid_grant, invalid_token), and so it does every later use of that grant. A request that carries no grant is not counted.'),
   })
   .superRefine((action, ctx) => {
     const answers = (['hang', 'reset', 'status', 'html', 'redirectLoop', 'oauthError'] as const).filter((key) => action[key] !== undefined && action[key] !== false);
     if (answers.length > 1) ctx.addIssue({ code: 'custom', message: `${answers.join(' and ')} each answer the request on their own: keep one (use two rules for two behaviours)` });
-    const rewrites = (['contentType', 'body', 'json', 'token', 'jwks', 'authorization', 'cors'] as const).filter((key) => action[key] !== undefined);
+    const rewrites = (['contentType', 'body', 'json', 'token', 'jwks', 'authorization', 'cors', 'logoutRedirect'] as const).filter((key) => action[key] !== undefined);
     if (answers.length > 0 && rewrites.length > 0) ctx.addIssue({ code: 'custom', message: `${answers[0]} answers instead of the IdP, so there is no response for ${rewrites.join(', ')} to change: use two rules` });
-    if (Object.values(action).every((value) => value === undefined || value === false)) ctx.addIssue({ code: 'custom', message: 'the action does nothing: give one of latency, hang, reset, status, html, redirectLoop, oauthError, contentType, body, json, token, jwks, authorization, cors, dpop, rotateKeys, revokeGrant' });
+    if (Object.values(action).every((value) => value === undefined || value === false)) ctx.addIssue({ code: 'custom', message: 'the action does nothing: give one of latency, hang, reset, status, html, redirectLoop, oauthError, contentType, body, json, token, jwks, authorization, cors, logoutRedirect, dpop, rotateKeys, revokeGrant' });
     if (action.retryAfter !== undefined && action.status === undefined && action.oauthError === undefined) ctx.addIssue({ code: 'custom', path: ['retryAfter'], message: 'retryAfter goes with status (429, 503) or oauthError (temporarily_unavailable)' });
     if (action.dpop && answers.length > 0) ctx.addIssue({ code: 'custom', path: ['dpop'], message: `dpop changes how the IdP judges the request, but ${answers[0]} answers instead of it: use two rules` });
     for (const early of ['rotateKeys', 'revokeGrant', 'dpop'] as const) {
@@ -192,5 +199,5 @@ export function answersInstead(action: FaultAction): boolean {
 
 /** Actions that change the IdP's response (decided after it handled the request). */
 export function rewritesResponse(action: FaultAction): boolean {
-  return action.contentType !== undefined || action.body !== undefined || action.json !== undefined || action.token !== undefined || action.jwks !== undefined || action.authorization !== undefined || action.cors !== undefined;
+  return action.contentType !== undefined || action.body !== undefined || action.json !== undefined || action.token !== undefined || action.jwks !== undefined || action.authorization !== undefined || action.cors !== undefined || action.logoutRedirect !== undefined;
 }

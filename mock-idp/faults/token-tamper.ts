@@ -106,6 +106,11 @@ async function build(claims: Record<string, unknown>, header: Record<string, unk
       return signWith(claims, { ...header, kid: original.kid }, await freshKey(original.alg), original.alg);
     case 'unknown-kid':
       return signWith(claims, { ...header, kid: `unknown-${random(6)}` }, original.privateJwk, original.alg);
+    case 'other-published-alg': {
+      const other = context.keys.keys.find((key) => key.status === 'active' && key.alg !== original.alg && (key.alg === 'RS256' || key.alg === 'ES256')) ?? context.keys.keys.find((key) => key.status === 'active' && key.alg !== original.alg);
+      if (!other) throw new TamperError(`other-published-alg needs a published key of another algorithm than ${original.alg} (keys: [{alg: RS256}, {alg: ES256}])`);
+      return signWith(claims, { ...header, kid: other.kid }, other.privateJwk, other.alg);
+    }
     case 'bad-signature': {
       const token = await signWith(claims, header, original.privateJwk, original.alg);
       const [head, body, signature] = token.split('.') as [string, string, string];

@@ -6,7 +6,8 @@ export interface JournalEntry {
   seq: number;
   at: string;
   tenant: string;
-  endpoint: EndpointName;
+  /** The endpoint requested, or backchannel_logout for the IdP's own POST of a logout token to a client. */
+  endpoint: EndpointName | 'backchannel_logout';
   method: string;
   path: string;
   status: number;

@@ -111,6 +111,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
         throw new HttpError(409, 'limit_reached', `this server has ${tenants.size} tenants, the most server.limits.tenants allows (${config.server.limits.tenants}): remove one (DELETE /_admin/tenants/{t}) or raise the limit in the configuration`);
       }
       const tenant = await Tenant.create(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger, config.server.limits);
+      tenant.journalOutgoing = (build) => journal.record(build);
       tenants.set(name, tenant);
       return tenant;
     },
@@ -165,7 +166,10 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
         }),
       ),
     );
-    for (const tenant of built) tenants.set(tenant.name, tenant);
+    for (const tenant of built) {
+      tenant.journalOutgoing = (build) => journal.record(build);
+      tenants.set(tenant.name, tenant);
+    }
   };
   // With a known address the tenants are ready before the port opens, so a readiness probe never
   // sees a half-started server; with port 0 the issuer is only known once the port is bound.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import compose from 'koa-compose';
 import type { Middleware } from 'koa';
 import Provider from 'oidc-provider';
@@ -24,6 +25,7 @@ import { TtlStore } from '../provider/store.ts';
 import { LoginClaims } from '../provider/login-claims.ts';
 import { customClaimNames, providerConfiguration, pageTenant, tenantClaimNames, OIDC_SCOPES, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
 import { devicePolling, recordSlowDown } from '../provider/device-polling.ts';
+import { thirdPartyLogin } from '../provider/third-party-login.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
 import { keepOfflineAccess } from '../provider/offline-access.ts';
 import { ignoreUnknownRefreshScopes } from '../provider/refresh-scope.ts';
@@ -45,6 +47,8 @@ import { faultMiddleware, type FaultHost } from '../faults/middleware.ts';
 import { FaultRules, parseFaultRule, type FaultRule } from '../faults/rules.ts';
 import { faultRuleSchema } from '../faults/schema.ts';
 import { sendOutgoing } from '../faults/logout-token.ts';
+import type { EntryBuilder } from '../journal/journal.ts';
+import { maskParams } from '../journal/mask.ts';
 import { applyProfile, type AppliedProfile } from '../profiles/index.ts';
 import type { ProfileTenant } from '../profiles/profile.ts';
 import { createLocalJWKSet, jwtVerify } from 'jose';
@@ -194,6 +198,7 @@ export class Tenant implements ProviderTenant {
         tokenPath: ROUTES.token,
         knownScopes: (clientId) => new Set([...OIDC_SCOPES, ...this.config.scopes, ...((clientId === undefined ? undefined : this.clients.get(clientId)?.scopes) ?? [])]),
       }),
+      thirdPartyLogin(() => ({ issuer: this.issuer, clients: this.clients })),
       pkcePlain({
         authorizationPath: ROUTES.authorization,
         allows: (clientId) => this.clients.get(clientId)?.pkcePlain === true,
@@ -249,9 +254,41 @@ export class Tenant implements ProviderTenant {
     return clients.some((client) => originAllowed(corsOriginsOf(client), origin));
   }
 
-  /** The provider's outgoing requests (back-channel logout), with the logout-token faults of the request. */
-  fetchOut(url: string, init: RequestInit): Promise<Response> {
-    return sendOutgoing(url, init);
+  /** Where the tenant's outgoing requests are journalled (set by the server that mounts it). */
+  journalOutgoing: ((build: EntryBuilder) => void) | undefined;
+
+  /**
+   * The provider's outgoing requests (back-channel logout), with the logout-token faults of the
+   * request; each is journalled as endpoint backchannel_logout with the client's answer.
+   */
+  async fetchOut(url: string, init: RequestInit): Promise<Response> {
+    const at = Date.now();
+    const started = performance.now();
+    let status = 0;
+    try {
+      const response = await sendOutgoing(url, init);
+      status = response.status;
+      return response;
+    } finally {
+      const form = init.body instanceof URLSearchParams ? Object.fromEntries(init.body) : {};
+      this.journalOutgoing?.(() => {
+        const claims = logoutTokenClaims(form['logout_token']);
+        const user = typeof claims?.sub === 'string' ? (this.userBySub(claims.sub)?.username ?? claims.sub) : undefined;
+        const client = Array.isArray(claims?.aud) ? claims.aud[0] : claims?.aud;
+        return {
+          at: new Date(at).toISOString(),
+          tenant: this.name,
+          endpoint: 'backchannel_logout',
+          method: String(init.method ?? 'POST'),
+          path: url,
+          status,
+          latencyMs: Math.round((performance.now() - started) * 100) / 100,
+          params: maskParams(form),
+          ...(client ? { clientId: client } : {}),
+          ...(user ? { user } : {}),
+        };
+      });
+    }
   }
 
   /** What the fault middleware needs of this tenant. */
@@ -518,4 +555,14 @@ function parseOrThrow<T>(schema: { safeParse(input: unknown): { success: true; d
   if (result.success) return result.data;
   const problems = problemsFromZod(result.error, prefix);
   throw new HttpError(400, 'invalid_request', new ConfigError(problems).message, { problems: problems.map(({ path, message }) => ({ path, message })) });
+}
+
+/** The claims of a logout token as sent (undefined when it is none). */
+function logoutTokenClaims(token: string | undefined): { sub?: unknown; aud?: unknown } | undefined {
+  if (!token) return undefined;
+  try {
+    return decodeJwt(token) as { sub?: unknown; aud?: unknown };
+  } catch {
+    return undefined;
+  }
 }

@@ -63,7 +63,25 @@ describe('logout tokens without faults', () => {
   });
 });
 
+describe('the journal of back-channel deliveries', () => {
+  it('records each logout token the IdP posts, with the client, the user and the status the client answered', async () => {
+    const since = idp.journal.lastSeq;
+    await logoutToken();
+    const deliveries = idp.journal.query({ since, tenant: 'default', endpoint: 'backchannel_logout' });
+    expect(deliveries).toEqual([expect.objectContaining({ endpoint: 'backchannel_logout', method: 'POST', path: backchannel, status: 200, clientId: 'portal', user: 'alice' })]);
+    expect(deliveries[0]!.params['logout_token']).toMatch(/^eyJ.{3}…\(\d+\)$/);
+  });
+});
+
 describe('logout token faults', () => {
+  it('signs with a published key of another algorithm: a valid ES256 signature where the client registered RS256', async () => {
+    await idp.admin.faults.add('default', { match: { endpoint: 'end_session' }, action: { token: { of: 'logout_token', sign: 'other-published-alg' } } });
+    const token = await logoutToken();
+    expect(decodeProtectedHeader(token).alg).toBe('ES256');
+    const { payload } = await jwtVerify(token, jwks, { issuer, audience: 'portal' });
+    expect(payload.sub).toBe('alice');
+  });
+
   it('a wrong iss fails issuer validation', async () => {
     await idp.admin.faults.add('default', { match: { endpoint: 'end_session' }, action: { token: { of: 'logout_token', wrong: ['iss'] } } });
     await expect(verifyLogout(await logoutToken())).rejects.toThrow(/unexpected "iss" claim value/);

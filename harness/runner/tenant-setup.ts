@@ -41,6 +41,8 @@ export function tenantConfig(setup: IdpSetup, clients: Record<string, ClientSpec
     ...(setup.refreshTokens ? { refreshTokens: setup.refreshTokens } : {}),
     ...(setup.deviceFlow ? { deviceFlow: setup.deviceFlow } : {}),
     ...(setup.scopes ? { scopes: setup.scopes } : {}),
+    ...(setup.registration ? { registration: setup.registration } : {}),
+    ...(setup.requestObjects !== undefined ? { requestObjects: setup.requestObjects } : {}),
     users: usersOf(setup.users),
     clients: Object.fromEntries(Object.values(clients).map((client) => [client.id, client.config])),
   };

@@ -52,6 +52,8 @@ export const idpSetupSchema = z
     refreshTokens: tenantShape.refreshTokens.optional(),
     deviceFlow: tenantShape.deviceFlow.optional(),
     scopes: tenantShape.scopes.optional(),
+    registration: tenantShape.registration.optional(),
+    requestObjects: tenantShape.requestObjects.optional(),
     faults: z.array(faultRuleSchema).optional().describe('Fault rules installed before the first step (docs/faults.md).'),
     others: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,20}$/, 'short names of letters, digits, "_" and "-"'), otherTenantSchema).optional().describe('Other issuers by alias; ${idp.others.<alias>.issuer} in steps.'),
     targetClient: z.record(z.string(), z.unknown()).optional().describe('Changes to the target\'s own client (for example {pkce: required} or {ttl: {idToken: 60}}).'),

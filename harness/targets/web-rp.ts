@@ -25,6 +25,10 @@ const optionsSchema = z.looseObject({
   backchannelLogoutUri: z.string().optional().describe('Where the app takes back-channel logout tokens (default: its URL + /backchannel-logout).'),
   initiateLoginUri: z.string().optional().describe('Where a third party sends the browser to start a login at the app (default: its URL + /initiate-login).'),
   responseMode: z.enum(['query', 'form_post']).default('query').describe('How the app asks the IdP to return the authorization response: in the redirect\'s query, or as a form POST to its callback (OAuth 2.0 Form Post Response Mode).'),
+  webfinger: z.enum(['off', 'acct', 'url']).default('off').describe('The app finds its issuer with WebFinger from a user identifier: acct:alice+TENANT@host or http://host/TENANT/alice (OpenID Connect Discovery §2).'),
+  registration: z.enum(['static', 'dynamic']).default('static').describe('The app uses its configured client, or registers one itself (OpenID Connect Dynamic Client Registration).'),
+  requestObject: z.enum(['off', 'none', 'RS256']).default('off').describe('The app passes its authorization requests as request objects by reference (request_uri), unsigned or signed RS256 with a key it registered.'),
+  userinfoAlg: z.string().optional().describe('The app takes userinfo as a JWT signed with this algorithm (userinfo_signed_response_alg).'),
   userinfo: z.enum(['header', 'body', 'none']).default('header').describe('How the app sends the access token to userinfo after a login: in the Authorization header, as a form body parameter, or not at all.'),
 });
 
@@ -39,7 +43,7 @@ export const webRpTarget: TargetKind = {
   shape: 'server',
   readinessPath: '/login',
   optionsSchema,
-  matchOptions: ['userinfo', 'responseMode'],
+  matchOptions: ['userinfo', 'responseMode', 'webfinger', 'registration', 'requestObject', 'userinfoAlg'],
   clients(options) {
     const o = optionsSchema.parse(options);
     const redirectUri = o.redirectUri ?? UNKNOWN_REDIRECT_URI;
@@ -64,7 +68,23 @@ export const webRpTarget: TargetKind = {
   login: { redeem: false, stateCarriesVerifier: false },
   embedded(setup) {
     const o = optionsSchema.parse(setup.options);
-    return { component: 'web-rp', options: { issuer: setup.issuer, clientId: o.clientId, clientSecret: o.clientSecret, userinfo: o.userinfo, responseMode: o.responseMode }, flaw: setup.flaw };
+    const base = setup.issuer.slice(0, setup.issuer.length - setup.tenant.length - 1);
+    const webfingerIdentifier = o.webfinger === 'acct' ? `acct:alice+${setup.tenant}@${new URL(base).host}` : o.webfinger === 'url' ? `${base}/${setup.tenant}/alice` : undefined;
+    return {
+      component: 'web-rp',
+      options: {
+        issuer: setup.issuer,
+        clientId: o.clientId,
+        clientSecret: o.clientSecret,
+        userinfo: o.userinfo,
+        responseMode: o.responseMode,
+        registration: o.registration,
+        requestObject: o.requestObject,
+        ...(o.userinfoAlg ? { userinfoAlg: o.userinfoAlg } : {}),
+        ...(webfingerIdentifier ? { webfingerIdentifier } : {}),
+      },
+      flaw: setup.flaw,
+    };
   },
   operations: {
     login: {

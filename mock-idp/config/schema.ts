@@ -133,6 +133,7 @@ export const clientSchema = z
     pkcePlain: z.boolean().default(false).describe('Also accept code_challenge_method=plain (RFC 7636 allows it; RFC 9700 discourages it).'),
     consent: z.enum(['auto', 'prompt']).default('auto').describe('auto: consent is granted by policy (no consent page); prompt: the user must approve the scopes.'),
     idTokenAlg: signingAlgSchema.optional().describe('ID token signing algorithm. Default: the tenant\'s `defaultAlg`.'),
+    userinfoAlg: signingAlgSchema.optional().describe('Answer userinfo as a JWT signed with this algorithm (OpenID rp-userinfo-sig). Default: plain JSON.'),
     audience: z.string().min(1).optional().describe('When set, access tokens are JWTs (typ at+jwt) for this audience, signed with `accessTokenAlg`. Unset: opaque access tokens, usable at userinfo and introspection.'),
     accessTokenAlg: signingAlgSchema.optional().describe('Signing algorithm of JWT access tokens. Default: the tenant\'s `defaultAlg`.'),
     claims: z.record(z.string(), z.unknown()).default({}).describe('Extra claims put into this client\'s JWT access tokens (for example roles of a client_credentials app).'),
@@ -255,6 +256,17 @@ export const tenantSchema = z
     clients: z.record(z.string().min(1), clientSchema).default({}).describe('Clients by client_id.'),
     trustedIssuers: z.array(trustedIssuerSchema).default([]).describe('Issuers (other tenants, outside IdPs) whose JWTs are accepted by token_exchange and jwt_bearer.'),
     faults: z.array(faultRuleSchema).default([]).describe('Fault rules active from the start (docs/faults.md): the tenant misbehaves on purpose.'),
+    registration: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Clients may register themselves at <issuer>/reg (OpenID Connect Dynamic Client Registration).'),
+        initialAccessToken: z.string().min(1).optional().describe('When set, registration needs it as a bearer token. Default: open registration.'),
+      })
+      .default({ enabled: false })
+      .describe('Dynamic client registration.'),
+    requestObjects: z
+      .boolean()
+      .default(false)
+      .describe('Accept request objects: by value (request) and by reference (request_uri, which the IdP fetches; oidc-provider itself takes request_uri only from PAR), signed with the client\'s keys or, when it registered request_object_signing_alg none, unsigned.'),
     profile: profileSchema.optional(),
   })
   .superRefine((tenant, ctx) => {

@@ -7,7 +7,7 @@ export interface JournalEntry {
   at: string;
   tenant: string;
   /** The endpoint requested, or backchannel_logout for the IdP's own POST of a logout token to a client. */
-  endpoint: EndpointName | 'backchannel_logout';
+  endpoint: EndpointName | 'backchannel_logout' | 'webfinger';
   method: string;
   path: string;
   status: number;

@@ -65,6 +65,7 @@ function clientMetadata(tenant: ProviderTenant, clientId: string, client: Client
   };
   if (client.dpop === 'required') metadata['dpop_bound_access_tokens'] = true;
   if (client.par === 'required') metadata['require_pushed_authorization_requests'] = true;
+  if (client.userinfoAlg) metadata.userinfo_signed_response_alg = client.userinfoAlg;
   if (client.secret) metadata.client_secret = client.secret;
   if (client.scopes) metadata.scope = client.scopes.join(' ');
   if (client.jwks) metadata.jwks = client.jwks as ClientMetadata['jwks'];
@@ -218,6 +219,7 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
     enabledJWA: {
       idTokenSigningAlgValues: algs as never,
       userinfoSigningAlgValues: algs as never,
+      requestObjectSigningAlgValues: ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'] as never,
       clientAuthSigningAlgValues: ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as never,
     },
     async findAccount(_ctx, sub, token) {
@@ -298,6 +300,9 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
         requireNonce: (ctx) => dpopNonceDemanded(ctx) || clientConfigOf(tenant, ctx)?.dpopNonce === true,
       },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false, allowUnregisteredRedirectUris: false },
+      jwtUserinfo: { enabled: true },
+      registration: { enabled: config.registration.enabled, ...(config.registration.initialAccessToken ? { initialAccessToken: config.registration.initialAccessToken } : {}) },
+      requestObjects: { enabled: config.requestObjects, requireSignedRequestObject: false },
       deviceFlow: {
         enabled: !without.has('device_authorization'),
         charset: config.deviceFlow.userCodeCharset === 'digits' ? 'digits' : 'base-20',

@@ -11,6 +11,7 @@ import { ConfigError } from '../config/errors.ts';
 import { Tenant, parseTenantConfig } from '../tenant/tenant.ts';
 import { Journal } from '../journal/journal.ts';
 import { journalMiddleware } from '../journal/middleware.ts';
+import { webfinger } from './webfinger.ts';
 import { adminRouter, type AdminServer } from '../admin/router.ts';
 import { AdminClient } from '../admin/client.ts';
 import { errorBoundary } from './error-boundary.ts';
@@ -133,6 +134,12 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   app.use(hostGuard(['/_admin', '/_ui'], { allowed: config.server.allowedHosts, host: config.server.host, baseUrl: () => baseUrl }));
   app.use(adminRouter(adminServer, { token: config.server.adminToken }));
   app.use(dashboard());
+  app.use(
+    webfinger(
+      { names: () => [...tenants.keys()], issuer: (name) => tenants.get(name)?.issuer, hasUser: (name, username) => tenants.get(name)?.users.has(username) ?? false },
+      (build) => journal.record(build),
+    ),
+  );
   app.use(async function tenantDispatch(ctx, next) {
     const name = ctx.path.split('/', 2)[1] ?? '';
     const tenant = tenants.get(name);

@@ -26,6 +26,7 @@ import { LoginClaims } from '../provider/login-claims.ts';
 import { customClaimNames, providerConfiguration, pageTenant, tenantClaimNames, OIDC_SCOPES, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
 import { devicePolling, recordSlowDown } from '../provider/device-polling.ts';
 import { thirdPartyLogin } from '../provider/third-party-login.ts';
+import { requestUriFetcher } from '../provider/request-uri.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
 import { keepOfflineAccess } from '../provider/offline-access.ts';
 import { ignoreUnknownRefreshScopes } from '../provider/refresh-scope.ts';
@@ -199,6 +200,7 @@ export class Tenant implements ProviderTenant {
         knownScopes: (clientId) => new Set([...OIDC_SCOPES, ...this.config.scopes, ...((clientId === undefined ? undefined : this.clients.get(clientId)?.scopes) ?? [])]),
       }),
       thirdPartyLogin(() => ({ issuer: this.issuer, clients: this.clients })),
+      requestUriFetcher(() => ({ enabled: this.config.requestObjects, authorizationPath: ROUTES.authorization })),
       pkcePlain({
         authorizationPath: ROUTES.authorization,
         allows: (clientId) => this.clients.get(clientId)?.pkcePlain === true,

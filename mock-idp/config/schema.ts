@@ -48,6 +48,8 @@ export const userSchema = z
     groups: z.array(z.string()).default([]).describe('`groups` claim (scope `groups`).'),
     roles: z.array(z.string()).default([]).describe('`roles` claim (scope `roles`); omitted when empty.'),
     claims: z.record(z.string(), z.unknown()).default({}).describe('Extra claims added to ID tokens and userinfo; they override the claims above.'),
+    aggregatedClaims: z.record(z.string(), z.unknown()).default({}).describe('Aggregated claims (OIDC Core 5.6.2): userinfo carries them in _claim_sources as a JWT signed by the tenant.'),
+    distributedClaims: z.record(z.string(), z.unknown()).default({}).describe('Distributed claims (OIDC Core 5.6.2): userinfo names <issuer>/claims and an access token in _claim_sources; that endpoint answers them as a signed JWT.'),
     disabled: z.boolean().default(false).describe('A disabled user cannot log in, and refresh tokens issued to them stop working.'),
   })
   .describe('A test user. Keyed by user name in `tenant.users`.');

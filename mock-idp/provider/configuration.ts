@@ -3,6 +3,7 @@ import { errors } from 'oidc-provider';
 import { GRANT_TYPE_URNS, corsOriginsOf, resolveAuthMethod, publicClient, type ClientConfig, type TenantConfig, type UserConfig } from '../config/schema.ts';
 import type { KeySet } from '../keys/key-set.ts';
 import { adapterFor, type TtlStore } from './store.ts';
+import { claimSources } from './claim-sources.ts';
 import type { AppliedProfile } from '../profiles/index.ts';
 import * as pages from '../ui/pages.ts';
 import { ADDED_CONSENT_PARAM, interactionsWithAddedConsent } from './offline-access.ts';
@@ -173,7 +174,10 @@ export function customClaimNames(claims: Record<string, unknown>): string[] {
 /** Every custom claim name of the tenant's users. */
 export function tenantClaimNames(tenant: ProviderTenant): Set<string> {
   const names = new Set<string>();
-  for (const [username, user] of tenant.users) for (const claim of customClaimNames(tenant.claimsOf(username, user))) names.add(claim);
+  for (const [username, user] of tenant.users) {
+    // Aggregated and distributed claims are named in userinfo too, so they are released like the others.
+    for (const claim of customClaimNames({ ...tenant.claimsOf(username, user), ...user.aggregatedClaims, ...user.distributedClaims })) names.add(claim);
+  }
   for (const claim of tenant.loginClaims.names) if (!STANDARD_CLAIMS.has(claim)) names.add(claim);
   return names;
 }
@@ -229,7 +233,8 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       const atLogin = tenant.loginClaims.of(token && 'grantId' in token && typeof token.grantId === 'string' ? token.grantId : undefined);
       return {
         accountId: sub,
-        claims: () => ({ ...tenant.claimsOf(found.username, found.user), ...atLogin, sub }),
+        // Aggregated and distributed claims come with userinfo only (OIDC Core 5.6.2).
+        claims: async (use: string) => ({ ...tenant.claimsOf(found.username, found.user), ...atLogin, sub, ...(use === 'userinfo' ? await claimSources({ issuer: tenant.issuer, keys: tenant.keys, alg: config.defaultAlg, store: tenant.store }, found.username, sub, found.user) : {}) }),
       };
     },
     loadExistingGrant: (ctx) => loadExistingGrant(tenant, ctx),

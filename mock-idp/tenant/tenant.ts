@@ -26,6 +26,7 @@ import { LoginClaims } from '../provider/login-claims.ts';
 import { customClaimNames, providerConfiguration, pageTenant, tenantClaimNames, OIDC_SCOPES, ROUTES, type ProviderTenant } from '../provider/configuration.ts';
 import { devicePolling, recordSlowDown } from '../provider/device-polling.ts';
 import { thirdPartyLogin } from '../provider/third-party-login.ts';
+import { claimsEndpoint } from '../provider/claim-sources.ts';
 import { requestUriFetcher } from '../provider/request-uri.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
 import { keepOfflineAccess } from '../provider/offline-access.ts';
@@ -200,6 +201,7 @@ export class Tenant implements ProviderTenant {
         knownScopes: (clientId) => new Set([...OIDC_SCOPES, ...this.config.scopes, ...((clientId === undefined ? undefined : this.clients.get(clientId)?.scopes) ?? [])]),
       }),
       thirdPartyLogin(() => ({ issuer: this.issuer, clients: this.clients })),
+      claimsEndpoint(() => ({ issuer: this.issuer, keys: this.keys, alg: this.config.defaultAlg, store: this.store }), () => this.users),
       requestUriFetcher(() => ({ enabled: this.config.requestObjects, authorizationPath: ROUTES.authorization })),
       pkcePlain({
         authorizationPath: ROUTES.authorization,
@@ -360,7 +362,7 @@ export class Tenant implements ProviderTenant {
     this.users.set(username, user);
     this.#indexUser(username, previous, user);
     // The provider reads users live (findAccount); it is rebuilt only for a claim name it does not release yet.
-    if (customClaimNames(this.claimsOf(username, user)).some((claim) => !this.#claimNames.has(claim))) {
+    if (customClaimNames({ ...this.claimsOf(username, user), ...user.aggregatedClaims, ...user.distributedClaims }).some((claim) => !this.#claimNames.has(claim))) {
       this.#rebuildOrRollback(() => {
         if (previous) this.users.set(username, previous);
         else this.users.delete(username);

@@ -112,7 +112,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
         throw new HttpError(409, 'limit_reached', `this server has ${tenants.size} tenants, the most server.limits.tenants allows (${config.server.limits.tenants}): remove one (DELETE /_admin/tenants/{t}) or raise the limit in the configuration`);
       }
       const tenant = await Tenant.create(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger, config.server.limits);
-      tenant.journalOutgoing = (build) => journal.record(build);
+      tenant.journalOutgoing = (head, build, bytes) => journal.record(head, build, bytes);
       tenants.set(name, tenant);
       return tenant;
     },
@@ -137,7 +137,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   app.use(
     webfinger(
       { names: () => [...tenants.keys()], issuer: (name) => tenants.get(name)?.issuer, hasUser: (name, username) => tenants.get(name)?.users.has(username) ?? false },
-      (build) => journal.record(build),
+      (head, build, bytes) => journal.record(head, build, bytes),
     ),
   );
   app.use(async function tenantDispatch(ctx, next) {
@@ -174,7 +174,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
       ),
     );
     for (const tenant of built) {
-      tenant.journalOutgoing = (build) => journal.record(build);
+      tenant.journalOutgoing = (head, build, bytes) => journal.record(head, build, bytes);
       tenants.set(tenant.name, tenant);
     }
   };

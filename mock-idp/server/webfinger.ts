@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { EntryBuilder } from '../journal/journal.ts';
+import type { EntryBuilder, EntryHead } from '../journal/journal.ts';
 import { HttpError } from './http-error.ts';
 
 /*
@@ -39,7 +39,7 @@ function tenantOf(resource: string, tenants: WebfingerTenants): string {
   return first;
 }
 
-export function webfinger(tenants: WebfingerTenants, record: (build: EntryBuilder) => void): Middleware {
+export function webfinger(tenants: WebfingerTenants, record: (head: EntryHead, build: EntryBuilder, bytes: number) => void): Middleware {
   return async function webfingerQuery(ctx, next) {
     if (ctx.path !== '/.well-known/webfinger') return next();
     if (ctx.method !== 'GET') throw new HttpError(405, 'invalid_request', 'WebFinger answers GET only');
@@ -52,6 +52,7 @@ export function webfinger(tenants: WebfingerTenants, record: (build: EntryBuilde
     const links = rels.length === 0 || rels.includes(ISSUER_REL) ? [{ rel: ISSUER_REL, href: issuer }] : [];
     ctx.type = 'application/jrd+json';
     ctx.body = { subject: resource, links };
-    record(() => ({ at: new Date(at).toISOString(), tenant, endpoint: 'webfinger', method: 'GET', path: ctx.path, status: 200, latencyMs: 0, params: { resource, ...(rels.length > 0 ? { rel: rels.join(' ') } : {}) } }));
+    const params = { resource: resource.slice(0, 2048), ...(rels.length > 0 ? { rel: rels.join(' ').slice(0, 2048) } : {}) };
+    record({ at, tenant, endpoint: 'webfinger', method: 'GET', path: ctx.path, status: 200, latencyMs: 0 }, () => ({ params }), params.resource.length + (params.rel?.length ?? 0));
   };
 }

@@ -49,7 +49,7 @@ import { faultMiddleware, type FaultHost } from '../faults/middleware.ts';
 import { FaultRules, parseFaultRule, type FaultRule } from '../faults/rules.ts';
 import { faultRuleSchema } from '../faults/schema.ts';
 import { sendOutgoing } from '../faults/logout-token.ts';
-import type { EntryBuilder } from '../journal/journal.ts';
+import type { EntryBuilder, EntryHead } from '../journal/journal.ts';
 import { maskParams } from '../journal/mask.ts';
 import { applyProfile, type AppliedProfile } from '../profiles/index.ts';
 import type { ProfileTenant } from '../profiles/profile.ts';
@@ -259,7 +259,7 @@ export class Tenant implements ProviderTenant {
   }
 
   /** Where the tenant's outgoing requests are journalled (set by the server that mounts it). */
-  journalOutgoing: ((build: EntryBuilder) => void) | undefined;
+  journalOutgoing: ((head: EntryHead, build: EntryBuilder, bytes: number) => void) | undefined;
 
   /**
    * The provider's outgoing requests (back-channel logout), with the logout-token faults of the
@@ -275,23 +275,17 @@ export class Tenant implements ProviderTenant {
       return response;
     } finally {
       const form = init.body instanceof URLSearchParams ? Object.fromEntries(init.body) : {};
-      this.journalOutgoing?.(() => {
-        const claims = logoutTokenClaims(form['logout_token']);
-        const user = typeof claims?.sub === 'string' ? (this.userBySub(claims.sub)?.username ?? claims.sub) : undefined;
-        const client = Array.isArray(claims?.aud) ? claims.aud[0] : claims?.aud;
-        return {
-          at: new Date(at).toISOString(),
-          tenant: this.name,
-          endpoint: 'backchannel_logout',
-          method: String(init.method ?? 'POST'),
-          path: url,
-          status,
-          latencyMs: Math.round((performance.now() - started) * 100) / 100,
-          params: maskParams(form),
-          ...(client ? { clientId: client } : {}),
-          ...(user ? { user } : {}),
-        };
-      });
+      const head = { at, tenant: this.name, endpoint: 'backchannel_logout' as const, method: String(init.method ?? 'POST'), path: url.slice(0, 2048), status, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+      this.journalOutgoing?.(
+        head,
+        () => {
+          const claims = logoutTokenClaims(form['logout_token']);
+          const user = typeof claims?.sub === 'string' ? (this.userBySub(claims.sub)?.username ?? claims.sub) : undefined;
+          const client = Array.isArray(claims?.aud) ? claims.aud[0] : claims?.aud;
+          return { params: maskParams(form), ...(client ? { clientId: client } : {}), ...(user ? { user } : {}) };
+        },
+        (form['logout_token'] ?? '').length,
+      );
     }
   }
 

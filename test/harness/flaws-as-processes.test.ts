@@ -17,7 +17,7 @@ import { freePort } from './support/scenarios.ts';
  */
 
 const NODE = process.execPath;
-const MOCKIDP = fileURLToPath(new URL('../../bin/mockidp.js', import.meta.url));
+const MOCKIDP = fileURLToPath(new URL('../../harness/cli/bin.ts', import.meta.url));
 const STACK = fileURLToPath(new URL('./support/lakefs-stack.ts', import.meta.url));
 const BUILT_IN = (path: string) => fileURLToPath(new URL(`../../scenarios/${path}`, import.meta.url));
 

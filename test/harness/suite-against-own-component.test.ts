@@ -15,7 +15,7 @@ import { freePort } from './support/scenarios.ts';
  */
 
 const SCENARIOS = fileURLToPath(new URL('../../scenarios', import.meta.url));
-const MOCKIDP = fileURLToPath(new URL('../../bin/mockidp.js', import.meta.url));
+const MOCKIDP = fileURLToPath(new URL('../../harness/cli/bin.ts', import.meta.url));
 const COMMAND = `${process.execPath} ${MOCKIDP} component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port} --jwks-refetch-cooldown 1 --log-level silent`;
 const DECLARED = { authenticator: { jwksRefetchCooldown: '1s' } };
 

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { cell } from '../../mock-idp/config/markdown-table.ts';
 import { loadScenarios } from '../runner/suite.ts';
 import type { Scenario } from '../scenario/model.ts';
-import { FORM_POST_TAG, OFFICIAL_PROFILES, OFFICIAL_TESTS, officialTest, type OfficialProfile } from './official-tests.ts';
+import { FORM_POST_TAG, NOT_COVERED, OFFICIAL_PROFILES, OFFICIAL_TESTS, officialTest, type OfficialProfile } from './official-tests.ts';
 
 /*
  * Which built-in scenarios implement which OpenID RP certification test (by their tags), and
@@ -91,7 +91,8 @@ export async function conformanceReference(paths = ['scenarios']): Promise<strin
         const file = relative(process.cwd(), scenario.file);
         return `[${file.replace(/^scenarios\//, '')}](../${file})`;
       });
-      out.push(`| \`${test.module}\`${test.legacy ? `<br>\`${test.legacy}\`` : ''} | ${cell(test.title)} | ${files.length > 0 ? files.join('<br>') : '**not covered**'} | ${test.scenarios.length > 0 ? targetsOf(test.scenarios) : ''} |`);
+      const missing = NOT_COVERED[test.module] ? `**not covered**: ${cell(NOT_COVERED[test.module]!)}` : '**not covered**';
+      out.push(`| \`${test.module}\`${test.legacy ? `<br>\`${test.legacy}\`` : ''} | ${cell(test.title)} | ${files.length > 0 ? files.join('<br>') : missing} | ${test.scenarios.length > 0 ? targetsOf(test.scenarios) : ''} |`);
     }
     out.push('');
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { afterLogoutPage } from '../actors/after-logout.ts';
 import { readForms } from '../actors/user-agent.ts';
 import { StepFailure } from '../runner/context.ts';
 import { endpoint } from '../runner/discovery.ts';
@@ -46,7 +47,10 @@ export const logoutStep = defineStep<Args>({
     if (!a.confirm) return { status: first.response.status, value: { confirmed: false, page: first.url } };
     const done = await browser.follow(form.action, { form: { ...form.fields, logout: 'yes' } }, { stop: isBack });
     if (done.response.status >= 400) throw new StepFailure(`the IdP refused the logout confirmation with ${done.response.status}`);
-    const redirected = done.stoppedAt;
-    return { status: done.response.status, value: { confirmed: true, ...(redirected ? { redirected_to: redirected, state: new URL(redirected).searchParams.get('state') ?? undefined } : {}) } };
+    // The page after the logout loads the clients' front-channel logout URIs, as a browser would.
+    const after = done.stoppedAt ? undefined : await afterLogoutPage(browser, await done.response.text(), done.url);
+    const redirected = done.stoppedAt ?? (after?.continueTo && isBack(after.continueTo) ? after.continueTo : undefined);
+    ctx.recordTargetRequests();
+    return { status: done.response.status, value: { confirmed: true, frontchannel: after?.frames ?? [], ...(redirected ? { redirected_to: redirected, state: new URL(redirected).searchParams.get('state') ?? undefined } : {}) } };
   },
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { browserlessLogin, LoginError } from '../actors/browserless-login.ts';
 import { readForms } from '../actors/user-agent.ts';
+import { afterLogoutPage, type FrameLoad } from '../actors/after-logout.ts';
 import type { ClientInput } from '../../mock-idp/index.ts';
 import { StepFailure } from '../runner/context.ts';
 import { headersOf, toHttpResult } from '../runner/http.ts';
@@ -23,6 +24,7 @@ const optionsSchema = z.looseObject({
   redirectUri: z.string().optional().describe('The app\'s redirect URI (default: its URL + callbackPath).'),
   postLogoutRedirectUri: z.string().optional().describe('Where the app wants the browser back after logout (default: its URL + /logged-out).'),
   backchannelLogoutUri: z.string().optional().describe('Where the app takes back-channel logout tokens (default: its URL + /backchannel-logout).'),
+  frontchannelLogoutUri: z.string().optional().describe('Where the IdP\'s page after a logout sends the app\'s front-channel logout iframe (default: its URL + /frontchannel-logout).'),
   initiateLoginUri: z.string().optional().describe('Where a third party sends the browser to start a login at the app (default: its URL + /initiate-login).'),
   responseMode: z.enum(['query', 'form_post']).default('query').describe('How the app asks the IdP to return the authorization response: in the redirect\'s query, or as a form POST to its callback (OAuth 2.0 Form Post Response Mode).'),
   webfinger: z.enum(['off', 'acct', 'url']).default('off').describe('The app finds its issuer with WebFinger from a user identifier: acct:alice+TENANT@host or http://host/TENANT/alice (OpenID Connect Discovery §2).'),
@@ -60,6 +62,8 @@ export const webRpTarget: TargetKind = {
       postLogoutRedirectUris: [o.postLogoutRedirectUri ?? `${url}/logged-out`],
       backchannelLogoutUri: o.backchannelLogoutUri ?? `${url}/backchannel-logout`,
       backchannelLogoutSessionRequired: true,
+      frontchannelLogoutUri: o.frontchannelLogoutUri ?? `${url}/frontchannel-logout`,
+      frontchannelLogoutSessionRequired: true,
       initiateLoginUri: o.initiateLoginUri ?? `${url}/initiate-login`,
     };
     setup.clients['main'] = { ...setup.clients['main']!, redirectUri, config: { ...setup.clients['main']!.config, ...patch } };
@@ -158,17 +162,24 @@ export const webRpTarget: TargetKind = {
         }
         const confirm = await browser.follow(toIdp.stoppedAt, {}, { stop: isApp });
         let back = confirm.stoppedAt;
+        let frames: FrameLoad[] = [];
         if (!back) {
           const form = readForms(await confirm.response.text(), confirm.url).find((candidate) => 'xsrf' in candidate.fields);
           if (!form) throw new StepFailure(`the IdP's logout page at ${confirm.url} has no confirmation form (status ${confirm.response.status})`);
           const done = await browser.follow(form.action, { form: { ...form.fields, logout: 'yes' } }, { stop: isApp });
           back = done.stoppedAt;
+          if (!back && done.response.status === 200) {
+            // The page after the logout: front-channel iframes, then on to the app.
+            const page = await afterLogoutPage(browser, await done.response.text(), done.url);
+            frames = page.frames;
+            back = page.continueTo;
+          }
           if (!back) throw new StepFailure(`the IdP did not send the browser back to the app after logout (it answered ${done.response.status} at ${done.url})`);
         }
         const response = await browser.request(back, { headers: { accept: 'application/json' } });
         const result = toHttpResult(response.status, headersOf(response.headers), await response.text());
         ctx.recordTargetRequests();
-        return { ...result, value: { returned_to: back, state: new URL(back).searchParams.get('state') ?? undefined } };
+        return { ...result, value: { returned_to: back, state: new URL(back).searchParams.get('state') ?? undefined, frontchannel: frames } };
       },
     },
     refresh: {

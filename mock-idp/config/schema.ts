@@ -129,6 +129,8 @@ export const clientSchema = z
     postLogoutRedirectUris: z.array(redirectUri).default([]).describe('Registered post-logout redirect URIs for RP-initiated logout.'),
     backchannelLogoutUri: httpUrl.optional().describe('OpenID Back-Channel Logout: the IdP POSTs a logout token here when the user logs out (loopback allowed).'),
     backchannelLogoutSessionRequired: z.boolean().default(false).describe('Put the session id (`sid`) into this client\'s logout tokens.'),
+    frontchannelLogoutUri: z.url().optional().describe('OpenID Front-Channel Logout: the page after a logout loads this in an iframe (loopback allowed).'),
+    frontchannelLogoutSessionRequired: z.boolean().default(false).describe('Add iss and the session id (sid) to the frontchannelLogoutUri.'),
     initiateLoginUri: z.url().optional().describe('Login initiated by a third party (OpenID Connect Core §4): GET <issuer>/initiate_login?client_id=<id> sends the browser here with iss (loopback allowed).'),
     scopes: z.array(z.string()).optional().describe('Scopes the client may request. Default: every scope of the tenant.'),
     pkce: z.enum(['required', 'optional']).optional().describe('PKCE for the authorization code flow. Default: required for public clients, optional for confidential ones.'),

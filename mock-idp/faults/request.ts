@@ -31,6 +31,8 @@ export interface PeekedParams {
   grant?: string | undefined;
   /** The code, refresh token, device code or token (introspection, revocation) the body carries. */
   credentials?: Partial<Record<'code' | 'refresh_token' | 'device_code' | 'token', string>>;
+  /** Every string field of the body (the logout confirmation's xsrf and logout, for example). */
+  fields?: Record<string, string>;
 }
 
 /** client_id, grant_type and credentials of a POST body; the request stays readable for what comes next. */
@@ -51,5 +53,6 @@ export async function peekParams(ctx: Context): Promise<PeekedParams> {
     const value = stringOf(params[name]);
     if (value !== undefined) credentials[name] = value;
   }
-  return { client: stringOf(params['client_id']), grant: stringOf(params['grant_type']), credentials };
+  const fields = Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return { client: stringOf(params['client_id']), grant: stringOf(params['grant_type']), credentials, fields };
 }

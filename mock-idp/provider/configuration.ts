@@ -4,6 +4,7 @@ import { GRANT_TYPE_URNS, corsOriginsOf, resolveAuthMethod, publicClient, type C
 import type { KeySet } from '../keys/key-set.ts';
 import { adapterFor, type TtlStore } from './store.ts';
 import { claimSources } from './claim-sources.ts';
+import { noteFrontChannel } from './front-channel-logout.ts';
 import type { AppliedProfile } from '../profiles/index.ts';
 import * as pages from '../ui/pages.ts';
 import { ADDED_CONSENT_PARAM, interactionsWithAddedConsent } from './offline-access.ts';
@@ -328,6 +329,7 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       rpInitiatedLogout: {
         enabled: !without.has('end_session'),
         async logoutSource(ctx, form) {
+          noteFrontChannel(ctx, form, tenant.store, tenant.issuer, tenant.clients);
           ctx.body = pages.logoutPage({ tenant: pageTenant(tenant), form });
         },
         async postLogoutSuccessSource(ctx) {

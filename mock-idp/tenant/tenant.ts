@@ -27,6 +27,7 @@ import { customClaimNames, providerConfiguration, pageTenant, tenantClaimNames, 
 import { devicePolling, recordSlowDown } from '../provider/device-polling.ts';
 import { thirdPartyLogin } from '../provider/third-party-login.ts';
 import { claimsEndpoint } from '../provider/claim-sources.ts';
+import { frontChannelLogout, includeSidForFrontChannel } from '../provider/front-channel-logout.ts';
 import { requestUriFetcher } from '../provider/request-uri.ts';
 import { pkcePlain } from '../provider/pkce-plain.ts';
 import { keepOfflineAccess } from '../provider/offline-access.ts';
@@ -178,6 +179,8 @@ export class Tenant implements ProviderTenant {
     return compose([
       (ctx, next) => this.clock.run(next),
       profileMiddleware(() => ({ profile: this.profile, mount: this.mount, tenant: this.#profileTenant })),
+      // Outside the faults, so that the page after a logout goes where a fault may have sent it.
+      frontChannelLogout(() => ({ confirmPath: `${ROUTES.end_session}/confirm`, store: this.store })),
       faultMiddleware(this.#faultHost()),
       faultMiddleware({ ...this.#faultHost(), rules: this.profileRules }),
       realTimeCookies(this.clock),
@@ -333,6 +336,7 @@ export class Tenant implements ProviderTenant {
     provider.registerGrantType(JWT_BEARER, jwtBearerHandler(this), JWT_BEARER_PARAMS, ['audience', 'resource']);
     explainRefusedGrants(provider);
     provider.on('server_error', (_ctx: unknown, error: Error) => this.#logger.error(`tenant ${this.name}: ${error.stack ?? error.message}`));
+    includeSidForFrontChannel(provider, (clientId) => this.clients.get(clientId));
     this.provider = provider;
     this.#claimNames = claimNames;
     this.#providerMiddleware = compose(provider.middleware);

@@ -49,7 +49,7 @@ describe('container launcher', () => {
       ['the authenticator in a container turns a code into claims', 'passed', undefined],
     ]);
     const [own, shared] = result.scenarios.map((entry) => entry.targetDescription ?? '');
-    expect(own).toMatch(/^authenticator: container mockidp:local \([0-9a-f]{12}\) at http:\/\/127\.0\.0\.1:\d+$/);
+    expect(own).toMatch(new RegExp(`^authenticator: container ${IMAGE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\([0-9a-f]{12}\\) at http://127\\.0\\.0\\.1:\\d+$`));
     expect(shared).toBe(result.targets['authenticator']!.replace(/^container: /, ''));
   }, 120_000);
 

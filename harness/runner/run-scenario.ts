@@ -148,7 +148,9 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
     let target: TargetSession | undefined;
     if (plan && scenario.target) {
       if (plan.kind.shape === 'command') workDir = await mkdtemp(join(tmpdir(), 'mockidp-target-'));
-      const setup: TargetSetup = { issuer: env.idp.issuer(tenant), tenant, clients: targetClients, options, flaw: plan.mode === 'external' ? undefined : env.flaw, workDir: workDir ?? tmpdir() };
+      // An https IdP's CA goes to targets the runner starts ({ca_file}, MOCKIDP_CA_FILE, ...), instances of their own included.
+      const ca = env.idp.ca ? { path: env.idp.ca.path, bundlePath: env.idp.ca.bundlePath } : undefined;
+      const setup: TargetSetup = { issuer: env.idp.issuer(tenant), tenant, clients: targetClients, options, flaw: plan.mode === 'external' ? undefined : env.flaw, workDir: workDir ?? tmpdir(), ca };
       let connection: TargetConnection;
       try {
         if (shared) {

@@ -38,6 +38,14 @@ describe('run --idp-tls', () => {
     expect(result.scenarios.map((entry) => [entry.status, entry.failure?.message])).toEqual([['passed', undefined]]);
   });
 
+  it('gives {ca_file} to an instance of its own as well (a scenario with a provider profile)', async () => {
+    const command = `env -u NODE_EXTRA_CA_CERTS -u MOCKIDP_CA_FILE ${NODE} ${MOCKIDP} component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port} --ca-file {ca_file}`;
+    const google = LOGIN.replace('target: authenticator', 'target: authenticator\nidp: { profile: google }').replace('turns a code into claims', 'logs in at a Google-shaped IdP').replace('claims: { sub: alice }', 'claims: { sub: { type: string } }');
+    const result = await runScenarios({ 'google.yaml': google }, { targets: [{ name: 'authenticator', command }], idpPort: await freePort(), idpTls: { caDir: await caDir() } });
+    expect(result.scenarios.map((entry) => [entry.status, entry.failure?.message])).toEqual([['passed', undefined]]);
+    expect(result.scenarios[0]?.targetDescription).toMatch(/--issuer https:\/\/127\.0\.0\.1:\d+\/h[0-9a-f]+-\d+ /);
+  });
+
   it('without the CA, a target started by command cannot use the https IdP (the CA is what makes it work)', async () => {
     const command = `env -u NODE_EXTRA_CA_CERTS -u MOCKIDP_CA_FILE ${NODE} ${MOCKIDP} component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port}`;
     const result = await runScenarios({ 'login.yaml': LOGIN }, { targets: [{ name: 'authenticator', command }], idpPort: await freePort(), idpTls: { caDir: await caDir() } });

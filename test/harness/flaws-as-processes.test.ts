@@ -35,9 +35,9 @@ const AUTHENTICATOR: Setup = {
   targetOptions: { authenticator: { jwksRefetchCooldown: '1s' } },
 };
 const STS: Setup = { target: 'sts', command: `${NODE} ${STACK} --issuer {issuer} --client-id lakefs --client-secret lakefs-secret --sts-client-id sts --port {port}`, targetOptions: { 'aws-sts': { flavour: 'aws' } } };
-const bearerApi = (mode: 'user' | 'converge'): Setup => ({
+const bearerApi = (mode: 'user' | 'app' | 'converge', maps: string[] = []): Setup => ({
   target: 'bearer-api',
-  command: `${NODE} ${MOCKIDP} component bearer-api --issuer {issuer} --audience api://conformance --map admins=admin:cluster --map developers=reader --map api-app=writer --mode ${mode} --port {port} --log-level silent`,
+  command: `${NODE} ${MOCKIDP} component bearer-api --issuer {issuer} --audience api://conformance --map admins=admin:cluster --map developers=reader --map api-app=writer ${maps.map((map) => `--map ${map}`).join(' ')} --mode ${mode} --port {port} --log-level silent`,
   targetOptions: { 'bearer-api': { mode } },
 });
 const DEVICE_CLI: Setup = { target: 'device-cli', command: `${NODE} ${MOCKIDP} component device-cli` };
@@ -59,6 +59,7 @@ const PROBES: Record<string, { setup: Setup; scenarios: string[] }> = {
   'uncapped-lakefs-ttl': { setup: STS, scenarios: ['sts/lakefs-ttl-capped.yaml'] },
   'roles-from-unverified-claim': { setup: bearerApi('converge'), scenarios: ['bearer-api/forged-admin.yaml'] },
   'ignore-token-kind': { setup: bearerApi('user'), scenarios: ['bearer-api/app-token-in-user-mode.yaml'] },
+  'ignore-dpop-binding': { setup: bearerApi('app', ['dpop-app=writer']), scenarios: ['bearer-api/dpop-bound-token.yaml'] },
   'world-readable-session': { setup: DEVICE_CLI, scenarios: ['device/cli-login.yaml'] },
   'ignore-slow-down': { setup: DEVICE_CLI, scenarios: ['device/cli-slow-down-enforced.yaml'] },
 };

@@ -27,18 +27,37 @@ async function login(issuer: string, tokenUrl: string, username: string): Promis
   const { verifier, challenge } = pkce();
   const authorizationUrl = `${issuer}/auth?${new URLSearchParams({ client_id: 'demo', response_type: 'code', scope: 'openid offline_access', redirect_uri: REDIRECT_URI, code_challenge: challenge, code_challenge_method: 'S256', prompt: 'consent', state: randomBytes(8).toString('hex') })}`;
   const { params } = await browserlessLogin({ authorizationUrl, redirectUri: REDIRECT_URI, username });
-  const response = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code')!, redirect_uri: REDIRECT_URI, client_id: 'demo', code_verifier: verifier }) });
+  const response = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: params.get('code')!,
+      redirect_uri: REDIRECT_URI,
+      client_id: 'demo',
+      code_verifier: verifier,
+    }),
+  });
   if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
   return (await response.json()) as { refresh_token: string };
 }
 
 async function refresh(tokenUrl: string, refreshToken: string): Promise<string> {
-  const response = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo' }) });
+  const response = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'demo' }),
+  });
   if (!response.ok) throw new Error(`refresh answered ${response.status}`);
   return ((await response.json()) as { refresh_token: string }).refresh_token;
 }
 
-async function loop(seconds: number, connections: number, setup: (worker: number) => Promise<unknown>, once: (state: unknown) => Promise<unknown>): Promise<{ count: number; errors: number; latencies: number[] }> {
+async function loop(
+  seconds: number,
+  connections: number,
+  setup: (worker: number) => Promise<unknown>,
+  once: (state: unknown) => Promise<unknown>,
+): Promise<{ count: number; errors: number; latencies: number[] }> {
   const deadline = performance.now() + seconds * 1000;
   const latencies: number[] = [];
   let errors = 0;
@@ -76,8 +95,18 @@ export async function measureFlowRates(script: string, options: { seconds: numbe
   const issuer = server.discoveryUrl.replace('/.well-known/openid-configuration', '');
   try {
     const users = ['alice', 'bob'];
-    await loop(1, options.connections, async () => undefined, () => login(issuer, server.tokenUrl, 'alice'));
-    const logins = await loop(options.seconds, options.connections, async () => undefined, () => login(issuer, server.tokenUrl, users[Math.floor(Math.random() * users.length)]!));
+    await loop(
+      1,
+      options.connections,
+      async () => undefined,
+      () => login(issuer, server.tokenUrl, 'alice'),
+    );
+    const logins = await loop(
+      options.seconds,
+      options.connections,
+      async () => undefined,
+      () => login(issuer, server.tokenUrl, users[Math.floor(Math.random() * users.length)]!),
+    );
     const refreshes = await loop(
       options.seconds,
       options.connections,
@@ -85,7 +114,12 @@ export async function measureFlowRates(script: string, options: { seconds: numbe
       (token) => refresh(server.tokenUrl, token as string),
     );
     return [
-      { flow: 'headless login (auth code + PKCE, 6 requests)', perSecond: Math.round(logins.count / options.seconds), errors: logins.errors, p99Ms: p99(logins.latencies) },
+      {
+        flow: 'headless login (auth code + PKCE, 6 requests)',
+        perSecond: Math.round(logins.count / options.seconds),
+        errors: logins.errors,
+        p99Ms: p99(logins.latencies),
+      },
       { flow: 'refresh (rotation)', perSecond: Math.round(refreshes.count / options.seconds), errors: refreshes.errors, p99Ms: p99(refreshes.latencies) },
     ];
   } finally {

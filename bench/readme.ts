@@ -30,7 +30,11 @@ const thousands = (value: number) => String(Math.round(value)).replace(/\B(?=(\d
 export function renderPerformance(results: BenchResults): string {
   const lines: string[] = [];
   const { machine } = results;
-  if (machine) lines.push(`Measured with \`npm run bench\` on ${machine.date.slice(0, 10)}: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node.slice(1)}. Every figure is a median; ratios compare runs of the same round.`, '');
+  if (machine)
+    lines.push(
+      `Measured with \`npm run bench\` on ${machine.date.slice(0, 10)}: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node.slice(1)}. Every figure is a median; ratios compare runs of the same round.`,
+      '',
+    );
   if (results.startup) {
     const fastest = (group: string) => Math.min(...results.startup!.filter((row) => row.peer && row.group === group).map((row) => row.medianMs));
     lines.push('| Startup to discovery answering | median ms | × the fastest peer |', '| --- | --- | --- |');
@@ -44,27 +48,36 @@ export function renderPerformance(results: BenchResults): string {
       return server === 'mockidp' ? thousands(row.tokensPerSecond) : `${thousands(row.tokensPerSecond)} (mockidp = ${row.mockidpRatio.toFixed(2)} ×)`;
     };
     lines.push('| client_credentials tokens/s (16 connections) | ES256 | RS256 |', '| --- | --- | --- |');
-    for (const server of [...new Set(results.tokenRate.map((row) => row.server))]) lines.push(`| ${server} | ${cell('ES256', server)} | ${cell('RS256', server)} |`);
+    for (const server of [...new Set(results.tokenRate.map((row) => row.server))])
+      lines.push(`| ${server} | ${cell('ES256', server)} | ${cell('RS256', server)} |`);
     lines.push('');
   }
   if (results.tenants) {
     lines.push('| mockidp tokens/s on one tenant (ES256) with other tenants idle | tokens/s | × the rate with one tenant |', '| --- | --- | --- |');
-    for (const row of results.tenants) lines.push(`| ${thousands(row.tenants)} tenant${row.tenants === 1 ? '' : 's'} | ${thousands(row.tokensPerSecond)} | ${row.ratioToOne.toFixed(2)} |`);
+    for (const row of results.tenants)
+      lines.push(`| ${thousands(row.tenants)} tenant${row.tenants === 1 ? '' : 's'} | ${thousands(row.tokensPerSecond)} | ${row.ratioToOne.toFixed(2)} |`);
     lines.push('');
   }
   if (results.flows) {
     lines.push('| Whole flows (16 concurrent users) | per second | p99 | mockidp = × this |', '| --- | --- | --- | --- |');
-    for (const row of results.flows) lines.push(`| ${row.server}: ${row.flow} | ${thousands(row.perSecond)} | ${row.p99Ms} ms | ${row.server === 'mockidp' ? '' : row.mockidpRatio.toFixed(2)} |`);
+    for (const row of results.flows)
+      lines.push(
+        `| ${row.server}: ${row.flow} | ${thousands(row.perSecond)} | ${row.p99Ms} ms | ${row.server === 'mockidp' ? '' : row.mockidpRatio.toFixed(2)} |`,
+      );
     lines.push('');
   }
   if (results.suite) {
     lines.push('| Built-in suite, `mockidp run` (process start included) | scenarios | wall time | a scenario |', '| --- | --- | --- | --- |');
-    for (const row of results.suite) lines.push(`| ${row.mode} | ${row.scenarios} | ${(row.wallMs / 1000).toFixed(1)} s | ${(row.wallMs / row.scenarios).toFixed(1)} ms |`);
+    for (const row of results.suite)
+      lines.push(`| ${row.mode} | ${row.scenarios} | ${(row.wallMs / 1000).toFixed(1)} s | ${(row.wallMs / row.scenarios).toFixed(1)} ms |`);
     lines.push('');
   }
   if (results.soak) {
     const { soak } = results;
-    lines.push(`Soak (\`npm run bench -- --only soak\`): ${thousands(soak.tokens)} stored tokens with a 5 s lifetime in ${soak.seconds} s; heap after GC ${soak.heapMiB.start} MiB at start, ${soak.heapMiB.peak} MiB at the peak, ${soak.heapMiB.afterExpiry} MiB once they expired.`, '');
+    lines.push(
+      `Soak (\`npm run bench -- --only soak\`): ${thousands(soak.tokens)} stored tokens with a 5 s lifetime in ${soak.seconds} s; heap after GC ${soak.heapMiB.start} MiB at start, ${soak.heapMiB.peak} MiB at the peak, ${soak.heapMiB.afterExpiry} MiB once they expired.`,
+      '',
+    );
   }
   return lines.join('\n');
 }

@@ -31,7 +31,13 @@ const wanted = (section: string) => !only || only.includes(section);
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const pad = (value: string | number, width: number) => String(value).padStart(width);
 
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  date: new Date().toISOString(),
+};
 out(`machine: ${machine.cores} x ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
 // Sections not measured this time keep their last figures (so --only and --readme can be combined).
 const previous = JSON.parse(await readFile('bench/results.json', 'utf8').catch(() => '{}')) as BenchResults;
@@ -41,19 +47,27 @@ if (wanted('startup')) {
   out(`startup to discovery answering (median of ${runs} runs each, round robin after one warm-up each)`);
   const startup = await measureStartup(runs);
   const fastestPeer = (group: string) => Math.min(...startup.filter((row) => row.peer && row.group === group).map((row) => row.medianMs));
-  for (const row of startup) out(`  ${row.server.padEnd(44)} median ${pad(row.medianMs, 5)} ms   min ${pad(row.minMs, 5)}   max ${pad(row.maxMs, 5)}   ${(row.medianMs / fastestPeer(row.group)).toFixed(2)} x the fastest peer ${row.group === 'process' ? 'from process start' : 'in a running process'}`);
+  for (const row of startup)
+    out(
+      `  ${row.server.padEnd(44)} median ${pad(row.medianMs, 5)} ms   min ${pad(row.minMs, 5)}   max ${pad(row.maxMs, 5)}   ${(row.medianMs / fastestPeer(row.group)).toFixed(2)} x the fastest peer ${row.group === 'process' ? 'from process start' : 'in a running process'}`,
+    );
   results.startup = startup;
   out();
 }
 
 if (wanted('token')) {
   out(`client_credentials tokens/s, ${connections} connections, ${seconds} s each, median of ${rounds} rounds (every server once per round)`);
-  const progress = process.stdout.isTTY ? (rate: { alg: string; server: string; tokensPerSecond: number }, round: number) => process.stdout.write(`  round ${round + 1}: ${rate.alg} ${rate.server} ${rate.tokensPerSecond}/s\x1b[K\r`) : undefined;
+  const progress = process.stdout.isTTY
+    ? (rate: { alg: string; server: string; tokensPerSecond: number }, round: number) =>
+        process.stdout.write(`  round ${round + 1}: ${rate.alg} ${rate.server} ${rate.tokensPerSecond}/s\x1b[K\r`)
+    : undefined;
   const comparisons = await compareTokenRates({ seconds, connections, rounds, algs: ['ES256', 'RS256'], ...(progress ? { onRate: progress } : {}) });
   if (progress) process.stdout.write('\x1b[K');
   for (const row of comparisons) {
     const ratio = row.server === 'mockidp' ? '' : `   mockidp = ${row.mockidpRatio.toFixed(2)} x this (median of per-round ratios)`;
-    out(`  ${row.alg}  ${row.server.padEnd(28)} ${pad(row.tokensPerSecond, 6)}/s   p99 ${pad(row.p99Ms, 3)} ms   errors ${row.errors}   rounds ${row.rounds.join(' / ')}${ratio}`);
+    out(
+      `  ${row.alg}  ${row.server.padEnd(28)} ${pad(row.tokensPerSecond, 6)}/s   p99 ${pad(row.p99Ms, 3)} ms   errors ${row.errors}   rounds ${row.rounds.join(' / ')}${ratio}`,
+    );
   }
   results.tokenRate = comparisons;
   out();
@@ -62,7 +76,10 @@ if (wanted('token')) {
 if (wanted('tenants')) {
   out(`mockidp tokens/s on one tenant (ES256) while other tenants sit idle in the same server, median of ${rounds} rounds`);
   const scaling = await measureTenantScaling({ seconds, connections, rounds, counts: [1, 100, 1000], alg: 'ES256' });
-  for (const row of scaling) out(`  ${pad(row.tenants, 5)} tenants   ${pad(row.tokensPerSecond, 6)}/s   p99 ${pad(row.p99Ms, 3)} ms   errors ${row.errors}   ${row.ratioToOne.toFixed(2)} x the rate with one tenant`);
+  for (const row of scaling)
+    out(
+      `  ${pad(row.tenants, 5)} tenants   ${pad(row.tokensPerSecond, 6)}/s   p99 ${pad(row.p99Ms, 3)} ms   errors ${row.errors}   ${row.ratioToOne.toFixed(2)} x the rate with one tenant`,
+    );
   results.tenants = scaling;
   out();
 }
@@ -71,7 +88,10 @@ if (wanted('flows')) {
   out(`whole flows, ${connections} concurrent users, ${seconds} s each, median of ${rounds} rounds`);
   const flows = await compareFlowRates({ seconds, connections, rounds });
   for (const row of flows) {
-    const ratio = row.server === 'mockidp' ? `   ${(row.perSecond / (row.flow.startsWith('headless') ? BASELINE.loginsPerSecond : BASELINE.refreshesPerSecond)).toFixed(2)} x the ${BASELINE.date} figure` : `   mockidp = ${row.mockidpRatio.toFixed(2)} x this`;
+    const ratio =
+      row.server === 'mockidp'
+        ? `   ${(row.perSecond / (row.flow.startsWith('headless') ? BASELINE.loginsPerSecond : BASELINE.refreshesPerSecond)).toFixed(2)} x the ${BASELINE.date} figure`
+        : `   mockidp = ${row.mockidpRatio.toFixed(2)} x this`;
     out(`  ${row.server.padEnd(36)} ${row.flow.padEnd(48)} ${pad(row.perSecond, 6)}/s   p99 ${pad(row.p99Ms, 4)} ms   errors ${row.errors}${ratio}`);
   }
   results.flows = flows;
@@ -83,7 +103,9 @@ if (wanted('suite')) {
   const timings = await measureSuite(Math.min(runs, 3));
   for (const row of timings) {
     const perScenario = row.wallMs / row.scenarios;
-    out(`  ${row.mode.padEnd(40)} ${pad(row.wallMs, 6)} ms   ${row.scenarios} scenarios (${row.passed} passed, ${row.failed} failed)   ${perScenario.toFixed(1)} ms a scenario${row.mode.includes('default') ? ` (${BASELINE.date}: ${BASELINE.msPerScenario.toFixed(1)})` : ''}`);
+    out(
+      `  ${row.mode.padEnd(40)} ${pad(row.wallMs, 6)} ms   ${row.scenarios} scenarios (${row.passed} passed, ${row.failed} failed)   ${perScenario.toFixed(1)} ms a scenario${row.mode.includes('default') ? ` (${BASELINE.date}: ${BASELINE.msPerScenario.toFixed(1)})` : ''}`,
+    );
   }
   results.suite = timings;
   out();
@@ -93,7 +115,9 @@ if (only?.includes('soak')) {
   const tokens = Number(values['soak-tokens']);
   out(`soak: ${tokens} client_credentials tokens (opaque, stored, 5 s lifetime), then expiry`);
   const result = await soak(tokens, (done) => process.stdout.write(`  ${done} tokens issued\r`));
-  out(`\n  ${result.tokens} tokens in ${result.seconds} s; heap after GC: start ${result.heapMiB.start} MiB, peak ${result.heapMiB.peak} MiB, after expiry ${result.heapMiB.afterExpiry} MiB (rss ${result.rssMiB.start} / ${result.rssMiB.peak} / ${result.rssMiB.afterExpiry} MiB)\n`);
+  out(
+    `\n  ${result.tokens} tokens in ${result.seconds} s; heap after GC: start ${result.heapMiB.start} MiB, peak ${result.heapMiB.peak} MiB, after expiry ${result.heapMiB.afterExpiry} MiB (rss ${result.rssMiB.start} / ${result.rssMiB.peak} / ${result.rssMiB.afterExpiry} MiB)\n`,
+  );
   results.soak = result;
 }
 

@@ -35,7 +35,17 @@ export async function soak(tokens: number, onProgress: (done: number) => void): 
       const amount = Math.min(batch, tokens - done);
       const result = await new Promise<autocannon.Result>((resolve, reject) =>
         autocannon(
-          { url: announcement.tokenUrl, method: 'POST', connections: 16, amount, headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}` }, body: 'grant_type=client_credentials' },
+          {
+            url: announcement.tokenUrl,
+            method: 'POST',
+            connections: 16,
+            amount,
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`,
+            },
+            body: 'grant_type=client_credentials',
+          },
           (error, value) => (error ? reject(error) : resolve(value)),
         ),
       );

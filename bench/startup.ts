@@ -19,7 +19,15 @@ export interface StartupTime {
 
 function summary(server: string, group: StartupTime['group'], samples: number[]): StartupTime {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { server, group, peer: !server.startsWith('mockidp') && !server.startsWith('startMockIdp'), medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]!), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted.at(-1)!), runs: samples.length };
+  return {
+    server,
+    group,
+    peer: !server.startsWith('mockidp') && !server.startsWith('startMockIdp'),
+    medianMs: Math.round(sorted[Math.floor(sorted.length / 2)]!),
+    minMs: Math.round(sorted[0]!),
+    maxMs: Math.round(sorted.at(-1)!),
+    runs: samples.length,
+  };
 }
 
 async function waitForDiscovery(url: string): Promise<void> {

@@ -25,7 +25,9 @@ export interface SuiteTiming {
 async function runOnce(args: string[]): Promise<{ ms: number; scenarios: number; passed: number; failed: number }> {
   const out = await mkdtemp(join(tmpdir(), 'mockidp-bench-suite-'));
   const started = performance.now();
-  await promisify(execFile)(process.execPath, [MOCKIDP, 'run', 'scenarios', '--reporter', 'json', '--out', out, ...args], { maxBuffer: 64 * 1024 * 1024 }).catch((error: { code?: number }) => {
+  await promisify(execFile)(process.execPath, [MOCKIDP, 'run', 'scenarios', '--reporter', 'json', '--out', out, ...args], {
+    maxBuffer: 64 * 1024 * 1024,
+  }).catch((error: { code?: number }) => {
     if (error.code !== 1) throw error;
   });
   const ms = performance.now() - started;
@@ -38,7 +40,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function timed(mode: string, workers: number, runs: number, once: () => Promise<{ ms: number; scenarios: number; passed: number; failed: number }>): Promise<SuiteTiming> {
+async function timed(
+  mode: string,
+  workers: number,
+  runs: number,
+  once: () => Promise<{ ms: number; scenarios: number; passed: number; failed: number }>,
+): Promise<SuiteTiming> {
   await once();
   const samples = [];
   for (let run = 0; run < runs; run += 1) samples.push(await once());

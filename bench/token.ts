@@ -33,13 +33,24 @@ function load(url: string, seconds: number, connections: number): Promise<autoca
 }
 
 /** client_credentials tokens per second at the given concurrency, after a short warm-up. */
-export async function measureTokenRate(name: string, script: string, alg: string, options: { seconds: number; connections: number; args?: string[] }): Promise<TokenRate> {
+export async function measureTokenRate(
+  name: string,
+  script: string,
+  alg: string,
+  options: { seconds: number; connections: number; args?: string[] },
+): Promise<TokenRate> {
   const server = await spawnServer(script, [alg, ...(options.args ?? [])]);
   try {
     await load(server.tokenUrl, 1, options.connections);
     const result = await load(server.tokenUrl, options.seconds, options.connections);
     const ok = result['2xx'];
-    return { server: name, alg, tokensPerSecond: Math.round(ok / options.seconds), errors: result.non2xx + result.errors + result.timeouts, p99Ms: result.latency.p99 };
+    return {
+      server: name,
+      alg,
+      tokensPerSecond: Math.round(ok / options.seconds),
+      errors: result.non2xx + result.errors + result.timeouts,
+      p99Ms: result.latency.p99,
+    };
   } finally {
     await server.stop();
   }
@@ -67,7 +78,13 @@ export const median = (values: number[]): number => {
  * Every server and algorithm once per round, for `rounds` rounds: a burst of load on the machine then falls on
  * one round of every server rather than on all rounds of one, and each ratio compares runs minutes apart at most.
  */
-export async function compareTokenRates(options: { seconds: number; connections: number; rounds: number; algs: string[]; onRate?: (rate: TokenRate, round: number) => void }): Promise<TokenComparison[]> {
+export async function compareTokenRates(options: {
+  seconds: number;
+  connections: number;
+  rounds: number;
+  algs: string[];
+  onRate?: (rate: TokenRate, round: number) => void;
+}): Promise<TokenComparison[]> {
   const samples = new Map<string, TokenRate[]>();
   for (let round = 0; round < options.rounds; round += 1) {
     for (const alg of options.algs) {
@@ -103,11 +120,19 @@ export interface TenantScaling {
 }
 
 /** mockidp's token rate on one tenant while 0, 99 or 999 other tenants sit idle in the same server. */
-export async function measureTenantScaling(options: { seconds: number; connections: number; rounds: number; counts: number[]; alg: string }): Promise<TenantScaling[]> {
+export async function measureTenantScaling(options: {
+  seconds: number;
+  connections: number;
+  rounds: number;
+  counts: number[];
+  alg: string;
+}): Promise<TenantScaling[]> {
   const samples = new Map<number, TokenRate[]>(options.counts.map((count) => [count, []]));
   for (let round = 0; round < options.rounds; round += 1) {
     for (const count of options.counts) {
-      samples.get(count)!.push(await measureTokenRate(`mockidp, ${count} tenants`, TOKEN_SERVERS['mockidp']!, options.alg, { ...options, args: ['--tenants', String(count)] }));
+      samples
+        .get(count)!
+        .push(await measureTokenRate(`mockidp, ${count} tenants`, TOKEN_SERVERS['mockidp']!, options.alg, { ...options, args: ['--tenants', String(count)] }));
     }
   }
   const one = samples.get(options.counts[0]!)!;

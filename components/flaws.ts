@@ -32,8 +32,8 @@ export const FLAWS = [
   {
     name: 'accept-hs256-with-public-key',
     component: 'authenticator',
-    description: 'Algorithm confusion: accepts an HS256 ID token whose HMAC key is the SPKI PEM of the IdP\'s RSA public key (found by kid).',
-    caughtBy: 'ID token signed HS256 with the IdP\'s public RSA key (PEM) as the secret -> expect 401.',
+    description: "Algorithm confusion: accepts an HS256 ID token whose HMAC key is the SPKI PEM of the IdP's RSA public key (found by kid).",
+    caughtBy: "ID token signed HS256 with the IdP's public RSA key (PEM) as the secret -> expect 401.",
   },
   {
     name: 'never-refetch-jwks',
@@ -62,7 +62,7 @@ export const FLAWS = [
   {
     name: 'trust-unverified-iss',
     component: 'authenticator',
-    description: 'Reads iss from the unverified token and fetches that issuer\'s keys: any IdP the attacker controls can sign tokens it accepts.',
+    description: "Reads iss from the unverified token and fetches that issuer's keys: any IdP the attacker controls can sign tokens it accepts.",
     caughtBy: 'ID token signed by another issuer (another tenant), with its own iss and the right aud -> expect 401.',
   },
   {
@@ -74,14 +74,14 @@ export const FLAWS = [
   {
     name: 'ignore-duration-bounds',
     component: 'sts',
-    description: 'AssumeRoleWithWebIdentity does not validate DurationSeconds: 60 s or ten years are accepted and become the credentials\' lifetime.',
+    description: "AssumeRoleWithWebIdentity does not validate DurationSeconds: 60 s or ten years are accepted and become the credentials' lifetime.",
     caughtBy: 'DurationSeconds=899 (or 43201 with the aws flavour) -> expect 400 ValidationError / InvalidParameterValue.',
   },
   {
     name: 'skip-iss-check',
     component: 'sts',
-    description: 'AssumeRoleWithWebIdentity does not compare iss with the configured issuer (MinIO\'s lax behaviour).',
-    caughtBy: 'Web identity token signed by the IdP\'s key with another iss -> expect 400 InvalidIdentityToken.',
+    description: "AssumeRoleWithWebIdentity does not compare iss with the configured issuer (MinIO's lax behaviour).",
+    caughtBy: "Web identity token signed by the IdP's key with another iss -> expect 400 InvalidIdentityToken.",
   },
   {
     name: 'skip-sigv4-verification',
@@ -110,7 +110,8 @@ export const FLAWS = [
   {
     name: 'ignore-dpop-binding',
     component: 'bearer-api',
-    description: 'Ignores DPoP: a token bound to a key (cnf.jkt) is accepted as a plain Bearer token, or with a proof of another key, or with a replayed proof, so a stolen token works without its key.',
+    description:
+      'Ignores DPoP: a token bound to a key (cnf.jkt) is accepted as a plain Bearer token, or with a proof of another key, or with a replayed proof, so a stolen token works without its key.',
     caughtBy: 'DPoP-bound client-credentials token sent as Bearer without a proof -> expect 401 invalid_token.',
   },
   {
@@ -140,9 +141,17 @@ export function checkFlaw(component: ComponentName, flaw: string | undefined): v
   if (flaw === undefined) return;
   const found = FLAWS.find((candidate) => candidate.name === flaw);
   if (!found) {
-    throw new Error(`unknown flaw "${flaw}"; flaws of the ${component}: ${flawsOf(component).map((f) => f.name).join(', ')}`);
+    throw new Error(
+      `unknown flaw "${flaw}"; flaws of the ${component}: ${flawsOf(component)
+        .map((f) => f.name)
+        .join(', ')}`,
+    );
   }
   if (found.component !== component) {
-    throw new Error(`flaw "${flaw}" belongs to the ${found.component}, not the ${component}; flaws of the ${component}: ${flawsOf(component).map((f) => f.name).join(', ')}`);
+    throw new Error(
+      `flaw "${flaw}" belongs to the ${found.component}, not the ${component}; flaws of the ${component}: ${flawsOf(component)
+        .map((f) => f.name)
+        .join(', ')}`,
+    );
   }
 }

@@ -13,6 +13,15 @@ export { createStsApp, startSts, type StsApp } from './sts/app.ts';
 export { stsOptionsSchema, roleSchema, type StsOptions } from './sts/options.ts';
 export { createBearerApiApp, startBearerApi, type BearerApiApp } from './bearer-api/app.ts';
 export { bearerApiOptionsSchema, type BearerApiOptions } from './bearer-api/options.ts';
-export { authMapSchema, mapIdentity, tokenKind, parseMapEntry, MappingError, type AuthMapInput, type MappedIdentity, type RoleGrant } from './role-mapping/auth-map.ts';
+export {
+  authMapSchema,
+  mapIdentity,
+  tokenKind,
+  parseMapEntry,
+  MappingError,
+  type AuthMapInput,
+  type MappedIdentity,
+  type RoleGrant,
+} from './role-mapping/auth-map.ts';
 export { runDeviceCli, DEVICE_CLI_USAGE, type DeviceCliIo } from './device-cli/cli.ts';
 export { defaultSessionPath, readSession, SESSION_FILE_MODE, type Session } from './device-cli/session-file.ts';

@@ -11,7 +11,7 @@ describe('generated documentation', () => {
 });
 
 describe('"Use it with <SDK>" snippets of the profile pages', () => {
-  it('lists every file of docs/profiles/snippets on a page, and each page\'s test runs its file', async () => {
+  it("lists every file of docs/profiles/snippets on a page, and each page's test runs its file", async () => {
     const { readdir } = await import('node:fs/promises');
     const { SNIPPETS } = await import('../mock-idp/profiles/snippets.ts');
     const listed = Object.values(SNIPPETS).flat();

@@ -14,7 +14,15 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const users = new Set(['alice', 'bob']);
 const provider = new Provider(issuer, {
-  clients: [{ client_id: 'demo', token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], redirect_uris: ['http://127.0.0.1:8080/callback'], response_types: ['code'] }],
+  clients: [
+    {
+      client_id: 'demo',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      redirect_uris: ['http://127.0.0.1:8080/callback'],
+      response_types: ['code'],
+    },
+  ],
   jwks: { keys: [jwk] } as never,
   cookies: { keys: ['bench-cookie-key'] },
   findAccount: (_ctx, sub) => (users.has(sub) ? { accountId: sub, claims: () => ({ sub }) } : undefined),
@@ -35,7 +43,12 @@ server.on('request', async (req, res) => {
   try {
     const details = await provider.interactionDetails(req, res);
     const [, uid, action] = match;
-    if (!action) return json(res, 200, { uid, prompt: details.prompt.name, actions: { login: `/interaction/${uid}/login`, consent: `/interaction/${uid}/consent`, abort: `/interaction/${uid}/abort` } });
+    if (!action)
+      return json(res, 200, {
+        uid,
+        prompt: details.prompt.name,
+        actions: { login: `/interaction/${uid}/login`, consent: `/interaction/${uid}/consent`, abort: `/interaction/${uid}/abort` },
+      });
     if (action === '/login') {
       let body = '';
       for await (const chunk of req) body += chunk;

@@ -21,7 +21,14 @@ const server = createServer((req, res) => {
       return;
     }
     const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ client_id: 'service' }).setProtectedHeader({ alg, typ: 'at+jwt', kid: 'k' }).setIssuer('bench').setAudience('api://bench').setSubject('service').setIssuedAt(now).setExpirationTime(now + 3600).sign(privateKey);
+    const token = await new SignJWT({ client_id: 'service' })
+      .setProtectedHeader({ alg, typ: 'at+jwt', kid: 'k' })
+      .setIssuer('bench')
+      .setAudience('api://bench')
+      .setSubject('service')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(privateKey);
     res.setHeader('content-type', 'application/json');
     res.setHeader('cache-control', 'no-store');
     res.end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 3600 }));

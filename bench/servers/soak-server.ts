@@ -4,7 +4,14 @@ import { announce } from './announce.ts';
 
 const idp = await startMockIdp({
   server: { logLevel: 'silent', port: 0 },
-  tenants: { soak: { keys: [{ alg: 'ES256' }], defaultAlg: 'ES256', ttl: { clientCredentials: 5 }, clients: { service: { secret: 'service-secret', grants: ['client_credentials'] } } } },
+  tenants: {
+    soak: {
+      keys: [{ alg: 'ES256' }],
+      defaultAlg: 'ES256',
+      ttl: { clientCredentials: 5 },
+      clients: { service: { secret: 'service-secret', grants: ['client_credentials'] } },
+    },
+  },
 });
 process.on('message', (message) => {
   if (message !== 'memory') return;

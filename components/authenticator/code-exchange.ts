@@ -21,9 +21,12 @@ export class CodeRejectedError extends Error {
 }
 
 /** Redeems an authorization code at the IdP's token endpoint (RFC 6749 §4.1.3, RFC 7636 §4.5). */
-export async function redeemCode(client: CodeExchangeClient, grant: { code: string; redirectUri: string; codeVerifier: string | undefined }): Promise<{ idToken: string }> {
+export async function redeemCode(
+  client: CodeExchangeClient,
+  grant: { code: string; redirectUri: string; codeVerifier: string | undefined },
+): Promise<{ idToken: string }> {
   const { token_endpoint: tokenEndpoint } = await client.discovery.get();
-  if (!tokenEndpoint) throw new UpstreamError('the IdP\'s discovery document has no token_endpoint');
+  if (!tokenEndpoint) throw new UpstreamError("the IdP's discovery document has no token_endpoint");
   const form = new URLSearchParams({ grant_type: 'authorization_code', code: grant.code, redirect_uri: grant.redirectUri });
   if (grant.codeVerifier !== undefined) form.set('code_verifier', grant.codeVerifier);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
@@ -42,7 +45,10 @@ export async function redeemCode(client: CodeExchangeClient, grant: { code: stri
     const description = body && typeof body['error_description'] === 'string' ? body['error_description'] : undefined;
     // the authenticator's own client is refused: a configuration problem, not the user's
     if (error === 'invalid_client' || error === 'unauthorized_client') {
-      throw new UpstreamError(`the IdP refused the authenticator's client "${client.clientId}" (${error}${description ? `: ${description}` : ''}): check the client id, secret and authentication method`, response.status);
+      throw new UpstreamError(
+        `the IdP refused the authenticator's client "${client.clientId}" (${error}${description ? `: ${description}` : ''}): check the client id, secret and authentication method`,
+        response.status,
+      );
     }
     if (error) throw new CodeRejectedError(error, description);
     throw new UpstreamError(`the token endpoint answered ${response.status} without an OAuth error: ${excerpt(response.text)}`, response.status);

@@ -23,7 +23,8 @@ export function readLoginRequest(ctx: Context): LoginRequest {
   const fields: Record<string, string> = {};
   for (const [field, limit] of Object.entries(LIMITS)) {
     const value = body[field];
-    if (value === undefined || value === null || value === '') throw new HttpError(400, `${field} is required: send {"code": ..., "state": ..., "redirect_uri": ...}`);
+    if (value === undefined || value === null || value === '')
+      throw new HttpError(400, `${field} is required: send {"code": ..., "state": ..., "redirect_uri": ...}`);
     if (typeof value !== 'string') throw new HttpError(400, `${field} must be a string, not ${Array.isArray(value) ? 'an array' : typeof value}`);
     if (value.length > limit) throw new HttpError(400, `${field} is ${value.length} characters long; at most ${limit} are accepted`);
     fields[field] = value;
@@ -46,7 +47,7 @@ const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 export function readState(state: string): StateContents {
   const structured = state.includes('=');
   const params = structured ? new URLSearchParams(state) : undefined;
-  const codeVerifier = params ? params.get('code_verifier') ?? '' : state;
+  const codeVerifier = params ? (params.get('code_verifier') ?? '') : state;
   if (!VERIFIER.test(codeVerifier)) {
     throw new HttpError(
       400,

@@ -3,7 +3,7 @@ import { algorithmsOption, clockSkewOption, commonOptions, flawOption, jwksOptio
 
 /** Every option of the authenticator, with its default (docs/components.md lists them). */
 export const authenticatorOptionsSchema = z.strictObject({
-  issuer: z.url().describe('The IdP\'s issuer URL; discovery is fetched from <issuer>/.well-known/openid-configuration.'),
+  issuer: z.url().describe("The IdP's issuer URL; discovery is fetched from <issuer>/.well-known/openid-configuration."),
   discoveryUrl: z.url().optional().describe('Where to fetch discovery instead (its issuer must still equal `issuer`).'),
   clientId: z.string().min(1).describe('The client the authenticator redeems codes as; ID tokens must be issued to it.'),
   clientSecret: z.string().min(1).optional().describe('Secret of a confidential client; omit for a public client.'),
@@ -11,7 +11,10 @@ export const authenticatorOptionsSchema = z.strictObject({
     .enum(['client_secret_basic', 'client_secret_post', 'none'])
     .optional()
     .describe('How the client authenticates at the token endpoint. Default: client_secret_basic with a secret, none without.'),
-  pkce: z.enum(['state', 'off']).default('state').describe('state: the lakeFS flow carries the PKCE code verifier in `state` (see docs); off: no code_verifier is sent.'),
+  pkce: z
+    .enum(['state', 'off'])
+    .default('state')
+    .describe('state: the lakeFS flow carries the PKCE code verifier in `state` (see docs); off: no code_verifier is sent.'),
   redirectUris: z.array(z.url()).optional().describe('When set, redirect_uri must be one of these exactly (400 otherwise).'),
   allowedAlgs: algorithmsOption,
   clockSkewSeconds: clockSkewOption,

@@ -52,7 +52,11 @@ function readPkceState(_ctx: Context, login: StsLogin, deps: StsLoginDeps): void
 }
 
 async function exchangeCode(_ctx: Context, login: StsLogin, deps: StsLoginDeps): Promise<void> {
-  ({ idToken: login.idToken } = await redeemCode(deps.client, { code: login.request.code, redirectUri: login.request.redirectUri, codeVerifier: login.codeVerifier }));
+  ({ idToken: login.idToken } = await redeemCode(deps.client, {
+    code: login.request.code,
+    redirectUri: login.request.redirectUri,
+    codeVerifier: login.codeVerifier,
+  }));
 }
 
 /** FLAW accept-reused-code: a code seen before is answered from a cache, never sent to the IdP again. */
@@ -88,7 +92,16 @@ function renderClaims(ctx: Context, login: StsLogin): void {
   ctx.body = { claims: login.reply };
 }
 
-export const STS_LOGIN_STEPS: readonly StsLoginStep[] = [readRequest, checkRedirectUri, readPkceState, exchangeCode, validateIdToken, stringifyClaims, mapClaimNames, renderClaims];
+export const STS_LOGIN_STEPS: readonly StsLoginStep[] = [
+  readRequest,
+  checkRedirectUri,
+  readPkceState,
+  exchangeCode,
+  validateIdToken,
+  stringifyClaims,
+  mapClaimNames,
+  renderClaims,
+];
 
 const FLAWED_STEPS: Partial<Record<FlawName, Record<string, StsLoginStep>>> = {
   'accept-reused-code': { exchangeCode: exchangeCodeOrReplay },

@@ -15,7 +15,10 @@ import { HttpError } from '../server/http-error.ts';
 const REALM = 'mockidp-bearer-api';
 
 export function unauthorized(description: string | undefined): HttpError {
-  const challenge = description === undefined ? `Bearer realm="${REALM}"` : `Bearer realm="${REALM}", error="invalid_token", error_description="${description.replace(/["\\]/g, "'")}"`;
+  const challenge =
+    description === undefined
+      ? `Bearer realm="${REALM}"`
+      : `Bearer realm="${REALM}", error="invalid_token", error_description="${description.replace(/["\\]/g, "'")}"`;
   return new HttpError(401, description ?? 'send an access token as Authorization: Bearer <token>', { 'www-authenticate': challenge });
 }
 
@@ -53,9 +56,14 @@ export async function verifyAccessToken(token: string, verifier: AccessTokenVeri
 async function userinfoClaims(token: string, verifier: AccessTokenVerifier): Promise<JWTPayload> {
   const { userinfo_endpoint: endpoint } = await verifier.discovery.get();
   if (!endpoint) throw new UpstreamError('the IdP has no userinfo_endpoint to check opaque tokens with');
-  const response = await fetchJson(endpoint, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, timeoutMs: verifier.timeoutMs, what: 'userinfo' });
+  const response = await fetchJson(endpoint, {
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    timeoutMs: verifier.timeoutMs,
+    what: 'userinfo',
+  });
   if (response.status === 401 || response.status === 400) throw unauthorized('the IdP does not know this token, or it expired or was revoked');
-  if (response.status !== 200 || !isObject(response.body)) throw new UpstreamError(`userinfo answered ${response.status}: ${excerpt(response.text)}`, response.status);
+  if (response.status !== 200 || !isObject(response.body))
+    throw new UpstreamError(`userinfo answered ${response.status}: ${excerpt(response.text)}`, response.status);
   if (typeof response.body['sub'] !== 'string') throw new UpstreamError('userinfo answered without a sub');
   return response.body as JWTPayload;
 }

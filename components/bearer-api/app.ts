@@ -71,7 +71,8 @@ function mapRoles(_ctx: Context, call: Call, deps: Deps, enforceKind = true): vo
   try {
     call.identity = mapIdentity(deps.roleMapping, call.claims, { enforceKind });
   } catch (error) {
-    if (error instanceof MappingError) throw new HttpError(403, error.message, { 'www-authenticate': 'Bearer realm="mockidp-bearer-api", error="insufficient_scope"' });
+    if (error instanceof MappingError)
+      throw new HttpError(403, error.message, { 'www-authenticate': 'Bearer realm="mockidp-bearer-api", error="insufficient_scope"' });
     throw error;
   }
 }
@@ -91,7 +92,16 @@ const FLAWED: Partial<Record<FlawName, Record<string, Step>>> = {
 
 function renderOAuthError(ctx: Context, status: number, message: string): void {
   ctx.status = status;
-  const error = status === 401 ? (ctx.response.get('www-authenticate').includes('invalid_token') ? 'invalid_token' : 'unauthorized') : status === 403 ? 'insufficient_scope' : status >= 500 ? 'temporarily_unavailable' : 'invalid_request';
+  const error =
+    status === 401
+      ? ctx.response.get('www-authenticate').includes('invalid_token')
+        ? 'invalid_token'
+        : 'unauthorized'
+      : status === 403
+        ? 'insufficient_scope'
+        : status >= 500
+          ? 'temporarily_unavailable'
+          : 'invalid_request';
   ctx.body = { error, error_description: message };
 }
 
@@ -124,7 +134,13 @@ export function createBearerApiApp(options: BearerApiOptions, logger?: Logger): 
   const deps: Deps = {
     verifier: { validator, discovery, opaqueTokens: config.opaqueTokens, timeoutMs: config.httpTimeoutMs },
     roleMapping: config.roleMapping,
-    dpop: { mode: config.dpop, maxAgeSeconds: config.dpopProofMaxAgeSeconds, publicUrl: config.publicUrl, now: config.now, replay: new ProofReplayCache(config.now) },
+    dpop: {
+      mode: config.dpop,
+      maxAgeSeconds: config.dpopProofMaxAgeSeconds,
+      publicUrl: config.publicUrl,
+      now: config.now,
+      replay: new ProofReplayCache(config.now),
+    },
   };
   const replaced = config.flaw === undefined ? undefined : FLAWED[config.flaw];
   const steps = BEARER_STEPS.map((step) => replaced?.[step.name] ?? step);
@@ -160,7 +176,10 @@ export function createBearerApiApp(options: BearerApiOptions, logger?: Logger): 
     const identity = await authenticate(ctx);
     const role = ctx.params['role']!;
     const grant = identity.roles.find((candidate) => candidate.role === role);
-    if (!grant) throw new HttpError(403, `the caller does not hold role "${role}" (roles: ${identity.roles.map((g) => g.role).join(', ')})`, { 'www-authenticate': 'Bearer realm="mockidp-bearer-api", error="insufficient_scope"' });
+    if (!grant)
+      throw new HttpError(403, `the caller does not hold role "${role}" (roles: ${identity.roles.map((g) => g.role).join(', ')})`, {
+        'www-authenticate': 'Bearer realm="mockidp-bearer-api", error="insufficient_scope"',
+      });
     ctx.body = { allowed: true, role: grant.role, scope: grant.scope, via: grant.via, subject: identity.subject };
   });
   router.get('/healthcheck', (ctx) => {
@@ -181,7 +200,9 @@ export async function startBearerApi(options: BearerApiOptions): Promise<Running
   const { config } = app;
   const running = await listen(app.callback(), config, 'bearer-api');
   const log = consoleLogger(config.logLevel, 'bearer-api');
-  log.info(`bearer API listening on ${running.url} (GET /whoami, GET /roles/:role), issuer ${config.issuer}, audiences ${config.audiences.join(', ')}, mode ${config.roleMapping.mode}`);
+  log.info(
+    `bearer API listening on ${running.url} (GET /whoami, GET /roles/:role), issuer ${config.issuer}, audiences ${config.audiences.join(', ')}, mode ${config.roleMapping.mode}`,
+  );
   if (config.flaw) log.warn(`FLAWED VARIANT "${config.flaw}": for conformance tests only`);
   return running;
 }

@@ -16,7 +16,9 @@ export type Scheme = 'Bearer' | 'DPoP';
 
 function challenge(scheme: Scheme, error: string, description: string): string {
   const quoted = description.replace(/["\\]/g, "'");
-  return scheme === 'DPoP' ? `DPoP realm="${REALM}", algs="${DPOP_ALGS.join(' ')}", error="${error}", error_description="${quoted}"` : `Bearer realm="${REALM}", error="${error}", error_description="${quoted}"`;
+  return scheme === 'DPoP'
+    ? `DPoP realm="${REALM}", algs="${DPOP_ALGS.join(' ')}", error="${error}", error_description="${quoted}"`
+    : `Bearer realm="${REALM}", error="${error}", error_description="${quoted}"`;
 }
 
 /** 401 with the RFC 9449 section 7.1 challenge: invalid_dpop_proof for the proof, invalid_token for the token. */
@@ -81,7 +83,8 @@ export async function verifyDpopProof(ctx: Context, token: string, policy: DpopP
     throw dpopRefusal('invalid_dpop_proof', `the DPoP proof does not verify with its own key (${reason})`);
   }
   if ('d' in jwk) throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof carries a private key');
-  if (payload['htm'] !== ctx.method) throw dpopRefusal('invalid_dpop_proof', `the DPoP proof is for ${String(payload['htm'])}, this request is ${ctx.method} (htm)`);
+  if (payload['htm'] !== ctx.method)
+    throw dpopRefusal('invalid_dpop_proof', `the DPoP proof is for ${String(payload['htm'])}, this request is ${ctx.method} (htm)`);
   const expected = requestUrl(ctx, policy.publicUrl);
   if (typeof payload['htu'] !== 'string' || withoutQueryAndFragment(payload['htu']) !== expected) {
     throw dpopRefusal('invalid_dpop_proof', `the DPoP proof is for ${String(payload['htu'])}, not ${expected} (htu)`);
@@ -90,7 +93,8 @@ export async function verifyDpopProof(ctx: Context, token: string, policy: DpopP
   if (typeof payload.iat !== 'number' || Math.abs(nowSeconds - payload.iat) > policy.maxAgeSeconds) {
     throw dpopRefusal('invalid_dpop_proof', `the DPoP proof's iat is missing or more than ${policy.maxAgeSeconds} s away from now`);
   }
-  if (payload['ath'] !== createHash('sha256').update(token).digest('base64url')) throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof is not for this access token (ath)');
+  if (payload['ath'] !== createHash('sha256').update(token).digest('base64url'))
+    throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof is not for this access token (ath)');
   if (typeof payload.jti !== 'string' || payload.jti === '') throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof has no jti');
   if (!policy.replay.firstUse(payload.jti, policy.maxAgeSeconds)) throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof was used before (jti replay)');
   return calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0]);

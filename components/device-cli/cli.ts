@@ -62,7 +62,17 @@ function nowSeconds(ctx: Context): number {
 
 async function validateIdToken(ctx: Context, issuer: string, clientId: string, idToken: string): Promise<JWTPayload> {
   const validator = new TokenValidator({
-    policy: { issuer, audiences: [clientId], trustedAudiences: [], allowUntrustedAudiences: false, algorithms: [...ASYMMETRIC_ALGS], clockSkewSeconds: 60, forbiddenTypes: ['at+jwt'], maxLength: 16_384, now: ctx.io.now },
+    policy: {
+      issuer,
+      audiences: [clientId],
+      trustedAudiences: [],
+      allowUntrustedAudiences: false,
+      algorithms: [...ASYMMETRIC_ALGS],
+      clockSkewSeconds: 60,
+      forbiddenTypes: ['at+jwt'],
+      maxLength: 16_384,
+      now: ctx.io.now,
+    },
     steps: ID_TOKEN_STEPS.filter((step) => step.name !== 'checkNonce'),
     discovery: new Discovery(issuer, { timeoutMs: ctx.timeoutMs }),
     jwks: { maxAgeSeconds: 600, refetchCooldownSeconds: 30 },
@@ -71,7 +81,13 @@ async function validateIdToken(ctx: Context, issuer: string, clientId: string, i
   return validator.validate(idToken);
 }
 
-function sessionFrom(ctx: Context, base: Pick<Session, 'issuer' | 'client_id' | 'token_endpoint' | 'revocation_endpoint'>, tokens: TokenResponse, claims: JWTPayload | undefined, previous?: Session): Session {
+function sessionFrom(
+  ctx: Context,
+  base: Pick<Session, 'issuer' | 'client_id' | 'token_endpoint' | 'revocation_endpoint'>,
+  tokens: TokenResponse,
+  claims: JWTPayload | undefined,
+  previous?: Session,
+): Session {
   return {
     version: 1,
     ...base,
@@ -91,7 +107,7 @@ async function save(ctx: Context, session: Session): Promise<void> {
 }
 
 async function login(ctx: Context, args: { issuer?: string | undefined; clientId?: string | undefined; scope?: string | undefined }): Promise<number> {
-  if (!args.issuer) throw new UsageError('login needs --issuer URL (the IdP\'s issuer)');
+  if (!args.issuer) throw new UsageError("login needs --issuer URL (the IdP's issuer)");
   if (!args.clientId) throw new UsageError('login needs --client-id ID (a public client allowed to use the device flow)');
   const discovery = new Discovery(args.issuer, { timeoutMs: ctx.timeoutMs });
   const metadata = await discovery.get();
@@ -110,7 +126,12 @@ async function login(ctx: Context, args: { issuer?: string | undefined; clientId
     },
   });
   const claims = tokens.id_token ? await validateIdToken(ctx, args.issuer, args.clientId, tokens.id_token) : undefined;
-  const session = sessionFrom(ctx, { issuer: args.issuer, client_id: args.clientId, token_endpoint: metadata.token_endpoint, revocation_endpoint: metadata.revocation_endpoint }, tokens, claims);
+  const session = sessionFrom(
+    ctx,
+    { issuer: args.issuer, client_id: args.clientId, token_endpoint: metadata.token_endpoint, revocation_endpoint: metadata.revocation_endpoint },
+    tokens,
+    claims,
+  );
   await save(ctx, session);
   ctx.io.stdout.write(`Logged in${session.display_name ? ` as ${session.display_name}` : ''}. Session saved to ${ctx.sessionPath}\n`);
   return 0;
@@ -128,7 +149,10 @@ async function refreshed(ctx: Context, session: Session): Promise<Session> {
   const claims = tokens.id_token ? await validateIdToken(ctx, session.issuer, session.client_id, tokens.id_token) : undefined;
   // OIDC Core §12.2: an ID token from a refresh is about the same user (its iss is checked above).
   if (claims && session.subject !== undefined && claims.sub !== session.subject) {
-    throw new TokenError('subject', `the ID token of the refresh is about ${JSON.stringify(claims.sub)}, not ${JSON.stringify(session.subject)} who logged in; the session is kept as it was`);
+    throw new TokenError(
+      'subject',
+      `the ID token of the refresh is about ${JSON.stringify(claims.sub)}, not ${JSON.stringify(session.subject)} who logged in; the session is kept as it was`,
+    );
   }
   const next = sessionFrom(ctx, session, tokens, claims, session);
   await save(ctx, next);
@@ -172,7 +196,8 @@ async function logout(ctx: Context): Promise<number> {
   } catch (error) {
     if (!(error instanceof SessionFileError)) throw error;
   }
-  if (session?.refresh_token && session.revocation_endpoint) await revokeToken(session.revocation_endpoint, session.client_id, session.refresh_token, ctx.timeoutMs);
+  if (session?.refresh_token && session.revocation_endpoint)
+    await revokeToken(session.revocation_endpoint, session.client_id, session.refresh_token, ctx.timeoutMs);
   const removed = await removeSession(ctx.sessionPath);
   ctx.io.stdout.write(removed ? `Logged out; removed ${ctx.sessionPath}\n` : `Not logged in (no session at ${ctx.sessionPath})\n`);
   return 0;

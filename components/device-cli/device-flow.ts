@@ -49,26 +49,46 @@ function form(values: Record<string, string>): { method: string; headers: Record
 }
 
 export async function requestDeviceCode(metadata: ProviderMetadata, clientId: string, scope: string, timeoutMs: number): Promise<DeviceAuthorization> {
-  if (!metadata.device_authorization_endpoint) throw new UpstreamError(`the IdP ${metadata.issuer} has no device_authorization_endpoint: it does not support the device flow`);
-  const response = await fetchJson(metadata.device_authorization_endpoint, { ...form({ client_id: clientId, scope }), timeoutMs, what: 'device authorization' });
+  if (!metadata.device_authorization_endpoint)
+    throw new UpstreamError(`the IdP ${metadata.issuer} has no device_authorization_endpoint: it does not support the device flow`);
+  const response = await fetchJson(metadata.device_authorization_endpoint, {
+    ...form({ client_id: clientId, scope }),
+    timeoutMs,
+    what: 'device authorization',
+  });
   const body = isObject(response.body) ? response.body : undefined;
   if (response.status !== 200) {
-    if (body && typeof body['error'] === 'string') throw new DeviceFlowError(body['error'], `the IdP refused the device authorization: ${body['error']}${typeof body['error_description'] === 'string' ? ` (${body['error_description']})` : ''}`);
+    if (body && typeof body['error'] === 'string')
+      throw new DeviceFlowError(
+        body['error'],
+        `the IdP refused the device authorization: ${body['error']}${typeof body['error_description'] === 'string' ? ` (${body['error_description']})` : ''}`,
+      );
     throw new UpstreamError(`device authorization answered ${response.status}: ${excerpt(response.text)}`, response.status);
   }
   // Google names the page verification_url (quirks.md §2.5); clients in the wild accept both.
   if (body && typeof body['verification_uri'] !== 'string' && typeof body['verification_url'] === 'string') body['verification_uri'] = body['verification_url'];
-  if (!body || typeof body['device_code'] !== 'string' || typeof body['user_code'] !== 'string' || typeof body['verification_uri'] !== 'string' || typeof body['expires_in'] !== 'number') {
+  if (
+    !body ||
+    typeof body['device_code'] !== 'string' ||
+    typeof body['user_code'] !== 'string' ||
+    typeof body['verification_uri'] !== 'string' ||
+    typeof body['expires_in'] !== 'number'
+  ) {
     throw new UpstreamError(`device authorization answered without device_code, user_code, verification_uri and expires_in: ${excerpt(response.text)}`);
   }
   return body as unknown as DeviceAuthorization;
 }
 
-async function tokenRequest(endpoint: string, values: Record<string, string>, timeoutMs: number): Promise<{ ok: true; tokens: TokenResponse } | { ok: false; error: string; description: string | undefined }> {
+async function tokenRequest(
+  endpoint: string,
+  values: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ ok: true; tokens: TokenResponse } | { ok: false; error: string; description: string | undefined }> {
   const response = await fetchJson(endpoint, { ...form(values), timeoutMs, what: 'token endpoint' });
   const body = isObject(response.body) ? response.body : undefined;
   if (response.status === 200 && body && typeof body['access_token'] === 'string') return { ok: true, tokens: body as unknown as TokenResponse };
-  if (body && typeof body['error'] === 'string') return { ok: false, error: body['error'], description: typeof body['error_description'] === 'string' ? body['error_description'] : undefined };
+  if (body && typeof body['error'] === 'string')
+    return { ok: false, error: body['error'], description: typeof body['error_description'] === 'string' ? body['error_description'] : undefined };
   throw new UpstreamError(`the token endpoint answered ${response.status}: ${excerpt(response.text)}`, response.status);
 }
 
@@ -80,7 +100,11 @@ export async function pollForTokens(tokenEndpoint: string, clientId: string, dev
     polling.onWait?.(interval, reason);
     await polling.sleep(interval * 1000);
     if (polling.now() >= deadline) throw new DeviceFlowError('expired_token', `the code ${device.user_code} expired before it was approved: run login again`);
-    const result = await tokenRequest(tokenEndpoint, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code, client_id: clientId }, polling.timeoutMs);
+    const result = await tokenRequest(
+      tokenEndpoint,
+      { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code, client_id: clientId },
+      polling.timeoutMs,
+    );
     if (result.ok) return result.tokens;
     reason = 'interval';
     switch (result.error) {
@@ -103,7 +127,10 @@ export async function pollForTokens(tokenEndpoint: string, clientId: string, dev
 export async function refreshTokens(tokenEndpoint: string, clientId: string, refreshToken: string, timeoutMs: number): Promise<TokenResponse> {
   const result = await tokenRequest(tokenEndpoint, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }, timeoutMs);
   if (result.ok) return result.tokens;
-  throw new DeviceFlowError(result.error, `the IdP refused the refresh token: ${result.error}${result.description ? ` (${result.description})` : ''}; run login again`);
+  throw new DeviceFlowError(
+    result.error,
+    `the IdP refused the refresh token: ${result.error}${result.description ? ` (${result.description})` : ''}; run login again`,
+  );
 }
 
 /** RFC 7009 revocation, best effort: logout works offline too. */

@@ -66,7 +66,9 @@ export async function readSession(path: string): Promise<Session | undefined> {
     throw error;
   }
   if ((mode & 0o077) !== 0) {
-    throw new SessionFileError(`the session file ${path} can be read by other users (mode 0${mode.toString(8)}): run "chmod 600 ${path}" if you trust it, or log out and log in again`);
+    throw new SessionFileError(
+      `the session file ${path} can be read by other users (mode 0${mode.toString(8)}): run "chmod 600 ${path}" if you trust it, or log out and log in again`,
+    );
   }
   let session: unknown;
   try {
@@ -75,7 +77,13 @@ export async function readSession(path: string): Promise<Session | undefined> {
     throw new SessionFileError(`the session file ${path} is not valid JSON: log out and log in again`);
   }
   const s = session as Partial<Session>;
-  if (s.version !== 1 || typeof s.access_token !== 'string' || typeof s.token_endpoint !== 'string' || typeof s.client_id !== 'string' || typeof s.expires_at !== 'number') {
+  if (
+    s.version !== 1 ||
+    typeof s.access_token !== 'string' ||
+    typeof s.token_endpoint !== 'string' ||
+    typeof s.client_id !== 'string' ||
+    typeof s.expires_at !== 'number'
+  ) {
     throw new SessionFileError(`the session file ${path} is not a session of this CLI: log out and log in again`);
   }
   return s as Session;

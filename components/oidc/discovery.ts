@@ -47,7 +47,9 @@ export class Discovery {
     }
     const metadata = response.body;
     if (metadata['issuer'] !== this.issuer) {
-      throw new UpstreamError(`OpenID discovery at ${this.url} names issuer ${JSON.stringify(metadata['issuer'])}, but the configured issuer is "${this.issuer}": they must match exactly`);
+      throw new UpstreamError(
+        `OpenID discovery at ${this.url} names issuer ${JSON.stringify(metadata['issuer'])}, but the configured issuer is "${this.issuer}": they must match exactly`,
+      );
     }
     if (typeof metadata['jwks_uri'] !== 'string') throw new UpstreamError(`OpenID discovery at ${this.url} has no jwks_uri`);
     return metadata as unknown as ProviderMetadata;

@@ -52,7 +52,10 @@ export class JwksCache {
         this.#lastUnknownKidReload = now();
         await this.#load();
       } else {
-        return { jwk: undefined, reason: `no key with kid "${kid}" in the IdP's JWKS (not refetched: the last refetch for an unknown kid was less than ${refetchCooldownSeconds} s ago)` };
+        return {
+          jwk: undefined,
+          reason: `no key with kid "${kid}" in the IdP's JWKS (not refetched: the last refetch for an unknown kid was less than ${refetchCooldownSeconds} s ago)`,
+        };
       }
     }
     const found = this.#keys.get(kid);

@@ -42,7 +42,8 @@ export interface TokenCheck {
 export type TokenStep = ((check: TokenCheck) => void | Promise<void>) & { readonly name: string };
 
 export function readHeader(check: TokenCheck): void {
-  if (check.token.length > check.policy.maxLength) throw new TokenError('malformed', `the token is ${check.token.length} characters long; at most ${check.policy.maxLength} are accepted`);
+  if (check.token.length > check.policy.maxLength)
+    throw new TokenError('malformed', `the token is ${check.token.length} characters long; at most ${check.policy.maxLength} are accepted`);
   if (check.token.split('.').length !== 3) throw new TokenError('malformed', 'the token is not a compact JWS (three base64url parts separated by dots)');
   try {
     check.header = decodeProtectedHeader(check.token);
@@ -70,7 +71,8 @@ export function requireKid(check: TokenCheck): void {
  */
 export function checkKid(check: TokenCheck): void {
   const { kid } = check.header;
-  if (kid !== undefined && (typeof kid !== 'string' || kid === '')) throw new TokenError('kid', `the token's kid ${JSON.stringify(kid)} is not a non-empty string`);
+  if (kid !== undefined && (typeof kid !== 'string' || kid === ''))
+    throw new TokenError('kid', `the token's kid ${JSON.stringify(kid)} is not a non-empty string`);
 }
 
 const imported = new WeakMap<JWK, Map<string, CryptoKey | Uint8Array>>();
@@ -115,7 +117,10 @@ async function verifyWithoutKid(check: TokenCheck): Promise<void> {
     for (const jwk of candidates) {
       const key = await importVerificationKey(jwk, alg).catch(() => undefined);
       if (!key) continue;
-      const payload = await compactVerify(check.token, key, { algorithms: [alg] }).then((verified) => verified.payload, () => undefined);
+      const payload = await compactVerify(check.token, key, { algorithms: [alg] }).then(
+        (verified) => verified.payload,
+        () => undefined,
+      );
       if (payload) {
         check.claims = parseClaims(payload);
         return;
@@ -124,7 +129,9 @@ async function verifyWithoutKid(check: TokenCheck): Promise<void> {
   }
   throw new TokenError(
     candidates.length === 0 ? 'kid' : 'signature',
-    candidates.length === 0 ? `the token names no kid, and the IdP's JWKS has no key for ${alg}` : `the token names no kid, and its signature verifies with none of the IdP's ${candidates.length} key${candidates.length === 1 ? '' : 's'} for ${alg}`,
+    candidates.length === 0
+      ? `the token names no kid, and the IdP's JWKS has no key for ${alg}`
+      : `the token names no kid, and its signature verifies with none of the IdP's ${candidates.length} key${candidates.length === 1 ? '' : 's'} for ${alg}`,
   );
 }
 
@@ -149,7 +156,8 @@ function parseClaims(payload: Uint8Array): JWTPayload {
 
 export function checkType(check: TokenCheck): void {
   const typ = typeof check.header.typ === 'string' ? check.header.typ.toLowerCase().replace(/^application\//, '') : undefined;
-  if (typ !== undefined && check.policy.forbiddenTypes.includes(typ)) throw new TokenError('type', `a token of type "${check.header.typ}" is not accepted here`);
+  if (typ !== undefined && check.policy.forbiddenTypes.includes(typ))
+    throw new TokenError('type', `a token of type "${check.header.typ}" is not accepted here`);
 }
 
 export function checkIssuer(check: TokenCheck): void {
@@ -177,7 +185,10 @@ export function checkAudience(check: TokenCheck): void {
   }
   const untrusted = aud.filter((value) => !audiences.includes(value) && !trustedAudiences.includes(value));
   if (untrusted.length > 0 && !allowUntrustedAudiences) {
-    throw new TokenError('audience', `the token is also meant for ${untrusted.map((a) => `"${a}"`).join(', ')}, which ${untrusted.length === 1 ? 'is' : 'are'} not trusted`);
+    throw new TokenError(
+      'audience',
+      `the token is also meant for ${untrusted.map((a) => `"${a}"`).join(', ')}, which ${untrusted.length === 1 ? 'is' : 'are'} not trusted`,
+    );
   }
 }
 
@@ -186,7 +197,12 @@ export function checkAuthorizedParty(check: TokenCheck): void {
   const several = Array.isArray(check.claims.aud) && check.claims.aud.length > 1;
   if (azp === undefined && !several) return;
   if (typeof azp !== 'string' || !check.policy.audiences.includes(azp)) {
-    throw new TokenError('azp', azp === undefined ? 'the token has several audiences but no azp naming the party it was issued to' : `the token's azp ${JSON.stringify(azp)} is not ${check.policy.audiences.map((a) => `"${a}"`).join(' or ')}`);
+    throw new TokenError(
+      'azp',
+      azp === undefined
+        ? 'the token has several audiences but no azp naming the party it was issued to'
+        : `the token's azp ${JSON.stringify(azp)} is not ${check.policy.audiences.map((a) => `"${a}"`).join(' or ')}`,
+    );
   }
 }
 
@@ -197,7 +213,8 @@ function nowSeconds(check: TokenCheck): number {
 function numericDate(check: TokenCheck, claim: 'exp' | 'nbf' | 'iat', required: boolean): number | undefined {
   const value = check.claims[claim];
   if (value === undefined && !required) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TokenError('malformed', `the token's ${claim} must be a number of seconds since the epoch`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new TokenError('malformed', `the token's ${claim} must be a number of seconds since the epoch`);
   return value;
 }
 
@@ -217,14 +234,18 @@ export function checkNotBefore(check: TokenCheck): void {
 export function checkIssuedAt(check: TokenCheck): void {
   const iat = numericDate(check, 'iat', true)!;
   if (iat - nowSeconds(check) > check.policy.clockSkewSeconds) {
-    throw new TokenError('issued-in-future', `the token was issued ${Math.round(iat - nowSeconds(check))} s in the future (iat ${iat}); the clock skew allowed is ${check.policy.clockSkewSeconds} s`);
+    throw new TokenError(
+      'issued-in-future',
+      `the token was issued ${Math.round(iat - nowSeconds(check))} s in the future (iat ${iat}); the clock skew allowed is ${check.policy.clockSkewSeconds} s`,
+    );
   }
 }
 
 export function checkNonce(check: TokenCheck): void {
   if (check.expectedNonce === undefined) return;
   const { nonce } = check.claims as { nonce?: unknown };
-  if (nonce !== check.expectedNonce) throw new TokenError('nonce', nonce === undefined ? 'the token has no nonce, but the client sent one' : 'the token\'s nonce is not the one the client sent');
+  if (nonce !== check.expectedNonce)
+    throw new TokenError('nonce', nonce === undefined ? 'the token has no nonce, but the client sent one' : "the token's nonce is not the one the client sent");
 }
 
 /** The checks of an OpenID Connect ID token (OIDC Core §3.1.3.7), in order. */
@@ -245,7 +266,9 @@ export const ID_TOKEN_STEPS: readonly TokenStep[] = [
 ];
 
 /** The checks of a web identity token at an STS: an ID token without nonce, whose kid picks the key (MinIO requires it). */
-export const WEB_IDENTITY_TOKEN_STEPS: readonly TokenStep[] = ID_TOKEN_STEPS.filter((step) => step !== checkNonce).map((step) => (step === checkKid ? requireKid : step));
+export const WEB_IDENTITY_TOKEN_STEPS: readonly TokenStep[] = ID_TOKEN_STEPS.filter((step) => step !== checkNonce).map((step) =>
+  step === checkKid ? requireKid : step,
+);
 
 /** The same checks for a JWT access token presented to an API (no nonce; the kid picks the key). */
 export const ACCESS_TOKEN_STEPS: readonly TokenStep[] = WEB_IDENTITY_TOKEN_STEPS;

@@ -1,7 +1,17 @@
 import { compactVerify, decodeJwt } from 'jose';
 import type { FlawName } from '../flaws.ts';
 import { TokenError } from './errors.ts';
-import { checkAlgorithm, checkIssuer, checkKid, publicKeyPem, replaceStep, requireKid, verifySignature, type TokenCheck, type TokenStep } from './token-checks.ts';
+import {
+  checkAlgorithm,
+  checkIssuer,
+  checkKid,
+  publicKeyPem,
+  replaceStep,
+  requireKid,
+  verifySignature,
+  type TokenCheck,
+  type TokenStep,
+} from './token-checks.ts';
 
 /*
  * What each token-validation flaw changes: one named check replaced or dropped, or one setting of
@@ -38,7 +48,7 @@ async function verifySignatureOrHmacWithPublicKey(check: TokenCheck): Promise<vo
   try {
     await compactVerify(check.token, await publicKeyPem(jwk), { algorithms: ['HS256'] });
   } catch {
-    throw new TokenError('signature', 'the token\'s signature does not verify');
+    throw new TokenError('signature', "the token's signature does not verify");
   }
   check.claims = decodeJwt(check.token);
 }
@@ -53,13 +63,22 @@ export const TOKEN_FLAWS: Partial<Record<FlawName, TokenFlaw>> = {
   'accept-alg-none': {
     steps: (steps) =>
       replaceStep(
-        replaceStep(replaceStep(steps, 'checkAlgorithm', passFor('none', checkAlgorithm, 'checkAlgorithm')), kidStep(steps).name, passFor('none', kidStep(steps), kidStep(steps).name)),
+        replaceStep(
+          replaceStep(steps, 'checkAlgorithm', passFor('none', checkAlgorithm, 'checkAlgorithm')),
+          kidStep(steps).name,
+          passFor('none', kidStep(steps), kidStep(steps).name),
+        ),
         'verifySignature',
         verifySignatureOrNone,
       ),
   },
   'accept-hs256-with-public-key': {
-    steps: (steps) => replaceStep(replaceStep(steps, 'checkAlgorithm', passFor('HS256', checkAlgorithm, 'checkAlgorithm')), 'verifySignature', verifySignatureOrHmacWithPublicKey),
+    steps: (steps) =>
+      replaceStep(
+        replaceStep(steps, 'checkAlgorithm', passFor('HS256', checkAlgorithm, 'checkAlgorithm')),
+        'verifySignature',
+        verifySignatureOrHmacWithPublicKey,
+      ),
   },
   'never-refetch-jwks': { refetchOnUnknownKid: false },
   'ignore-exp': { steps: (steps) => replaceStep(steps, 'checkExpiry', undefined) },

@@ -15,10 +15,7 @@ export const authMapSchema = z
     userClaim: z.string().min(1).default('groups').describe('Claim that identifies a user (a string or an array of strings), e.g. groups, roles, upn.'),
     appClaim: z.string().min(1).default('client_id').describe('Claim that identifies an application (client_id; azp is used when client_id is absent).'),
     map: z
-      .record(
-        z.string().min(1),
-        z.union([z.string().min(1), z.strictObject({ role: z.string().min(1), scope: z.string().min(1).default('*') })]),
-      )
+      .record(z.string().min(1), z.union([z.string().min(1), z.strictObject({ role: z.string().min(1), scope: z.string().min(1).default('*') })]))
       .describe('Identifier -> role, or -> {role, scope}. Example: {"admins": {"role": "admin", "scope": "cluster"}, "service": "reader"}.'),
   })
   .describe('Role mapping (AuthMap).');
@@ -85,14 +82,18 @@ function appIdentifier(claims: JWTPayload, claimName: string): string {
 /** The identifiers a token is known by under a mode; enforceKind=false is the ignore-token-kind flaw. */
 export function identifiersOf(config: AuthMapConfig, claims: JWTPayload, kind: TokenKind, options: { enforceKind: boolean }): string[] {
   const mode = options.enforceKind ? config.mode : 'converge';
-  if (mode === 'user' && kind === 'app') throw new MappingError('wrong-kind', 'this service accepts user tokens only (mode user), and this is an application token (client_credentials)');
-  if (mode === 'app' && kind === 'user') throw new MappingError('wrong-kind', 'this service accepts application tokens only (mode app), and this is a user token');
+  if (mode === 'user' && kind === 'app')
+    throw new MappingError('wrong-kind', 'this service accepts user tokens only (mode user), and this is an application token (client_credentials)');
+  if (mode === 'app' && kind === 'user')
+    throw new MappingError('wrong-kind', 'this service accepts application tokens only (mode app), and this is a user token');
   if (mode === 'user') return userIdentifiers(claims, config.userClaim);
   if (mode === 'app') return [appIdentifier(claims, config.appClaim)];
   // converge: a user is known by the user claim and by the client they came through
   const ids: string[] = [];
   const problems: MappingError[] = [];
-  for (const collect of kind === 'user' ? [() => userIdentifiers(claims, config.userClaim), () => [appIdentifier(claims, config.appClaim)]] : [() => [appIdentifier(claims, config.appClaim)]]) {
+  for (const collect of kind === 'user'
+    ? [() => userIdentifiers(claims, config.userClaim), () => [appIdentifier(claims, config.appClaim)]]
+    : [() => [appIdentifier(claims, config.appClaim)]]) {
     try {
       ids.push(...collect());
     } catch (error) {
@@ -113,7 +114,10 @@ export function mapIdentity(config: AuthMapConfig, claims: JWTPayload, options: 
     roles.push(typeof entry === 'string' ? { role: entry, scope: '*', via: id } : { role: entry.role, scope: entry.scope, via: id });
   }
   if (roles.length === 0) {
-    throw new MappingError('no-role', `no role is mapped to ${identifiers.length ? identifiers.map((id) => `"${id}"`).join(', ') : 'an empty identifier list'} (mode ${config.mode})`);
+    throw new MappingError(
+      'no-role',
+      `no role is mapped to ${identifiers.length ? identifiers.map((id) => `"${id}"`).join(', ') : 'an empty identifier list'} (mode ${config.mode})`,
+    );
   }
   return { subject: String(claims.sub ?? ''), kind, clientId: clientIdOf(claims), identifiers, roles };
 }

@@ -24,11 +24,17 @@ export function bodyParserError(error: Error, ctx: Context): never {
       const encoding = ctx.get('content-encoding');
       // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR...) for a body that does not decode as it says.
       if (/^(Z_|ERR__|ERR_BROTLI|ERR_ZLIB)/.test(String((error as { code?: unknown }).code ?? ''))) {
-        throw new HttpError(400, `the body is not valid ${encoding || 'compressed'} data (${error.message}): send it encoded as its Content-Encoding says, or uncompressed`);
+        throw new HttpError(
+          400,
+          `the body is not valid ${encoding || 'compressed'} data (${error.message}): send it encoded as its Content-Encoding says, or uncompressed`,
+        );
       }
       if (status === 415) throw new HttpError(415, `unsupported Content-Encoding "${encoding}": send the body uncompressed, or as gzip, deflate or br`);
       if (error instanceof SyntaxError || status === 400) {
-        throw new HttpError(400, ctx.is('json') ? `the body is not valid JSON (${error.message}): send one JSON object` : `the body could not be parsed: ${error.message}`);
+        throw new HttpError(
+          400,
+          ctx.is('json') ? `the body is not valid JSON (${error.message}): send one JSON object` : `the body could not be parsed: ${error.message}`,
+        );
       }
       throw error;
     }
@@ -61,7 +67,7 @@ export function errorBoundary(render: ErrorRenderer, logger: Logger): Middleware
       } else {
         const err = error as Error;
         logger.warn(`${ctx.method} ${ctx.path} failed: ${err.stack ?? String(error)}`);
-        render(ctx, 500, 'internal error (see the component\'s log)');
+        render(ctx, 500, "internal error (see the component's log)");
       }
     }
     logger.debug(`${ctx.method} ${ctx.path} -> ${ctx.status}`);

@@ -36,7 +36,11 @@ export async function listen(listener: RequestListener, options: ListenOptions, 
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new Error(`${name}: port ${port} on ${host} is already in use: choose another port (--port), or 0 for a free one`) : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`${name}: port ${port} on ${host} is already in use: choose another port (--port), or 0 for a free one`)
+          : error,
+      );
     });
     server.listen(port, host, () => resolve());
   });

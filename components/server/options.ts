@@ -9,13 +9,15 @@ export const commonOptions = {
   now: z
     .custom<() => number>((value) => typeof value === 'function', 'now must be a function returning epoch milliseconds')
     .default(() => () => Date.now())
-    .describe('The component\'s clock (epoch ms); tests move it instead of sleeping.'),
+    .describe("The component's clock (epoch ms); tests move it instead of sleeping."),
   httpTimeoutMs: z.number().int().positive().default(5000).describe('Timeout of each call to the IdP or to another component.'),
   caFile: z
     .string()
     .min(1)
     .optional()
-    .describe('PEM file of a CA to trust for an https IdP besides the system\'s (mockidp\'s local CA: ~/.config/mockidp/ca/ca.pem); it is added to the process\'s trusted CAs, as NODE_EXTRA_CA_CERTS would.'),
+    .describe(
+      "PEM file of a CA to trust for an https IdP besides the system's (mockidp's local CA: ~/.config/mockidp/ca/ca.pem); it is added to the process's trusted CAs, as NODE_EXTRA_CA_CERTS would.",
+    ),
 };
 
 export function flawOption(component: ComponentName) {
@@ -65,6 +67,6 @@ export const algorithmsOption = z
 export const clockSkewOption = z.number().int().min(0).max(300).default(60).describe('Clock skew tolerated on exp, nbf and iat, in seconds (at most 300).');
 
 export const jwksOptions = {
-  jwksMaxAgeSeconds: z.number().int().positive().default(600).describe('How long the IdP\'s key set is used before it is fetched again.'),
+  jwksMaxAgeSeconds: z.number().int().positive().default(600).describe("How long the IdP's key set is used before it is fetched again."),
   jwksRefetchCooldownSeconds: z.number().int().min(0).default(30).describe('An unknown kid triggers a JWKS refetch at most this often.'),
 };

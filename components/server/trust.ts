@@ -26,7 +26,9 @@ export function trustCaFile(path: string, field = 'caFile'): void {
   }
   // tls.setDefaultCACertificates came with Node 22.19 and 24.5.
   if (typeof tls.setDefaultCACertificates !== 'function') {
-    throw new OptionsError(`${field}: needs Node 22.19 or 24.5 and later (this is ${process.version}); start the component with NODE_EXTRA_CA_CERTS=${path} instead`);
+    throw new OptionsError(
+      `${field}: needs Node 22.19 or 24.5 and later (this is ${process.version}); start the component with NODE_EXTRA_CA_CERTS=${path} instead`,
+    );
   }
   const current = tls.getCACertificates('default');
   const added = blocks.filter((block) => !current.some((known) => known.trim() === block.trim()));

@@ -64,7 +64,10 @@ export function createStsApp(options: StsOptions, logger?: Logger): StsApp {
   const store = new CredentialStore(now);
   const queryDeps: QueryApiDeps = {
     flavour,
-    assumeRole: { steps: assumeRoleSteps(flaw), deps: { flavour, validator, roles: config.roles, roleMapping: config.roleMapping, accountId: config.accountId, store, now } },
+    assumeRole: {
+      steps: assumeRoleSteps(flaw),
+      deps: { flavour, validator, roles: config.roles, roleMapping: config.roleMapping, accountId: config.accountId, store, now },
+    },
     callerIdentity: { steps: callerIdentitySteps(flaw), deps: { store, now } },
   };
   const secret = new TextEncoder().encode(config.tokenSecret ?? randomBytes(32).toString('base64url'));

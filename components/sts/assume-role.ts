@@ -97,7 +97,10 @@ function readDurationSeconds(_ctx: Context, call: AssumeRole, { flavour }: Assum
     const { min, max } = flavour.duration;
     if (duration < min || duration > max) throw flavour.invalid('DurationSeconds', `Member must have value between ${min} and ${max}`);
     if (call.role && duration > call.role.maxSessionSeconds) {
-      throw flavour.invalid('DurationSeconds', `The requested DurationSeconds exceeds the MaxSessionDuration set for this role (${call.role.maxSessionSeconds})`);
+      throw flavour.invalid(
+        'DurationSeconds',
+        `The requested DurationSeconds exceeds the MaxSessionDuration set for this role (${call.role.maxSessionSeconds})`,
+      );
     }
   }
   call.durationSeconds = duration;
@@ -113,7 +116,8 @@ function readPolicy(_ctx: Context, call: AssumeRole, { flavour }: AssumeRoleDeps
   if (policy === undefined) return;
   if (flavour.name === 'aws') {
     if (policy.length < 1 || policy.length > 2048) throw flavour.invalid('Policy', 'Member must have length between 1 and 2048');
-    if (!/^[\u0009\u000A\u000D\u0020-\u00FF]+$/.test(policy)) throw flavour.invalid('Policy', 'Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+');
+    if (!/^[\u0009\u000A\u000D\u0020-\u00FF]+$/.test(policy))
+      throw flavour.invalid('Policy', 'Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+');
   }
   let document: unknown;
   try {
@@ -160,7 +164,8 @@ function authorizeRole(_ctx: Context, call: AssumeRole, { flavour, roles, roleMa
     return;
   }
   const wanted = call.role.name;
-  if (!mapped.roles.some((grant) => grant.role === wanted)) throw flavour.accessDenied(`role ${wanted} is not mapped to ${mapped.identifiers.map((id) => `"${id}"`).join(', ')}`);
+  if (!mapped.roles.some((grant) => grant.role === wanted))
+    throw flavour.accessDenied(`role ${wanted} is not mapped to ${mapped.identifiers.map((id) => `"${id}"`).join(', ')}`);
 }
 
 function issueCredentials(_ctx: Context, call: AssumeRole, deps: AssumeRoleDeps): void {
@@ -184,7 +189,7 @@ function issueCredentials(_ctx: Context, call: AssumeRole, deps: AssumeRoleDeps)
 
 function renderAssumeRoleResult(ctx: Context, call: AssumeRole, { flavour }: AssumeRoleDeps): void {
   const { credentials, claims } = call;
-  const aud = Array.isArray(claims.aud) ? (claims['azp'] as string | undefined) ?? claims.aud[0] : claims.aud;
+  const aud = Array.isArray(claims.aud) ? ((claims['azp'] as string | undefined) ?? claims.aud[0]) : claims.aud;
   const sourceIdentity = claims['https://aws.amazon.com/source_identity'];
   const result: Record<string, unknown> =
     flavour.name === 'aws'
@@ -230,8 +235,13 @@ export function assumeRoleSteps(flaw: FlawName | undefined): Step[] {
   return ASSUME_ROLE_STEPS.map((step) => (flaw === 'ignore-duration-bounds' && step === readDurationSeconds ? readDurationSecondsUnbounded : step));
 }
 
-export async function assumeRoleWithWebIdentity(ctx: Context, params: QueryParameters, requestId: string, steps: readonly Step[], deps: AssumeRoleDeps): Promise<void> {
+export async function assumeRoleWithWebIdentity(
+  ctx: Context,
+  params: QueryParameters,
+  requestId: string,
+  steps: readonly Step[],
+  deps: AssumeRoleDeps,
+): Promise<void> {
   const call = { params, requestId } as AssumeRole;
   for (const step of steps) await step(ctx, call, deps);
 }
-

@@ -36,16 +36,29 @@ export const AWS: Flavour = {
   roleArnRequired: true,
   roleSessionNameRequired: true,
   duration: { min: 900, max: 43200, default: 'one-hour' },
-  invalid: (parameter, message) => new StsError('ValidationError', 400, `1 validation error detected: Value at '${camel(parameter)}' failed to satisfy constraint: ${message}`),
+  invalid: (parameter, message) =>
+    new StsError('ValidationError', 400, `1 validation error detected: Value at '${camel(parameter)}' failed to satisfy constraint: ${message}`),
   malformed: (parameter, message) => new StsError('InvalidParameterValue', 400, `${parameter}: ${message}`),
   missing: (parameter) => new StsError('MissingParameter', 400, `The request must contain the parameter ${parameter}`),
   badPolicy: (message) => new StsError('MalformedPolicyDocument', 400, message),
   token(problem, message) {
-    if (problem === 'idp-unreachable') return new StsError('IDPCommunicationError', 400, `Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements (${message})`);
+    if (problem === 'idp-unreachable')
+      return new StsError(
+        'IDPCommunicationError',
+        400,
+        `Couldn't retrieve verification key from your identity provider, please reference AssumeRoleWithWebIdentity documentation for requirements (${message})`,
+      );
     if (problem === 'expired') return new StsError('ExpiredTokenException', 400, `Token expired: ${message}`);
     return new StsError('InvalidIdentityToken', 400, message);
   },
-  unknownAction: (action) => (action === undefined ? new StsError('MissingAction', 400, 'The request must contain the parameter Action (send a form body with Content-Type: application/x-www-form-urlencoded)') : new StsError('InvalidAction', 400, `Could not find operation ${action} for version 2011-06-15`)),
+  unknownAction: (action) =>
+    action === undefined
+      ? new StsError(
+          'MissingAction',
+          400,
+          'The request must contain the parameter Action (send a form body with Content-Type: application/x-www-form-urlencoded)',
+        )
+      : new StsError('InvalidAction', 400, `Could not find operation ${action} for version 2011-06-15`),
   wrongVersion: (version) => new StsError('InvalidAction', 400, `Could not find operation for version ${version}: the only version is 2011-06-15`),
   accessDenied: (message) => new StsError('AccessDenied', 403, `Not authorized to perform sts:AssumeRoleWithWebIdentity: ${message}`),
   rejectedClaim: (message) => new StsError('IDPRejectedClaim', 403, message),
@@ -60,11 +73,15 @@ export const MINIO: Flavour = {
   duration: { min: 900, max: 31536000, default: 'token-exp' },
   invalid: (parameter, message) => new StsError('InvalidParameterValue', 400, `${parameter}: ${message}`),
   malformed: (parameter, message) => new StsError('InvalidParameterValue', 400, `${parameter}: ${message}`),
-  missing: (parameter) => (parameter === 'Version' ? new StsError('MissingParameter', 400, 'A required parameter for the specified action is not supplied: Version') : new StsError('InvalidParameterValue', 400, `${parameter} is required`)),
+  missing: (parameter) =>
+    parameter === 'Version'
+      ? new StsError('MissingParameter', 400, 'A required parameter for the specified action is not supplied: Version')
+      : new StsError('InvalidParameterValue', 400, `${parameter} is required`),
   badPolicy: (message) => new StsError('InvalidParameterValue', 400, message),
   token: (_problem, message) => new StsError('InvalidParameterValue', 400, message),
   unknownAction: (action) => new StsError('InvalidParameterValue', 400, action === undefined ? 'Action is required' : `unsupported action ${action}`),
-  wrongVersion: (version) => new StsError('MissingParameter', 400, `A required parameter for the specified action is not supplied: Version (got ${version}, expected 2011-06-15)`),
+  wrongVersion: (version) =>
+    new StsError('MissingParameter', 400, `A required parameter for the specified action is not supplied: Version (got ${version}, expected 2011-06-15)`),
   accessDenied: (message) => new StsError('AccessDenied', 403, message),
   rejectedClaim: (message) => new StsError('InvalidParameterValue', 400, message),
 };

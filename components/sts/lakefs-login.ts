@@ -49,7 +49,8 @@ function readLoginBody(ctx: Context, login: LakefsLogin): void {
   }
   login.request = fields as LakefsLogin['request'];
   const ttl = body['ttl_seconds'];
-  if (ttl !== undefined && ttl !== null && (typeof ttl !== 'number' || !Number.isSafeInteger(ttl))) throw new HttpError(400, 'ttl_seconds must be an integer number of seconds');
+  if (ttl !== undefined && ttl !== null && (typeof ttl !== 'number' || !Number.isSafeInteger(ttl)))
+    throw new HttpError(400, 'ttl_seconds must be an integer number of seconds');
   login.ttlSeconds = ttl ?? undefined;
 }
 
@@ -76,7 +77,8 @@ function findUser(_ctx: Context, login: LakefsLogin, deps: LakefsLoginDeps): voi
 }
 
 function computeTtl(_ctx: Context, login: LakefsLogin): void {
-  if (login.ttlSeconds !== undefined && login.ttlSeconds < 1) throw new HttpError(400, 'ttl_seconds must be at least 1 (lakeFS itself would mint an already expired token)');
+  if (login.ttlSeconds !== undefined && login.ttlSeconds < 1)
+    throw new HttpError(400, 'ttl_seconds must be at least 1 (lakeFS itself would mint an already expired token)');
   login.ttl = login.ttlSeconds === undefined ? DEFAULT_TTL_SECONDS : Math.min(MAX_TTL_SECONDS, login.ttlSeconds);
 }
 
@@ -105,7 +107,16 @@ function renderToken(ctx: Context, login: LakefsLogin): void {
   ctx.body = { token: login.token, token_expiration: login.expiration };
 }
 
-export const LAKEFS_LOGIN_STEPS: readonly Step[] = [readLoginBody, requireAuthenticationApi, callAuthenticator, checkClaims, findUser, computeTtl, mintLoginToken, renderToken];
+export const LAKEFS_LOGIN_STEPS: readonly Step[] = [
+  readLoginBody,
+  requireAuthenticationApi,
+  callAuthenticator,
+  checkClaims,
+  findUser,
+  computeTtl,
+  mintLoginToken,
+  renderToken,
+];
 
 export function lakefsLoginSteps(flaw: FlawName | undefined): Step[] {
   return LAKEFS_LOGIN_STEPS.map((step) => (flaw === 'uncapped-lakefs-ttl' && step === computeTtl ? computeTtlUncapped : step));

@@ -10,9 +10,16 @@ export async function currentUser(ctx: Context, secret: Uint8Array, now: () => n
   const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(ctx.get('authorization'));
   if (!match) throw new HttpError(401, 'send the login token as Authorization: Bearer <token>', { 'www-authenticate': 'Bearer realm="lakefs"' });
   try {
-    const { payload } = await jwtVerify(match[1]!, secret, { algorithms: ['HS256', 'HS384', 'HS512'], audience: 'login', requiredClaims: ['exp', 'sub'], currentDate: new Date(now()) });
+    const { payload } = await jwtVerify(match[1]!, secret, {
+      algorithms: ['HS256', 'HS384', 'HS512'],
+      audience: 'login',
+      requiredClaims: ['exp', 'sub'],
+      currentDate: new Date(now()),
+    });
     ctx.body = { user: { id: payload.sub } };
   } catch (error) {
-    throw new HttpError(401, `the login token is not valid: ${(error as Error).message}`, { 'www-authenticate': 'Bearer realm="lakefs", error="invalid_token"' });
+    throw new HttpError(401, `the login token is not valid: ${(error as Error).message}`, {
+      'www-authenticate': 'Bearer realm="lakefs", error="invalid_token"',
+    });
   }
 }

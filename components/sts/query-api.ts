@@ -24,7 +24,9 @@ const callerIdentity: Action = (ctx, _params, requestId, deps) => getCallerIdent
 
 function actionsOf(flavour: Flavour): Record<string, Action> {
   // MinIO serves AssumeRoleWithClientGrants with the same handler (contracts.md §3).
-  return flavour.name === 'minio' ? { AssumeRoleWithWebIdentity: assumeRole, AssumeRoleWithClientGrants: assumeRole, GetCallerIdentity: callerIdentity } : { AssumeRoleWithWebIdentity: assumeRole, GetCallerIdentity: callerIdentity };
+  return flavour.name === 'minio'
+    ? { AssumeRoleWithWebIdentity: assumeRole, AssumeRoleWithClientGrants: assumeRole, GetCallerIdentity: callerIdentity }
+    : { AssumeRoleWithWebIdentity: assumeRole, GetCallerIdentity: callerIdentity };
 }
 
 export async function queryApi(ctx: Context, deps: QueryApiDeps): Promise<void> {

@@ -20,7 +20,8 @@ export interface SigV4Authorization {
   signature: string;
 }
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request\s*,\s*SignedHeaders=([a-z0-9;._-]+)\s*,\s*Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request\s*,\s*SignedHeaders=([a-z0-9;._-]+)\s*,\s*Signature=([0-9a-f]{64})$/;
 
 export function parseAuthorization(header: string): SigV4Authorization {
   const match = AUTHORIZATION.exec(header.trim());
@@ -70,10 +71,21 @@ export async function signatureMatches(request: SignedRequest, auth: SigV4Author
     sha256: Sha256,
     applyChecksum: false,
   });
-  const resigned = await signer.sign(new HttpRequest({ method: request.method, protocol: 'http:', hostname: request.host.split(':')[0]!, path: request.path, query, headers, body: request.body }), {
-    signingDate: new Date(signingDate),
-    signableHeaders: new Set(auth.signedHeaders),
-  });
+  const resigned = await signer.sign(
+    new HttpRequest({
+      method: request.method,
+      protocol: 'http:',
+      hostname: request.host.split(':')[0]!,
+      path: request.path,
+      query,
+      headers,
+      body: request.body,
+    }),
+    {
+      signingDate: new Date(signingDate),
+      signableHeaders: new Set(auth.signedHeaders),
+    },
+  );
   const expected = /Signature=([0-9a-f]{64})/.exec(String(resigned.headers['authorization']))?.[1];
   if (!expected) return false;
   return timingSafeEqual(Buffer.from(expected), Buffer.from(auth.signature));

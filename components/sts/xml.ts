@@ -20,7 +20,9 @@ export function renderResult(ctx: Context, action: string, result: Record<string
 }
 
 export function renderError(ctx: Context, flavour: Flavour, status: number, code: string, message: string, requestId: string): void {
-  send(ctx, status, { ErrorResponse: { '@_xmlns': STS_NAMESPACE, Error: { Type: flavour.errorType(status), Code: code, Message: message }, RequestId: requestId } });
+  send(ctx, status, {
+    ErrorResponse: { '@_xmlns': STS_NAMESPACE, Error: { Type: flavour.errorType(status), Code: code, Message: message }, RequestId: requestId },
+  });
 }
 
 /** AWS timestamps: ISO 8601 in UTC without milliseconds. */

@@ -56,9 +56,14 @@ export async function browserlessLogin(options: LoginOptions): Promise<LoginResu
     if (!stoppedAt) {
       const body = await response.text();
       // response_mode=form_post: a page whose form, posted by script in a browser, carries the response.
-      const posted = response.status === 200 ? readForms(body, url).find((form) => form.method === 'POST' && isCallback(options.redirectUri)(form.action)) : undefined;
+      const posted =
+        response.status === 200 ? readForms(body, url).find((form) => form.method === 'POST' && isCallback(options.redirectUri)(form.action)) : undefined;
       if (posted) return { callbackUrl: posted.action, params: new URLSearchParams(posted.fields), userAgent: ua, formPost: posted.fields };
-      throw new LoginError(`the IdP answered ${response.status} at ${url} instead of redirecting back to ${options.redirectUri}: ${summarize(body)}`, response.status, body);
+      throw new LoginError(
+        `the IdP answered ${response.status} at ${url} instead of redirecting back to ${options.redirectUri}: ${summarize(body)}`,
+        response.status,
+        body,
+      );
     }
     if (isCallback(options.redirectUri)(stoppedAt)) {
       const callback = new URL(stoppedAt);
@@ -70,7 +75,11 @@ export async function browserlessLogin(options: LoginOptions): Promise<LoginResu
   throw new LoginError(`login did not finish after 6 interactions (last at ${next})`);
 }
 
-async function completeInteraction(ua: UserAgent, interactionUrl: string, options: Pick<LoginOptions, 'username' | 'password' | 'claims' | 'consent'>): Promise<string> {
+async function completeInteraction(
+  ua: UserAgent,
+  interactionUrl: string,
+  options: Pick<LoginOptions, 'username' | 'password' | 'claims' | 'consent'>,
+): Promise<string> {
   const described = await ua.request(interactionUrl, { headers: { accept: 'application/json' } });
   const text = await described.text();
   if (!described.ok) throw new LoginError(`the interaction at ${interactionUrl} answered ${described.status}: ${summarize(text)}`, described.status, text);
@@ -80,10 +89,17 @@ async function completeInteraction(ua: UserAgent, interactionUrl: string, option
   if (interaction.prompt === 'login') {
     submitted = await ua.request(origin + interaction.actions.login, {
       headers: { accept: 'application/json' },
-      json: { username: options.username, ...(options.password === undefined ? {} : { password: options.password }), ...(options.claims === undefined ? {} : { claims: options.claims }) },
+      json: {
+        username: options.username,
+        ...(options.password === undefined ? {} : { password: options.password }),
+        ...(options.claims === undefined ? {} : { claims: options.claims }),
+      },
     });
   } else if (interaction.prompt === 'consent') {
-    submitted = await ua.request(origin + (options.consent === 'deny' ? interaction.actions.abort : interaction.actions.consent), { method: 'POST', headers: { accept: 'application/json' } });
+    submitted = await ua.request(origin + (options.consent === 'deny' ? interaction.actions.abort : interaction.actions.consent), {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+    });
   } else {
     throw new LoginError(`unexpected prompt "${interaction.prompt}" at ${interactionUrl}`);
   }
@@ -152,5 +168,9 @@ function summarize(body: string): string {
   } catch {
     // not JSON: fall through to the text summary
   }
-  return body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300);
+  return body
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
 }

@@ -41,8 +41,5 @@ export async function dpopProof(ctx: ScenarioContext, keyName: string, request: 
   const claims: Record<string, string> = { htm: request.method, htu: url.href, jti: randomUUID() };
   if (request.accessToken) claims['ath'] = createHash('sha256').update(request.accessToken).digest('base64url');
   if (request.nonce) claims['nonce'] = request.nonce;
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk })
-    .setIssuedAt()
-    .sign(key.privateKey);
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.publicJwk }).setIssuedAt().sign(key.privateKey);
 }

@@ -58,7 +58,10 @@ export class UserAgent {
   }
 
   /** One request, no redirect following; cookies are sent and stored. */
-  async request(url: string, init: { method?: string; headers?: Record<string, string>; form?: Record<string, string>; json?: unknown } = {}): Promise<Response> {
+  async request(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; form?: Record<string, string>; json?: unknown } = {},
+  ): Promise<Response> {
     const method = init.method ?? (init.form || init.json !== undefined ? 'POST' : 'GET');
     const headers: Record<string, string> = { ...this.headers, ...init.headers };
     const cookie = await this.jar.getCookieString(url);
@@ -72,7 +75,13 @@ export class UserAgent {
       body = JSON.stringify(init.json);
     }
     const started = performance.now();
-    const response = await fetch(url, { method, headers, redirect: 'manual', ...(body === undefined ? {} : { body }), ...(this.#signal ? { signal: this.#signal } : {}) });
+    const response = await fetch(url, {
+      method,
+      headers,
+      redirect: 'manual',
+      ...(body === undefined ? {} : { body }),
+      ...(this.#signal ? { signal: this.#signal } : {}),
+    });
     for (const setCookie of response.headers.getSetCookie()) {
       await this.jar.setCookie(setCookie, url, { ignoreError: true });
     }
@@ -84,7 +93,13 @@ export class UserAgent {
       response.headers.forEach((value, name) => {
         responseHeaders[name] = value;
       });
-      this.#observe({ ...hop, requestHeaders: headers, ...(body === undefined ? {} : { requestBody: body }), responseHeaders, ms: performance.now() - started });
+      this.#observe({
+        ...hop,
+        requestHeaders: headers,
+        ...(body === undefined ? {} : { requestBody: body }),
+        responseHeaders,
+        ms: performance.now() - started,
+      });
     }
     return response;
   }
@@ -110,7 +125,12 @@ export class UserAgent {
       if (response.status !== 307 && response.status !== 308) currentInit = { ...(init.headers ? { headers: init.headers } : {}) };
       current = next;
     }
-    throw new Error(`more than ${options.maxRedirects ?? 20} redirects starting at ${url}: ${this.hops.slice(-5).map((h) => `${h.status} ${h.url}`).join(' -> ')}`);
+    throw new Error(
+      `more than ${options.maxRedirects ?? 20} redirects starting at ${url}: ${this.hops
+        .slice(-5)
+        .map((h) => `${h.status} ${h.url}`)
+        .join(' -> ')}`,
+    );
   }
 }
 
@@ -132,7 +152,9 @@ export function readForms(htmlText: string, pageUrl: string): HtmlForm[] {
       action: new URL(form.getAttribute('action') ?? pageUrl, pageUrl).toString(),
       method: (form.getAttribute('method') ?? 'get').toUpperCase(),
       fields,
-      buttons: form.querySelectorAll('button').map((button) => ({ name: button.getAttribute('name'), value: button.getAttribute('value'), label: button.text.trim() })),
+      buttons: form
+        .querySelectorAll('button')
+        .map((button) => ({ name: button.getAttribute('name'), value: button.getAttribute('value'), label: button.text.trim() })),
     };
   });
   for (const element of root.querySelectorAll('[form]')) {

@@ -5,7 +5,9 @@ import type { StepOutcome } from './outcome.ts';
 
 const matcher = z
   .any()
-  .describe('A value (equality), a comparison string (">= 1"), a list, an object of operators (eq ne gt gte lt lte matches contains startsWith endsWith oneOf exists absent type length not all any has jwt jwtHeader within secondsFromNow secondsAfter before after), or an object whose fields or paths must match.');
+  .describe(
+    'A value (equality), a comparison string (">= 1"), a list, an object of operators (eq ne gt gte lt lte matches contains startsWith endsWith oneOf exists absent type length not all any has jwt jwtHeader within secondsFromNow secondsAfter before after), or an object whose fields or paths must match.',
+  );
 const fields = z.record(z.string(), matcher);
 
 export const expectSchema = z
@@ -15,8 +17,11 @@ export const expectSchema = z
     body: matcher.optional().describe('The body as text, e.g. {contains: "expired"}.'),
     json: fields.optional().describe('Fields or paths of the JSON body: {"claims.sub": alice}.'),
     xml: fields.optional().describe('Fields or paths of the XML body, namespaces dropped: {"ErrorResponse.Error.Code": InvalidIdentityToken}.'),
-    claims: z.record(z.string(), fields).optional().describe('Decoded claims of JWTs found at a path of the JSON body or the step value: {id_token: {aud: demo}}.'),
-    value: fields.optional().describe('Fields or paths of the step value (a login\'s code/error, a call\'s credentials, journal entries...).'),
+    claims: z
+      .record(z.string(), fields)
+      .optional()
+      .describe('Decoded claims of JWTs found at a path of the JSON body or the step value: {id_token: {aud: demo}}.'),
+    value: fields.optional().describe("Fields or paths of the step value (a login's code/error, a call's credentials, journal entries...)."),
     vars: fields.optional().describe('Fields or paths of the scenario variables.'),
     exit: matcher.optional().describe('Exit code of a command.'),
     stdout: matcher.optional().describe('Standard output of a command.'),
@@ -52,7 +57,12 @@ export function evaluate(expectation: Expect, outcome: StepOutcome, vars: Record
       const token = get(outcome.json, path) ?? get(outcome.value, path);
       const decoded = decodeToken(token);
       if (!decoded) {
-        mismatches.push({ path: `claims.${path}`, message: `expected a JWT at "${path}" of the response or step value, found ${token === undefined ? 'nothing' : 'something else'}`, expected, actual: token });
+        mismatches.push({
+          path: `claims.${path}`,
+          message: `expected a JWT at "${path}" of the response or step value, found ${token === undefined ? 'nothing' : 'something else'}`,
+          expected,
+          actual: token,
+        });
       } else check(decoded.claims, expected, `claims.${path}`);
     }
   }
@@ -65,7 +75,12 @@ export function evaluate(expectation: Expect, outcome: StepOutcome, vars: Record
 }
 
 function notParsed(path: string, kind: string, outcome: StepOutcome, expected: unknown): Mismatch {
-  const body = outcome.body === undefined ? 'no body' : outcome.body === '' ? 'an empty body' : `${JSON.stringify(outcome.body.slice(0, 120))}${outcome.body.length > 120 ? '…' : ''}`;
+  const body =
+    outcome.body === undefined
+      ? 'no body'
+      : outcome.body === ''
+        ? 'an empty body'
+        : `${JSON.stringify(outcome.body.slice(0, 120))}${outcome.body.length > 120 ? '…' : ''}`;
   const status = outcome.status === undefined ? '' : ` (status ${outcome.status}, content-type ${outcome.headers?.['content-type'] ?? 'none'})`;
   return { path, message: `expected a ${kind} body, got ${body}${status}`, expected, actual: outcome.body };
 }

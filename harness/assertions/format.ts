@@ -9,7 +9,8 @@ export function maskToken(value: string): string {
   return value.length <= 8 ? '…' : `${value.slice(0, 6)}…(${value.length})`;
 }
 
-const SECRET_KEYS = /^(client_secret|secret|password|code_verifier|secretaccesskey|secret_access_key|sessiontoken|session_token|client_assertion|refresh_token|access_token|id_token|device_code|code|token|webidentitytoken|authorization|cookie|set-cookie|x-amz-security-token|verifier|identitytoken)$/i;
+const SECRET_KEYS =
+  /^(client_secret|secret|password|code_verifier|secretaccesskey|secret_access_key|sessiontoken|session_token|client_assertion|refresh_token|access_token|id_token|device_code|code|token|webidentitytoken|authorization|cookie|set-cookie|x-amz-security-token|verifier|identitytoken)$/i;
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEYS.test(key);

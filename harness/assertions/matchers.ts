@@ -94,7 +94,8 @@ function collection(actual: unknown): unknown[] | undefined {
 
 const operators: Record<string, Operator> = {
   eq: (actual, argument, path, ctx) => match(actual, argument, path, ctx),
-  ne: (actual, argument, path, ctx) => (match(actual, argument, path, ctx).length === 0 ? fail(path, `expected anything but ${show(argument)}`, { ne: argument }, actual) : []),
+  ne: (actual, argument, path, ctx) =>
+    match(actual, argument, path, ctx).length === 0 ? fail(path, `expected anything but ${show(argument)}`, { ne: argument }, actual) : [],
   gt: (actual, argument, path) => compare(actual, '>', argument, path),
   gte: (actual, argument, path) => compare(actual, '>=', argument, path),
   lt: (actual, argument, path) => compare(actual, '<', argument, path),
@@ -103,52 +104,80 @@ const operators: Record<string, Operator> = {
     const source = String(argument);
     const literal = /^\/(.*)\/([gimsuy]*)$/s.exec(source);
     const regex = literal ? new RegExp(literal[1]!, literal[2]) : new RegExp(source);
-    if (typeof actual !== 'string' && typeof actual !== 'number') return fail(path, `expected text matching ${regex}, got ${show(actual)}`, { matches: source }, actual);
+    if (typeof actual !== 'string' && typeof actual !== 'number')
+      return fail(path, `expected text matching ${regex}, got ${show(actual)}`, { matches: source }, actual);
     return regex.test(String(actual)) ? [] : fail(path, `expected text matching ${regex}, got ${show(actual)}`, { matches: source }, actual);
   },
   contains: (actual, argument, path, ctx) => {
-    if (typeof actual === 'string') return actual.includes(String(argument)) ? [] : fail(path, `expected text containing ${show(argument)}, got ${show(actual)}`, { contains: argument }, actual);
+    if (typeof actual === 'string')
+      return actual.includes(String(argument))
+        ? []
+        : fail(path, `expected text containing ${show(argument)}, got ${show(actual)}`, { contains: argument }, actual);
     const items = collection(actual);
     if (!items) return fail(path, `expected a list or text containing ${show(argument)}, got ${show(actual)}`, { contains: argument }, actual);
-    return items.some((item) => match(item, argument, path, ctx).length === 0) ? [] : fail(path, `expected an item matching ${show(argument)}, got ${show(actual)}`, { contains: argument }, actual);
+    return items.some((item) => match(item, argument, path, ctx).length === 0)
+      ? []
+      : fail(path, `expected an item matching ${show(argument)}, got ${show(actual)}`, { contains: argument }, actual);
   },
   startsWith: (actual, argument, path) =>
-    typeof actual === 'string' && actual.startsWith(String(argument)) ? [] : fail(path, `expected text starting with ${show(argument)}, got ${show(actual)}`, { startsWith: argument }, actual),
+    typeof actual === 'string' && actual.startsWith(String(argument))
+      ? []
+      : fail(path, `expected text starting with ${show(argument)}, got ${show(actual)}`, { startsWith: argument }, actual),
   endsWith: (actual, argument, path) =>
-    typeof actual === 'string' && actual.endsWith(String(argument)) ? [] : fail(path, `expected text ending with ${show(argument)}, got ${show(actual)}`, { endsWith: argument }, actual),
+    typeof actual === 'string' && actual.endsWith(String(argument))
+      ? []
+      : fail(path, `expected text ending with ${show(argument)}, got ${show(actual)}`, { endsWith: argument }, actual),
   oneOf: (actual, argument, path, ctx) => {
     if (!Array.isArray(argument)) throw new Error(`${path}: oneOf needs a list`);
-    return argument.some((option) => match(actual, option, path, ctx).length === 0) ? [] : fail(path, `expected one of ${show(argument)}, got ${show(actual)}`, { oneOf: argument }, actual);
+    return argument.some((option) => match(actual, option, path, ctx).length === 0)
+      ? []
+      : fail(path, `expected one of ${show(argument)}, got ${show(actual)}`, { oneOf: argument }, actual);
   },
   exists: (actual, argument, path) => {
     const exists = actual !== undefined;
     if (exists === Boolean(argument)) return [];
     return fail(path, argument ? 'expected a value, but there is none' : `expected no value, got ${show(actual)}`, { exists: argument }, actual);
   },
-  absent: (actual, argument, path) => (actual === undefined) === Boolean(argument) ? [] : fail(path, argument ? `expected no value, got ${show(actual)}` : 'expected a value, but there is none', { absent: argument }, actual),
+  absent: (actual, argument, path) =>
+    (actual === undefined) === Boolean(argument)
+      ? []
+      : fail(path, argument ? `expected no value, got ${show(actual)}` : 'expected a value, but there is none', { absent: argument }, actual),
   type: (actual, argument, path) => {
     const wanted = String(argument);
     const known = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null', 'jwt'];
     if (!known.includes(wanted)) throw new Error(`${path}: unknown type "${wanted}"; types: ${known.join(', ')}`);
     const actualType = typeOf(actual);
     const ok = wanted === 'jwt' ? looksLikeJwt(actual) : wanted === 'number' ? typeof actual === 'number' : actualType === wanted;
-    return ok ? [] : fail(path, `expected ${wanted === 'integer' ? 'an' : 'a'} ${wanted}, got ${actual === undefined ? 'nothing' : `${actualType} ${show(actual)}`}`, { type: wanted }, actual);
+    return ok
+      ? []
+      : fail(
+          path,
+          `expected ${wanted === 'integer' ? 'an' : 'a'} ${wanted}, got ${actual === undefined ? 'nothing' : `${actualType} ${show(actual)}`}`,
+          { type: wanted },
+          actual,
+        );
   },
   length: (actual, argument, path, ctx) => {
-    const length = typeof actual === 'string' || Array.isArray(actual) ? actual.length : actual && typeof actual === 'object' ? Object.keys(actual).length : undefined;
+    const length =
+      typeof actual === 'string' || Array.isArray(actual) ? actual.length : actual && typeof actual === 'object' ? Object.keys(actual).length : undefined;
     if (length === undefined) return fail(path, `expected something with a length, got ${show(actual)}`, { length: argument }, actual);
     return match(length, argument, `${path}.length`, ctx);
   },
-  not: (actual, argument, path, ctx) => (match(actual, argument, path, ctx).length === 0 ? fail(path, `expected not ${show(argument)}, got ${show(actual)}`, { not: argument }, actual) : []),
+  not: (actual, argument, path, ctx) =>
+    match(actual, argument, path, ctx).length === 0 ? fail(path, `expected not ${show(argument)}, got ${show(actual)}`, { not: argument }, actual) : [],
   all: (actual, argument, path, ctx) => {
     const items = collection(actual);
     if (!items) return fail(path, `expected a list, got ${show(actual)}`, { all: argument }, actual);
-    return items.flatMap((item, index) => match(item, argument, `${path}[${Array.isArray(actual) ? index : JSON.stringify(Object.keys(actual as object)[index])}]`, ctx));
+    return items.flatMap((item, index) =>
+      match(item, argument, `${path}[${Array.isArray(actual) ? index : JSON.stringify(Object.keys(actual as object)[index])}]`, ctx),
+    );
   },
   any: (actual, argument, path, ctx) => {
     const items = collection(actual);
     if (!items) return fail(path, `expected a list, got ${show(actual)}`, { any: argument }, actual);
-    return items.some((item) => match(item, argument, path, ctx).length === 0) ? [] : fail(path, `expected at least one item matching ${show(argument)}, got ${show(actual)}`, { any: argument }, actual);
+    return items.some((item) => match(item, argument, path, ctx).length === 0)
+      ? []
+      : fail(path, `expected at least one item matching ${show(argument)}, got ${show(actual)}`, { any: argument }, actual);
   },
   has: (actual, argument, path, ctx) => matchFields(actual, argument as Record<string, unknown>, path, ctx),
   jwt: (actual, argument, path, ctx) => {
@@ -166,23 +195,36 @@ const operators: Record<string, Operator> = {
     const seconds = asNumber(argument);
     if (seconds === undefined) throw new Error(`${path}: within needs a number of seconds`);
     const distance = timeOf(actual, path, 'the value') - now;
-    return Math.abs(distance) <= seconds ? [] : fail(path, `expected a time within ${seconds} s of now, got ${formatDistance(distance)}`, { within: seconds }, actual);
+    return Math.abs(distance) <= seconds
+      ? []
+      : fail(path, `expected a time within ${seconds} s of now, got ${formatDistance(distance)}`, { within: seconds }, actual);
   },
   secondsFromNow: (actual, argument, path, ctx) => {
     const now = requireNow(ctx);
     const distance = Math.round(timeOf(actual, path, 'the value') - now);
     const mismatches = match(distance, argument, path, ctx);
-    return mismatches.length === 0 ? [] : fail(path, `expected a time ${describe(argument)} seconds from now, got ${formatDistance(distance)}`, { secondsFromNow: argument }, actual);
+    return mismatches.length === 0
+      ? []
+      : fail(path, `expected a time ${describe(argument)} seconds from now, got ${formatDistance(distance)}`, { secondsFromNow: argument }, actual);
   },
   secondsAfter: (actual, argument, path, ctx) => {
-    if (!argument || typeof argument !== 'object' || !('of' in argument) || !('is' in argument)) throw new Error(`${path}: secondsAfter needs {of: <time>, is: <seconds or matcher>}`);
+    if (!argument || typeof argument !== 'object' || !('of' in argument) || !('is' in argument))
+      throw new Error(`${path}: secondsAfter needs {of: <time>, is: <seconds or matcher>}`);
     const { of, is } = argument as { of: unknown; is: unknown };
     const difference = Math.round(timeOf(actual, path, 'the value') - timeOf(of, path, '"of"'));
     const mismatches = match(difference, is, path, ctx);
-    return mismatches.length === 0 ? [] : fail(path, `expected ${describe(is)} seconds after ${show(of)}, got ${difference} s after`, { secondsAfter: argument }, actual);
+    return mismatches.length === 0
+      ? []
+      : fail(path, `expected ${describe(is)} seconds after ${show(of)}, got ${difference} s after`, { secondsAfter: argument }, actual);
   },
-  before: (actual, argument, path) => (timeOf(actual, path, 'the value') < timeOf(argument, path, '"before"') ? [] : fail(path, `expected a time before ${show(argument)}, got ${show(actual)}`, { before: argument }, actual)),
-  after: (actual, argument, path) => (timeOf(actual, path, 'the value') > timeOf(argument, path, '"after"') ? [] : fail(path, `expected a time after ${show(argument)}, got ${show(actual)}`, { after: argument }, actual)),
+  before: (actual, argument, path) =>
+    timeOf(actual, path, 'the value') < timeOf(argument, path, '"before"')
+      ? []
+      : fail(path, `expected a time before ${show(argument)}, got ${show(actual)}`, { before: argument }, actual),
+  after: (actual, argument, path) =>
+    timeOf(actual, path, 'the value') > timeOf(argument, path, '"after"')
+      ? []
+      : fail(path, `expected a time after ${show(argument)}, got ${show(actual)}`, { after: argument }, actual),
 };
 
 export const OPERATORS = Object.keys(operators);
@@ -215,7 +257,14 @@ function join(path: string, key: string): string {
 
 function matchFields(actual: unknown, expected: Record<string, unknown>, path: string, ctx: MatchContext): Mismatch[] {
   if (actual === null || typeof actual !== 'object') {
-    return fail(path, `expected an object with ${Object.keys(expected).map((key) => `"${key}"`).join(', ')}, got ${show(actual)}`, expected, actual);
+    return fail(
+      path,
+      `expected an object with ${Object.keys(expected)
+        .map((key) => `"${key}"`)
+        .join(', ')}, got ${show(actual)}`,
+      expected,
+      actual,
+    );
   }
   const mismatches: Mismatch[] = [];
   for (const [key, wanted] of Object.entries(expected)) {
@@ -246,7 +295,8 @@ export function match(actual: unknown, expected: unknown, path: string, ctx: Mat
     }
     if (Array.isArray(expected)) {
       if (!Array.isArray(actual)) return fail(path, `expected a list ${show(expected)}, got ${show(actual)}`, expected, actual);
-      if (actual.length !== expected.length) return fail(path, `expected ${expected.length} item(s) ${show(expected)}, got ${actual.length}: ${show(actual)}`, expected, actual);
+      if (actual.length !== expected.length)
+        return fail(path, `expected ${expected.length} item(s) ${show(expected)}, got ${actual.length}: ${show(actual)}`, expected, actual);
       return expected.flatMap((item, index) => match(actual[index], item, `${path}[${index}]`, ctx));
     }
     if (isOperatorObject(expected)) return Object.entries(expected).flatMap(([name, argument]) => operators[name]!(actual, argument, path, ctx));

@@ -149,7 +149,9 @@ function commonOptions(values: Record<string, unknown>, defaultPort: number) {
     ...(values['alg'] === undefined ? {} : { allowedAlgs: values['alg'] as string[] }),
     ...(values['skew'] === undefined ? {} : { clockSkewSeconds: secondsOf(values['skew'] as string, '--skew') }),
     ...caFileOf(values),
-    ...(values['jwks-refetch-cooldown'] === undefined ? {} : { jwksRefetchCooldownSeconds: secondsOf(values['jwks-refetch-cooldown'] as string, '--jwks-refetch-cooldown') }),
+    ...(values['jwks-refetch-cooldown'] === undefined
+      ? {}
+      : { jwksRefetchCooldownSeconds: secondsOf(values['jwks-refetch-cooldown'] as string, '--jwks-refetch-cooldown') }),
   };
 }
 
@@ -225,7 +227,8 @@ async function sts(args: string[]): Promise<RunningComponent> {
       'token-secret': { type: 'string' },
     },
   });
-  if (!values.issuer && !values.authenticator) throw new UsageError('give --issuer URL (for AssumeRoleWithWebIdentity) and/or --authenticator URL (for the lakeFS login)');
+  if (!values.issuer && !values.authenticator)
+    throw new UsageError('give --issuer URL (for AssumeRoleWithWebIdentity) and/or --authenticator URL (for the lakeFS login)');
   const roles = values.role?.map((text) => {
     const [name, max] = text.split(':');
     return { name: name!, ...(max === undefined ? {} : { maxSessionSeconds: secondsOf(max, '--role') }) };
@@ -262,7 +265,7 @@ async function bearerApi(args: string[]): Promise<RunningComponent> {
       'public-url': { type: 'string' },
     },
   });
-  if (!values.audience) throw new UsageError('--audience is required (the aud of the API\'s access tokens, e.g. api://storage)');
+  if (!values.audience) throw new UsageError("--audience is required (the aud of the API's access tokens, e.g. api://storage)");
   const mapping = roleMapping(values);
   if (!mapping) throw new UsageError('give at least one --map ID=ROLE[:SCOPE] (e.g. --map admins=admin:cluster)');
   return startBearerApi({
@@ -279,8 +282,13 @@ async function bearerApi(args: string[]): Promise<RunningComponent> {
 function listFlaws(args: string[]): number {
   const { values } = parseArgs({ args, strict: true, options: { component: { type: 'string' }, json: { type: 'boolean' } } });
   const flaws = FLAWS.filter((flaw) => values.component === undefined || flaw.component === values.component);
-  if (values.component !== undefined && flaws.length === 0) throw new UsageError(`--component ${values.component}: use authenticator, sts, bearer-api or device-cli`);
-  process.stdout.write(values.json ? `${JSON.stringify(flaws, null, 2)}\n` : `${flaws.map((flaw) => `${flaw.component.padEnd(13)} ${flaw.name.padEnd(28)} ${flaw.description}`).join('\n')}\n`);
+  if (values.component !== undefined && flaws.length === 0)
+    throw new UsageError(`--component ${values.component}: use authenticator, sts, bearer-api or device-cli`);
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(flaws, null, 2)}\n`
+      : `${flaws.map((flaw) => `${flaw.component.padEnd(13)} ${flaw.name.padEnd(28)} ${flaw.description}`).join('\n')}\n`,
+  );
   return 0;
 }
 

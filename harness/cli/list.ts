@@ -17,7 +17,12 @@ export const listCommand: Command = {
   async run(args) {
     let parsed;
     try {
-      parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { grep: { type: 'string', short: 'g' }, tag: { type: 'string', multiple: true, short: 't' }, json: { type: 'boolean' } } });
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        strict: true,
+        options: { grep: { type: 'string', short: 'g' }, tag: { type: 'string', multiple: true, short: 't' }, json: { type: 'boolean' } },
+      });
     } catch (error) {
       process.stderr.write(`mockidp list: ${(error as Error).message}\n`);
       return 2;
@@ -27,10 +32,17 @@ export const listCommand: Command = {
       const { scenarios, problems } = await loadScenarios(positionals.length > 0 ? positionals : [builtinScenarios()]);
       const shown = scenarios.filter((scenario) => matchesGrep(scenario, values.grep) && matchesTags(scenario, values.tag));
       if (values.json) {
-        process.stdout.write(`${JSON.stringify(shown.map((s) => ({ id: s.id, name: s.name, file: s.file, line: s.line, target: s.target?.name ?? null, tags: s.tags, steps: s.steps.length })), null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify(
+            shown.map((s) => ({ id: s.id, name: s.name, file: s.file, line: s.line, target: s.target?.name ?? null, tags: s.tags, steps: s.steps.length })),
+            null,
+            2,
+          )}\n`,
+        );
       } else {
         const width = Math.min(60, Math.max(0, ...shown.map((s) => s.id.length)));
-        for (const s of shown) process.stdout.write(`${s.id.padEnd(width)}  ${(s.target?.name ?? 'idp').padEnd(13)}  ${s.name}${s.tags.length ? `  [${s.tags.join(', ')}]` : ''}\n`);
+        for (const s of shown)
+          process.stdout.write(`${s.id.padEnd(width)}  ${(s.target?.name ?? 'idp').padEnd(13)}  ${s.name}${s.tags.length ? `  [${s.tags.join(', ')}]` : ''}\n`);
         process.stdout.write(`${shown.length} scenario${shown.length === 1 ? '' : 's'}\n`);
       }
       for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);

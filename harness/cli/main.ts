@@ -11,8 +11,16 @@ export interface Command {
  */
 const commands: Array<{ name: string; summary: string; load: () => Promise<Command> }> = [
   { name: 'serve', summary: 'serve the mock IdP (tenants, users, clients from a config file)', load: async () => (await import('./serve.ts')).serveCommand },
-  { name: 'component', summary: 'run a reference component (authenticator, sts, bearer-api, device-cli), optionally flawed', load: async () => (await import('./component.ts')).componentCommand },
-  { name: 'run', summary: 'run scenarios against the reference components or your own target, and report', load: async () => (await import('./run.ts')).runCommand },
+  {
+    name: 'component',
+    summary: 'run a reference component (authenticator, sts, bearer-api, device-cli), optionally flawed',
+    load: async () => (await import('./component.ts')).componentCommand,
+  },
+  {
+    name: 'run',
+    summary: 'run scenarios against the reference components or your own target, and report',
+    load: async () => (await import('./run.ts')).runCommand,
+  },
   { name: 'validate', summary: 'check scenario files without running them', load: async () => (await import('./validate.ts')).validateCommand },
   { name: 'list', summary: 'list scenarios with their target and tags', load: async () => (await import('./list.ts')).listCommand },
   { name: 'schema', summary: 'write the JSON Schema of scenario files (for editors)', load: async () => (await import('./schema.ts')).schemaCommand },

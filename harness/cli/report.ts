@@ -22,13 +22,21 @@ export const reportCommand: Command = {
     }
     let parsed;
     try {
-      parsed = parseArgs({ args: rest, allowPositionals: true, strict: true, options: { out: { type: 'string', short: 'o' }, reporter: { type: 'string', multiple: true } } });
+      parsed = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        strict: true,
+        options: { out: { type: 'string', short: 'o' }, reporter: { type: 'string', multiple: true } },
+      });
       if (parsed.positionals.length === 0) throw new Error('give the results.json files of the shards');
     } catch (error) {
       process.stderr.write(`mockidp report merge: ${(error as Error).message}\n`);
       return 2;
     }
-    const names = (parsed.values.reporter ?? ['console,json,junit,html']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
+    const names = (parsed.values.reporter ?? ['console,json,junit,html'])
+      .flatMap((value) => value.split(','))
+      .map((name) => name.trim())
+      .filter(Boolean);
     try {
       checkReporters(names);
       const merged = mergeResults(await Promise.all(parsed.positionals.map((path) => readResults(path))));

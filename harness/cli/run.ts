@@ -112,7 +112,10 @@ export function parseRunArgs(args: string[]) {
     }
   };
   const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-  const reporters = (values.reporter ?? ['console,json,junit,html']).flatMap((value) => value.split(',')).map((name) => name.trim()).filter(Boolean);
+  const reporters = (values.reporter ?? ['console,json,junit,html'])
+    .flatMap((value) => value.split(','))
+    .map((name) => name.trim())
+    .filter(Boolean);
   const options: SuiteOptions = {
     paths: positionals.length > 0 ? positionals : [builtinScenarios()],
     targets,
@@ -134,7 +137,8 @@ export function parseRunArgs(args: string[]) {
     ...(values['ready-timeout'] ? { readyTimeoutMs: duration(values['ready-timeout'], '--ready-timeout')! } : {}),
   };
   const outDir = values.out ?? (shard ? `reports/mockidp/shard-${shard.index}-of-${shard.total}` : 'reports/mockidp');
-  if (values.flaws && (targets.length > 0 || values.flaw)) throw new UsageError('--flaws runs the reference components with each flaw in turn: it cannot be combined with --target or --flaw');
+  if (values.flaws && (targets.length > 0 || values.flaw))
+    throw new UsageError('--flaws runs the reference components with each flaw in turn: it cannot be combined with --target or --flaw');
   return { options, reporters, outDir, flaws: values.flaws === true };
 }
 

@@ -1,6 +1,17 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { ConfigError, formatTrustHints, isLoopback, profileSchema, problemsFromZod, resolveConfig, startMockIdp, portFrom, trustHints, type MockIdp } from '../../mock-idp/index.ts';
+import {
+  ConfigError,
+  formatTrustHints,
+  isLoopback,
+  profileSchema,
+  problemsFromZod,
+  resolveConfig,
+  startMockIdp,
+  portFrom,
+  trustHints,
+  type MockIdp,
+} from '../../mock-idp/index.ts';
 import type { Command } from './main.ts';
 import { untilStopped } from './until-stopped.ts';
 
@@ -49,7 +60,11 @@ function tlsLines(idp: MockIdp): string[] {
   if (!idp.ca) return [`  https with your certificate ${idp.config.server.tls.cert}`];
   const tenant = idp.tenants()[0];
   const discovery = tenant ? `${idp.issuer(tenant).replace(/\/$/, '')}/.well-known/openid-configuration` : `${idp.url}/health`;
-  return [`  https: certificate for ${idp.certificateNames.join(', ')}, signed by the local CA ${idp.ca.path}`, '  Trust that CA in the programs that call the IdP:', ...formatTrustHints(trustHints(idp.ca, discovery))];
+  return [
+    `  https: certificate for ${idp.certificateNames.join(', ')}, signed by the local CA ${idp.ca.path}`,
+    '  Trust that CA in the programs that call the IdP:',
+    ...formatTrustHints(trustHints(idp.ca, discovery)),
+  ];
 }
 
 export const serveCommand: Command = {
@@ -101,12 +116,16 @@ export const serveCommand: Command = {
       const generatedAdminToken = !isLoopback(config.server.host) && !config.server.adminToken && !config.server.unsafeAdmin;
       if (generatedAdminToken) config.server.adminToken = randomBytes(24).toString('base64url');
       if (values['log-level']) {
-        if (!['silent', 'info', 'debug'].includes(values['log-level'])) throw new ConfigError([{ path: '--log-level', message: `"${values['log-level']}" is not a log level: use silent, info or debug` }]);
+        if (!['silent', 'info', 'debug'].includes(values['log-level']))
+          throw new ConfigError([{ path: '--log-level', message: `"${values['log-level']}" is not a log level: use silent, info or debug` }]);
         config.server.logLevel = values['log-level'] as 'silent' | 'info' | 'debug';
       }
       idp = await startMockIdp(config);
       // Reachable by strangers and no token chosen: the admin API is closed with a token only the owner of this console sees.
-      if (generatedAdminToken) process.stdout.write(`admin API token (generated, as none was set): ${config.server.adminToken}\n  use it as "Authorization: Bearer <token>"; set MOCKIDP_ADMIN_TOKEN or --admin-token to choose it\n`);
+      if (generatedAdminToken)
+        process.stdout.write(
+          `admin API token (generated, as none was set): ${config.server.adminToken}\n  use it as "Authorization: Bearer <token>"; set MOCKIDP_ADMIN_TOKEN or --admin-token to choose it\n`,
+        );
     } catch (error) {
       process.stderr.write(`mockidp serve: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`);
       return 1;

@@ -27,7 +27,9 @@ export const validateCommand: Command = {
       const { scenarios, problems, files } = await loadScenarios(positionals.length > 0 ? positionals : [builtinScenarios()]);
       for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
       const badFiles = new Set(problems.map((problem) => problem.file)).size;
-      process.stdout.write(`${files} file${files === 1 ? '' : 's'}, ${scenarios.length} valid scenario${scenarios.length === 1 ? '' : 's'}${problems.length > 0 ? `, ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${badFiles} file${badFiles === 1 ? '' : 's'}` : ''}\n`);
+      process.stdout.write(
+        `${files} file${files === 1 ? '' : 's'}, ${scenarios.length} valid scenario${scenarios.length === 1 ? '' : 's'}${problems.length > 0 ? `, ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${badFiles} file${badFiles === 1 ? '' : 's'}` : ''}\n`,
+      );
       return problems.length > 0 ? 1 : 0;
     } catch (error) {
       if (error instanceof DiscoveryError) {

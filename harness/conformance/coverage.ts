@@ -28,7 +28,9 @@ export function coverageOf(scenarios: readonly Scenario[]): ProfileCoverage[] {
   return OFFICIAL_PROFILES.map((profile) => {
     const tests = profile.modules.map((module) => {
       const official = officialTest(module)!;
-      const matching = scenarios.filter((scenario) => scenario.tags.includes(module) && (profile.formPost ? scenario.tags.includes(FORM_POST_TAG) : !scenario.tags.includes(FORM_POST_TAG)));
+      const matching = scenarios.filter(
+        (scenario) => scenario.tags.includes(module) && (profile.formPost ? scenario.tags.includes(FORM_POST_TAG) : !scenario.tags.includes(FORM_POST_TAG)),
+      );
       return { module, legacy: official.legacy, title: official.title, scenarios: matching };
     });
     return { profile, tests, covered: tests.filter((entry) => entry.scenarios.length > 0).length };
@@ -48,7 +50,8 @@ export function tagProblems(scenarios: readonly Scenario[]): string[] {
     for (const tag of scenario.tags.filter((candidate) => candidate.startsWith('rp-'))) {
       const modules = OFFICIAL_TESTS.filter((candidate) => candidate.legacy === tag).map((candidate) => candidate.module);
       if (modules.length === 0) problems.push(`${file}: "${tag}" is no legacy id of a code-flow test`);
-      else if (!modules.some((module) => scenario.tags.includes(module))) problems.push(`${file}: "${tag}" without the module name (${modules.map((module) => `"${module}"`).join(' or ')})`);
+      else if (!modules.some((module) => scenario.tags.includes(module)))
+        problems.push(`${file}: "${tag}" without the module name (${modules.map((module) => `"${module}"`).join(' or ')})`);
     }
   }
   return problems;
@@ -72,7 +75,7 @@ export async function conformanceReference(paths = ['scenarios']): Promise<strin
     'The OpenID Foundation certifies relying parties with the tests of its conformance suite',
     '([openid-certification/conformance-suite](https://gitlab.com/openid/conformance-suite), `OIDCCClient*TestPlan.java`).',
     'Each test of the authorization-code flow profiles is listed below with the built-in scenarios that implement it against',
-    'the reference components (a scenario carries the test\'s module name, `oidcc-client-test-...`, and the id of the old',
+    "the reference components (a scenario carries the test's module name, `oidcc-client-test-...`, and the id of the old",
     'suite, `rp-...`, as tags: `npx mockidp run --tag oidcc-client-test-invalid-iss`). Form Post RP runs the Basic RP tests',
     `with \`response_mode=form_post\`: its scenarios are also tagged \`${FORM_POST_TAG}\`.`,
     '',
@@ -80,11 +83,19 @@ export async function conformanceReference(paths = ['scenarios']): Promise<strin
     '',
     '| Profile | Plan | Covered |',
     '| --- | --- | --- |',
-    ...coverage.map((entry) => `| [${entry.profile.name}](#${anchor(entry.profile.name)}) | \`${entry.profile.plan}\` | ${entry.covered} of ${entry.profile.modules.length} |`),
+    ...coverage.map(
+      (entry) =>
+        `| [${entry.profile.name}](#${anchor(entry.profile.name)}) | \`${entry.profile.plan}\` | ${entry.covered} of ${entry.profile.modules.length} |`,
+    ),
     '',
   ];
   for (const entry of coverage) {
-    out.push(`## ${entry.profile.name}`, '', `Plan \`${entry.profile.plan}\`${entry.profile.formPost ? ', response_mode=form_post' : ''}: ${entry.covered} of ${entry.profile.modules.length} covered.`, '');
+    out.push(
+      `## ${entry.profile.name}`,
+      '',
+      `Plan \`${entry.profile.plan}\`${entry.profile.formPost ? ', response_mode=form_post' : ''}: ${entry.covered} of ${entry.profile.modules.length} covered.`,
+      '',
+    );
     out.push('| Test (module, old id) | The relying party must | Scenarios | Against |', '| --- | --- | --- | --- |');
     for (const test of entry.tests) {
       const files = test.scenarios.map((scenario) => {
@@ -92,7 +103,9 @@ export async function conformanceReference(paths = ['scenarios']): Promise<strin
         return `[${file.replace(/^scenarios\//, '')}](../${file})`;
       });
       const missing = NOT_COVERED[test.module] ? `**not covered**: ${cell(NOT_COVERED[test.module]!)}` : '**not covered**';
-      out.push(`| \`${test.module}\`${test.legacy ? `<br>\`${test.legacy}\`` : ''} | ${cell(test.title)} | ${files.length > 0 ? files.join('<br>') : missing} | ${test.scenarios.length > 0 ? targetsOf(test.scenarios) : ''} |`);
+      out.push(
+        `| \`${test.module}\`${test.legacy ? `<br>\`${test.legacy}\`` : ''} | ${cell(test.title)} | ${files.length > 0 ? files.join('<br>') : missing} | ${test.scenarios.length > 0 ? targetsOf(test.scenarios) : ''} |`,
+      );
     }
     out.push('');
   }

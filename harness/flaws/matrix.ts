@@ -29,7 +29,9 @@ export interface FlawMatrix {
   ms: number;
 }
 
-export type FlawMatrixEvent = { type: 'flaw-start'; flaw: string; index: number; total: number } | { type: 'flaw-end'; row: FlawRow; index: number; total: number };
+export type FlawMatrixEvent =
+  | { type: 'flaw-start'; flaw: string; index: number; total: number }
+  | { type: 'flaw-end'; row: FlawRow; index: number; total: number };
 
 export interface FlawMatrixOptions extends Omit<SuiteOptions, 'flaw' | 'targets'> {
   /** Only these flaws (default: every flaw of components/flaws.ts). */
@@ -56,5 +58,11 @@ export async function runFlawMatrix(options: FlawMatrixOptions): Promise<FlawMat
     rows.push(row);
     onFlaw?.({ type: 'flaw-end', row, index, total: chosen.length });
   }
-  return { version: 1, clean, rows, uncaught: rows.filter((row) => row.caughtBy.length === 0).map((row) => row.flaw), ms: Math.round(performance.now() - started) };
+  return {
+    version: 1,
+    clean,
+    rows,
+    uncaught: rows.filter((row) => row.caughtBy.length === 0).map((row) => row.flaw),
+    ms: Math.round(performance.now() - started),
+  };
 }

@@ -26,7 +26,10 @@ export function flawProgress(stream: Stream): (event: FlawMatrixEvent) => void {
     }
     const { row, index, total } = event;
     const counter = c.dim(`[${String(index + 1).padStart(String(total).length)}/${total}]`);
-    const verdict = row.caughtBy.length > 0 ? `${c.green('✓')} ${row.flaw} ${c.dim(`(${row.component})`)} caught by ${row.caughtBy.length} of ${row.ran} scenario${row.ran === 1 ? '' : 's'}` : `${c.red('✗')} ${row.flaw} ${c.dim(`(${row.component})`)} ${c.red(`NOT CAUGHT by any of ${row.ran} scenarios`)}`;
+    const verdict =
+      row.caughtBy.length > 0
+        ? `${c.green('✓')} ${row.flaw} ${c.dim(`(${row.component})`)} caught by ${row.caughtBy.length} of ${row.ran} scenario${row.ran === 1 ? '' : 's'}`
+        : `${c.red('✗')} ${row.flaw} ${c.dim(`(${row.component})`)} ${c.red(`NOT CAUGHT by any of ${row.ran} scenarios`)}`;
     stream.write(`${counter} ${verdict} ${c.dim(formatMs(row.ms))}\n`);
   };
 }
@@ -42,7 +45,9 @@ export function flawSummary(matrix: FlawMatrix, stream: Stream): void {
     stream.write(`${row.flaw.padEnd(width)}  ${row.component.padEnd(13)}  ${by.length > 90 ? `${by.slice(0, 89)}…` : by}\n`);
   }
   const line = `${caught} of ${matrix.rows.length} flaws caught`;
-  stream.write(`\n${c.bold(matrix.uncaught.length === 0 ? c.green(line) : c.red(`${line}; not caught: ${matrix.uncaught.join(', ')}`))} ${c.dim(`(${formatMs(matrix.ms)} with the clean run)`)}\n`);
+  stream.write(
+    `\n${c.bold(matrix.uncaught.length === 0 ? c.green(line) : c.red(`${line}; not caught: ${matrix.uncaught.join(', ')}`))} ${c.dim(`(${formatMs(matrix.ms)} with the clean run)`)}\n`,
+  );
 }
 
 /** One self-contained page: each flaw, what it does, and the scenarios that caught it (or that nothing did). */
@@ -50,7 +55,10 @@ export function renderFlawMatrix(matrix: FlawMatrix): string {
   const caught = matrix.rows.length - matrix.uncaught.length;
   const rows = matrix.rows
     .map((row) => {
-      const by = row.caughtBy.length > 0 ? `<ul>${row.caughtBy.map((scenario) => `<li>${escapeHtml(scenario.name)} <code>${escapeHtml(scenario.id)}</code></li>`).join('')}</ul>` : '<strong class="bad">not caught by any scenario</strong>';
+      const by =
+        row.caughtBy.length > 0
+          ? `<ul>${row.caughtBy.map((scenario) => `<li>${escapeHtml(scenario.name)} <code>${escapeHtml(scenario.id)}</code></li>`).join('')}</ul>`
+          : '<strong class="bad">not caught by any scenario</strong>';
       return `<tr class="${row.caughtBy.length > 0 ? 'ok' : 'bad'}"><td><code>${escapeHtml(row.flaw)}</code></td><td>${escapeHtml(row.component)}</td><td>${escapeHtml(row.description)}</td><td>${row.caughtBy.length} of ${row.ran}</td><td>${by}</td></tr>`;
     })
     .join('\n');

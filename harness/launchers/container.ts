@@ -30,7 +30,10 @@ export const containerLauncher: Launcher = {
     const { kind, readyTimeoutMs } = request;
     const { image, args } = splitImageSpec(request.image ?? '');
     if (!image) throw new LaunchError(`the container launcher needs an image: --target-image ${kind.name}=IMAGE`);
-    if (kind.shape === 'command') throw new LaunchError(`${kind.name} runs once per operation, which a long-running container does not fit: use --target-command ${kind.name}="docker run --rm --network host ${image}"`);
+    if (kind.shape === 'command')
+      throw new LaunchError(
+        `${kind.name} runs once per operation, which a long-running container does not fit: use --target-command ${kind.name}="docker run --rm --network host ${image}"`,
+      );
     // testcontainers is an optional peer dependency: only container targets need it.
     const { GenericContainer } = await import('testcontainers').catch(() => {
       throw new LaunchError('the container launcher needs the testcontainers package: npm install --save-dev testcontainers');
@@ -51,7 +54,11 @@ export const containerLauncher: Launcher = {
         stream.on('data', (chunk: Buffer | string) => output.push(...String(chunk).split('\n').filter(Boolean)));
         stream.on('end', () => (exited = true));
       });
-    if (ca) container.withCopyFilesToContainer([{ source: ca.path, target: CONTAINER_CA }, { source: ca.bundlePath, target: CONTAINER_CA_BUNDLE }]);
+    if (ca)
+      container.withCopyFilesToContainer([
+        { source: ca.path, target: CONTAINER_CA },
+        { source: ca.bundlePath, target: CONTAINER_CA_BUNDLE },
+      ]);
     if (args.length > 0) container.withCommand(args.map((arg) => arg.replace(PLACEHOLDER, (_, name: string) => values[name] ?? '')));
     const logs = () => lastLines(output.slice(-50).join('\n'));
     let started: StartedTestContainer;
@@ -59,7 +66,8 @@ export const containerLauncher: Launcher = {
       started = await container.start();
     } catch (error) {
       const message = (error as Error).message;
-      if (/no such image|pull access denied|not found|manifest unknown/i.test(message)) throw new LaunchError(`image "${image}" is not available: build or pull it first (${message.split('\n')[0]})`);
+      if (/no such image|pull access denied|not found|manifest unknown/i.test(message))
+        throw new LaunchError(`image "${image}" is not available: build or pull it first (${message.split('\n')[0]})`);
       throw new LaunchError(`the container ${image} did not start: ${message.split('\n')[0]}${logs()}`);
     }
     const url = `http://127.0.0.1:${port}`;
@@ -73,7 +81,9 @@ export const containerLauncher: Launcher = {
       if (problem === undefined || /answered/.test(problem)) break;
       if (performance.now() > deadline) {
         await started.stop({ timeout: 1_000 }).catch(() => undefined);
-        throw new LaunchError(`the container ${image} was not ready after ${readyTimeoutMs} ms: nothing answered at ${url}${kind.readinessPath ?? '/'} (${problem}); it should listen on 127.0.0.1:$PORT${logs()}`);
+        throw new LaunchError(
+          `the container ${image} was not ready after ${readyTimeoutMs} ms: nothing answered at ${url}${kind.readinessPath ?? '/'} (${problem}); it should listen on 127.0.0.1:$PORT${logs()}`,
+        );
       }
       await delay(100);
     }

@@ -60,7 +60,10 @@ async function viaSupertest(server: Server, spec: HttpRequestSpec, signal: Abort
   const agent = request(server) as unknown as Record<string, (path: string) => request.Test>;
   const make = agent[method.toLowerCase()];
   if (!make) throw new Error(`supertest cannot send ${method}`);
-  let test = make.call(agent, spec.url).ok(() => true).redirects(0);
+  let test = make
+    .call(agent, spec.url)
+    .ok(() => true)
+    .redirects(0);
   for (const [name, value] of Object.entries(headers)) test = test.set(name, value);
   test = test.buffer(true).parse((response, done) => {
     let text = '';
@@ -75,7 +78,8 @@ async function viaSupertest(server: Server, spec: HttpRequestSpec, signal: Abort
     if (signal.aborted) throw new DOMException('aborted', 'AbortError');
     const response = await test;
     const responseHeaders: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers as Record<string, string | string[]>)) responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    for (const [name, value] of Object.entries(response.headers as Record<string, string | string[]>))
+      responseHeaders[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     const text = typeof response.body === 'string' ? response.body : (response.text ?? '');
     return toHttpResult(response.status, responseHeaders, text);
   } finally {
@@ -149,16 +153,27 @@ export const inProcessLauncher: Launcher = {
     };
     switch (embedded.component) {
       case 'authenticator':
-        return appConnection(await build(() => createAuthenticatorApp({ ...options, ...flawFor(embedded, 'authenticator') } as never), 'authenticator'), 'reference authenticator (in-process)');
+        return appConnection(
+          await build(() => createAuthenticatorApp({ ...options, ...flawFor(embedded, 'authenticator') } as never), 'authenticator'),
+          'reference authenticator (in-process)',
+        );
       case 'sts':
         return appConnection(await build(() => createStsApp({ ...options, ...flawFor(embedded, 'sts') } as never), 'sts'), 'reference STS (in-process)');
       case 'bearer-api':
-        return appConnection(await build(() => createBearerApiApp({ ...options, ...flawFor(embedded, 'bearer-api') } as never), 'bearer API'), 'reference bearer API (in-process)');
+        return appConnection(
+          await build(() => createBearerApiApp({ ...options, ...flawFor(embedded, 'bearer-api') } as never), 'bearer API'),
+          'reference bearer API (in-process)',
+        );
       case 'lakefs-sts': {
-        const authenticator = await startAuthenticator({ ...(options['authenticator'] as object), ...flawFor(embedded, 'authenticator') } as never).catch((error: Error) => {
-          throw new LaunchError(`the reference authenticator behind lakeFS refused its options: ${error.message}`);
-        });
-        const sts = await build(() => createStsApp({ ...(options['sts'] as object), authenticatorUrl: `${authenticator.url}/api/v1`, ...flawFor(embedded, 'sts') } as never), 'sts').catch(async (error: Error) => {
+        const authenticator = await startAuthenticator({ ...(options['authenticator'] as object), ...flawFor(embedded, 'authenticator') } as never).catch(
+          (error: Error) => {
+            throw new LaunchError(`the reference authenticator behind lakeFS refused its options: ${error.message}`);
+          },
+        );
+        const sts = await build(
+          () => createStsApp({ ...(options['sts'] as object), authenticatorUrl: `${authenticator.url}/api/v1`, ...flawFor(embedded, 'sts') } as never),
+          'sts',
+        ).catch(async (error: Error) => {
           await authenticator.close();
           throw error;
         });

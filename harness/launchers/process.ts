@@ -68,10 +68,13 @@ async function startServer(request: LaunchRequest, command: string): Promise<Tar
   let url: string | undefined;
   while (!url) {
     if (spawnError) throw new LaunchError(`cannot start "${line}": ${spawnError.message}`);
-    if (child.exitCode !== null || child.signalCode !== null) throw new LaunchError(`"${line}" exited with ${child.exitCode ?? child.signalCode} before it was ready${lastLines(output)}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new LaunchError(`"${line}" exited with ${child.exitCode ?? child.signalCode} before it was ready${lastLines(output)}`);
     if (performance.now() > deadline) {
       await stop(child);
-      throw new LaunchError(`"${line}" was not ready after ${request.readyTimeoutMs} ms: it should print "listening on http://HOST:PORT" or answer at ${candidate ?? `http://127.0.0.1:${port}`}${request.kind.readinessPath ?? '/'}${lastLines(output)}`);
+      throw new LaunchError(
+        `"${line}" was not ready after ${request.readyTimeoutMs} ms: it should print "listening on http://HOST:PORT" or answer at ${candidate ?? `http://127.0.0.1:${port}`}${request.kind.readinessPath ?? '/'}${lastLines(output)}`,
+      );
     }
     const base = announced ?? candidate ?? `http://127.0.0.1:${port}`;
     const problem = await probe(base, request.kind.readinessPath ?? '/', 1_000);

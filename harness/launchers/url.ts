@@ -30,7 +30,8 @@ export const urlLauncher: Launcher = {
     const clean = base.toString().replace(/\/$/, '');
     if (kind.shape === 'command') throw new LaunchError(`${kind.name} is a command, not a server: use --target-command ${kind.name}="your command"`);
     const problem = await probe(clean, kind.readinessPath ?? '/', Math.min(readyTimeoutMs, 5_000));
-    if (problem && !/answered/.test(problem)) throw new LaunchError(`cannot reach the ${kind.name} at ${clean}: ${problem}. Is it running, and on this address?`);
+    if (problem && !/answered/.test(problem))
+      throw new LaunchError(`cannot reach the ${kind.name} at ${clean}: ${problem}. Is it running, and on this address?`);
     return {
       url: clean,
       request: (spec, signal) => fetchHttp(`${clean}${spec.url}`, spec, signal),

@@ -37,7 +37,12 @@ export const consoleReporter: ReporterKind = {
         } else if (event.type === 'scenario-end') {
           const { result, done, total } = event;
           const width = String(total).length;
-          const extra = result.status === 'skipped' ? c.dim(` (skipped: ${result.skipReason})`) : result.status === 'failed' ? c.red(` — ${result.failure?.message.split('\n')[0]}`) : '';
+          const extra =
+            result.status === 'skipped'
+              ? c.dim(` (skipped: ${result.skipReason})`)
+              : result.status === 'failed'
+                ? c.red(` — ${result.failure?.message.split('\n')[0]}`)
+                : '';
           write(`${c.dim(`[${String(done).padStart(width)}/${total}]`)} ${mark(result)} ${result.name} ${c.dim(`(${formatMs(result.ms)})`)}${extra}`);
         } else if (event.type === 'notice') {
           write(c.yellow(event.message));
@@ -56,8 +61,14 @@ export const consoleReporter: ReporterKind = {
         }
         const { passed, failed, skipped } = result.summary;
         write('');
-        const parts = [c.green(`${passed} passed`), failed > 0 ? c.red(`${failed} failed`) : `${failed} failed`, skipped > 0 ? c.yellow(`${skipped} skipped (${skipBreakdown(result.summary)})`) : `${skipped} skipped`];
-        write(`${c.bold(parts.join(', '))} in ${formatMs(result.ms)}${result.shard ? ` (shard ${result.shard.index}/${result.shard.total})` : ''}${result.flaw ? ` against the flawed variant ${result.flaw}` : ''}`);
+        const parts = [
+          c.green(`${passed} passed`),
+          failed > 0 ? c.red(`${failed} failed`) : `${failed} failed`,
+          skipped > 0 ? c.yellow(`${skipped} skipped (${skipBreakdown(result.summary)})`) : `${skipped} skipped`,
+        ];
+        write(
+          `${c.bold(parts.join(', '))} in ${formatMs(result.ms)}${result.shard ? ` (shard ${result.shard.index}/${result.shard.total})` : ''}${result.flaw ? ` against the flawed variant ${result.flaw}` : ''}`,
+        );
         for (const path of written) write(`${path.endsWith('.html') ? 'HTML report' : path.endsWith('.xml') ? 'JUnit XML' : 'JSON results'}: ${path}`);
         return undefined;
       },

@@ -8,7 +8,14 @@ import type { JournalLine, ScenarioResult } from './result.ts';
 
 export function journalLine(line: JournalLine): string {
   const who = line.by === 'target' ? 'target ' : 'harness';
-  const details = [line.clientId && `client ${line.clientId}`, line.grantType && `grant ${line.grantType}`, line.user && `user ${line.user}`, line.error && `error ${line.error}`].filter(Boolean).join(', ');
+  const details = [
+    line.clientId && `client ${line.clientId}`,
+    line.grantType && `grant ${line.grantType}`,
+    line.user && `user ${line.user}`,
+    line.error && `error ${line.error}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `#${line.seq} ${who} ${line.method} ${line.path} → ${line.status}${details ? ` (${details})` : ''}`;
 }
 

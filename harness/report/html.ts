@@ -55,7 +55,15 @@ function rowsOf(result: ScenarioResult, details: unknown[]): Row[] {
     rows.push({ kind: 'arrow', from: event.from, to: event.to, text: `${event.method} ${pathOf(event.url)}`, event: index });
     for (const nested of event.nested ?? []) addExchange(nested);
     const status = event.error ? `✗ ${event.error.slice(0, 40)}` : `${event.status ?? ''}${event.label ? ` ${event.label}` : ''}`;
-    rows.push({ kind: 'return', from: event.to, to: event.from, text: status.length > 50 ? `${status.slice(0, 49)}…` : status, ...(event.status !== undefined ? { status: event.status } : {}), error: Boolean(event.error) || (event.status ?? 0) >= 400, event: index });
+    rows.push({
+      kind: 'return',
+      from: event.to,
+      to: event.from,
+      text: status.length > 50 ? `${status.slice(0, 49)}…` : status,
+      ...(event.status !== undefined ? { status: event.status } : {}),
+      error: Boolean(event.error) || (event.status ?? 0) >= 400,
+      event: index,
+    });
   };
   for (const event of result.trace as TraceEvent[]) {
     if (event.step !== step) {
@@ -66,7 +74,8 @@ function rowsOf(result: ScenarioResult, details: unknown[]): Row[] {
     if (event.type === 'note') rows.push({ kind: 'note', from: event.actor, text: event.text.length > 70 ? `${event.text.slice(0, 69)}…` : event.text });
     else addExchange(event);
   }
-  if (failedStep !== undefined && failedStep > step) rows.push({ kind: 'step', text: `${failedStep + 1}. ${result.steps[failedStep]?.label ?? ''}`, step: failedStep, failed: true });
+  if (failedStep !== undefined && failedStep > step)
+    rows.push({ kind: 'step', text: `${failedStep + 1}. ${result.steps[failedStep]?.label ?? ''}`, step: failedStep, failed: true });
   return rows;
 }
 
@@ -84,18 +93,24 @@ function diagram(result: ScenarioResult, scenarioIndex: number, details: unknown
   const height = TOP + rows.length * ROW + 16;
   const parts: string[] = [];
   for (const actor of actors) {
-    parts.push(`<rect x="${x(actor) - 70}" y="4" width="140" height="26" rx="4" class="actor"/><text x="${x(actor)}" y="21" class="actor-label">${escapeHtml(ACTOR_LABEL[actor])}</text>`);
+    parts.push(
+      `<rect x="${x(actor) - 70}" y="4" width="140" height="26" rx="4" class="actor"/><text x="${x(actor)}" y="21" class="actor-label">${escapeHtml(ACTOR_LABEL[actor])}</text>`,
+    );
     parts.push(`<line x1="${x(actor)}" y1="30" x2="${x(actor)}" y2="${height - 6}" class="lifeline"/>`);
   }
   rows.forEach((row, index) => {
     const y = TOP + index * ROW + 12;
     if (row.kind === 'step') {
-      parts.push(`<rect x="2" y="${y - 14}" width="${width - 4}" height="${ROW - 4}" class="step${row.failed ? ' failed' : ''}"/><text x="8" y="${y}" class="step-label">${escapeHtml(row.text)}</text>`);
+      parts.push(
+        `<rect x="2" y="${y - 14}" width="${width - 4}" height="${ROW - 4}" class="step${row.failed ? ' failed' : ''}"/><text x="8" y="${y}" class="step-label">${escapeHtml(row.text)}</text>`,
+      );
       return;
     }
     if (row.kind === 'note') {
       const cx = x(row.from!);
-      parts.push(`<rect x="${cx - 86}" y="${y - 14}" width="172" height="${ROW - 6}" class="note"/><text x="${cx}" y="${y}" class="note-label">${escapeHtml(row.text)}</text>`);
+      parts.push(
+        `<rect x="${cx - 86}" y="${y - 14}" width="172" height="${ROW - 6}" class="note"/><text x="${cx}" y="${y}" class="note-label">${escapeHtml(row.text)}</text>`,
+      );
       return;
     }
     const x1 = x(row.from!);
@@ -201,7 +216,10 @@ export function offendingClaims(result: ScenarioResult): Array<{ field: string; 
 
 /** JSON inside a <script> element: "</script>" and "<!--" cannot appear. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export function renderHtml(suite: SuiteResult): string {

@@ -40,7 +40,8 @@ function testcase(result: ScenarioResult): string {
 export function renderJunit(suite: SuiteResult): string {
   const groups = new Map<string, ScenarioResult[]>();
   for (const result of suite.scenarios) groups.set(suiteName(result), [...(groups.get(suiteName(result)) ?? []), result]);
-  const count = (results: ScenarioResult[], kind: 'assertion' | 'error') => results.filter((r) => r.status === 'failed' && (kind === 'assertion' ? r.failure?.kind === 'assertion' : r.failure?.kind !== 'assertion')).length;
+  const count = (results: ScenarioResult[], kind: 'assertion' | 'error') =>
+    results.filter((r) => r.status === 'failed' && (kind === 'assertion' ? r.failure?.kind === 'assertion' : r.failure?.kind !== 'assertion')).length;
   const suites = [...groups].map(([name, results]) => {
     const time = results.reduce((total, result) => total + result.ms, 0);
     return `  <testsuite name="${escapeXml(name)}" tests="${results.length}" failures="${count(results, 'assertion')}" errors="${count(results, 'error')}" skipped="${results.filter((r) => r.status === 'skipped').length}" time="${seconds(time)}" timestamp="${suite.startedAt}">\n${results.map(testcase).join('\n')}\n  </testsuite>`;

@@ -139,7 +139,10 @@ export class ScenarioContext {
 
   /** A request to any URL (a raw call). */
   async sendTo(to: Actor, url: string, spec: HttpRequestSpec, label?: string): Promise<HttpResult> {
-    const headers = to === 'idp' ? { 'x-mockidp-scenario': this.tag, 'user-agent': 'mockidp-harness', ...spec.headers } : { 'user-agent': 'mockidp-harness', ...spec.headers };
+    const headers =
+      to === 'idp'
+        ? { 'x-mockidp-scenario': this.tag, 'user-agent': 'mockidp-harness', ...spec.headers }
+        : { 'user-agent': 'mockidp-harness', ...spec.headers };
     return this.#send('runner', to, url, { ...spec, headers }, label);
   }
 
@@ -165,7 +168,10 @@ export class ScenarioContext {
     const url = /^https?:\/\//.test(spec.url) ? spec.url : `${target.connection.url ?? ''}${spec.url}`;
     const headers = { 'user-agent': 'mockidp-harness', ...spec.headers };
     try {
-      const result = target.connection.request && !/^https?:\/\//.test(spec.url) ? await target.connection.request({ ...spec, headers }, this.signal) : await fetchHttp(url, { ...spec, headers }, this.signal);
+      const result =
+        target.connection.request && !/^https?:\/\//.test(spec.url)
+          ? await target.connection.request({ ...spec, headers }, this.signal)
+          : await fetchHttp(url, { ...spec, headers }, this.signal);
       this.#record('runner', 'target', url, { ...spec, headers }, result, at, performance.now() - started, label, this.#targetRequests());
       return result;
     } catch (error) {
@@ -187,7 +193,17 @@ export class ScenarioContext {
     for (const exchange of this.#targetRequests()) this.trace.add(exchange);
   }
 
-  #record(from: Actor, to: Actor, url: string, spec: HttpRequestSpec, result: HttpResult, at: number, ms: number, label?: string, nested?: TraceExchange[]): void {
+  #record(
+    from: Actor,
+    to: Actor,
+    url: string,
+    spec: HttpRequestSpec,
+    result: HttpResult,
+    at: number,
+    ms: number,
+    label?: string,
+    nested?: TraceExchange[],
+  ): void {
     const requestBody = spec.json ?? spec.form ?? (spec.body === undefined ? undefined : parseBody(spec.body, spec.headers?.['content-type']));
     const responseBody = result.json ?? result.xml ?? (result.body.length > 0 ? result.body.slice(0, 2000) : undefined);
     const tokens = [...findTokens(requestBody), ...findTokens(result.json), ...findTokens(result.xml)];
@@ -195,12 +211,25 @@ export class ScenarioContext {
       ...this.#exchange(from, to, url, spec.method ?? (requestBody === undefined ? 'GET' : 'POST'), at, ms, label, nested),
       status: result.status,
       request: { headers: maskHeaders(withoutNoise(spec.headers ?? {})), ...(requestBody === undefined ? {} : { body: safeBody(requestBody) }) },
-      response: { headers: maskHeaders(pick(result.headers, ['content-type', 'location', 'www-authenticate', 'cache-control', 'retry-after'])), ...(responseBody === undefined ? {} : { body: safeBody(responseBody) }) },
+      response: {
+        headers: maskHeaders(pick(result.headers, ['content-type', 'location', 'www-authenticate', 'cache-control', 'retry-after'])),
+        ...(responseBody === undefined ? {} : { body: safeBody(responseBody) }),
+      },
       ...(tokens.length > 0 ? { tokens } : {}),
     });
   }
 
-  #recordError(from: Actor, to: Actor, url: string, spec: HttpRequestSpec, error: unknown, at: number, ms: number, label?: string, nested?: TraceExchange[]): void {
+  #recordError(
+    from: Actor,
+    to: Actor,
+    url: string,
+    spec: HttpRequestSpec,
+    error: unknown,
+    at: number,
+    ms: number,
+    label?: string,
+    nested?: TraceExchange[],
+  ): void {
     this.trace.add({ ...this.#exchange(from, to, url, spec.method ?? 'GET', at, ms, label, nested), error: describeNetworkError(error) });
   }
 
@@ -278,7 +307,8 @@ function parseBody(body: string, contentType: string | undefined): unknown {
   return body.length > 2000 ? `${body.slice(0, 2000)}…` : body;
 }
 
-const SECRET_QUERY = /([?&](?:code|state|token|access_token|id_token|refresh_token|code_verifier|client_secret|user_code|id_token_hint|X-Amz-Signature|X-Amz-Security-Token)=)([^&#]+)/gi;
+const SECRET_QUERY =
+  /([?&](?:code|state|token|access_token|id_token|refresh_token|code_verifier|client_secret|user_code|id_token_hint|X-Amz-Signature|X-Amz-Security-Token)=)([^&#]+)/gi;
 
 /** A URL with codes, tokens and secrets in its query shortened. */
 export function maskUrl(url: string): string {

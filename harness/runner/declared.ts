@@ -21,7 +21,8 @@ export interface Declared {
 
 /** The runner's own target options, valid for every target, with what they mean. */
 export const DECLARED_OPTIONS: Record<keyof Omit<Declared, 'jwksRefetchCooldownMs'> | 'jwksRefetchCooldown', string> = {
-  operations: 'The operations of its contract the target offers, comma-separated (default: every one); scenarios that call another are skipped with that reason.',
+  operations:
+    'The operations of its contract the target offers, comma-separated (default: every one); scenarios that call another are skipped with that reason.',
   jwksRefetchCooldown: `How long the target waits before it fetches the JWKS again for an unknown kid (default ${DEFAULT_JWKS_REFETCH_COOLDOWN_MS / 1000}s); the runner waits it out before a scenario that needs a refetch.`,
 };
 
@@ -53,7 +54,11 @@ export function knownTargetOptions(kind: TargetKind): string[] {
 }
 
 function listOf(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
   return undefined;
 }
@@ -68,22 +73,29 @@ export function parseTargetOptions(kind: TargetKind, raw: Record<string, unknown
   const known = knownTargetOptions(kind);
   const unknown = Object.keys(raw).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
-    throw new TargetOptionError(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `${kind.name}.${key}`).join(', ')}; the options of ${kind.name}: ${known.join(', ')}`);
+    throw new TargetOptionError(
+      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `${kind.name}.${key}`).join(', ')}; the options of ${kind.name}: ${known.join(', ')}`,
+    );
   }
   const { operations, jwksRefetchCooldown, ...own } = raw;
   const offers = offersOf(kind);
   let declaredOperations = offers;
   if (operations !== undefined) {
     const list = listOf(operations);
-    if (!list || list.length === 0) throw new TargetOptionError(`${kind.name}.operations must name at least one operation, comma-separated: ${offers.join(',')}`);
+    if (!list || list.length === 0)
+      throw new TargetOptionError(`${kind.name}.operations must name at least one operation, comma-separated: ${offers.join(',')}`);
     const wrong = list.filter((name) => !offers.includes(name));
-    if (wrong.length > 0) throw new TargetOptionError(`${kind.name}.operations: unknown operation${wrong.length > 1 ? 's' : ''} ${wrong.join(', ')}; the operations of ${kind.name}: ${offers.join(', ')}`);
+    if (wrong.length > 0)
+      throw new TargetOptionError(
+        `${kind.name}.operations: unknown operation${wrong.length > 1 ? 's' : ''} ${wrong.join(', ')}; the operations of ${kind.name}: ${offers.join(', ')}`,
+      );
     declaredOperations = list;
   }
   let jwksRefetchCooldownMs = DEFAULT_JWKS_REFETCH_COOLDOWN_MS;
   if (jwksRefetchCooldown !== undefined) {
     const parsed = cooldownSchema.safeParse(jwksRefetchCooldown);
-    if (!parsed.success) throw new TargetOptionError(`${kind.name}.jwksRefetchCooldown "${String(jwksRefetchCooldown)}": expected a duration such as 0s, 500ms, 30s or 2m`);
+    if (!parsed.success)
+      throw new TargetOptionError(`${kind.name}.jwksRefetchCooldown "${String(jwksRefetchCooldown)}": expected a duration such as 0s, 500ms, 30s or 2m`);
     // A bare number is seconds, as in the components' --jwks-refetch-cooldown.
     jwksRefetchCooldownMs = typeof parsed.data === 'number' ? parsed.data * 1000 : toMs(parsed.data);
   }

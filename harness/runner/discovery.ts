@@ -24,7 +24,10 @@ export function discover(ctx: ScenarioContext, issuer = ctx.idp.issuer): Promise
     pending = (async () => {
       let response: Response;
       try {
-        response = await fetch(`${issuer}/.well-known/openid-configuration`, { headers: { 'x-mockidp-scenario': ctx.tag, accept: 'application/json' }, signal: ctx.signal });
+        response = await fetch(`${issuer}/.well-known/openid-configuration`, {
+          headers: { 'x-mockidp-scenario': ctx.tag, accept: 'application/json' },
+          signal: ctx.signal,
+        });
       } catch (error) {
         throw new StepFailure(`cannot fetch the discovery document of ${issuer}: ${describeNetworkError(error)}`);
       }

@@ -17,7 +17,12 @@ export class UnsupportedFeature extends StepFailure {
 const enc = encodeURIComponent;
 
 function missingRoute(error: unknown): boolean {
-  return error instanceof AdminError && (error.status === 404 || error.status === 405) && /no admin route|not_found/i.test(`${error.code} ${error.message}`) && !/no tenant/i.test(error.message);
+  return (
+    error instanceof AdminError &&
+    (error.status === 404 || error.status === 405) &&
+    /no admin route|not_found/i.test(`${error.code} ${error.message}`) &&
+    !/no tenant/i.test(error.message)
+  );
 }
 
 /** Installs fault rules on a tenant: POST /_admin/tenants/{tenant}/faults, one rule per call. */
@@ -27,8 +32,12 @@ export async function addFaults(admin: AdminClient, tenant: string, rules: unkno
     try {
       added.push(await admin.request('POST', `/tenants/${enc(tenant)}/faults`, rule));
     } catch (error) {
-      if (missingRoute(error)) throw new UnsupportedFeature('fault injection is not supported by this IdP yet: its admin API has no /tenants/{tenant}/faults route (issue #6); this scenario cannot run without it');
-      if (error instanceof AdminError && error.status === 400) throw new StepFailure(`the IdP refused the fault rule ${JSON.stringify(rule)}: ${error.message}`);
+      if (missingRoute(error))
+        throw new UnsupportedFeature(
+          'fault injection is not supported by this IdP yet: its admin API has no /tenants/{tenant}/faults route (issue #6); this scenario cannot run without it',
+        );
+      if (error instanceof AdminError && error.status === 400)
+        throw new StepFailure(`the IdP refused the fault rule ${JSON.stringify(rule)}: ${error.message}`);
       throw error;
     }
   }
@@ -40,7 +49,8 @@ export async function clearFaults(admin: AdminClient, tenant: string): Promise<u
   try {
     return await admin.request('DELETE', `/tenants/${enc(tenant)}/faults`);
   } catch (error) {
-    if (missingRoute(error)) throw new UnsupportedFeature('fault injection is not supported by this IdP yet: its admin API has no /tenants/{tenant}/faults route (issue #6)');
+    if (missingRoute(error))
+      throw new UnsupportedFeature('fault injection is not supported by this IdP yet: its admin API has no /tenants/{tenant}/faults route (issue #6)');
     throw error;
   }
 }
@@ -51,6 +61,8 @@ export function profileRefusal(error: unknown, option: string | { name: string }
   const profile = typeof option === 'string' ? option : option.name;
   if (!/profile/i.test(error.message)) return undefined;
   return /unknown field|unrecognized/i.test(error.message)
-    ? new UnsupportedFeature(`provider profiles are not supported by this IdP yet (idp.profile: ${profile}; issue #7): the tenant configuration has no "profile" field`)
+    ? new UnsupportedFeature(
+        `provider profiles are not supported by this IdP yet (idp.profile: ${profile}; issue #7): the tenant configuration has no "profile" field`,
+      )
     : new UnsupportedFeature(`the IdP refused profile "${profile}": ${error.message}`);
 }

@@ -88,8 +88,23 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
   const started = performance.now();
   const journalAtStart = env.idp.journal.lastSeq;
   const trace = new Trace();
-  const base = { id: scenario.id, name: scenario.name, file: scenario.file, line: scenario.line, tags: scenario.tags, ...(scenario.target ? { target: scenario.target.name } : {}) };
-  const steps: StepReport[] = scenario.steps.map((step) => ({ index: step.index, kind: step.kind, label: stepLabel(step), ...(step.name ? { name: step.name } : {}), ...(step.line ? { line: step.line } : {}), status: 'not run', ms: 0 }));
+  const base = {
+    id: scenario.id,
+    name: scenario.name,
+    file: scenario.file,
+    line: scenario.line,
+    tags: scenario.tags,
+    ...(scenario.target ? { target: scenario.target.name } : {}),
+  };
+  const steps: StepReport[] = scenario.steps.map((step) => ({
+    index: step.index,
+    kind: step.kind,
+    label: stepLabel(step),
+    ...(step.name ? { name: step.name } : {}),
+    ...(step.line ? { line: step.line } : {}),
+    status: 'not run',
+    ms: 0,
+  }));
   if (scenario.skip) return { ...base, status: 'skipped', skipReason: scenario.skip, skipKind: 'scenario', ms: 0, steps, trace: [] };
 
   const plan = scenario.target ? env.plans.get(scenario.target.name) : undefined;
@@ -150,22 +165,43 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
       if (plan.kind.shape === 'command') workDir = await mkdtemp(join(tmpdir(), 'mockidp-target-'));
       // An https IdP's CA goes to targets the runner starts ({ca_file}, MOCKIDP_CA_FILE, ...), instances of their own included.
       const ca = env.idp.ca ? { path: env.idp.ca.path, bundlePath: env.idp.ca.bundlePath } : undefined;
-      const setup: TargetSetup = { issuer: env.idp.issuer(tenant), tenant, clients: targetClients, options, flaw: plan.mode === 'external' ? undefined : env.flaw, workDir: workDir ?? tmpdir(), ca };
+      const setup: TargetSetup = {
+        issuer: env.idp.issuer(tenant),
+        tenant,
+        clients: targetClients,
+        options,
+        flaw: plan.mode === 'external' ? undefined : env.flaw,
+        workDir: workDir ?? tmpdir(),
+        ca,
+      };
       let connection: TargetConnection;
       try {
         if (shared) {
           connection = await withTimeout(plan.connection!, env.readyTimeoutMs + 1_000, `the ${plan.kind.name} did not start in time`);
         } else if (own) {
-          const request = { kind: plan.kind, setup, ...(plan.command ? { command: plan.command } : {}), ...(plan.image ? { image: plan.image } : {}), readyTimeoutMs: env.readyTimeoutMs };
+          const request = {
+            kind: plan.kind,
+            setup,
+            ...(plan.command ? { command: plan.command } : {}),
+            ...(plan.image ? { image: plan.image } : {}),
+            readyTimeoutMs: env.readyTimeoutMs,
+          };
           const launching = launcher(plan.launcher).launch(request);
           embedded = await withTimeout(launching, env.readyTimeoutMs + 1_000, `the ${plan.kind.name} did not start in time`).catch((error: unknown) => {
             // An instance that comes up after all is still stopped.
-            void launching.then((late) => late.close(), () => undefined);
+            void launching.then(
+              (late) => late.close(),
+              () => undefined,
+            );
             throw error;
           });
           connection = embedded;
         } else {
-          embedded = await withTimeout(launcher('in-process').launch({ kind: plan.kind, setup, embedded: plan.kind.embedded(setup), readyTimeoutMs: env.readyTimeoutMs }), env.readyTimeoutMs, `the embedded ${plan.kind.name} did not start in time`);
+          embedded = await withTimeout(
+            launcher('in-process').launch({ kind: plan.kind, setup, embedded: plan.kind.embedded(setup), readyTimeoutMs: env.readyTimeoutMs }),
+            env.readyTimeoutMs,
+            `the embedded ${plan.kind.name} did not start in time`,
+          );
           connection = embedded;
         }
       } catch (error) {
@@ -187,7 +223,9 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
       admin,
       tenant,
       issuer: env.idp.issuer(tenant),
-      others: Object.fromEntries(Object.keys(scenario.idp.others ?? {}).map((alias) => [alias, { tenant: `${tenant}-${alias}`, issuer: env.idp.issuer(`${tenant}-${alias}`) }])),
+      others: Object.fromEntries(
+        Object.keys(scenario.idp.others ?? {}).map((alias) => [alias, { tenant: `${tenant}-${alias}`, issuer: env.idp.issuer(`${tenant}-${alias}`) }]),
+      ),
       journal,
       lastSeq: () => env.idp.journal.lastSeq,
       restart: (options) => env.idp.restart(options),
@@ -228,7 +266,13 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
       }
       let run;
       try {
-        run = await withTimeout(runStepOnce(ctx, step), limit, limit === remaining ? `the scenario timed out (${scenario.timeoutMs ?? env.scenarioTimeoutMs} ms) during this step` : `the step timed out after ${limit} ms`);
+        run = await withTimeout(
+          runStepOnce(ctx, step),
+          limit,
+          limit === remaining
+            ? `the scenario timed out (${scenario.timeoutMs ?? env.scenarioTimeoutMs} ms) during this step`
+            : `the step timed out after ${limit} ms`,
+        );
       } catch (error) {
         controller.abort();
         report.status = 'failed';
@@ -244,7 +288,14 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
       }
       if (run.mismatches.length > 0) {
         report.status = 'failed';
-        const mismatches = run.mismatches.slice(0, 10).map((mismatch) => ({ path: mismatch.path, message: mismatch.message, expected: redact(mismatch.expected, lastKey(mismatch.path)), actual: redact(mismatch.actual, lastKey(mismatch.path)) }));
+        const mismatches = run.mismatches
+          .slice(0, 10)
+          .map((mismatch) => ({
+            path: mismatch.path,
+            message: mismatch.message,
+            expected: redact(mismatch.expected, lastKey(mismatch.path)),
+            actual: redact(mismatch.actual, lastKey(mismatch.path)),
+          }));
         const first = mismatches[0]!;
         fail('assertion', `${first.path}: ${first.message}${mismatches.length > 1 ? ` (and ${mismatches.length - 1} more)` : ''}`, step, mismatches);
         break;

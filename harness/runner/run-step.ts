@@ -22,7 +22,8 @@ export function outcomeVariable(outcome: StepOutcome): Record<string, unknown> {
   const value = outcome.value;
   const fields = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   const variable: Record<string, unknown> = { ...fields };
-  for (const key of ['status', 'headers', 'body', 'json', 'xml', 'exit', 'stdout', 'stderr', 'value'] as const) if (outcome[key] !== undefined) variable[key] = outcome[key];
+  for (const key of ['status', 'headers', 'body', 'json', 'xml', 'exit', 'stdout', 'stderr', 'value'] as const)
+    if (outcome[key] !== undefined) variable[key] = outcome[key];
   return variable;
 }
 
@@ -67,6 +68,10 @@ export async function runStepOnce(ctx: ScenarioContext, step: ScenarioStep): Pro
     const nowSeconds = needsClock(resolved) ? await ctx.nowSeconds() : undefined;
     return { outcome, mismatches: evaluate(resolved, outcome, ctx.vars, { nowSeconds }) };
   } catch (error) {
-    return { outcome, mismatches: [], error: error instanceof InterpolationError ? new StepFailure(`in expect: ${error.message}`) : new StepFailure(`in expect: ${(error as Error).message}`) };
+    return {
+      outcome,
+      mismatches: [],
+      error: error instanceof InterpolationError ? new StepFailure(`in expect: ${error.message}`) : new StepFailure(`in expect: ${(error as Error).message}`),
+    };
   }
 }

@@ -2,7 +2,13 @@
  * Runs tasks with a concurrency limit, in order of submission; `stop()` lets running tasks finish
  * and skips the rest (--bail).
  */
-export async function runPool<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>, skipped: (item: T, index: number) => R, shouldStop: () => boolean): Promise<R[]> {
+export async function runPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+  skipped: (item: T, index: number) => R,
+  shouldStop: () => boolean,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

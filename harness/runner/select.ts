@@ -32,7 +32,10 @@ export function matchesGrep(scenario: { id: string; name: string }, grep: string
 
 /** --tag a,b --tag c: any of a, b, c; "!x" excludes x. */
 export function matchesTags(scenario: { tags: string[] }, tags: string[] | undefined): boolean {
-  const wanted = (tags ?? []).flatMap((tag) => tag.split(',')).map((tag) => tag.trim()).filter(Boolean);
+  const wanted = (tags ?? [])
+    .flatMap((tag) => tag.split(','))
+    .map((tag) => tag.trim())
+    .filter(Boolean);
   const include = wanted.filter((tag) => !tag.startsWith('!'));
   const exclude = wanted.filter((tag) => tag.startsWith('!')).map((tag) => tag.slice(1));
   if (exclude.some((tag) => scenario.tags.includes(tag))) return false;

@@ -105,13 +105,22 @@ export async function loadScenarios(paths: string[]): Promise<Loaded> {
 function resolveNames(name: string): TargetName[] {
   if (name in TARGET_ALIASES) return TARGET_ALIASES[name]!;
   if ((TARGET_NAMES as readonly string[]).includes(name)) return [name as TargetName];
-  throw new SuiteError(`unknown target "${name}"; targets: ${TARGET_NAMES.join(', ')} (and ${Object.keys(TARGET_ALIASES).join(', ')} for ${Object.values(TARGET_ALIASES).map((names) => names.join(' + ')).join(', ')})`);
+  throw new SuiteError(
+    `unknown target "${name}"; targets: ${TARGET_NAMES.join(', ')} (and ${Object.keys(TARGET_ALIASES).join(', ')} for ${Object.values(TARGET_ALIASES)
+      .map((names) => names.join(' + '))
+      .join(', ')})`,
+  );
 }
 
 /** A per-target flag value: NAME.role, NAME, or an alias of NAME (sts for lakefs-sts and aws-sts). */
 function lookup<T>(table: Record<string, T> | undefined, name: TargetName, role?: string): T | undefined {
   if (!table) return undefined;
-  const names = [name, ...Object.entries(TARGET_ALIASES).filter(([, members]) => members.includes(name)).map(([alias]) => alias)];
+  const names = [
+    name,
+    ...Object.entries(TARGET_ALIASES)
+      .filter(([, members]) => members.includes(name))
+      .map(([alias]) => alias),
+  ];
   for (const key of names) {
     const value = table[role ? `${key}.${role}` : key];
     if (value !== undefined) return value;
@@ -121,7 +130,14 @@ function lookup<T>(table: Record<string, T> | undefined, name: TargetName, role?
 
 /** The reference components an embedded target is made of. */
 function componentsOf(plan: TargetPlan): string[] {
-  const spec = plan.kind.embedded({ issuer: 'http://127.0.0.1', tenant: '', clients: {}, options: plan.kind.optionsSchema.parse({}), flaw: undefined, workDir: '' });
+  const spec = plan.kind.embedded({
+    issuer: 'http://127.0.0.1',
+    tenant: '',
+    clients: {},
+    options: plan.kind.optionsSchema.parse({}),
+    flaw: undefined,
+    workDir: '',
+  });
   return EMBEDDED_COMPONENTS[spec.component];
 }
 
@@ -141,17 +157,44 @@ export function buildPlans(options: SuiteOptions): Map<TargetName, TargetPlan> {
       const roles = Object.keys(kind.clients(parsed.options));
       const clientOverrides: TargetPlan['clientOverrides'] = {};
       for (const role of roles) {
-        const client = role === 'main' ? (lookup(options.targetClients, name) ?? lookup(options.targetClients, name, role)) : lookup(options.targetClients, name, role);
-        const redirectUri = role === 'main' ? (lookup(options.targetRedirectUris, name) ?? lookup(options.targetRedirectUris, name, role)) : lookup(options.targetRedirectUris, name, role);
-        if (client || redirectUri) clientOverrides[role] = { ...(client ? { id: client.id, ...(client.secret !== undefined ? { secret: client.secret } : {}) } : {}), ...(redirectUri ? { redirectUri } : {}) };
+        const client =
+          role === 'main' ? (lookup(options.targetClients, name) ?? lookup(options.targetClients, name, role)) : lookup(options.targetClients, name, role);
+        const redirectUri =
+          role === 'main'
+            ? (lookup(options.targetRedirectUris, name) ?? lookup(options.targetRedirectUris, name, role))
+            : lookup(options.targetRedirectUris, name, role);
+        if (client || redirectUri)
+          clientOverrides[role] = {
+            ...(client ? { id: client.id, ...(client.secret !== undefined ? { secret: client.secret } : {}) } : {}),
+            ...(redirectUri ? { redirectUri } : {}),
+          };
       }
-      plans.set(name, { kind, mode: 'external', launcher: launcherName, ...(external.url ? { url: external.url.replace(/\/$/, '') } : {}), ...(external.command ? { command: external.command } : {}), ...(external.image ? { image: external.image } : {}), options: parsed.options, declared: parsed.declared, clientOverrides });
+      plans.set(name, {
+        kind,
+        mode: 'external',
+        launcher: launcherName,
+        ...(external.url ? { url: external.url.replace(/\/$/, '') } : {}),
+        ...(external.command ? { command: external.command } : {}),
+        ...(external.image ? { image: external.image } : {}),
+        options: parsed.options,
+        declared: parsed.declared,
+        clientOverrides,
+      });
     }
   }
-  const configured = new Set([...plans.keys()].flatMap((name) => [name, ...Object.entries(TARGET_ALIASES).filter(([, members]) => members.includes(name)).map(([alias]) => alias)]));
+  const configured = new Set(
+    [...plans.keys()].flatMap((name) => [
+      name,
+      ...Object.entries(TARGET_ALIASES)
+        .filter(([, members]) => members.includes(name))
+        .map(([alias]) => alias),
+    ]),
+  );
   const stray = Object.keys(options.targetOptions ?? {}).filter((name) => !configured.has(name));
   if (stray.length > 0) {
-    throw new SuiteError(`--target-option for ${stray.join(', ')}: ${plans.size === 0 ? 'target options describe a target of yours, and no --target, --target-command or --target-image names one' : `no such target of yours in this run (yours: ${[...plans.keys()].join(', ')})`}`);
+    throw new SuiteError(
+      `--target-option for ${stray.join(', ')}: ${plans.size === 0 ? 'target options describe a target of yours, and no --target, --target-command or --target-image names one' : `no such target of yours in this run (yours: ${[...plans.keys()].join(', ')})`}`,
+    );
   }
   if (plans.size === 0) {
     for (const name of TARGET_NAMES) {
@@ -181,7 +224,12 @@ export function externalVerdict(plan: TargetPlan, scenario: Scenario): Verdict {
   const needs = scenarioNeeds(scenario);
   const missing = [...new Set(needs.operations.map((operation) => offerOf(plan.kind, operation)))].filter((offer) => !plan.declared.operations.has(offer));
   if (missing.length > 0) {
-    return { skip: { kind: 'not-offered', reason: `it calls ${missing.join(', ')}, which this ${name} is not declared to offer (--target-option ${name}.operations=${[...plan.declared.operations].join(',')})` } };
+    return {
+      skip: {
+        kind: 'not-offered',
+        reason: `it calls ${missing.join(', ')}, which this ${name} is not declared to offer (--target-option ${name}.operations=${[...plan.declared.operations].join(',')})`,
+      },
+    };
   }
   if (scenario.tags.includes('in-process')) {
     return { skip: { kind: 'in-process', reason: 'it watches what only the embedded reference component exposes (its waits turned into IdP clock moves)' } };
@@ -192,11 +240,21 @@ export function externalVerdict(plan: TargetPlan, scenario: Scenario): Verdict {
   const hint = `with --target-command or --target-image the runner starts an instance of your ${name} for it`;
   if (needs.profile !== undefined) {
     if (ownInstance) return { placement: 'own' };
-    return { skip: { kind: 'profile', reason: `it gives the IdP the shape of ${needs.profile} (another issuer and endpoints), which a target configured once with one issuer cannot follow; ${hint}` } };
+    return {
+      skip: {
+        kind: 'profile',
+        reason: `it gives the IdP the shape of ${needs.profile} (another issuer and endpoints), which a target configured once with one issuer cannot follow; ${hint}`,
+      },
+    };
   }
   if (needs.freshTarget) {
     if (ownInstance) return { placement: 'own' };
-    return { skip: { kind: 'fresh-target', reason: `it needs a target that fetches the IdP's discovery document during the scenario, and yours fetched it before; ${hint}` } };
+    return {
+      skip: {
+        kind: 'fresh-target',
+        reason: `it needs a target that fetches the IdP's discovery document during the scenario, and yours fetched it before; ${hint}`,
+      },
+    };
   }
   if (ownInstance && (needs.ownKeys || needs.keyChanges)) return { placement: 'own' };
   return { placement: 'shared' };
@@ -250,14 +308,30 @@ function invalidResult(file: string, problems: ScenarioProblem[]): ScenarioResul
 }
 
 function skippedResult(scenario: Scenario, reason: string, kind: SkipKind): ScenarioResult {
-  return { id: scenario.id, name: scenario.name, file: scenario.file, line: scenario.line, tags: scenario.tags, ...(scenario.target ? { target: scenario.target.name } : {}), status: 'skipped', skipReason: reason, skipKind: kind, ms: 0, steps: [], trace: [] };
+  return {
+    id: scenario.id,
+    name: scenario.name,
+    file: scenario.file,
+    line: scenario.line,
+    tags: scenario.tags,
+    ...(scenario.target ? { target: scenario.target.name } : {}),
+    status: 'skipped',
+    skipReason: reason,
+    skipKind: kind,
+    ms: 0,
+    steps: [],
+    trace: [],
+  };
 }
 
 async function startIdp(options: SuiteOptions, external: boolean): Promise<MockIdp> {
   const port = options.idpPort ?? (external ? 9400 : 0);
   try {
     const tls = options.idpTls ? (options.idpTls === true ? {} : options.idpTls) : undefined;
-    const idp = await startMockIdp({ server: { host: options.idpHost ?? '127.0.0.1', port, logLevel: 'silent', journalLimit: 50_000, ...(tls ? { tls } : {}) }, tenants: {} });
+    const idp = await startMockIdp({
+      server: { host: options.idpHost ?? '127.0.0.1', port, logLevel: 'silent', journalLimit: 50_000, ...(tls ? { tls } : {}) },
+      tenants: {},
+    });
     // The runner's own requests (logins, calls to in-process targets that call the IdP) trust it too.
     if (idp.ca) trustCa(idp.ca.pem);
     return idp;
@@ -299,9 +373,18 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   };
   const targets: Record<string, string> = {};
   try {
-    if (external) await startExternalTargets(env, plans, run.filter((scenario) => placement(scenario) === 'shared'));
+    if (external)
+      await startExternalTargets(
+        env,
+        plans,
+        run.filter((scenario) => placement(scenario) === 'shared'),
+      );
     for (const [name, plan] of plans) {
-      if (run.some((scenario) => scenario.target?.name === name)) targets[name] = plan.mode === 'external' ? `${plan.launcher}: ${plan.url ?? plan.command ?? plan.image}` : `reference component (in-process)${options.flaw && componentsOf(plan).includes(componentOfFlaw(options.flaw)!) ? `, flaw ${options.flaw}` : ''}`;
+      if (run.some((scenario) => scenario.target?.name === name))
+        targets[name] =
+          plan.mode === 'external'
+            ? `${plan.launcher}: ${plan.url ?? plan.command ?? plan.image}`
+            : `reference component (in-process)${options.flaw && componentsOf(plan).includes(componentOfFlaw(options.flaw)!) ? `, flaw ${options.flaw}` : ''}`;
     }
     const total = run.length + invalid.length + skipped.length;
     emit({ type: 'start', total, idpUrl: idp.url, ...(external ? { issuer: idp.issuer(env.sharedTenant) } : {}), targets });
@@ -369,7 +452,9 @@ function sharedLane(
   const planOf = (scenario: Scenario) => (scenario.target ? plans.get(scenario.target.name) : undefined);
   const isShared = (scenario: Scenario) => placement(scenario) === 'shared';
   const lastFetch = () => {
-    const fetches = env.idp.journal.query({ tenant: env.sharedTenant, endpoint: 'jwks' }).filter((entry) => entry.scenario === undefined || !entry.scenario.startsWith(`${env.runId}/`));
+    const fetches = env.idp.journal
+      .query({ tenant: env.sharedTenant, endpoint: 'jwks' })
+      .filter((entry) => entry.scenario === undefined || !entry.scenario.startsWith(`${env.runId}/`));
     const last = fetches[fetches.length - 1];
     return last ? Date.parse(last.at) : undefined;
   };
@@ -384,7 +469,9 @@ function sharedLane(
     publishedKids: async () => (await env.idp.admin.keys.list(env.sharedTenant).catch(() => [])).map((key) => key.kid),
     now: () => Date.now(),
     async wait(ms, scenario, target) {
-      notice(`waiting ${Math.ceil(ms / 1000)} s before "${scenario.name}": it needs the ${target.name} to fetch the IdP's keys, and its refetch cool-down (${target.cooldownMs / 1000} s, --target-option ${target.name}.jwksRefetchCooldown) has not passed since its last fetch`);
+      notice(
+        `waiting ${Math.ceil(ms / 1000)} s before "${scenario.name}": it needs the ${target.name} to fetch the IdP's keys, and its refetch cool-down (${target.cooldownMs / 1000} s, --target-option ${target.name}.jwksRefetchCooldown) has not passed since its last fetch`,
+      );
       await new Promise((resolve) => setTimeout(resolve, ms));
     },
     run: work,
@@ -396,7 +483,12 @@ function sharedLane(
 /** Creates the shared tenant external targets are configured with, then starts or reaches them. */
 async function startExternalTargets(env: SuiteEnv, plans: Map<TargetName, TargetPlan>, run: Scenario[]): Promise<void> {
   const needed = [...plans.values()].filter((plan) => plan.mode === 'external' && run.some((scenario) => scenario.target?.name === plan.kind.name));
-  const allClients = Object.assign({}, ...needed.map((plan) => planClients(plan, plan.options)).map((clients) => Object.fromEntries(Object.entries(clients).map(([role, client]) => [`${role}:${client.id}`, client]))));
+  const allClients = Object.assign(
+    {},
+    ...needed
+      .map((plan) => planClients(plan, plan.options))
+      .map((clients) => Object.fromEntries(Object.entries(clients).map(([role, client]) => [`${role}:${client.id}`, client]))),
+  );
   const clients = clientsOf({ standardClients: true }, allClients);
   await env.idp.admin.addTenant(env.sharedTenant, tenantConfig({ standardClients: true }, clients, await env.keys.primary()));
   const started = new Map<string, Promise<TargetConnection>>();
@@ -404,15 +496,34 @@ async function startExternalTargets(env: SuiteEnv, plans: Map<TargetName, Target
     const key = `${plan.launcher}:${plan.url ?? plan.command ?? plan.image}`;
     const existing = plan.launcher === 'url' ? undefined : started.get(key);
     const ca = env.idp.ca ? { path: env.idp.ca.path, bundlePath: env.idp.ca.bundlePath } : undefined;
-    const setup = { issuer: env.idp.issuer(env.sharedTenant), tenant: env.sharedTenant, clients: planClients(plan, plan.options), options: plan.options, flaw: undefined, workDir: '', ca };
+    const setup = {
+      issuer: env.idp.issuer(env.sharedTenant),
+      tenant: env.sharedTenant,
+      clients: planClients(plan, plan.options),
+      options: plan.options,
+      flaw: undefined,
+      workDir: '',
+      ca,
+    };
     plan.connection =
       existing ??
-      launcher(plan.launcher).launch({ kind: plan.kind, setup, ...(plan.url ? { url: plan.url } : {}), ...(plan.command ? { command: plan.command } : {}), ...(plan.image ? { image: plan.image } : {}), readyTimeoutMs: env.readyTimeoutMs });
+      launcher(plan.launcher).launch({
+        kind: plan.kind,
+        setup,
+        ...(plan.url ? { url: plan.url } : {}),
+        ...(plan.command ? { command: plan.command } : {}),
+        ...(plan.image ? { image: plan.image } : {}),
+        readyTimeoutMs: env.readyTimeoutMs,
+      });
     plan.connection.catch(() => undefined);
     // A process serving several targets (sts = lakefs-sts + aws-sts) is started once.
     started.set(key, plan.connection);
   }
-  await Promise.all(needed.map((plan) => plan.connection!.catch((error: unknown) => {
-    if (!(error instanceof LaunchError)) throw error;
-  })));
+  await Promise.all(
+    needed.map((plan) =>
+      plan.connection!.catch((error: unknown) => {
+        if (!(error instanceof LaunchError)) throw error;
+      }),
+    ),
+  );
 }

@@ -16,7 +16,10 @@ export function usersOf(users: IdpSetup['users']): Record<string, UserInput> {
 }
 
 /** Every client of the tenant as the runner knows it (secrets included), by client_id. */
-export function clientsOf(setup: Pick<IdpSetup, 'clients' | 'standardClients' | 'targetClient'>, targetClients: Record<string, ClientSpec>): Record<string, ClientSpec> {
+export function clientsOf(
+  setup: Pick<IdpSetup, 'clients' | 'standardClients' | 'targetClient'>,
+  targetClients: Record<string, ClientSpec>,
+): Record<string, ClientSpec> {
   const clients: Record<string, ClientSpec> = {};
   const standard = setup.standardClients === false ? {} : STANDARD_CLIENTS;
   for (const [id, config] of Object.entries({ ...standard, ...(setup.clients as Record<string, ClientInput> | undefined) })) {

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 /** A duration in a scenario: milliseconds as a number, or "250ms", "5s", "2m". */
 export const durationSchema = z
-  .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m)$/, 'a duration is a number of milliseconds or a string like "250ms", "5s", "2m"')])
+  .union([
+    z.number().int().positive(),
+    z.string().regex(/^\d+(\.\d+)?\s*(ms|s|m)$/, 'a duration is a number of milliseconds or a string like "250ms", "5s", "2m"'),
+  ])
   .describe('Milliseconds, or a string such as "250ms", "5s", "2m".');
 
 export type Duration = z.infer<typeof durationSchema>;

@@ -22,7 +22,9 @@ function resolve(expression: string, vars: Record<string, unknown>): unknown {
   if (value === undefined) {
     if (fallback !== undefined) return parseFallback(fallback);
     const root = path.split(/[.[]/, 1)[0]!;
-    const known = Object.keys(vars).filter((name) => vars[name] !== undefined).sort();
+    const known = Object.keys(vars)
+      .filter((name) => vars[name] !== undefined)
+      .sort();
     throw new InterpolationError(
       root in vars && vars[root] !== undefined
         ? `"\${${path}}" has no value: ${root} is set, but not ${path} (${root} has ${describeKeys(vars[root])})`

@@ -29,7 +29,11 @@ export async function loadScenarioFile(path: string, root?: string): Promise<Loa
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { file, scenarios: [], problems: [{ file, field: '(file)', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}` }] };
+    return {
+      file,
+      scenarios: [],
+      problems: [{ file, field: '(file)', message: code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}` }],
+    };
   }
   return parseScenarioText(text, file, dirname(resolve(path)), root ?? dirname(resolve(path)));
 }
@@ -42,7 +46,8 @@ export async function parseScenarioText(text: string, file: string, baseDir = pr
   const scenarios: Scenario[] = [];
   const problems: ScenarioProblem[] = [];
   const nonEmpty = docs.filter((doc) => doc.contents !== null || doc.errors.length > 0);
-  if (nonEmpty.length === 0) return { file, scenarios, problems: [{ file, field: '(file)', message: 'the file has no scenario: write at least "name:" and "steps:"' }] };
+  if (nonEmpty.length === 0)
+    return { file, scenarios, problems: [{ file, field: '(file)', message: 'the file has no scenario: write at least "name:" and "steps:"' }] };
   for (const [position, doc] of nonEmpty.entries()) {
     const id = `${file.replace(/\.ya?ml$/i, '')}${position === 0 ? '' : `#${position + 1}`}`;
     const result = await parseDocumentScenario(doc, { id, file, baseDir, root, lineCounter });
@@ -67,7 +72,12 @@ async function parseDocumentScenario(doc: Document.Parsed, context: DocContext):
     return {
       problems: doc.errors.map((error) => {
         const pos = error.linePos?.[0];
-        return { file, field: '(syntax)', message: `${(error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '')}: fix the YAML syntax`, ...(pos ? { line: pos.line, column: pos.col } : {}) };
+        return {
+          file,
+          field: '(syntax)',
+          message: `${(error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '')}: fix the YAML syntax`,
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        };
       }),
     };
   }
@@ -97,22 +107,26 @@ async function parseDocumentScenario(doc: Document.Parsed, context: DocContext):
   });
   if (problems.length > 0) return { problems };
   const target: TargetRef | undefined =
-    input.target === undefined ? undefined : typeof input.target === 'string' ? { name: input.target, flavour: undefined, options: {} } : { name: input.target.name, flavour: input.target.flavour, options: input.target.options ?? {} };
+    input.target === undefined
+      ? undefined
+      : typeof input.target === 'string'
+        ? { name: input.target, flavour: undefined, options: {} }
+        : { name: input.target.name, flavour: input.target.flavour, options: input.target.options ?? {} };
   const scenario: Scenario = {
-      id: context.id,
-      file,
-      line: locate([]).line ?? 1,
-      name: input.name,
-      description: input.description,
-      tags: input.tags,
-      idp: input.idp,
-      target,
-      // The IdP is shared by the run: a scenario that restarts it must run alone.
-      exclusive: input.exclusive || steps.some((step) => step.kind === 'restart_idp'),
-      timeoutMs: input.timeout === undefined ? undefined : toMs(input.timeout),
-      stepTimeoutMs: input.stepTimeout === undefined ? undefined : toMs(input.stepTimeout),
-      skip: input.skip,
-      steps,
+    id: context.id,
+    file,
+    line: locate([]).line ?? 1,
+    name: input.name,
+    description: input.description,
+    tags: input.tags,
+    idp: input.idp,
+    target,
+    // The IdP is shared by the run: a scenario that restarts it must run alone.
+    exclusive: input.exclusive || steps.some((step) => step.kind === 'restart_idp'),
+    timeoutMs: input.timeout === undefined ? undefined : toMs(input.timeout),
+    stepTimeoutMs: input.stepTimeout === undefined ? undefined : toMs(input.stepTimeout),
+    skip: input.skip,
+    steps,
   };
   for (const step of steps) {
     const found = stepKind(step.kind)?.check?.(step.args, scenario);
@@ -124,12 +138,22 @@ async function parseDocumentScenario(doc: Document.Parsed, context: DocContext):
 
 type Locate = (path: ReadonlyArray<PropertyKey>) => { line?: number; column?: number };
 
-async function applyIncludes(data: Record<string, unknown>, context: DocContext, problems: ScenarioProblem[], locate: Locate): Promise<Record<string, unknown>> {
+async function applyIncludes(
+  data: Record<string, unknown>,
+  context: DocContext,
+  problems: ScenarioProblem[],
+  locate: Locate,
+): Promise<Record<string, unknown>> {
   const include = data['include'];
   if (include === undefined) return data;
   const paths = typeof include === 'string' ? [include] : Array.isArray(include) ? include : undefined;
   if (!paths || paths.some((path) => typeof path !== 'string')) {
-    problems.push({ file: context.file, field: 'include', message: 'include is a file path or a list of file paths (relative to this file)', ...locate(['include']) });
+    problems.push({
+      file: context.file,
+      field: 'include',
+      message: 'include is a file path or a list of file paths (relative to this file)',
+      ...locate(['include']),
+    });
     return data;
   }
   let merged: Record<string, unknown> = {};
@@ -138,18 +162,33 @@ async function applyIncludes(data: Record<string, unknown>, context: DocContext,
     let text: string;
     try {
       if (!(await insideRoot(absolute, context.root))) {
-        problems.push({ file: context.file, field: 'include', message: `the include "${path}" is outside the scenario folder ${displayPath(context.root)}: includes must be files inside it`, ...locate(['include']) });
+        problems.push({
+          file: context.file,
+          field: 'include',
+          message: `the include "${path}" is outside the scenario folder ${displayPath(context.root)}: includes must be files inside it`,
+          ...locate(['include']),
+        });
         continue;
       }
       text = await readFile(absolute, 'utf8');
     } catch {
-      problems.push({ file: context.file, field: 'include', message: `cannot read the include "${path}" (resolved to ${displayPath(absolute)})`, ...locate(['include']) });
+      problems.push({
+        file: context.file,
+        field: 'include',
+        message: `cannot read the include "${path}" (resolved to ${displayPath(absolute)})`,
+        ...locate(['include']),
+      });
       continue;
     }
     const doc = parseDocument(text, { uniqueKeys: true });
     const value = doc.errors.length === 0 ? (doc.toJS({ maxAliasCount: 100 }) as unknown) : undefined;
     if (doc.errors.length > 0 || !value || typeof value !== 'object' || Array.isArray(value) || !isMap(doc.contents)) {
-      problems.push({ file: displayPath(absolute), field: '(root)', message: `an include must be a YAML mapping of scenario fields (idp, target, tags, ...)${doc.errors[0] ? `: ${doc.errors[0].message.split('\n')[0]}` : ''}`, line: doc.errors[0]?.linePos?.[0]?.line ?? 1 });
+      problems.push({
+        file: displayPath(absolute),
+        field: '(root)',
+        message: `an include must be a YAML mapping of scenario fields (idp, target, tags, ...)${doc.errors[0] ? `: ${doc.errors[0].message.split('\n')[0]}` : ''}`,
+        line: doc.errors[0]?.linePos?.[0]?.line ?? 1,
+      });
       continue;
     }
     merged = deepMerge(merged, value as Record<string, unknown>);

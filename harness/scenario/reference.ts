@@ -20,7 +20,11 @@ function jsonSchema(schema: z.ZodType): JsonSchema {
 function fieldsTable(schema: JsonSchema): string[] {
   const object = schema.properties ? schema : schema.anyOf?.find((branch) => branch.properties);
   if (!object?.properties) return [];
-  return ['| Field | Type | Default | Description |', '| --- | --- | --- | --- |', ...fieldRows(object, (value) => `\`${JSON.stringify(value).slice(0, 50)}\``)];
+  return [
+    '| Field | Type | Default | Description |',
+    '| --- | --- | --- | --- |',
+    ...fieldRows(object, (value) => `\`${JSON.stringify(value).slice(0, 50)}\``),
+  ];
 }
 
 export function scenarioReference(): string {
@@ -54,11 +58,15 @@ export function scenarioReference(): string {
     if (forms.length > 1) {
       // A step written in several ways (call: an operation name, {op, with} or {http, to}): each form.
       out.push('Forms:', '');
-      for (const branch of forms) out.push(`- ${branch.properties ? `{ ${Object.keys(branch.properties).join(', ')} }` : typeOf(branch)}${branch.description ? `: ${branch.description}` : ''}`);
+      for (const branch of forms)
+        out.push(
+          `- ${branch.properties ? `{ ${Object.keys(branch.properties).join(', ')} }` : typeOf(branch)}${branch.description ? `: ${branch.description}` : ''}`,
+        );
       out.push('');
       for (const branch of forms.filter((candidate) => candidate.properties)) {
         out.push(...fieldsTable(branch), '');
-        for (const [name, field] of Object.entries(branch.properties!)) if (field.properties) out.push(`\`${kind.name}.${name}\`:`, '', ...fieldsTable(field), '');
+        for (const [name, field] of Object.entries(branch.properties!))
+          if (field.properties) out.push(`\`${kind.name}.${name}\`:`, '', ...fieldsTable(field), '');
       }
     } else {
       const table = fieldsTable(schema);
@@ -66,7 +74,12 @@ export function scenarioReference(): string {
     }
   }
   out.push('## expect', '', ...fieldsTable(jsonSchema(expectSchema)), '');
-  out.push('## Targets', '', 'A scenario names its target (`target: authenticator`) and calls its operations (`call: authenticator.login`, or `call: {op: aws-sts.assume_role, with: {...}}`).', '');
+  out.push(
+    '## Targets',
+    '',
+    'A scenario names its target (`target: authenticator`) and calls its operations (`call: authenticator.login`, or `call: {op: aws-sts.assume_role, with: {...}}`).',
+    '',
+  );
   for (const target of TARGETS) {
     out.push(`### \`${target.name}\``, '', target.summary, '');
     const options = fieldsTable(jsonSchema(target.optionsSchema));
@@ -98,7 +111,9 @@ export async function scenarioCatalogue(paths = ['scenarios']): Promise<string> 
     out.push(`## ${folder}`, '', '| Scenario | Target | Tags | File |', '| --- | --- | --- | --- |');
     for (const scenario of [...group].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line)) {
       const file = relative(process.cwd(), scenario.file);
-      out.push(`| ${cell(scenario.name)} | ${scenario.target?.name ?? 'IdP'} | ${scenario.tags.map((tag) => `\`${tag}\``).join(' ')} | [${file.split('/').pop()}](../${file}) |`);
+      out.push(
+        `| ${cell(scenario.name)} | ${scenario.target?.name ?? 'IdP'} | ${scenario.tags.map((tag) => `\`${tag}\``).join(' ')} | [${file.split('/').pop()}](../${file}) |`,
+      );
     }
     out.push('');
   }

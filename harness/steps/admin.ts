@@ -32,18 +32,29 @@ const args = z
       .optional(),
     keys: z
       .strictObject({
-        rotate: z.union([z.boolean(), z.strictObject({ alg: z.string().optional(), graceSeconds: z.number().int().nonnegative().optional() })]).optional().describe('Publish a new active key (the old one stays published for the grace period).'),
+        rotate: z
+          .union([z.boolean(), z.strictObject({ alg: z.string().optional(), graceSeconds: z.number().int().nonnegative().optional() })])
+          .optional()
+          .describe('Publish a new active key (the old one stays published for the grace period).'),
         revoke: z.string().optional().describe('Remove a key by kid ("active" for the current signing key).'),
       })
       .optional(),
-    mint: record.optional().describe('Mint a token without a flow: {type: id_token|access_token, user, client, audience, claims, ttlSeconds, alg, kid}. Saves {token, header, payload}.'),
+    mint: record
+      .optional()
+      .describe(
+        'Mint a token without a flow: {type: id_token|access_token, user, client, audience, claims, ttlSeconds, alg, kid}. Saves {token, header, payload}.',
+      ),
     revoke_grants: z.strictObject({ user: z.string().optional(), client: z.string().optional() }).optional(),
     revoke_sessions: z.strictObject({ user: z.string().optional() }).optional(),
     tenant: z.string().optional().describe('Another issuer of the scenario (an alias from idp.others).'),
   })
-  .refine((value) => ['user', 'client', 'keys', 'mint', 'revoke_grants', 'revoke_sessions'].filter((key) => value[key as keyof typeof value] !== undefined).length === 1, {
-    message: 'one admin action per step: user, client, keys, mint, revoke_grants or revoke_sessions',
-  });
+  .refine(
+    (value) =>
+      ['user', 'client', 'keys', 'mint', 'revoke_grants', 'revoke_sessions'].filter((key) => value[key as keyof typeof value] !== undefined).length === 1,
+    {
+      message: 'one admin action per step: user, client, keys, mint, revoke_grants or revoke_sessions',
+    },
+  );
 
 type Args = z.output<typeof args>;
 
@@ -60,7 +71,8 @@ async function act(ctx: ScenarioContext, a: Args): Promise<{ value: unknown; not
   if (a.user) {
     const { name } = a.user;
     if (a.user.put) return { value: await admin.users.put(tenant, name, a.user.put as never), note: `user ${name} replaced` };
-    if (a.user.patch) return { value: await admin.users.patch(tenant, name, a.user.patch as never), note: `user ${name} changed: ${Object.keys(a.user.patch).join(', ')}` };
+    if (a.user.patch)
+      return { value: await admin.users.patch(tenant, name, a.user.patch as never), note: `user ${name} changed: ${Object.keys(a.user.patch).join(', ')}` };
     if (a.user.disable) return { value: await admin.users.disable(tenant, name), note: `user ${name} disabled` };
     if (a.user.enable) return { value: await admin.users.enable(tenant, name), note: `user ${name} enabled` };
     if (a.user.remove) return { value: await admin.users.remove(tenant, name), note: `user ${name} removed` };
@@ -83,7 +95,9 @@ async function act(ctx: ScenarioContext, a: Args): Promise<{ value: unknown; not
       let kid = a.keys.revoke;
       if (kid === 'active') {
         const keys = await admin.keys.list(tenant);
-        const active = (keys as unknown as Array<{ kid: string; status?: string; active?: boolean }>).find((key) => key.status === 'active' || key.active === true);
+        const active = (keys as unknown as Array<{ kid: string; status?: string; active?: boolean }>).find(
+          (key) => key.status === 'active' || key.active === true,
+        );
         if (!active) throw new StepFailure('no active key to revoke');
         kid = active.kid;
       }
@@ -104,7 +118,10 @@ export const adminStep = defineStep<Args>({
   name: 'admin',
   summary: 'Changes users, clients or keys at the IdP, revokes grants or sessions, or mints a token without a flow.',
   schema: args,
-  label: (a) => `admin ${Object.keys(a).filter((key) => key !== 'tenant').join(' ')}`,
+  label: (a) =>
+    `admin ${Object.keys(a)
+      .filter((key) => key !== 'tenant')
+      .join(' ')}`,
   async run(ctx, a) {
     try {
       const { value, note } = await act(ctx, a);

@@ -22,8 +22,14 @@ const httpSchema = z.strictObject({
 
 const args = z.union([
   z.string().min(1).describe('An operation: "authenticator.login", or "login" for the scenario\'s target.'),
-  z.strictObject({ op: z.string().min(1).describe('Operation, e.g. aws-sts.assume_role.'), with: z.record(z.string(), z.unknown()).optional().describe('Parameters of the operation.') }),
-  z.strictObject({ http: httpSchema, to: z.enum(['target', 'idp', 'url']).optional().describe('Who a relative url is for (default: the target, else the IdP).') }),
+  z.strictObject({
+    op: z.string().min(1).describe('Operation, e.g. aws-sts.assume_role.'),
+    with: z.record(z.string(), z.unknown()).optional().describe('Parameters of the operation.'),
+  }),
+  z.strictObject({
+    http: httpSchema,
+    to: z.enum(['target', 'idp', 'url']).optional().describe('Who a relative url is for (default: the target, else the IdP).'),
+  }),
 ]);
 
 type Args = z.output<typeof args>;
@@ -39,7 +45,8 @@ function findOperation(op: string, scenarioTarget: string | undefined): { kind: 
   if (!name) return `"${op}" names no target and the scenario has none: write "<target>.${operation}" and add "target:" to the scenario`;
   const kind = TARGETS.find((candidate) => candidate.name === name);
   if (!kind) return `unknown target "${name}" in "${op}"; targets: ${TARGETS.map((t) => t.name).join(', ')}`;
-  if (scenarioTarget !== undefined && kind.name !== scenarioTarget) return `"${op}" is an operation of ${kind.name}, but this scenario's target is ${scenarioTarget}`;
+  if (scenarioTarget !== undefined && kind.name !== scenarioTarget)
+    return `"${op}" is an operation of ${kind.name}, but this scenario's target is ${scenarioTarget}`;
   if (scenarioTarget === undefined) return `"${op}" needs the scenario to have "target: ${kind.name}"`;
   const found = kind.operations[operation];
   if (!found) return `${kind.name} has no operation "${operation}"; its operations: ${Object.keys(kind.operations).join(', ')}`;
@@ -97,15 +104,24 @@ function notOffered(ctx: ScenarioContext, kind: TargetKind, operation: string, s
   if (status !== 404 && status !== 501) return undefined;
   if (namesStatus(ctx.scenario.steps[ctx.step]?.expect?.status, status)) return undefined;
   const offer = offerOf(kind, operation);
-  if (!ctx.target?.external) return `the reference ${kind.name} answered ${status} to ${kind.name}.${operation} (${offer}), which it offers: a bug of the reference component`;
+  if (!ctx.target?.external)
+    return `the reference ${kind.name} answered ${status} to ${kind.name}.${operation} (${offer}), which it offers: a bug of the reference component`;
   const declared = [...ctx.target.declared.operations];
   return `the ${kind.name} answered ${status} to ${kind.name}.${operation}: it does not offer ${offer}, which it is declared to offer (every operation unless --target-option ${kind.name}.operations says otherwise). Offer it, or declare only what it offers: --target-option ${kind.name}.operations=${declared.filter((name) => name !== offer).join(',') || '...'}`;
 }
 
 async function raw(ctx: ScenarioContext, http: z.output<typeof httpSchema>, to: 'target' | 'idp' | 'url' | undefined) {
   const absolute = /^https?:\/\//.test(http.url);
-  const spec = { method: http.method, url: http.url, ...(http.headers ? { headers: http.headers } : {}), ...(http.json !== undefined ? { json: http.json } : {}), ...(http.form ? { form: http.form } : {}), ...(http.body !== undefined ? { body: http.body } : {}) };
-  const who = to ?? (absolute ? ctx.actorOf(http.url) === 'idp' ? 'idp' : ctx.actorOf(http.url) === 'target' ? 'target' : 'url' : ctx.target ? 'target' : 'idp');
+  const spec = {
+    method: http.method,
+    url: http.url,
+    ...(http.headers ? { headers: http.headers } : {}),
+    ...(http.json !== undefined ? { json: http.json } : {}),
+    ...(http.form ? { form: http.form } : {}),
+    ...(http.body !== undefined ? { body: http.body } : {}),
+  };
+  const who =
+    to ?? (absolute ? (ctx.actorOf(http.url) === 'idp' ? 'idp' : ctx.actorOf(http.url) === 'target' ? 'target' : 'url') : ctx.target ? 'target' : 'idp');
   if (who === 'idp') return ctx.sendToIdp(spec, `${http.method} ${http.url}`);
   if (who === 'target') return ctx.callTarget(spec, `${http.method} ${http.url}`);
   if (!absolute) throw new StepFailure(`"${http.url}" is not an absolute URL: with to: url, write the full address`);

@@ -3,7 +3,7 @@ import { credentialsOf, expectOk, rememberTokens, tokenRequest } from './oauth.t
 import { defineStep } from './step.ts';
 
 const args = z.strictObject({
-  client: z.string().min(1).optional().describe('client_id (default: the target\'s app client, else service).'),
+  client: z.string().min(1).optional().describe("client_id (default: the target's app client, else service)."),
   secret: z.string().optional().describe('Secret to send instead of the registered one (e.g. a wrong one).'),
   scope: z.string().optional(),
   resource: z.string().optional().describe('RFC 8707 resource indicator.'),
@@ -11,7 +11,9 @@ const args = z.strictObject({
   dpop: z
     .union([z.string().min(1), z.literal(true)])
     .optional()
-    .describe('Ask for a DPoP-bound token (RFC 9449) with a proof of the scenario\'s key of this name (true: "default"); a use_dpop_nonce answer is retried once with the nonce.'),
+    .describe(
+      'Ask for a DPoP-bound token (RFC 9449) with a proof of the scenario\'s key of this name (true: "default"); a use_dpop_nonce answer is retried once with the nonce.',
+    ),
 });
 
 type Args = z.output<typeof args>;
@@ -24,7 +26,12 @@ export const clientCredentialsStep = defineStep<Args>({
   label: (a) => `client_credentials${a.client ? ` as ${a.client}` : ''}`,
   async run(ctx, a) {
     const client = a.client ? ctx.client(a.client) : (ctx.target?.setup.clients['app'] ?? ctx.client('service'));
-    const form: Record<string, string> = { grant_type: 'client_credentials', ...(a.scope ? { scope: a.scope } : {}), ...(a.resource ? { resource: a.resource } : {}), ...a.params };
+    const form: Record<string, string> = {
+      grant_type: 'client_credentials',
+      ...(a.scope ? { scope: a.scope } : {}),
+      ...(a.resource ? { resource: a.resource } : {}),
+      ...a.params,
+    };
     const dpopKey = a.dpop === true ? 'default' : a.dpop;
     const response = await tokenRequest(ctx, credentialsOf(client, a.secret), form, 'token (client_credentials)', 'token_endpoint', { dpopKey });
     rememberTokens(ctx, client.id, response.json);

@@ -15,7 +15,9 @@ const args = z
     freeze: z.boolean().optional().describe('Stop (true) or restart (false) the clock.'),
     tenant: z.string().optional().describe('Another issuer of the scenario (an alias from idp.others).'),
   })
-  .refine((value) => value.advance !== undefined || value.offset !== undefined || value.freeze !== undefined, { message: 'say what to do with the clock: advance, offset or freeze' });
+  .refine((value) => value.advance !== undefined || value.offset !== undefined || value.freeze !== undefined, {
+    message: 'say what to do with the clock: advance, offset or freeze',
+  });
 
 type Args = z.output<typeof args>;
 
@@ -28,9 +30,10 @@ function seconds(value: number | string | undefined, field: string): number | un
 
 export const clockStep = defineStep<Args>({
   name: 'clock',
-  summary: 'Moves, skews or freezes the IdP clock of the scenario\'s tenant.',
+  summary: "Moves, skews or freezes the IdP clock of the scenario's tenant.",
   schema: args,
-  label: (a) => `clock ${a.advance !== undefined ? `${Number(a.advance) >= 0 ? '+' : ''}${a.advance} s` : a.offset !== undefined ? `offset ${a.offset} s` : a.freeze ? 'freeze' : 'unfreeze'}`,
+  label: (a) =>
+    `clock ${a.advance !== undefined ? `${Number(a.advance) >= 0 ? '+' : ''}${a.advance} s` : a.offset !== undefined ? `offset ${a.offset} s` : a.freeze ? 'freeze' : 'unfreeze'}`,
   async run(ctx, a) {
     const tenant = a.tenant ? ctx.idp.others[a.tenant]?.tenant : ctx.idp.tenant;
     if (!tenant) throw new StepFailure(`no other issuer "${a.tenant}"; declare it under idp.others`);
@@ -39,7 +42,11 @@ export const clockStep = defineStep<Args>({
     const advance = seconds(a.advance, 'advance');
     let state = await admin.clock.get(tenant);
     if (offset !== undefined || a.freeze !== undefined) {
-      state = await admin.clock.set(tenant, { ...(offset === undefined ? {} : { offsetSeconds: offset }), ...(a.freeze === false ? { frozenAt: null } : {}), ...(a.freeze ? { freeze: true } : {}) });
+      state = await admin.clock.set(tenant, {
+        ...(offset === undefined ? {} : { offsetSeconds: offset }),
+        ...(a.freeze === false ? { frozenAt: null } : {}),
+        ...(a.freeze ? { freeze: true } : {}),
+      });
     }
     if (advance !== undefined) state = await admin.clock.advance(tenant, advance);
     ctx.trace.note(ctx.step, 'idp', `clock: ${state.now} (offset ${state.offsetSeconds} s${state.frozenAt ? ', frozen' : ''})`);

@@ -33,7 +33,9 @@ export const deviceLoginStep = defineStep<Args>({
     const client = ctx.client(a.client);
     const credentials = credentialsOf(client);
     const started = await tokenRequest(ctx, credentials, { scope: a.scope }, 'device authorization', 'device_authorization_endpoint');
-    const device = started.json as { device_code?: string; user_code?: string; verification_uri?: string; verification_uri_complete?: string; interval?: number; expires_in?: number } | undefined;
+    const device = started.json as
+      | { device_code?: string; user_code?: string; verification_uri?: string; verification_uri_complete?: string; interval?: number; expires_in?: number }
+      | undefined;
     if (started.status !== 200 || !device?.device_code) {
       return { ...started, value: { error: (started.json as { error?: string } | undefined)?.error ?? 'device_authorization_failed', status: started.status } };
     }
@@ -49,20 +51,34 @@ export const deviceLoginStep = defineStep<Args>({
       const uri = a.enter_code ? device.verification_uri : (device.verification_uri_complete ?? device.verification_uri);
       if (!uri) throw new StepFailure('the device authorization response has no verification_uri');
       try {
-        await approveDevice({ verificationUri: uri, userCode: device.user_code, username: a.user, ...(a.password === undefined ? {} : { password: a.password }), decision: a.decision, userAgent: ctx.browser(a.browser) });
+        await approveDevice({
+          verificationUri: uri,
+          userCode: device.user_code,
+          username: a.user,
+          ...(a.password === undefined ? {} : { password: a.password }),
+          decision: a.decision,
+          userAgent: ctx.browser(a.browser),
+        });
       } catch (error) {
         if (!(error instanceof LoginError)) throw error;
         throw new StepFailure(`the person could not ${a.decision} the device: ${error.message}`);
       }
     }
     if (!a.poll) return { ...started, value };
-    const polled = await tokenRequest(ctx, credentials, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code }, 'token (device_code)');
+    const polled = await tokenRequest(
+      ctx,
+      credentials,
+      { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code },
+      'token (device_code)',
+    );
     rememberTokens(ctx, client.id, polled.json);
     return { ...polled, value: { ...value, tokens: polled.json } };
   },
   implicitFailure(outcome, a) {
     if (!a.poll || a.decision !== 'approve') return undefined;
     const error = (outcome.json as { error?: string } | undefined)?.error;
-    return outcome.status === 200 ? undefined : `the device flow did not issue tokens: ${outcome.status}${error ? ` ${error}` : ''} (add an "expect" if that is what you want)`;
+    return outcome.status === 200
+      ? undefined
+      : `the device flow did not issue tokens: ${outcome.status}${error ? ` ${error}` : ''} (add an "expect" if that is what you want)`;
   },
 });

@@ -11,7 +11,10 @@ import { defineStep } from './step.ts';
 
 const args = z
   .strictObject({
-    add: z.union([faultRuleSchema, z.array(faultRuleSchema)]).optional().describe('A fault rule or a list of them (docs/faults.md).'),
+    add: z
+      .union([faultRuleSchema, z.array(faultRuleSchema)])
+      .optional()
+      .describe('A fault rule or a list of them (docs/faults.md).'),
     clear: z.boolean().optional().describe('Remove every fault rule of the tenant.'),
     tenant: z.string().optional().describe('Another issuer of the scenario (an alias from idp.others).'),
   })

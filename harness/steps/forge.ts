@@ -14,9 +14,13 @@ import { defineStep } from './step.ts';
 
 const args = z.strictObject({
   token: z.string().optional().describe('A token whose header and claims are the starting point (e.g. ${minted.token}).'),
-  claims: z.record(z.string(), z.unknown()).default({}).describe('Claims to set (over the token\'s).'),
+  claims: z.record(z.string(), z.unknown()).default({}).describe("Claims to set (over the token's)."),
   header: z.record(z.string(), z.unknown()).default({}).describe('Header fields to set (kid, typ...).'),
-  sign: z.enum(['none', 'public-key-hmac', 'unpublished-key']).describe('none: alg none, no signature; public-key-hmac: HS256 keyed with the IdP\'s RSA public key (PEM); unpublished-key: ES256 with a key the IdP never published.'),
+  sign: z
+    .enum(['none', 'public-key-hmac', 'unpublished-key'])
+    .describe(
+      "none: alg none, no signature; public-key-hmac: HS256 keyed with the IdP's RSA public key (PEM); unpublished-key: ES256 with a key the IdP never published.",
+    ),
 });
 
 type Args = z.output<typeof args>;
@@ -29,7 +33,9 @@ async function idpRsaKey(ctx: ScenarioContext, kid: unknown): Promise<{ kid: str
   } catch (error) {
     throw new StepFailure(`cannot read the IdP's JWKS: ${describeNetworkError(error)}`);
   }
-  const key = jwks.keys.find((candidate) => candidate.kty === 'RSA' && (kid === undefined || candidate.kid === kid)) ?? jwks.keys.find((candidate) => candidate.kty === 'RSA');
+  const key =
+    jwks.keys.find((candidate) => candidate.kty === 'RSA' && (kid === undefined || candidate.kid === kid)) ??
+    jwks.keys.find((candidate) => candidate.kty === 'RSA');
   if (!key?.kid) throw new StepFailure('the IdP publishes no RSA key to confuse HS256 with');
   // The PEM as JOSE libraries export it (no trailing newline): the bytes a confused verifier uses as the HMAC secret.
   const pem = await exportSPKI((await importJWK({ ...key, alg: 'RS256' }, 'RS256', { extractable: true })) as CryptoKey);
@@ -38,7 +44,7 @@ async function idpRsaKey(ctx: ScenarioContext, kid: unknown): Promise<{ kid: str
 
 export const forgeStep = defineStep<Args>({
   name: 'forge',
-  summary: 'Forges a token with jose: alg none, HS256 keyed with the IdP\'s public key, or a key the IdP never published.',
+  summary: "Forges a token with jose: alg none, HS256 keyed with the IdP's public key, or a key the IdP never published.",
   schema: args,
   defaultAs: 'forged',
   label: (a) => `forge a token (${a.sign})`,

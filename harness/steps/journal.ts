@@ -14,7 +14,12 @@ import { defineStep } from './step.ts';
 const args = z.strictObject({
   where: z
     .strictObject({
-      endpoint: z.string().optional().describe('discovery, jwks, authorize, par, token, userinfo, introspection, revocation, device_authorization, device_verification, end_session, interaction.'),
+      endpoint: z
+        .string()
+        .optional()
+        .describe(
+          'discovery, jwks, authorize, par, token, userinfo, introspection, revocation, device_authorization, device_verification, end_session, interaction.',
+        ),
       by: z.enum(['target', 'harness', 'any']).default('any').describe('Requests of the target (untagged), of the harness, or both.'),
       client: z.string().optional(),
       user: z.string().optional(),
@@ -36,7 +41,10 @@ export const journalStep = defineStep<Args>({
   summary: 'Looks at what the IdP saw (its request journal) for this scenario, e.g. what the target asked.',
   schema: args,
   defaultAs: 'journal',
-  label: (a) => `journal ${Object.entries(a.where).map(([key, value]) => `${key}=${String(value)}`).join(' ')}`,
+  label: (a) =>
+    `journal ${Object.entries(a.where)
+      .map(([key, value]) => `${key}=${String(value)}`)
+      .join(' ')}`,
   async run(ctx, a) {
     const tenant = a.tenant ? ctx.idp.others[a.tenant]?.tenant : ctx.idp.tenant;
     if (!tenant) throw new StepFailure(`no other issuer "${a.tenant}"; declare it under idp.others`);
@@ -53,7 +61,21 @@ export const journalStep = defineStep<Args>({
       .filter((entry) => where.error === undefined || entry.error === where.error)
       .filter((entry) => where.method === undefined || entry.method.toUpperCase() === where.method.toUpperCase())
       .filter((entry) => where.status === undefined || match(entry.status, where.status, 'status', { nowSeconds: undefined }).length === 0);
-    const summary = entries.map((entry) => redact({ seq: entry.seq, endpoint: entry.endpoint, method: entry.method, path: entry.path, status: entry.status, clientId: entry.clientId, grantType: entry.grantType, user: entry.user, error: entry.error, params: entry.params, by: entry.scenario === ctx.tag ? 'harness' : 'target' }));
+    const summary = entries.map((entry) =>
+      redact({
+        seq: entry.seq,
+        endpoint: entry.endpoint,
+        method: entry.method,
+        path: entry.path,
+        status: entry.status,
+        clientId: entry.clientId,
+        grantType: entry.grantType,
+        user: entry.user,
+        error: entry.error,
+        params: entry.params,
+        by: entry.scenario === ctx.tag ? 'harness' : 'target',
+      }),
+    );
     // The journal masks the Authorization header already ("Basic client-id:***", "Bearer ***"): kept as it is.
     entries.forEach((entry, index) => {
       if (entry.authorization) (summary[index] as Record<string, unknown>)['authorization'] = entry.authorization;
@@ -69,6 +91,8 @@ export const journalStep = defineStep<Args>({
 });
 
 function describeWhere(a: Args): string {
-  const parts = Object.entries(a.where).filter(([key, value]) => !(key === 'by' && value === 'any')).map(([key, value]) => `${key} ${String(value)}`);
+  const parts = Object.entries(a.where)
+    .filter(([key, value]) => !(key === 'by' && value === 'any'))
+    .map(([key, value]) => `${key} ${String(value)}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

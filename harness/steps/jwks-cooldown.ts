@@ -27,14 +27,19 @@ export function cooldownLeft(ctx: ScenarioContext): number {
 
 export const jwksCooldownStep = defineStep<Record<string, never>>({
   name: 'jwks_cooldown',
-  summary: 'Waits until the target may fetch the JWKS again: its declared refetch cool-down since its last fetch (nothing to wait for with the reference components).',
+  summary:
+    'Waits until the target may fetch the JWKS again: its declared refetch cool-down since its last fetch (nothing to wait for with the reference components).',
   schema: z.strictObject({}),
-  label: () => 'wait out the target\'s JWKS refetch cool-down',
+  label: () => "wait out the target's JWKS refetch cool-down",
   allowanceMs: (ctx) => cooldownLeft(ctx),
   async run(ctx) {
     const waited = cooldownLeft(ctx);
     if (waited > 0) {
-      ctx.trace.note(ctx.step, 'runner', `waiting ${Math.ceil(waited / 1000)} s: the ${ctx.target!.kind.name}'s JWKS refetch cool-down (${ctx.target!.declared.jwksRefetchCooldownMs / 1000} s) since its last fetch`);
+      ctx.trace.note(
+        ctx.step,
+        'runner',
+        `waiting ${Math.ceil(waited / 1000)} s: the ${ctx.target!.kind.name}'s JWKS refetch cool-down (${ctx.target!.declared.jwksRefetchCooldownMs / 1000} s) since its last fetch`,
+      );
       await delay(waited, undefined, { signal: ctx.signal });
     }
     return { value: { waited_ms: waited } };

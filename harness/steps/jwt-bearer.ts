@@ -9,17 +9,17 @@ import { defineStep } from './step.ts';
 
 const args = z.strictObject({
   client: z.string().min(1).describe('client_id of the client registered for jwt_bearer.'),
-  assertion: z.string().min(1).describe('The signed JWT (for example ${minted.token} of a forge step, or a user\'s access token for on-behalf-of).'),
+  assertion: z.string().min(1).describe("The signed JWT (for example ${minted.token} of a forge step, or a user's access token for on-behalf-of)."),
   scope: z.string().optional(),
   resource: z.string().optional(),
-  requested_token_use: z.literal('on_behalf_of').optional().describe('Entra\'s on-behalf-of flow (entra profile).'),
+  requested_token_use: z.literal('on_behalf_of').optional().describe("Entra's on-behalf-of flow (entra profile)."),
 });
 
 type Args = z.output<typeof args>;
 
 export const jwtBearerStep = defineStep<Args>({
   name: 'jwt_bearer',
-  summary: 'A client trades a signed assertion for an access token (RFC 7523), or a user\'s token for a downstream API\'s (Entra on-behalf-of).',
+  summary: "A client trades a signed assertion for an access token (RFC 7523), or a user's token for a downstream API's (Entra on-behalf-of).",
   schema: args,
   defaultAs: 'granted',
   label: (a) => `jwt_bearer as ${a.client}${a.requested_token_use ? ' (on behalf of)' : ''}`,

@@ -15,14 +15,20 @@ import { defineStep } from './step.ts';
 
 const args = z.strictObject({
   user: z.string().min(1).describe('User name at the IdP.'),
-  password: z.string().optional().describe('Password (default: the user\'s).'),
-  client: z.string().min(1).optional().describe('client_id (default: the target\'s client, else demo).'),
+  password: z.string().optional().describe("Password (default: the user's)."),
+  client: z.string().min(1).optional().describe("client_id (default: the target's client, else demo)."),
   scope: z.string().optional().describe('Scopes (default "openid profile email groups").'),
-  redirect_uri: z.string().optional().describe('Redirect URI (default: the client\'s first).'),
+  redirect_uri: z.string().optional().describe("Redirect URI (default: the client's first)."),
   pkce: z.enum(['S256', 'plain', 'none']).default('S256').describe('PKCE method, or none.'),
   state: z.string().optional().describe('state (default: random; the PKCE verifier for lakeFS-style targets).'),
-  nonce: z.union([z.string(), z.boolean()]).optional().describe('nonce: a value, true for a random one, false for none (default: random when the runner redeems).'),
-  claims: z.record(z.string(), z.unknown()).optional().describe('Claims for this login only, as typed in the login page\'s JSON box: they land in its ID token and userinfo.'),
+  nonce: z
+    .union([z.string(), z.boolean()])
+    .optional()
+    .describe('nonce: a value, true for a random one, false for none (default: random when the runner redeems).'),
+  claims: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("Claims for this login only, as typed in the login page's JSON box: they land in its ID token and userinfo."),
   consent: z.enum(['approve', 'deny']).default('approve').describe('Answer to a consent prompt.'),
   params: z.record(z.string(), z.string()).optional().describe('Extra authorization request parameters (prompt, max_age, resource, ...).'),
   redeem: z.boolean().optional().describe('Redeem the code at the token endpoint (default: yes, unless the target takes the code).'),
@@ -53,9 +59,11 @@ export const loginStep = defineStep<Args>({
     if (!redirectUri) throw new StepFailure(`client "${client.id}" has no redirect URI: add redirectUris to it, or redirect_uri to the step`);
     const redeem = a.redeem ?? !(ctx.target !== undefined && !ctx.target.kind.login.redeem);
     const verifier = a.pkce === 'none' ? undefined : verifierOf();
-    const nonce = a.nonce === true || (a.nonce === undefined && redeem) ? randomBytes(12).toString('base64url') : typeof a.nonce === 'string' ? a.nonce : undefined;
+    const nonce =
+      a.nonce === true || (a.nonce === undefined && redeem) ? randomBytes(12).toString('base64url') : typeof a.nonce === 'string' ? a.nonce : undefined;
     const stateCarriesVerifier = ctx.target?.kind.login.stateCarriesVerifier === true && ctx.target.setup.options['pkce'] !== 'off' && !redeem;
-    const state = a.state ?? (stateCarriesVerifier && verifier ? (nonce ? `code_verifier=${verifier}&nonce=${nonce}` : verifier) : randomBytes(12).toString('base64url'));
+    const state =
+      a.state ?? (stateCarriesVerifier && verifier ? (nonce ? `code_verifier=${verifier}&nonce=${nonce}` : verifier) : randomBytes(12).toString('base64url'));
     const authorize = new URL(await endpoint(ctx, 'authorization_endpoint'));
     const params: Record<string, string> = {
       response_type: 'code',
@@ -63,7 +71,9 @@ export const loginStep = defineStep<Args>({
       redirect_uri: redirectUri,
       scope: a.scope ?? 'openid profile email groups',
       state,
-      ...(verifier ? { code_challenge: a.pkce === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: a.pkce } : {}),
+      ...(verifier
+        ? { code_challenge: a.pkce === 'plain' ? verifier : createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: a.pkce }
+        : {}),
       ...(nonce ? { nonce } : {}),
       ...a.params,
     };
@@ -73,26 +83,47 @@ export const loginStep = defineStep<Args>({
     let callback: URLSearchParams;
     let callbackUrl: string;
     try {
-      const result = await browserlessLogin({ authorizationUrl: authorize.toString(), redirectUri, username: a.user, password: a.password, claims: a.claims, consent: a.consent, userAgent: browser });
+      const result = await browserlessLogin({
+        authorizationUrl: authorize.toString(),
+        redirectUri,
+        username: a.user,
+        password: a.password,
+        claims: a.claims,
+        consent: a.consent,
+        userAgent: browser,
+      });
       callback = result.params;
       callbackUrl = result.callbackUrl;
     } catch (error) {
       if (!(error instanceof LoginError)) throw error;
       return { value: { ...base, error: 'login_failed', error_description: error.message, ...(error.status ? { status: error.status } : {}) } };
     }
-    const value: Record<string, unknown> = { ...base, callback_url: callbackUrl, code: callback.get('code') ?? undefined, iss: callback.get('iss') ?? undefined, returned_state: callback.get('state') ?? undefined };
+    const value: Record<string, unknown> = {
+      ...base,
+      callback_url: callbackUrl,
+      code: callback.get('code') ?? undefined,
+      iss: callback.get('iss') ?? undefined,
+      returned_state: callback.get('state') ?? undefined,
+    };
     const error = callback.get('error');
     if (error) return { value: { ...value, error, error_description: callback.get('error_description') ?? undefined } };
     if (!redeem) return { value };
-    const form: Record<string, string> = { grant_type: 'authorization_code', code: String(value['code']), redirect_uri: redirectUri, ...(verifier ? { code_verifier: verifier } : {}) };
+    const form: Record<string, string> = {
+      grant_type: 'authorization_code',
+      code: String(value['code']),
+      redirect_uri: redirectUri,
+      ...(verifier ? { code_verifier: verifier } : {}),
+    };
     const response = await tokenRequest(ctx, credentialsOf(client), form, 'token (authorization_code)');
     rememberTokens(ctx, client.id, response.json);
     return { ...response, value: { ...value, tokens: response.json } };
   },
   implicitFailure(outcome) {
     const value = outcome.value as { error?: string; error_description?: string; code?: string } | undefined;
-    if (value?.error) return `the login ended with ${value.error}${value.error_description ? `: ${value.error_description}` : ''} (add an "expect" to this step if that is what you want)`;
-    if (outcome.status !== undefined && (outcome.status < 200 || outcome.status >= 300)) return `the code was not redeemed: ${describeTokenResponse(outcome.status, outcome.json)}`;
+    if (value?.error)
+      return `the login ended with ${value.error}${value.error_description ? `: ${value.error_description}` : ''} (add an "expect" to this step if that is what you want)`;
+    if (outcome.status !== undefined && (outcome.status < 200 || outcome.status >= 300))
+      return `the code was not redeemed: ${describeTokenResponse(outcome.status, outcome.json)}`;
     if (!value?.code) return 'the login returned no code';
     return undefined;
   },

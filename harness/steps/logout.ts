@@ -51,6 +51,13 @@ export const logoutStep = defineStep<Args>({
     const after = done.stoppedAt ? undefined : await afterLogoutPage(browser, await done.response.text(), done.url);
     const redirected = done.stoppedAt ?? (after?.continueTo && isBack(after.continueTo) ? after.continueTo : undefined);
     ctx.recordTargetRequests();
-    return { status: done.response.status, value: { confirmed: true, frontchannel: after?.frames ?? [], ...(redirected ? { redirected_to: redirected, state: new URL(redirected).searchParams.get('state') ?? undefined } : {}) } };
+    return {
+      status: done.response.status,
+      value: {
+        confirmed: true,
+        frontchannel: after?.frames ?? [],
+        ...(redirected ? { redirected_to: redirected, state: new URL(redirected).searchParams.get('state') ?? undefined } : {}),
+      },
+    };
   },
 });

@@ -19,7 +19,9 @@ export function credentialsOf(client: ClientSpec, secretOverride?: string): Clie
   const secret = secretOverride ?? client.secret ?? client.config.secret;
   const configured = client.config.authMethod;
   if (configured === 'private_key_jwt' || configured === 'client_secret_jwt') {
-    throw new StepFailure(`client "${client.id}" authenticates with ${configured}, which the runner's token requests do not support yet: use a client with a secret`);
+    throw new StepFailure(
+      `client "${client.id}" authenticates with ${configured}, which the runner's token requests do not support yet: use a client with a secret`,
+    );
   }
   const method = configured ?? (secret ? 'client_secret_basic' : 'none');
   return { id: client.id, secret, method };
@@ -31,7 +33,8 @@ export function authenticate(credentials: ClientCredentials, form: Record<string
     const basic = Buffer.from(`${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`).toString('base64');
     return { form, headers: { authorization: `Basic ${basic}` } };
   }
-  if (credentials.method === 'client_secret_post' && credentials.secret !== undefined) return { form: { ...form, client_id: credentials.id, client_secret: credentials.secret }, headers: {} };
+  if (credentials.method === 'client_secret_post' && credentials.secret !== undefined)
+    return { form: { ...form, client_id: credentials.id, client_secret: credentials.secret }, headers: {} };
   return { form: { ...form, client_id: credentials.id }, headers: {} };
 }
 
@@ -89,5 +92,7 @@ export function describeTokenResponse(status: number | undefined, json: unknown)
 
 export function expectOk(label: string) {
   return (outcome: { status?: number; json?: unknown }): string | undefined =>
-    outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300 ? undefined : `${label} failed: ${describeTokenResponse(outcome.status, outcome.json)} (add an "expect" to this step if a failure is what you want)`;
+    outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300
+      ? undefined
+      : `${label} failed: ${describeTokenResponse(outcome.status, outcome.json)} (add an "expect" to this step if a failure is what you want)`;
 }

@@ -19,7 +19,7 @@ const args = z.strictObject({
     .array(z.record(z.string(), z.unknown()))
     .min(2)
     .max(16)
-    .describe('The steps started together (2 to 16), without expect: this step\'s expect judges their outcomes together.'),
+    .describe("The steps started together (2 to 16), without expect: this step's expect judges their outcomes together."),
 });
 
 type Args = z.output<typeof args>;
@@ -49,7 +49,11 @@ export const parallelStep = defineStep<Args>({
   check(a, scenario) {
     for (const [index, raw] of a.steps.entries()) {
       const field = `steps.${index}`;
-      if (raw['expect'] !== undefined) return { field: `${field}.expect`, message: 'the steps of parallel have no expect of their own: put it on the parallel step (value.statuses, value.status_counts, value.outcomes)' };
+      if (raw['expect'] !== undefined)
+        return {
+          field: `${field}.expect`,
+          message: 'the steps of parallel have no expect of their own: put it on the parallel step (value.statuses, value.status_counts, value.outcomes)',
+        };
       const nested = parseStepObject(raw, 0);
       if (typeof nested === 'string') return { field, message: nested };
       if (NOT_NESTABLE.includes(nested.kind)) return { field: `${field}.${nested.kind}`, message: `${nested.kind} cannot run inside parallel` };

@@ -15,7 +15,13 @@ export type Report = (path: PropertyKey[], message: string) => void;
 
 const COMMON_KEYS = new Set(Object.keys(commonStepFields));
 
-export function parseStep(raw: unknown, index: number, at: PropertyKey[], report: Report, line?: (path: PropertyKey[]) => number | undefined): ScenarioStep | undefined {
+export function parseStep(
+  raw: unknown,
+  index: number,
+  at: PropertyKey[],
+  report: Report,
+  line?: (path: PropertyKey[]) => number | undefined,
+): ScenarioStep | undefined {
   const kinds = STEP_KINDS.map((kind) => kind.name);
   if (typeof raw === 'string' && !stepKind(raw)) {
     report(at, `unknown step "${raw}"${suggest(raw, kinds)}; steps are ${kinds.join(', ')}`);
@@ -37,7 +43,12 @@ export function parseStep(raw: unknown, index: number, at: PropertyKey[], report
     return undefined;
   }
   if (stepKeys.length !== 1) {
-    report(at, stepKeys.length === 0 ? `the step has no kind: add one of ${kinds.join(', ')}` : `one step per list item, found ${stepKeys.map((key) => `"${key}"`).join(' and ')}: split them into separate "- ..." items`);
+    report(
+      at,
+      stepKeys.length === 0
+        ? `the step has no kind: add one of ${kinds.join(', ')}`
+        : `one step per list item, found ${stepKeys.map((key) => `"${key}"`).join(' and ')}: split them into separate "- ..." items`,
+    );
     return undefined;
   }
   const name = stepKeys[0]!;
@@ -88,7 +99,8 @@ export function reportZod(error: z.ZodError, prefix: PropertyKey[], report: Repo
       continue;
     }
     if (issue.code === 'invalid_value' && 'values' in issue) message = `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
-    else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = `missing required field (${issue.message.replace(/^Invalid input: /, '')})`;
+    else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message))
+      message = `missing required field (${issue.message.replace(/^Invalid input: /, '')})`;
     else if (issue.code === 'invalid_type') message = issue.message.replace(/^Invalid input: /, '');
     else if (issue.code === 'invalid_union') message = `${unionMessage(issue)}`;
     report(path, message);
@@ -96,7 +108,11 @@ export function reportZod(error: z.ZodError, prefix: PropertyKey[], report: Repo
 }
 
 function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
-  const branches = issue.errors.map((errors) => errors.map((inner) => `${inner.path.length ? `${inner.path.join('.')}: ` : ''}${inner.message.replace(/^Invalid input: /, '')}`).join(', ')).filter(Boolean);
+  const branches = issue.errors
+    .map((errors) =>
+      errors.map((inner) => `${inner.path.length ? `${inner.path.join('.')}: ` : ''}${inner.message.replace(/^Invalid input: /, '')}`).join(', '),
+    )
+    .filter(Boolean);
   return `does not fit any accepted form (${branches.slice(0, 3).join(' | ')})`;
 }
 

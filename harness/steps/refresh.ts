@@ -24,7 +24,12 @@ export const refreshStep = defineStep<Args>({
     const clientId = a.client ?? last?.client;
     if (!clientId) throw new StepFailure('which client? pass client');
     const client = ctx.client(clientId);
-    const response = await tokenRequest(ctx, credentialsOf(client), { grant_type: 'refresh_token', refresh_token: token, ...(a.scope ? { scope: a.scope } : {}) }, 'token (refresh_token)');
+    const response = await tokenRequest(
+      ctx,
+      credentialsOf(client),
+      { grant_type: 'refresh_token', refresh_token: token, ...(a.scope ? { scope: a.scope } : {}) },
+      'token (refresh_token)',
+    );
     if (response.status === 200) rememberTokens(ctx, client.id, response.json);
     return { ...response, value: { client_id: client.id, tokens: response.json } };
   },

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defineStep } from './step.ts';
 
-const args = z.record(z.string().regex(/^[A-Za-z_][\w]*$/, 'variable names are letters, digits and _'), z.unknown()).describe('Variables to set: name: value (templates allowed).');
+const args = z
+  .record(z.string().regex(/^[A-Za-z_][\w]*$/, 'variable names are letters, digits and _'), z.unknown())
+  .describe('Variables to set: name: value (templates allowed).');
 
 type Args = z.output<typeof args>;
 

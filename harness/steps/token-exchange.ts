@@ -39,8 +39,13 @@ export const tokenExchangeStep = defineStep<Args>({
     const client = ctx.client(a.client);
     const subject = a.subject_token ?? latestToken(ctx, 'access_token');
     if (!subject) throw new StepFailure('no token to exchange yet: log in or use client_credentials first, or pass subject_token');
-    const form: Record<string, string> = { grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange', subject_token: subject, subject_token_type: a.subject_token_type };
-    for (const field of ['actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'scope'] as const) if (a[field] !== undefined) form[field] = a[field]!;
+    const form: Record<string, string> = {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      subject_token: subject,
+      subject_token_type: a.subject_token_type,
+    };
+    for (const field of ['actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'scope'] as const)
+      if (a[field] !== undefined) form[field] = a[field]!;
     const response = await tokenRequest(ctx, credentialsOf(client), form, 'token (token-exchange)');
     if (response.status === 200) rememberTokens(ctx, client.id, response.json);
     return { ...response, value: { client_id: client.id, tokens: response.json } };

@@ -13,21 +13,30 @@ import type { ClientSpec, TargetKind } from './target.ts';
 const optionsSchema = z.looseObject({
   clientId: z.string().default('lakefs').describe('The IdP client the authenticator redeems codes as.'),
   clientSecret: z.string().optional().default('lakefs-secret').describe('Its secret (empty for a public client).'),
-  redirectUri: z.string().default(DEFAULT_REDIRECT_URI).describe('The redirect URI lakeFS\'s login uses.'),
+  redirectUri: z.string().default(DEFAULT_REDIRECT_URI).describe("The redirect URI lakeFS's login uses."),
   pkce: z.enum(['state', 'off']).default('state').describe('state: logins send the PKCE verifier in state (the lakeFS sample flow); off: no PKCE.'),
 });
 
 const nullable = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]).optional();
 
 /** The IdP client an authenticator redeems codes as (also the one behind a lakeFS STS login). */
-export function authenticatorClients(o: { clientId: string; clientSecret?: string | undefined; redirectUri: string; pkce: 'state' | 'off' }, name: string): Record<string, ClientSpec> {
+export function authenticatorClients(
+  o: { clientId: string; clientSecret?: string | undefined; redirectUri: string; pkce: 'state' | 'off' },
+  name: string,
+): Record<string, ClientSpec> {
   const secret = o.clientSecret || undefined;
   return {
     main: {
       id: o.clientId,
       secret,
       redirectUri: o.redirectUri,
-      config: { name, ...(secret ? { secret } : {}), grants: ['authorization_code'], redirectUris: [o.redirectUri], ...(o.pkce === 'off' ? {} : { pkce: 'required' as const }) },
+      config: {
+        name,
+        ...(secret ? { secret } : {}),
+        grants: ['authorization_code'],
+        redirectUris: [o.redirectUri],
+        ...(o.pkce === 'off' ? {} : { pkce: 'required' as const }),
+      },
     },
   };
 }
@@ -47,8 +56,15 @@ export const authenticatorTarget: TargetKind = {
   operations: {
     login: {
       offer: 'sts-login',
-      summary: 'POST /sts/login with {code, state, redirect_uri} (default: the latest login\'s). A field set to null is left out; `body` sends any JSON instead.',
-      params: z.strictObject({ code: nullable(z.string()), state: nullable(z.string()), redirect_uri: nullable(z.string()), body: z.unknown().optional(), content_type: z.string().optional() }),
+      summary:
+        "POST /sts/login with {code, state, redirect_uri} (default: the latest login's). A field set to null is left out; `body` sends any JSON instead.",
+      params: z.strictObject({
+        code: nullable(z.string()),
+        state: nullable(z.string()),
+        redirect_uri: nullable(z.string()),
+        body: z.unknown().optional(),
+        content_type: z.string().optional(),
+      }),
       async run(ctx, _target, p) {
         const body =
           p.body !== undefined
@@ -58,8 +74,11 @@ export const authenticatorTarget: TargetKind = {
                 state: pickValue(p.state, fromLogin(ctx, 'state')),
                 redirect_uri: pickValue(p.redirect_uri, fromLogin(ctx, 'redirect_uri')),
               });
-        if (p.body === undefined && p.code === undefined) required(fromLogin(ctx, 'code'), 'authenticator.login needs a code: run a login step first (login: {user: alice}) or pass code');
-        const spec = p.content_type ? { method: 'POST', url: '/sts/login', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': p.content_type } } : { method: 'POST', url: '/sts/login', json: body };
+        if (p.body === undefined && p.code === undefined)
+          required(fromLogin(ctx, 'code'), 'authenticator.login needs a code: run a login step first (login: {user: alice}) or pass code');
+        const spec = p.content_type
+          ? { method: 'POST', url: '/sts/login', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': p.content_type } }
+          : { method: 'POST', url: '/sts/login', json: body };
         return ctx.callTarget(spec, 'sts/login');
       },
     },

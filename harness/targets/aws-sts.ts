@@ -47,7 +47,13 @@ export const awsStsTarget: TargetKind = {
   matchOptions: ['flavour'],
   clients(options) {
     const o = optionsSchema.parse(options);
-    return { main: { id: o.clientId, redirectUri: DEFAULT_REDIRECT_URI, config: { name: 'web identity audience (STS)', grants: ['authorization_code', 'refresh_token'], redirectUris: [DEFAULT_REDIRECT_URI] } } };
+    return {
+      main: {
+        id: o.clientId,
+        redirectUri: DEFAULT_REDIRECT_URI,
+        config: { name: 'web identity audience (STS)', grants: ['authorization_code', 'refresh_token'], redirectUris: [DEFAULT_REDIRECT_URI] },
+      },
+    };
   },
   login: { redeem: true, stateCarriesVerifier: false },
   vars(setup) {
@@ -75,7 +81,10 @@ export const awsStsTarget: TargetKind = {
       }),
       async run(ctx, target, p) {
         const o = optionsSchema.parse(target.setup.options);
-        const token = required(p.token ?? latestToken(ctx, 'id_token'), 'assume_role needs a web identity token: log in first (login: {user: alice}) or pass token');
+        const token = required(
+          p.token ?? latestToken(ctx, 'id_token'),
+          'assume_role needs a web identity token: log in first (login: {user: alice}) or pass token',
+        );
         const form: Record<string, string> = {
           Action: p.action ?? 'AssumeRoleWithWebIdentity',
           Version: p.version ?? '2011-06-15',
@@ -93,13 +102,32 @@ export const awsStsTarget: TargetKind = {
         const result = resultOf(outcome, 'AssumeRoleWithWebIdentity');
         const credentials = result?.['Credentials'] as Record<string, string> | undefined;
         if (credentials?.['AccessKeyId'] && credentials['SecretAccessKey']) {
-          ctx.vars[AWS_CREDENTIALS] = { accessKeyId: credentials['AccessKeyId'], secretAccessKey: credentials['SecretAccessKey'], sessionToken: credentials['SessionToken'] } satisfies Credentials;
+          ctx.vars[AWS_CREDENTIALS] = {
+            accessKeyId: credentials['AccessKeyId'],
+            secretAccessKey: credentials['SecretAccessKey'],
+            sessionToken: credentials['SessionToken'],
+          } satisfies Credentials;
         }
         return {
           ...outcome,
           value: {
-            ...(credentials ? { credentials: { access_key_id: credentials['AccessKeyId'], secret_access_key: credentials['SecretAccessKey'], session_token: credentials['SessionToken'], expiration: credentials['Expiration'] } } : {}),
-            ...(result ? { subject: result['SubjectFromWebIdentityToken'], arn: get(result, 'AssumedRoleUser.Arn'), assumed_role_id: get(result, 'AssumedRoleUser.AssumedRoleId') } : {}),
+            ...(credentials
+              ? {
+                  credentials: {
+                    access_key_id: credentials['AccessKeyId'],
+                    secret_access_key: credentials['SecretAccessKey'],
+                    session_token: credentials['SessionToken'],
+                    expiration: credentials['Expiration'],
+                  },
+                }
+              : {}),
+            ...(result
+              ? {
+                  subject: result['SubjectFromWebIdentityToken'],
+                  arn: get(result, 'AssumedRoleUser.Arn'),
+                  assumed_role_id: get(result, 'AssumedRoleUser.AssumedRoleId'),
+                }
+              : {}),
             ...errorOf(outcome),
           },
         };
@@ -107,7 +135,8 @@ export const awsStsTarget: TargetKind = {
     },
     caller_identity: {
       offer: 'get-caller-identity',
-      summary: 'GetCallerIdentity, SigV4-signed with the credentials of the latest assume_role (or given ones); tamper: "secret" signs with a wrong secret, "unsigned" sends no signature.',
+      summary:
+        'GetCallerIdentity, SigV4-signed with the credentials of the latest assume_role (or given ones); tamper: "secret" signs with a wrong secret, "unsigned" sends no signature.',
       params: z.strictObject({
         access_key_id: z.string().optional(),
         secret_access_key: z.string().optional(),
@@ -120,10 +149,17 @@ export const awsStsTarget: TargetKind = {
         const saved = ctx.vars[AWS_CREDENTIALS] as Credentials | undefined;
         const accessKeyId = p.access_key_id ?? saved?.accessKeyId;
         const secretAccessKey = p.secret_access_key ?? saved?.secretAccessKey;
-        if (!accessKeyId || !secretAccessKey) throw new StepFailure('caller_identity needs credentials: call assume_role first, or pass access_key_id and secret_access_key');
+        if (!accessKeyId || !secretAccessKey)
+          throw new StepFailure('caller_identity needs credentials: call assume_role first, or pass access_key_id and secret_access_key');
         const sessionToken = p.session_token === null ? undefined : (p.session_token ?? saved?.sessionToken);
         const body = 'Action=GetCallerIdentity&Version=2011-06-15';
-        const headers = await signedHeaders(target.connection.url, body, { accessKeyId, secretAccessKey: p.tamper === 'secret' ? `${secretAccessKey.slice(0, -4)}XXXX` : secretAccessKey, sessionToken }, p.region ?? o.region, p.tamper === 'unsigned');
+        const headers = await signedHeaders(
+          target.connection.url,
+          body,
+          { accessKeyId, secretAccessKey: p.tamper === 'secret' ? `${secretAccessKey.slice(0, -4)}XXXX` : secretAccessKey, sessionToken },
+          p.region ?? o.region,
+          p.tamper === 'unsigned',
+        );
         const outcome = await ctx.callTarget({ method: 'POST', url: '/', body, headers }, 'GetCallerIdentity');
         const result = resultOf(outcome, 'GetCallerIdentity');
         return { ...outcome, value: { ...(result ? { user_id: result['UserId'], account: result['Account'], arn: result['Arn'] } : {}), ...errorOf(outcome) } };
@@ -132,12 +168,35 @@ export const awsStsTarget: TargetKind = {
   },
 };
 
-async function signedHeaders(base: string | undefined, body: string, credentials: Credentials, region: string, unsigned: boolean): Promise<Record<string, string>> {
+async function signedHeaders(
+  base: string | undefined,
+  body: string,
+  credentials: Credentials,
+  region: string,
+  unsigned: boolean,
+): Promise<Record<string, string>> {
   const url = new URL(required(base, 'the STS has no URL to sign requests for'));
   const headers: Record<string, string> = { host: url.host, 'content-type': 'application/x-www-form-urlencoded' };
   if (unsigned) return { 'content-type': headers['content-type']! };
-  const request = new HttpRequest({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port) || undefined, path: '/', headers, body });
-  const signer = new SignatureV4({ credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey, ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}) }, region, service: 'sts', sha256: Sha256 });
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port) || undefined,
+    path: '/',
+    headers,
+    body,
+  });
+  const signer = new SignatureV4({
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    },
+    region,
+    service: 'sts',
+    sha256: Sha256,
+  });
   const signed = await signer.sign(request);
   const out = { ...(signed.headers as Record<string, string>) };
   delete out['host'];

@@ -22,15 +22,30 @@ const DEFAULT_SCOPE = 'openid profile email groups offline_access';
 const optionsSchema = z.looseObject({
   clientId: z.string().default('device-cli'),
   scope: z.string().optional().describe(`The scope {scope} stands for (default: ${DEFAULT_SCOPE}).`),
-  loginCommand: z.string().default('login --issuer {issuer} --client-id {client_id} --scope {scope} --session {store}').describe('Arguments of the login operation (a template appended to the command).'),
+  loginCommand: z
+    .string()
+    .default('login --issuer {issuer} --client-id {client_id} --scope {scope} --session {store}')
+    .describe('Arguments of the login operation (a template appended to the command).'),
   tokenCommand: z.string().default('token --session {store}').describe('Arguments that print a valid access token (refreshing it when needed).'),
   statusCommand: z.string().default('status --session {store}').describe('Arguments that print who is logged in (exit code not 0 when nobody is).'),
   refreshCommand: z.string().default('refresh --session {store}').describe('Arguments that refresh the tokens now.'),
   logoutCommand: z.string().default('logout --session {store}').describe('Arguments that log out (revoke the refresh token, forget the tokens).'),
-  userCodePattern: z.string().default(String.raw`\b([A-Z0-9]{4}-[A-Z0-9]{4}|[A-Z0-9]{8}|\d{6,9})\b`).describe('A regular expression for the user code in the login output (group 1, else the match).'),
-  verificationUriPattern: z.string().default(String.raw`https?://\S+`).describe('A regular expression for the verification URI(s) in the login output; one with user_code= is used as is.'),
-  tokenPattern: z.string().default(String.raw`^\s*(\S+)\s*$`).describe('A regular expression for the access token in the output of the token operation (group 1, else the match), multiline.'),
-  store: z.string().default('{workdir}/session.json').describe('Where the CLI keeps its tokens (a path template): the scenario checks it exists, its mode, and its content.'),
+  userCodePattern: z
+    .string()
+    .default(String.raw`\b([A-Z0-9]{4}-[A-Z0-9]{4}|[A-Z0-9]{8}|\d{6,9})\b`)
+    .describe('A regular expression for the user code in the login output (group 1, else the match).'),
+  verificationUriPattern: z
+    .string()
+    .default(String.raw`https?://\S+`)
+    .describe('A regular expression for the verification URI(s) in the login output; one with user_code= is used as is.'),
+  tokenPattern: z
+    .string()
+    .default(String.raw`^\s*(\S+)\s*$`)
+    .describe('A regular expression for the access token in the output of the token operation (group 1, else the match), multiline.'),
+  store: z
+    .string()
+    .default('{workdir}/session.json')
+    .describe('Where the CLI keeps its tokens (a path template): the scenario checks it exists, its mode, and its content.'),
   storeSubject: z.string().default('subject').describe('Where the logged-in subject is in the store, when it is JSON (a path such as subject or claims.sub).'),
 });
 
@@ -87,7 +102,13 @@ async function sessionOf(target: TargetSession): Promise<Record<string, unknown>
 }
 
 /** Runs the CLI; a person reacts to the printed code; waits move the IdP clock instead of sleeping (in-process). */
-async function runCli(ctx: ScenarioContext, target: TargetSession, args: string[], person?: { user: string; decision: 'approve' | 'deny' | 'none' }, idpClockFactor = 1) {
+async function runCli(
+  ctx: ScenarioContext,
+  target: TargetSession,
+  args: string[],
+  person?: { user: string; decision: 'approve' | 'deny' | 'none' },
+  idpClockFactor = 1,
+) {
   const run = target.connection.run;
   if (!run) throw new StepFailure('the device-cli target is a command: start it with the in-process or the process launcher');
   const o = optionsSchema.parse(target.setup.options);
@@ -104,7 +125,13 @@ async function runCli(ctx: ScenarioContext, target: TargetSession, args: string[
     const code = found?.[1] ?? found?.[0];
     const uri = complete ?? (code ? urls[0] : undefined);
     if (!uri) return;
-    approval = approveDevice({ verificationUri: uri.replace(/[.,;)\]]+$/, ''), ...(code ? { userCode: code } : {}), username: person.user, decision: person.decision, userAgent: ctx.browser('device-user') }).then(
+    approval = approveDevice({
+      verificationUri: uri.replace(/[.,;)\]]+$/, ''),
+      ...(code ? { userCode: code } : {}),
+      username: person.user,
+      decision: person.decision,
+      userAgent: ctx.browser('device-user'),
+    }).then(
       () => undefined,
       (error: unknown) => {
         throw error instanceof LoginError ? new StepFailure(`the person could not ${person.decision} the device: ${error.message}`) : error;
@@ -136,7 +163,8 @@ async function runCli(ctx: ScenarioContext, target: TargetSession, args: string[
 
 export const deviceCliTarget: TargetKind = {
   name: 'device-cli',
-  summary: 'A command-line tool that logs in with the device flow and keeps its tokens in a store (login, token, status, refresh, logout as command templates).',
+  summary:
+    'A command-line tool that logs in with the device flow and keeps its tokens in a store (login, token, status, refresh, logout as command templates).',
   shape: 'command',
   optionsSchema,
   clients(options) {
@@ -149,13 +177,19 @@ export const deviceCliTarget: TargetKind = {
   },
   operations: {
     login: {
-      summary: 'Runs the login command; a person approves (or denies, or ignores) the printed code. Value: session (the store\'s JSON, with subject), session_exists, session_mode, waits (ms between polls, in-process).',
+      summary:
+        "Runs the login command; a person approves (or denies, or ignores) the printed code. Value: session (the store's JSON, with subject), session_exists, session_mode, waits (ms between polls, in-process).",
       params: z.strictObject({
         user: z.string().default('alice'),
         decision: z.enum(['approve', 'deny', 'none']).default('approve'),
         scope: z.string().optional(),
         args: z.array(z.string()).default([]),
-        idp_clock_factor: z.number().min(0).max(10).default(1).describe('In-process only: how far the IdP clock moves for each wait of the CLI (0.5: the CLI seems to poll twice as fast, provoking slow_down).'),
+        idp_clock_factor: z
+          .number()
+          .min(0)
+          .max(10)
+          .default(1)
+          .describe('In-process only: how far the IdP clock moves for each wait of the CLI (0.5: the CLI seems to poll twice as fast, provoking slow_down).'),
       }),
       async run(ctx, target, p) {
         const o = optionsSchema.parse(target.setup.options);
@@ -164,7 +198,10 @@ export const deviceCliTarget: TargetKind = {
         return { exit, stdout, stderr, value: { ...(await sessionOf(target)), waits } };
       },
     },
-    token: commandOperation('tokenCommand', 'Runs the token command: prints a valid access token (refreshing it when needed). Value: token (read with tokenPattern), and the store.'),
+    token: commandOperation(
+      'tokenCommand',
+      'Runs the token command: prints a valid access token (refreshing it when needed). Value: token (read with tokenPattern), and the store.',
+    ),
     status: commandOperation('statusCommand', 'Runs the status command: who is logged in, until when.'),
     refresh: commandOperation('refreshCommand', 'Runs the refresh command: refreshes the tokens now.'),
     logout: commandOperation('logoutCommand', 'Runs the logout command: revokes the refresh token and forgets the tokens.'),

@@ -45,9 +45,16 @@ export const lakefsStsTarget: TargetKind = {
     login: {
       offer: 'sts-login',
       summary: 'POST /api/v1/sts/login with {code, state, redirect_uri} of the latest login and an optional ttl_seconds; null leaves a field out.',
-      params: z.strictObject({ code: nullable(z.string()), state: nullable(z.string()), redirect_uri: nullable(z.string()), ttl_seconds: z.union([z.number(), z.string()]).optional(), body: z.unknown().optional() }),
+      params: z.strictObject({
+        code: nullable(z.string()),
+        state: nullable(z.string()),
+        redirect_uri: nullable(z.string()),
+        ttl_seconds: z.union([z.number(), z.string()]).optional(),
+        body: z.unknown().optional(),
+      }),
       async run(ctx, _target, p) {
-        if (p.body === undefined && p.code === undefined) required(fromLogin(ctx, 'code'), 'lakefs-sts.login needs a code: run a login step first or pass code');
+        if (p.body === undefined && p.code === undefined)
+          required(fromLogin(ctx, 'code'), 'lakefs-sts.login needs a code: run a login step first or pass code');
         const body =
           p.body ??
           withoutUndefined({
@@ -63,10 +70,13 @@ export const lakefsStsTarget: TargetKind = {
       },
     },
     user: {
-      summary: 'GET /api/v1/user with the lakeFS token (default: the latest login\'s) as a bearer token.',
+      summary: "GET /api/v1/user with the lakeFS token (default: the latest login's) as a bearer token.",
       params: z.strictObject({ token: z.string().optional() }),
       async run(ctx, _target, p) {
-        const token = required(p.token ?? (ctx.vars[LAKEFS_TOKEN] as string | undefined), 'lakefs-sts.user needs a token: call lakefs-sts.login first or pass token');
+        const token = required(
+          p.token ?? (ctx.vars[LAKEFS_TOKEN] as string | undefined),
+          'lakefs-sts.user needs a token: call lakefs-sts.login first or pass token',
+        );
         return ctx.callTarget({ method: 'GET', url: '/api/v1/user', headers: { authorization: `Bearer ${token}` } }, 'api/v1/user');
       },
     },

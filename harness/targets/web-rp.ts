@@ -21,17 +21,39 @@ const optionsSchema = z.looseObject({
   clientSecret: z.string().default('web-rp-secret'),
   loginPath: z.string().default('/login'),
   callbackPath: z.string().default('/callback'),
-  redirectUri: z.string().optional().describe('The app\'s redirect URI (default: its URL + callbackPath).'),
+  redirectUri: z.string().optional().describe("The app's redirect URI (default: its URL + callbackPath)."),
   postLogoutRedirectUri: z.string().optional().describe('Where the app wants the browser back after logout (default: its URL + /logged-out).'),
   backchannelLogoutUri: z.string().optional().describe('Where the app takes back-channel logout tokens (default: its URL + /backchannel-logout).'),
-  frontchannelLogoutUri: z.string().optional().describe('Where the IdP\'s page after a logout sends the app\'s front-channel logout iframe (default: its URL + /frontchannel-logout).'),
+  frontchannelLogoutUri: z
+    .string()
+    .optional()
+    .describe("Where the IdP's page after a logout sends the app's front-channel logout iframe (default: its URL + /frontchannel-logout)."),
   initiateLoginUri: z.string().optional().describe('Where a third party sends the browser to start a login at the app (default: its URL + /initiate-login).'),
-  responseMode: z.enum(['query', 'form_post']).default('query').describe('How the app asks the IdP to return the authorization response: in the redirect\'s query, or as a form POST to its callback (OAuth 2.0 Form Post Response Mode).'),
-  webfinger: z.enum(['off', 'acct', 'url']).default('off').describe('The app finds its issuer with WebFinger from a user identifier: acct:alice+TENANT@host or http://host/TENANT/alice (OpenID Connect Discovery §2).'),
-  registration: z.enum(['static', 'dynamic']).default('static').describe('The app uses its configured client, or registers one itself (OpenID Connect Dynamic Client Registration).'),
-  requestObject: z.enum(['off', 'none', 'RS256']).default('off').describe('The app passes its authorization requests as request objects by reference (request_uri), unsigned or signed RS256 with a key it registered.'),
+  responseMode: z
+    .enum(['query', 'form_post'])
+    .default('query')
+    .describe(
+      "How the app asks the IdP to return the authorization response: in the redirect's query, or as a form POST to its callback (OAuth 2.0 Form Post Response Mode).",
+    ),
+  webfinger: z
+    .enum(['off', 'acct', 'url'])
+    .default('off')
+    .describe(
+      'The app finds its issuer with WebFinger from a user identifier: acct:alice+TENANT@host or http://host/TENANT/alice (OpenID Connect Discovery §2).',
+    ),
+  registration: z
+    .enum(['static', 'dynamic'])
+    .default('static')
+    .describe('The app uses its configured client, or registers one itself (OpenID Connect Dynamic Client Registration).'),
+  requestObject: z
+    .enum(['off', 'none', 'RS256'])
+    .default('off')
+    .describe('The app passes its authorization requests as request objects by reference (request_uri), unsigned or signed RS256 with a key it registered.'),
   userinfoAlg: z.string().optional().describe('The app takes userinfo as a JWT signed with this algorithm (userinfo_signed_response_alg).'),
-  userinfo: z.enum(['header', 'body', 'none']).default('header').describe('How the app sends the access token to userinfo after a login: in the Authorization header, as a form body parameter, or not at all.'),
+  userinfo: z
+    .enum(['header', 'body', 'none'])
+    .default('header')
+    .describe('How the app sends the access token to userinfo after a login: in the Authorization header, as a form body parameter, or not at all.'),
 });
 
 const LAST_CALLBACK = '$webRpCallback';
@@ -49,7 +71,14 @@ export const webRpTarget: TargetKind = {
   clients(options) {
     const o = optionsSchema.parse(options);
     const redirectUri = o.redirectUri ?? UNKNOWN_REDIRECT_URI;
-    return { main: { id: o.clientId, secret: o.clientSecret, redirectUri, config: { name: 'web app under test', secret: o.clientSecret, grants: ['authorization_code', 'refresh_token'], redirectUris: [redirectUri] } } };
+    return {
+      main: {
+        id: o.clientId,
+        secret: o.clientSecret,
+        redirectUri,
+        config: { name: 'web app under test', secret: o.clientSecret, grants: ['authorization_code', 'refresh_token'], redirectUris: [redirectUri] },
+      },
+    };
   },
   afterLaunch(url, setup): Record<string, Partial<ClientInput>> {
     const o = optionsSchema.parse(setup.options);
@@ -73,7 +102,8 @@ export const webRpTarget: TargetKind = {
   embedded(setup) {
     const o = optionsSchema.parse(setup.options);
     const base = setup.issuer.slice(0, setup.issuer.length - setup.tenant.length - 1);
-    const webfingerIdentifier = o.webfinger === 'acct' ? `acct:alice+${setup.tenant}@${new URL(base).host}` : o.webfinger === 'url' ? `${base}/${setup.tenant}/alice` : undefined;
+    const webfingerIdentifier =
+      o.webfinger === 'acct' ? `acct:alice+${setup.tenant}@${new URL(base).host}` : o.webfinger === 'url' ? `${base}/${setup.tenant}/alice` : undefined;
     return {
       component: 'web-rp',
       options: {
@@ -92,8 +122,13 @@ export const webRpTarget: TargetKind = {
   },
   operations: {
     login: {
-      summary: 'A person signs in through the app: the browser opens /login, logs in at the IdP, comes back to /callback; the answer is the app\'s final page.',
-      params: z.strictObject({ user: z.string().min(1), password: z.string().optional(), consent: z.enum(['approve', 'deny']).default('approve'), browser: z.string().default('default') }),
+      summary: "A person signs in through the app: the browser opens /login, logs in at the IdP, comes back to /callback; the answer is the app's final page.",
+      params: z.strictObject({
+        user: z.string().min(1),
+        password: z.string().optional(),
+        consent: z.enum(['approve', 'deny']).default('approve'),
+        browser: z.string().default('default'),
+      }),
       async run(ctx, target, p) {
         const o = optionsSchema.parse(target.setup.options);
         const base = required(target.connection.url, 'the web app has no URL');
@@ -102,7 +137,14 @@ export const webRpTarget: TargetKind = {
         let callbackUrl: string;
         let formPost: Record<string, string> | undefined;
         try {
-          ({ callbackUrl, formPost } = await browserlessLogin({ authorizationUrl: `${base}${o.loginPath}`, redirectUri, username: p.user, password: p.password, consent: p.consent, userAgent: browser }));
+          ({ callbackUrl, formPost } = await browserlessLogin({
+            authorizationUrl: `${base}${o.loginPath}`,
+            redirectUri,
+            username: p.user,
+            password: p.password,
+            consent: p.consent,
+            userAgent: browser,
+          }));
         } catch (error) {
           if (error instanceof LoginError) throw new StepFailure(`the login through the app failed: ${error.message}`);
           throw error;
@@ -115,7 +157,8 @@ export const webRpTarget: TargetKind = {
       },
     },
     third_party_login: {
-      summary: 'A login started by a third party: the browser opens the IdP\'s initiate_login page for the app\'s client, which sends it to the app\'s initiate_login_uri with iss; the app sends it on to log in (as login).',
+      summary:
+        "A login started by a third party: the browser opens the IdP's initiate_login page for the app's client, which sends it to the app's initiate_login_uri with iss; the app sends it on to log in (as login).",
       params: z.strictObject({ user: z.string().min(1), password: z.string().optional(), browser: z.string().default('default') }),
       async run(ctx, target, p) {
         const o = optionsSchema.parse(target.setup.options);
@@ -148,7 +191,8 @@ export const webRpTarget: TargetKind = {
       },
     },
     logout: {
-      summary: 'RP-initiated logout: the browser opens /logout, confirms at the IdP, and comes back to the app; the answer is the app\'s page after logout. Value: state (what the IdP sent back).',
+      summary:
+        "RP-initiated logout: the browser opens /logout, confirms at the IdP, and comes back to the app; the answer is the app's page after logout. Value: state (what the IdP sent back).",
       params: z.strictObject({ browser: z.string().default('default') }),
       async run(ctx, target, p) {
         const base = required(target.connection.url, 'the web app has no URL');
@@ -174,7 +218,8 @@ export const webRpTarget: TargetKind = {
             frames = page.frames;
             back = page.continueTo;
           }
-          if (!back) throw new StepFailure(`the IdP did not send the browser back to the app after logout (it answered ${done.response.status} at ${done.url})`);
+          if (!back)
+            throw new StepFailure(`the IdP did not send the browser back to the app after logout (it answered ${done.response.status} at ${done.url})`);
         }
         const response = await browser.request(back, { headers: { accept: 'application/json' } });
         const result = toHttpResult(response.status, headersOf(response.headers), await response.text());
@@ -197,7 +242,10 @@ export const webRpTarget: TargetKind = {
       summary: 'The browser opens the latest callback URL again (a replayed code and state); a careful app refuses it.',
       params: z.strictObject({ browser: z.string().default('default') }),
       async run(ctx, _target, p) {
-        const callback = required(ctx.vars[LAST_CALLBACK] as { url: string; form: Record<string, string> | undefined } | undefined, 'replay_callback needs an earlier web-rp.login');
+        const callback = required(
+          ctx.vars[LAST_CALLBACK] as { url: string; form: Record<string, string> | undefined } | undefined,
+          'replay_callback needs an earlier web-rp.login',
+        );
         const response = await ctx.browser(p.browser).request(callback.url, callback.form ? { form: callback.form } : {});
         const result = toHttpResult(response.status, headersOf(response.headers), await response.text());
         ctx.recordTargetRequests();

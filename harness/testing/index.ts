@@ -98,15 +98,34 @@ export async function loginAs(idp: MockIdp, options: LoginAsOptions): Promise<Lo
   })) {
     authorize.searchParams.set(key, value);
   }
-  const { params } = await browserlessLogin({ authorizationUrl: authorize.toString(), redirectUri, username: options.username, password: options.password, claims: options.claims });
+  const { params } = await browserlessLogin({
+    authorizationUrl: authorize.toString(),
+    redirectUri,
+    username: options.username,
+    password: options.password,
+    claims: options.claims,
+  });
   const code = params.get('code');
   if (!code) throw new Error(`login of ${options.username} at ${client} failed: ${params.get('error')}: ${params.get('error_description')}`);
   const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: client });
   if (options.clientSecret) form.set('client_secret', options.clientSecret);
   const response = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
-  const body = (await response.json()) as { id_token: string; access_token: string; refresh_token?: string; expires_in: number; error?: string; error_description?: string };
+  const body = (await response.json()) as {
+    id_token: string;
+    access_token: string;
+    refresh_token?: string;
+    expires_in: number;
+    error?: string;
+    error_description?: string;
+  };
   if (!response.ok) throw new Error(`token request for ${options.username} failed with ${response.status}: ${body.error}: ${body.error_description}`);
-  return { idToken: body.id_token, accessToken: body.access_token, refreshToken: body.refresh_token, claims: decodeJwt(body.id_token), expiresIn: body.expires_in };
+  return {
+    idToken: body.id_token,
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    claims: decodeJwt(body.id_token),
+    expiresIn: body.expires_in,
+  };
 }
 
 async function firstRedirectUri(idp: MockIdp, tenant: string, client: string): Promise<string> {

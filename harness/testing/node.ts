@@ -7,5 +7,8 @@ export { loginAs, mintToken, type FixtureOptions, type LoggedIn, type LoginAsOpt
 export function useMockIdp(options: FixtureOptions = {}): MockIdpFixture {
   // node:test hooks take their timeout in an options object, not as a number.
   const withTimeout = (hook: typeof before) => (fn: () => Promise<void>, timeout?: number) => hook(fn, timeout === undefined ? {} : { timeout });
-  return mockIdpFixture({ beforeAll: withTimeout(before), afterAll: withTimeout(after), beforeEach: withTimeout(beforeEach), afterEach: withTimeout(afterEach) }, options);
+  return mockIdpFixture(
+    { beforeAll: withTimeout(before), afterAll: withTimeout(after), beforeEach: withTimeout(beforeEach), afterEach: withTimeout(afterEach) },
+    options,
+  );
 }

@@ -85,8 +85,10 @@ export class AdminClient {
 
   readonly users = {
     list: (tenant: string) => this.request<Array<Record<string, unknown>>>('GET', `/tenants/${enc(tenant)}/users`),
-    put: (tenant: string, username: string, user: UserInput) => this.request<Record<string, unknown>>('PUT', `/tenants/${enc(tenant)}/users/${enc(username)}`, user),
-    patch: (tenant: string, username: string, patch: Partial<UserInput>) => this.request<Record<string, unknown>>('PATCH', `/tenants/${enc(tenant)}/users/${enc(username)}`, patch),
+    put: (tenant: string, username: string, user: UserInput) =>
+      this.request<Record<string, unknown>>('PUT', `/tenants/${enc(tenant)}/users/${enc(username)}`, user),
+    patch: (tenant: string, username: string, patch: Partial<UserInput>) =>
+      this.request<Record<string, unknown>>('PATCH', `/tenants/${enc(tenant)}/users/${enc(username)}`, patch),
     disable: (tenant: string, username: string) => this.users.patch(tenant, username, { disabled: true }),
     enable: (tenant: string, username: string) => this.users.patch(tenant, username, { disabled: false }),
     remove: (tenant: string, username: string) => this.request<void>('DELETE', `/tenants/${enc(tenant)}/users/${enc(username)}`),
@@ -94,8 +96,10 @@ export class AdminClient {
 
   readonly clients = {
     list: (tenant: string) => this.request<Array<Record<string, unknown>>>('GET', `/tenants/${enc(tenant)}/clients`),
-    put: (tenant: string, clientId: string, client: ClientInput) => this.request<Record<string, unknown>>('PUT', `/tenants/${enc(tenant)}/clients/${enc(clientId)}`, client),
-    patch: (tenant: string, clientId: string, patch: Partial<ClientInput>) => this.request<Record<string, unknown>>('PATCH', `/tenants/${enc(tenant)}/clients/${enc(clientId)}`, patch),
+    put: (tenant: string, clientId: string, client: ClientInput) =>
+      this.request<Record<string, unknown>>('PUT', `/tenants/${enc(tenant)}/clients/${enc(clientId)}`, client),
+    patch: (tenant: string, clientId: string, patch: Partial<ClientInput>) =>
+      this.request<Record<string, unknown>>('PATCH', `/tenants/${enc(tenant)}/clients/${enc(clientId)}`, patch),
     remove: (tenant: string, clientId: string) => this.request<void>('DELETE', `/tenants/${enc(tenant)}/clients/${enc(clientId)}`),
   };
 
@@ -108,7 +112,8 @@ export class AdminClient {
 
   readonly clock = {
     get: (tenant: string) => this.request<ClockState>('GET', `/tenants/${enc(tenant)}/clock`),
-    set: (tenant: string, change: { offsetSeconds?: number; frozenAt?: string | null; freeze?: boolean }) => this.request<ClockState>('PUT', `/tenants/${enc(tenant)}/clock`, change),
+    set: (tenant: string, change: { offsetSeconds?: number; frozenAt?: string | null; freeze?: boolean }) =>
+      this.request<ClockState>('PUT', `/tenants/${enc(tenant)}/clock`, change),
     advance: (tenant: string, seconds: number) => this.request<ClockState>('POST', `/tenants/${enc(tenant)}/clock/advance`, { seconds }),
   };
 
@@ -122,7 +127,11 @@ export class AdminClient {
 
   /** Mints a token signed with the tenant's keys and clock, without a flow. */
   mint(tenant: string, request: MintRequest = {}) {
-    return this.request<{ token: string; header: Record<string, unknown>; payload: Record<string, unknown> }>('POST', `/tenants/${enc(tenant)}/tokens`, request);
+    return this.request<{ token: string; header: Record<string, unknown>; payload: Record<string, unknown> }>(
+      'POST',
+      `/tenants/${enc(tenant)}/tokens`,
+      request,
+    );
   }
 
   revokeGrants(tenant: string, filter: { user?: string; client?: string } = {}) {

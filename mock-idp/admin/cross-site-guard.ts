@@ -16,7 +16,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 function refuse(detail: string): never {
-  throw new HttpError(403, 'cross_origin_request', `${detail}: the admin API takes state changes only from scripts and from the dashboard on this server's own origin`);
+  throw new HttpError(
+    403,
+    'cross_origin_request',
+    `${detail}: the admin API takes state changes only from scripts and from the dashboard on this server's own origin`,
+  );
 }
 
 export function crossSiteGuard(): Middleware {
@@ -35,7 +39,11 @@ export function crossSiteGuard(): Middleware {
     const site = ctx.get('sec-fetch-site');
     if (site === 'cross-site' || site === 'same-site') refuse(`the browser marked this request ${site} (Sec-Fetch-Site)`);
     if (BODY_METHODS.has(ctx.method) && ctx.request.type !== 'application/json') {
-      throw new HttpError(415, 'unsupported_media_type', `${ctx.method} ${ctx.path} needs the header Content-Type: application/json (the body may be empty); this keeps web pages from driving the admin API with simple cross-site requests`);
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        `${ctx.method} ${ctx.path} needs the header Content-Type: application/json (the body may be empty); this keeps web pages from driving the admin API with simple cross-site requests`,
+      );
     }
     await next();
   };

@@ -274,16 +274,18 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
     const query = input(journalQuerySchema, ctx.query, 'journal query');
     // Streamed, so that a large journal never has to fit in one string.
     ctx.type = 'json';
-    ctx.body = Readable.from(server.journal.json({
-      tenant: query.tenant,
-      endpoint: query.endpoint,
-      clientId: query.client_id,
-      user: query.user,
-      scenario: query.scenario,
-      status: query.status,
-      since: query.since,
-      limit: query.limit,
-    }));
+    ctx.body = Readable.from(
+      server.journal.json({
+        tenant: query.tenant,
+        endpoint: query.endpoint,
+        clientId: query.client_id,
+        user: query.user,
+        scenario: query.scenario,
+        status: query.status,
+        since: query.since,
+        limit: query.limit,
+      }),
+    );
   });
   router.delete('/journal', (ctx) => {
     const tenant = typeof ctx.query['tenant'] === 'string' ? ctx.query['tenant'] : undefined;
@@ -313,7 +315,8 @@ export function adminRouter(server: AdminServer, options: { token: string | unde
 
 function objectBody(ctx: Context): Record<string, unknown> {
   const value = ctx.request.body;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new HttpError(400, 'invalid_request', 'the request body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new HttpError(400, 'invalid_request', 'the request body must be a JSON object');
   return value as Record<string, unknown>;
 }
 

@@ -26,7 +26,9 @@ const LATEST = Date.parse('9999-12-31T23:59:59Z');
 
 export class ClockRangeError extends RangeError {
   constructor(ms: number) {
-    super(`the clock would show ${Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : 'an instant past any date'}, outside 1970-01-01 to 9999-12-31: choose a smaller offset or an earlier/later date`);
+    super(
+      `the clock would show ${Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : 'an instant past any date'}, outside 1970-01-01 to 9999-12-31: choose a smaller offset or an earlier/later date`,
+    );
     this.name = 'ClockRangeError';
   }
 }

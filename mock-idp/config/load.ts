@@ -25,7 +25,11 @@ export function parseConfigText(text: string, source = 'config'): MockIdpConfig 
     throw new ConfigError(
       doc.errors.map((error) => {
         const pos = error.linePos?.[0];
-        return { path: '(syntax)', message: (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, ''), ...(pos ? { line: pos.line, column: pos.col } : {}) };
+        return {
+          path: '(syntax)',
+          message: (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, ''),
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+        };
       }),
       source,
     );
@@ -123,7 +127,10 @@ async function baseConfig(configPath: string | undefined, env: EnvOverrides): Pr
   }
   if (env.MOCKIDP_CONFIG) return { config: await loadConfigFile(env.MOCKIDP_CONFIG), source: env.MOCKIDP_CONFIG };
   if (inline !== undefined && !hasInline) {
-    throw new ConfigError([{ path: INLINE, message: 'is set but empty: put the YAML or JSON configuration in it, or unset it to serve the default tenant' }], INLINE);
+    throw new ConfigError(
+      [{ path: INLINE, message: 'is set but empty: put the YAML or JSON configuration in it, or unset it to serve the default tenant' }],
+      INLINE,
+    );
   }
   if (hasInline) return { config: parseConfigText(inline, INLINE), source: INLINE };
   return { config: parseConfig(defaultConfig, 'default config'), source: 'default config' };
@@ -142,8 +149,12 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<MockI
   if (env.MOCKIDP_PORT) overrides.port = portFrom(env.MOCKIDP_PORT, 'MOCKIDP_PORT');
   if (env.MOCKIDP_ADMIN_TOKEN) overrides.adminToken = env.MOCKIDP_ADMIN_TOKEN;
   if (env.MOCKIDP_BASE_URL) overrides.baseUrl = env.MOCKIDP_BASE_URL;
-  if (env.MOCKIDP_ALLOWED_HOSTS) overrides.allowedHosts = env.MOCKIDP_ALLOWED_HOSTS.split(',').map((name) => name.trim()).filter(Boolean);
-  if (env.MOCKIDP_UNSAFE_ADMIN !== undefined && env.MOCKIDP_UNSAFE_ADMIN !== '') overrides.unsafeAdmin = booleanFrom(env.MOCKIDP_UNSAFE_ADMIN, 'MOCKIDP_UNSAFE_ADMIN');
+  if (env.MOCKIDP_ALLOWED_HOSTS)
+    overrides.allowedHosts = env.MOCKIDP_ALLOWED_HOSTS.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
+  if (env.MOCKIDP_UNSAFE_ADMIN !== undefined && env.MOCKIDP_UNSAFE_ADMIN !== '')
+    overrides.unsafeAdmin = booleanFrom(env.MOCKIDP_UNSAFE_ADMIN, 'MOCKIDP_UNSAFE_ADMIN');
   if (options.host) overrides.host = options.host;
   if (options.port !== undefined) overrides.port = options.port;
   if (options.unsafeAdmin) overrides.unsafeAdmin = true;
@@ -154,7 +165,10 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<MockI
     const unknown = options.tenants.filter((name) => !(name in merged.tenants));
     if (unknown.length > 0) {
       throw new ConfigError(
-        unknown.map((name) => ({ path: `tenants.${name}`, message: `no tenant "${name}" in the configuration; known tenants: ${Object.keys(merged.tenants).join(', ') || '(none)'}` })),
+        unknown.map((name) => ({
+          path: `tenants.${name}`,
+          message: `no tenant "${name}" in the configuration; known tenants: ${Object.keys(merged.tenants).join(', ') || '(none)'}`,
+        })),
         path,
       );
     }
@@ -164,7 +178,11 @@ export async function resolveConfig(options: ResolveOptions = {}): Promise<MockI
 }
 
 /** server.tls after MOCKIDP_TLS / MOCKIDP_CA_DIR and the flags; undefined leaves the file's setting. */
-function tlsOverrides(fromFile: MockIdpConfig['server']['tls'], env: EnvOverrides, flags: TlsOverrides = {}): { value: MockIdpConfig['server']['tls'] } | undefined {
+function tlsOverrides(
+  fromFile: MockIdpConfig['server']['tls'],
+  env: EnvOverrides,
+  flags: TlsOverrides = {},
+): { value: MockIdpConfig['server']['tls'] } | undefined {
   const envOn = env.MOCKIDP_TLS !== undefined && env.MOCKIDP_TLS !== '' ? booleanFrom(env.MOCKIDP_TLS, 'MOCKIDP_TLS') : undefined;
   const ownCertificate = flags.cert !== undefined || flags.key !== undefined;
   const flagged = flags.enabled === true || flags.caDir !== undefined || (flags.names?.length ?? 0) > 0 || ownCertificate;

@@ -39,7 +39,9 @@ export function fieldRows(schema: JsonSchema, formatDefault: (value: unknown) =>
   for (const [name, field] of Object.entries(schema.properties ?? {})) {
     if (name === '$schema') continue;
     const required = schema.required?.includes(name) && field.default === undefined ? ' (required)' : '';
-    rows.push(`| \`${name}\`${required} | ${typeOf(field)} | ${field.default === undefined ? '' : formatDefault(field.default)} | ${cell(field.description)} |`);
+    rows.push(
+      `| \`${name}\`${required} | ${typeOf(field)} | ${field.default === undefined ? '' : formatDefault(field.default)} | ${cell(field.description)} |`,
+    );
   }
   return rows;
 }

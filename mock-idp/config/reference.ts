@@ -26,7 +26,8 @@ function section(path: string, schema: JsonSchema, out: string[]): void {
   for (const [name, field] of Object.entries(schema.properties)) {
     if (name === '$schema') continue;
     if (field.properties) nested.push([`${path}.${name}`, field]);
-    else if (field.type === 'object' && typeof field.additionalProperties === 'object') nested.push([`${path}.${name}.<${name === 'users' ? 'username' : name === 'clients' ? 'client_id' : 'name'}>`, field.additionalProperties]);
+    else if (field.type === 'object' && typeof field.additionalProperties === 'object')
+      nested.push([`${path}.${name}.<${name === 'users' ? 'username' : name === 'clients' ? 'client_id' : 'name'}>`, field.additionalProperties]);
     else if (field.type === 'array' && field.items?.properties) nested.push([`${path}.${name}[]`, field.items]);
   }
   out.push('');

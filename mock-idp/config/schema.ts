@@ -48,8 +48,16 @@ export const userSchema = z
     groups: z.array(z.string()).default([]).describe('`groups` claim (scope `groups`).'),
     roles: z.array(z.string()).default([]).describe('`roles` claim (scope `roles`); omitted when empty.'),
     claims: z.record(z.string(), z.unknown()).default({}).describe('Extra claims added to ID tokens and userinfo; they override the claims above.'),
-    aggregatedClaims: z.record(z.string(), z.unknown()).default({}).describe('Aggregated claims (OIDC Core 5.6.2): userinfo carries them in _claim_sources as a JWT signed by the tenant.'),
-    distributedClaims: z.record(z.string(), z.unknown()).default({}).describe('Distributed claims (OIDC Core 5.6.2): userinfo names <issuer>/claims and an access token in _claim_sources; that endpoint answers them as a signed JWT.'),
+    aggregatedClaims: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Aggregated claims (OIDC Core 5.6.2): userinfo carries them in _claim_sources as a JWT signed by the tenant.'),
+    distributedClaims: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe(
+        'Distributed claims (OIDC Core 5.6.2): userinfo names <issuer>/claims and an access token in _claim_sources; that endpoint answers them as a signed JWT.',
+      ),
     disabled: z.boolean().default(false).describe('A disabled user cannot log in, and refresh tokens issued to them stop working.'),
   })
   .describe('A test user. Keyed by user name in `tenant.users`.');
@@ -84,10 +92,12 @@ const SCRIPT_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'b
 /** The scheme of a URL ("https:"), or undefined when it is not one (zod runs refinements after a failed format check too). */
 const schemeOf = (uri: string): string | undefined => (URL.canParse(uri) ? new URL(uri).protocol.toLowerCase() : undefined);
 const redirectUri = z.url().refine((uri) => !SCRIPT_SCHEMES.has(schemeOf(uri) ?? ''), {
-  message: 'javascript:, data:, vbscript:, file:, blob: and about: URIs are not places to send a user back to: use http(s) or an app\'s own scheme',
+  message: "javascript:, data:, vbscript:, file:, blob: and about: URIs are not places to send a user back to: use http(s) or an app's own scheme",
 });
 /** A URL the IdP itself calls. */
-const httpUrl = z.url().refine((uri) => schemeOf(uri) === undefined || /^https?:$/.test(schemeOf(uri)!), { message: 'the IdP calls this URL itself: use http or https' });
+const httpUrl = z
+  .url()
+  .refine((uri) => schemeOf(uri) === undefined || /^https?:$/.test(schemeOf(uri)!), { message: 'the IdP calls this URL itself: use http or https' });
 
 /** Members of a private JWK (and the secret of a symmetric one). */
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -115,42 +125,73 @@ export const clientSchema = z
     authMethod: z
       .enum(CLIENT_AUTH_METHODS)
       .optional()
-      .describe('Token endpoint authentication method. Defaults to client_secret_basic when a secret is set, private_key_jwt when jwks/jwksUri is set, else none (a public client).'),
+      .describe(
+        'Token endpoint authentication method. Defaults to client_secret_basic when a secret is set, private_key_jwt when jwks/jwksUri is set, else none (a public client).',
+      ),
     grants: z
       .array(z.enum(GRANT_TYPES))
       .min(1)
       .default(['authorization_code', 'refresh_token'])
-      .describe('Grant types the client may use; token_exchange is RFC 8693, jwt_bearer RFC 7523 (and Entra\'s on-behalf-of in the entra profile).'),
+      .describe("Grant types the client may use; token_exchange is RFC 8693, jwt_bearer RFC 7523 (and Entra's on-behalf-of in the entra profile)."),
     exchangeAudiences: z
       .array(z.string().min(1))
       .default([])
-      .describe('Audiences (or resource indicators) this client may get tokens for with token_exchange and jwt_bearer, besides its own audience and client_id; "*" allows any.'),
+      .describe(
+        'Audiences (or resource indicators) this client may get tokens for with token_exchange and jwt_bearer, besides its own audience and client_id; "*" allows any.',
+      ),
     redirectUris: z.array(redirectUri).default([]).describe('Registered redirect URIs, matched exactly.'),
     postLogoutRedirectUris: z.array(redirectUri).default([]).describe('Registered post-logout redirect URIs for RP-initiated logout.'),
-    backchannelLogoutUri: httpUrl.optional().describe('OpenID Back-Channel Logout: the IdP POSTs a logout token here when the user logs out (loopback allowed).'),
-    backchannelLogoutSessionRequired: z.boolean().default(false).describe('Put the session id (`sid`) into this client\'s logout tokens.'),
+    backchannelLogoutUri: httpUrl
+      .optional()
+      .describe('OpenID Back-Channel Logout: the IdP POSTs a logout token here when the user logs out (loopback allowed).'),
+    backchannelLogoutSessionRequired: z.boolean().default(false).describe("Put the session id (`sid`) into this client's logout tokens."),
     frontchannelLogoutUri: z.url().optional().describe('OpenID Front-Channel Logout: the page after a logout loads this in an iframe (loopback allowed).'),
     frontchannelLogoutSessionRequired: z.boolean().default(false).describe('Add iss and the session id (sid) to the frontchannelLogoutUri.'),
-    initiateLoginUri: z.url().optional().describe('Login initiated by a third party (OpenID Connect Core §4): GET <issuer>/initiate_login?client_id=<id> sends the browser here with iss (loopback allowed).'),
+    initiateLoginUri: z
+      .url()
+      .optional()
+      .describe(
+        'Login initiated by a third party (OpenID Connect Core §4): GET <issuer>/initiate_login?client_id=<id> sends the browser here with iss (loopback allowed).',
+      ),
     scopes: z.array(z.string()).optional().describe('Scopes the client may request. Default: every scope of the tenant.'),
-    pkce: z.enum(['required', 'optional']).optional().describe('PKCE for the authorization code flow. Default: required for public clients, optional for confidential ones.'),
+    pkce: z
+      .enum(['required', 'optional'])
+      .optional()
+      .describe('PKCE for the authorization code flow. Default: required for public clients, optional for confidential ones.'),
     pkcePlain: z.boolean().default(false).describe('Also accept code_challenge_method=plain (RFC 7636 allows it; RFC 9700 discourages it).'),
-    consent: z.enum(['auto', 'prompt']).default('auto').describe('auto: consent is granted by policy (no consent page); prompt: the user must approve the scopes.'),
-    idTokenAlg: signingAlgSchema.optional().describe('ID token signing algorithm. Default: the tenant\'s `defaultAlg`.'),
+    consent: z
+      .enum(['auto', 'prompt'])
+      .default('auto')
+      .describe('auto: consent is granted by policy (no consent page); prompt: the user must approve the scopes.'),
+    idTokenAlg: signingAlgSchema.optional().describe("ID token signing algorithm. Default: the tenant's `defaultAlg`."),
     userinfoAlg: signingAlgSchema.optional().describe('Answer userinfo as a JWT signed with this algorithm (OpenID rp-userinfo-sig). Default: plain JSON.'),
-    audience: z.string().min(1).optional().describe('When set, access tokens are JWTs (typ at+jwt) for this audience, signed with `accessTokenAlg`. Unset: opaque access tokens, usable at userinfo and introspection.'),
-    accessTokenAlg: signingAlgSchema.optional().describe('Signing algorithm of JWT access tokens. Default: the tenant\'s `defaultAlg`.'),
-    claims: z.record(z.string(), z.unknown()).default({}).describe('Extra claims put into this client\'s JWT access tokens (for example roles of a client_credentials app).'),
+    audience: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'When set, access tokens are JWTs (typ at+jwt) for this audience, signed with `accessTokenAlg`. Unset: opaque access tokens, usable at userinfo and introspection.',
+      ),
+    accessTokenAlg: signingAlgSchema.optional().describe("Signing algorithm of JWT access tokens. Default: the tenant's `defaultAlg`."),
+    claims: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe("Extra claims put into this client's JWT access tokens (for example roles of a client_credentials app)."),
     jwks: z
       .strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) })
       .optional()
       .describe('Public keys for private_key_jwt client authentication.'),
-    jwksUri: httpUrl.optional().describe('URL of the client\'s JWKS for private_key_jwt client authentication.'),
+    jwksUri: httpUrl.optional().describe("URL of the client's JWKS for private_key_jwt client authentication."),
     dpop: z
       .enum(['required', 'optional'])
       .default('optional')
-      .describe('DPoP (RFC 9449): required makes the token endpoint refuse requests without a DPoP proof (the client\'s access tokens are always sender-constrained, cnf.jkt); optional binds tokens only when a proof is sent.'),
-    dpopNonce: z.boolean().default(false).describe('Demand a server nonce in every DPoP proof of this client (use_dpop_nonce with a DPoP-Nonce header first, as Okta does).'),
+      .describe(
+        "DPoP (RFC 9449): required makes the token endpoint refuse requests without a DPoP proof (the client's access tokens are always sender-constrained, cnf.jkt); optional binds tokens only when a proof is sent.",
+      ),
+    dpopNonce: z
+      .boolean()
+      .default(false)
+      .describe('Demand a server nonce in every DPoP proof of this client (use_dpop_nonce with a DPoP-Nonce header first, as Okta does).'),
     par: z
       .enum(['required', 'optional'])
       .default('optional')
@@ -158,19 +199,29 @@ export const clientSchema = z
     corsOrigins: z
       .array(corsOriginSchema)
       .optional()
-      .describe('Browser origins (scheme://host:port) allowed to call the token, userinfo, revocation, introspection and end-session endpoints for this client with CORS; "*" allows any. Default: the origins of its redirectUris and postLogoutRedirectUris. [] allows none.'),
+      .describe(
+        'Browser origins (scheme://host:port) allowed to call the token, userinfo, revocation, introspection and end-session endpoints for this client with CORS; "*" allows any. Default: the origins of its redirectUris and postLogoutRedirectUris. [] allows none.',
+      ),
     ttl: clientTtlSchema.optional(),
   })
   .superRefine((client, ctx) => {
     const method = client.authMethod;
     if (method && method.startsWith('client_secret') && !client.secret) {
-      ctx.addIssue({ code: 'custom', path: ['secret'], message: `authMethod ${method} needs a secret: set "secret", or use authMethod "none" for a public client` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secret'],
+        message: `authMethod ${method} needs a secret: set "secret", or use authMethod "none" for a public client`,
+      });
     }
     if (method === 'private_key_jwt' && !client.jwks && !client.jwksUri) {
       ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'authMethod private_key_jwt needs the client\'s public keys: set "jwks" or "jwksUri"' });
     }
     if (client.grants.includes('authorization_code') && client.redirectUris.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'the authorization_code grant needs at least one redirect URI: add one to "redirectUris"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redirectUris'],
+        message: 'the authorization_code grant needs at least one redirect URI: add one to "redirectUris"',
+      });
     }
     for (const grant of ['client_credentials', 'token_exchange', 'jwt_bearer'] as const) {
       if (client.grants.includes(grant) && publicClient(client)) {
@@ -179,7 +230,12 @@ export const clientSchema = z
     }
     client.jwks?.keys.forEach((key, index) => {
       const found = PRIVATE_JWK_MEMBERS.filter((member) => member in key);
-      if (found.length > 0) ctx.addIssue({ code: 'custom', path: ['jwks', 'keys', index], message: `a private key (it has ${found.map((member) => `"${member}"`).join(', ')}): give the client's public keys only; its private key stays with the client` });
+      if (found.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jwks', 'keys', index],
+          message: `a private key (it has ${found.map((member) => `"${member}"`).join(', ')}): give the client's public keys only; its private key stays with the client`,
+        });
     });
     if (client.grants.includes('refresh_token') && !client.grants.some((grant) => grant === 'authorization_code' || grant === 'device_code')) {
       ctx.addIssue({ code: 'custom', path: ['grants'], message: 'refresh_token is only useful with authorization_code or device_code: add one of them' });
@@ -192,7 +248,12 @@ export function publicClient(client: { authMethod?: string | undefined; secret?:
   return resolveAuthMethod(client) === 'none';
 }
 
-export function resolveAuthMethod(client: { authMethod?: string | undefined; secret?: string | undefined; jwks?: unknown; jwksUri?: string | undefined }): (typeof CLIENT_AUTH_METHODS)[number] {
+export function resolveAuthMethod(client: {
+  authMethod?: string | undefined;
+  secret?: string | undefined;
+  jwks?: unknown;
+  jwksUri?: string | undefined;
+}): (typeof CLIENT_AUTH_METHODS)[number] {
   if (client.authMethod) return client.authMethod as (typeof CLIENT_AUTH_METHODS)[number];
   if (client.secret) return 'client_secret_basic';
   if (client.jwks || client.jwksUri) return 'private_key_jwt';
@@ -212,16 +273,31 @@ export const trustedIssuerSchema = z
     tenant: tenantNameSchema.optional().describe('Another tenant of this server: its issuer and keys (found through its discovery document).'),
     issuer: z.string().min(1).optional().describe('The iss of tokens from an issuer outside this server.'),
     jwksUri: httpUrl.optional().describe('Where the outside issuer publishes its keys. Default: the jwks_uri of <issuer>/.well-known/openid-configuration.'),
-    jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).optional().describe('The outside issuer\'s public keys, given here.'),
-    userClaim: z.string().min(1).default('sub').describe('Claim of its tokens that names the local user: its value is matched against each user\'s sub, user name and email.'),
+    jwks: z
+      .strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) })
+      .optional()
+      .describe("The outside issuer's public keys, given here."),
+    userClaim: z
+      .string()
+      .min(1)
+      .default('sub')
+      .describe("Claim of its tokens that names the local user: its value is matched against each user's sub, user name and email."),
   })
   .superRefine((trusted, ctx) => {
-    if ((trusted.tenant === undefined) === (trusted.issuer === undefined)) ctx.addIssue({ code: 'custom', message: 'give either "tenant" (another tenant of this server) or "issuer" (an outside issuer)' });
-    if (trusted.tenant !== undefined && (trusted.jwksUri !== undefined || trusted.jwks !== undefined)) ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'a tenant publishes its own keys: leave out jwks and jwksUri' });
-    if (trusted.jwksUri !== undefined && trusted.jwks !== undefined) ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'give jwks or jwksUri, not both' });
+    if ((trusted.tenant === undefined) === (trusted.issuer === undefined))
+      ctx.addIssue({ code: 'custom', message: 'give either "tenant" (another tenant of this server) or "issuer" (an outside issuer)' });
+    if (trusted.tenant !== undefined && (trusted.jwksUri !== undefined || trusted.jwks !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'a tenant publishes its own keys: leave out jwks and jwksUri' });
+    if (trusted.jwksUri !== undefined && trusted.jwks !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'give jwks or jwksUri, not both' });
     trusted.jwks?.keys.forEach((key, index) => {
       const found = PRIVATE_JWK_MEMBERS.filter((member) => member in key);
-      if (found.length > 0) ctx.addIssue({ code: 'custom', path: ['jwks', 'keys', index], message: `a private key (it has ${found.map((member) => `"${member}"`).join(', ')}): give the issuer's public keys only` });
+      if (found.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['jwks', 'keys', index],
+          message: `a private key (it has ${found.map((member) => `"${member}"`).join(', ')}): give the issuer's public keys only`,
+        });
     });
   })
   .describe('An issuer whose JWTs this tenant accepts as token-exchange subject or actor tokens and as JWT bearer assertions.');
@@ -229,28 +305,48 @@ export const trustedIssuerSchema = z
 export const tenantSchema = z
   .strictObject({
     displayName: z.string().optional().describe('Name shown on the login pages. Default: the tenant name.'),
-    keys: z.array(keySpecSchema).min(1).default([{ alg: 'RS256' }, { alg: 'ES256' }]).describe('Signing keys; one active key per algorithm.'),
+    keys: z
+      .array(keySpecSchema)
+      .min(1)
+      .default([{ alg: 'RS256' }, { alg: 'ES256' }])
+      .describe('Signing keys; one active key per algorithm.'),
     defaultAlg: signingAlgSchema.default('RS256').describe('Default signing algorithm of ID tokens and JWT access tokens.'),
     keyRotationGraceSeconds: z.number().int().nonnegative().max(MAX_SECONDS).default(3600).describe('How long a rotated-out key stays published in the JWKS.'),
     clock: z
       .strictObject({
         offsetSeconds: offsetSeconds.default(0).describe('Added to the real time for every iat/exp/nbf and expiry check of this tenant.'),
-        frozenAt: z.iso.datetime({ offset: true }).optional().describe('Freeze the tenant\'s clock at this instant (ISO 8601).'),
+        frozenAt: z.iso.datetime({ offset: true }).optional().describe("Freeze the tenant's clock at this instant (ISO 8601)."),
       })
       .default({ offsetSeconds: 0 })
-      .describe('The tenant\'s controllable clock.'),
+      .describe("The tenant's controllable clock."),
     ttl: ttlSchema.default(ttlSchema.parse({})),
     refreshTokens: z
       .strictObject({
-        rotation: z.enum(['always', 'never', 'public-clients']).default('always').describe('When a refresh token is replaced on use. A reused rotated token revokes the whole grant.'),
-        requireOfflineAccess: z.boolean().default(false).describe('Issue refresh tokens only when the offline_access scope was requested and granted (Google-like).'),
+        rotation: z
+          .enum(['always', 'never', 'public-clients'])
+          .default('always')
+          .describe('When a refresh token is replaced on use. A reused rotated token revokes the whole grant.'),
+        requireOfflineAccess: z
+          .boolean()
+          .default(false)
+          .describe('Issue refresh tokens only when the offline_access scope was requested and granted (Google-like).'),
       })
       .default({ rotation: 'always', requireOfflineAccess: false })
       .describe('Refresh token issuance and rotation.'),
     deviceFlow: z
       .strictObject({
-        interval: z.number().int().positive().default(5).describe('Polling interval in seconds announced in the device authorization response (RFC 8628 requires a positive number).'),
-        enforceInterval: z.boolean().default(true).describe('Answer slow_down (and add 5 s to the interval) when a client polls faster than its interval, whether or not the user has approved; a slow_down answered by a fault rule counts too.'),
+        interval: z
+          .number()
+          .int()
+          .positive()
+          .default(5)
+          .describe('Polling interval in seconds announced in the device authorization response (RFC 8628 requires a positive number).'),
+        enforceInterval: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Answer slow_down (and add 5 s to the interval) when a client polls faster than its interval, whether or not the user has approved; a slow_down answered by a fault rule counts too.',
+          ),
         userCodeCharset: z.enum(['base-20', 'digits']).default('base-20'),
       })
       .default({ interval: 5, enforceInterval: true, userCodeCharset: 'base-20' })
@@ -258,7 +354,10 @@ export const tenantSchema = z
     scopes: z.array(z.string()).default([]).describe('Extra scopes besides openid, profile, email, groups, roles and offline_access.'),
     users: z.record(z.string().min(1), userSchema).default({}).describe('Users by user name.'),
     clients: z.record(z.string().min(1), clientSchema).default({}).describe('Clients by client_id.'),
-    trustedIssuers: z.array(trustedIssuerSchema).default([]).describe('Issuers (other tenants, outside IdPs) whose JWTs are accepted by token_exchange and jwt_bearer.'),
+    trustedIssuers: z
+      .array(trustedIssuerSchema)
+      .default([])
+      .describe('Issuers (other tenants, outside IdPs) whose JWTs are accepted by token_exchange and jwt_bearer.'),
     faults: z.array(faultRuleSchema).default([]).describe('Fault rules active from the start (docs/faults.md): the tenant misbehaves on purpose.'),
     registration: z
       .strictObject({
@@ -270,12 +369,18 @@ export const tenantSchema = z
     requestObjects: z
       .boolean()
       .default(false)
-      .describe('Accept request objects: by value (request) and by reference (request_uri, which the IdP fetches; oidc-provider itself takes request_uri only from PAR), signed with the client\'s keys or, when it registered request_object_signing_alg none, unsigned.'),
+      .describe(
+        "Accept request objects: by value (request) and by reference (request_uri, which the IdP fetches; oidc-provider itself takes request_uri only from PAR), signed with the client's keys or, when it registered request_object_signing_alg none, unsigned.",
+      ),
     profile: profileSchema.optional(),
   })
   .superRefine((tenant, ctx) => {
     for (const { username, owner } of sharedSubs(tenant.users)) {
-      ctx.addIssue({ code: 'custom', path: ['users', username, 'sub'], message: `sub "${tenant.users[username]?.sub ?? username}" is already the subject of user "${owner}": every user needs a sub of their own` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['users', username, 'sub'],
+        message: `sub "${tenant.users[username]?.sub ?? username}" is already the subject of user "${owner}": every user needs a sub of their own`,
+      });
     }
   })
   .describe('One issuer, served at <base URL>/<tenant name>.');
@@ -311,7 +416,9 @@ const tlsObjectSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Folder of the local CA that signs the certificate (created on first use, kept: trust its ca.pem once). Default: MOCKIDP_CA_DIR, else ~/.config/mockidp/ca (Windows %APPDATA%\\mockidp\\ca, macOS ~/Library/Application Support/mockidp/ca).'),
+      .describe(
+        'Folder of the local CA that signs the certificate (created on first use, kept: trust its ca.pem once). Default: MOCKIDP_CA_DIR, else ~/.config/mockidp/ca (Windows %APPDATA%\\mockidp\\ca, macOS ~/Library/Application Support/mockidp/ca).',
+      ),
     names: z
       .array(
         z.string().superRefine((name, ctx) => {
@@ -325,27 +432,42 @@ const tlsObjectSchema = z
     key: z.string().min(1).optional().describe('PEM file of the private key of `cert`.'),
   })
   .superRefine((tls, ctx) => {
-    if (tls.cert !== undefined && tls.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'a certificate of your own needs its private key: set "key" to its PEM file' });
-    if (tls.key !== undefined && tls.cert === undefined) ctx.addIssue({ code: 'custom', path: ['cert'], message: 'a private key needs its certificate: set "cert" to its PEM file' });
+    if (tls.cert !== undefined && tls.key === undefined)
+      ctx.addIssue({ code: 'custom', path: ['key'], message: 'a certificate of your own needs its private key: set "key" to its PEM file' });
+    if (tls.key !== undefined && tls.cert === undefined)
+      ctx.addIssue({ code: 'custom', path: ['cert'], message: 'a private key needs its certificate: set "cert" to its PEM file' });
     if (tls.cert !== undefined && (tls.caDir !== undefined || tls.names.length > 0)) {
-      ctx.addIssue({ code: 'custom', path: [tls.caDir !== undefined ? 'caDir' : 'names'], message: 'caDir and names are for certificates of the local CA; with your own cert and key, remove them (your certificate decides its names)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [tls.caDir !== undefined ? 'caDir' : 'names'],
+        message: 'caDir and names are for certificates of the local CA; with your own cert and key, remove them (your certificate decides its names)',
+      });
     }
   });
 
 export const tlsSchema = z
   .preprocess((input) => (input === true ? {} : input === false || input === null ? undefined : input), tlsObjectSchema.optional())
-  .describe('Serve https: `tls: true` (a certificate from the local CA) or {caDir, names} or {cert, key} with your own. Clients must trust the CA: `mockidp serve --tls` prints how.');
+  .describe(
+    'Serve https: `tls: true` (a certificate from the local CA) or {caDir, names} or {cert, key} with your own. Clients must trust the CA: `mockidp serve --tls` prints how.',
+  );
 
 export const serverSchema = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1').describe('Address to bind. Anything but loopback requires an admin token or `unsafeAdmin`.'),
     port: z.number().int().min(0).max(65535).default(9400).describe('Port to bind; 0 picks a free port.'),
-    baseUrl: z.url().optional().describe('Public base URL used in issuers when the server sits behind a proxy or a container port mapping. Default: http://<host>:<port> (https:// with `tls`).'),
+    baseUrl: z
+      .url()
+      .optional()
+      .describe(
+        'Public base URL used in issuers when the server sits behind a proxy or a container port mapping. Default: http://<host>:<port> (https:// with `tls`).',
+      ),
     adminToken: z.string().min(8).optional().describe('Bearer token required by /_admin. Env: MOCKIDP_ADMIN_TOKEN.'),
     allowedHosts: z
       .array(z.string().regex(/^(\*|[A-Za-z0-9.-]{1,253})$/, 'a host name without port (e.g. mockidp or idp.example.test), or * for any'))
       .default([])
-      .describe('Extra host names the admin API and the dashboard answer under, besides IP addresses, localhost, the bound host and the base URL\'s host (a guard against DNS rebinding); "*" allows any. Env: MOCKIDP_ALLOWED_HOSTS (comma-separated).'),
+      .describe(
+        'Extra host names the admin API and the dashboard answer under, besides IP addresses, localhost, the bound host and the base URL\'s host (a guard against DNS rebinding); "*" allows any. Env: MOCKIDP_ALLOWED_HOSTS (comma-separated).',
+      ),
     unsafeAdmin: z.boolean().default(false).describe('Allow an unprotected admin API on a non-loopback address (never do this on a shared network).'),
     journalLimit: z.number().int().positive().max(1_000_000).default(10000).describe('How many requests the journal keeps (oldest dropped first).'),
     journalBytes: z
@@ -354,7 +476,9 @@ export const serverSchema = z
       .min(1024 * 1024)
       .max(4 * 1024 * 1024 * 1024)
       .default(64 * 1024 * 1024)
-      .describe('About how many bytes the journal may hold (oldest entries dropped first). Each parameter is kept to 512 characters and each request to 64 parameters.'),
+      .describe(
+        'About how many bytes the journal may hold (oldest entries dropped first). Each parameter is kept to 512 characters and each request to 64 parameters.',
+      ),
     limits: limitsSchema.default(limitsSchema.parse({})),
     logLevel: z.enum(['silent', 'info', 'debug']).default('info').describe('Console log level. Secrets and full tokens are never logged at info.'),
     tls: tlsSchema,
@@ -370,7 +494,12 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const { limits } = config.server;
     const tenants = Object.entries(config.tenants);
-    if (tenants.length > limits.tenants) ctx.addIssue({ code: 'custom', path: ['tenants'], message: `${tenants.length} tenants, more than server.limits.tenants (${limits.tenants}): raise the limit or serve fewer tenants` });
+    if (tenants.length > limits.tenants)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tenants'],
+        message: `${tenants.length} tenants, more than server.limits.tenants (${limits.tenants}): raise the limit or serve fewer tenants`,
+      });
     for (const [name, tenant] of tenants) {
       const counts: Array<[string, number, number, keyof Limits]> = [
         ['users', Object.keys(tenant.users).length, limits.usersPerTenant, 'usersPerTenant'],
@@ -379,7 +508,12 @@ export const configSchema = z
         ['keys', tenant.keys.length, limits.keysPerTenant, 'keysPerTenant'],
       ];
       for (const [field, count, limit, key] of counts) {
-        if (count > limit) ctx.addIssue({ code: 'custom', path: ['tenants', name, field], message: `${count} ${field}, more than server.limits.${key} (${limit}): raise the limit or configure fewer` });
+        if (count > limit)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tenants', name, field],
+            message: `${count} ${field}, more than server.limits.${key} (${limit}): raise the limit or configure fewer`,
+          });
       }
     }
   })

@@ -12,7 +12,13 @@ import type { FaultAction, FaultRule } from './schema.ts';
 const HANG_LIMIT_MS = 5 * 60_000;
 
 /** RFC 6749 5.2 and 4.1.2.1, RFC 6750 3.1, RFC 7009 2.2.1, RFC 8628 3.5: 400 unless said otherwise. */
-export const ERROR_STATUS: Record<string, number> = { invalid_client: 401, invalid_token: 401, insufficient_scope: 403, server_error: 500, temporarily_unavailable: 503 };
+export const ERROR_STATUS: Record<string, number> = {
+  invalid_client: 401,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  server_error: 500,
+  temporarily_unavailable: 503,
+};
 
 /** Errors of a protected resource (RFC 6750), answered with WWW-Authenticate: Bearer. */
 const BEARER_ERRORS = new Set(['invalid_token', 'insufficient_scope']);
@@ -99,5 +105,8 @@ export async function answer(ctx: Context, rule: FaultRule, context: AnswerConte
   const status = action.status!;
   ctx.status = status;
   retryAfter(ctx, action);
-  ctx.body = { error: status === 429 ? 'too_many_requests' : status === 503 ? 'temporarily_unavailable' : 'server_error', error_description: `mockidp fault rule "${rule.id}": status ${status}` };
+  ctx.body = {
+    error: status === 429 ? 'too_many_requests' : status === 503 ? 'temporarily_unavailable' : 'server_error',
+    error_description: `mockidp fault rule "${rule.id}": status ${status}`,
+  };
 }

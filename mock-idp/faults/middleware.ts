@@ -37,7 +37,10 @@ export interface FaultHost extends AnswerContext, GrantHost {
 function note(ctx: Context, rules: FaultRule[]): void {
   if (rules.length === 0) return;
   const state = ctx.state as { faults?: FiredFault[] };
-  state.faults = [...(state.faults ?? []), ...rules.map((rule) => ({ id: rule.id, action: describeAction(rule.action), ...(rule.note ? { note: rule.note } : {}) }))];
+  state.faults = [
+    ...(state.faults ?? []),
+    ...rules.map((rule) => ({ id: rule.id, action: describeAction(rule.action), ...(rule.note ? { note: rule.note } : {}) })),
+  ];
 }
 
 export function faultMiddleware(current: FaultHost): Middleware {
@@ -86,7 +89,10 @@ export function faultMiddleware(current: FaultHost): Middleware {
     }
 
     if (logout) {
-      await withLogoutScope({ ctx, request, rules, context: () => current.rewriteContext(), usernameOf: current.usernameOf, note, warn: (message) => current.logger.warn(message) }, next);
+      await withLogoutScope(
+        { ctx, request, rules, context: () => current.rewriteContext(), usernameOf: current.usernameOf, note, warn: (message) => current.logger.warn(message) },
+        next,
+      );
     } else {
       await next();
     }

@@ -43,7 +43,10 @@ export async function peekParams(ctx: Context): Promise<PeekedParams> {
   const body = await peekBody(ctx);
   let params: Record<string, unknown> = {};
   try {
-    params = type === 'application/json' ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : (parseQuery(body.toString('utf8')) as Record<string, unknown>);
+    params =
+      type === 'application/json'
+        ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>)
+        : (parseQuery(body.toString('utf8')) as Record<string, unknown>);
   } catch {
     return {};
   }

@@ -52,7 +52,9 @@ function applyClaims(payload: JWTPayload, action: TokenAction, context: TamperCo
   if (action.groupsOverage) {
     delete claims['groups'];
     claims['_claim_names'] = { groups: 'src1' };
-    claims['_claim_sources'] = { src1: { endpoint: `https://graph.microsoft.com/v1.0/users/${encodeURIComponent(String(claims['oid'] ?? claims['sub'] ?? 'me'))}/getMemberObjects` } };
+    claims['_claim_sources'] = {
+      src1: { endpoint: `https://graph.microsoft.com/v1.0/users/${encodeURIComponent(String(claims['oid'] ?? claims['sub'] ?? 'me'))}/getMemberObjects` },
+    };
   }
   return claims;
 }
@@ -78,7 +80,8 @@ async function signWith(claims: Record<string, unknown>, header: Record<string, 
 }
 
 function keyFor(keys: KeySet, kid: unknown, alg: unknown): SigningKey {
-  const key = keys.keys.find((candidate) => candidate.kid === kid) ?? keys.active(alg as SigningAlg) ?? keys.keys.find((candidate) => candidate.status === 'active');
+  const key =
+    keys.keys.find((candidate) => candidate.kid === kid) ?? keys.active(alg as SigningAlg) ?? keys.keys.find((candidate) => candidate.status === 'active');
   if (!key) throw new TamperError('the tenant has no signing key to re-sign the token with');
   return key;
 }
@@ -94,7 +97,8 @@ async function build(claims: Record<string, unknown>, header: Record<string, unk
     case 'none':
       return new UnsecuredJWT(claims).encode();
     case 'hs256-public-key': {
-      const rsa = context.keys.keys.find((key) => key.publicJwk.kty === 'RSA' && key.status === 'active') ?? context.keys.keys.find((key) => key.publicJwk.kty === 'RSA');
+      const rsa =
+        context.keys.keys.find((key) => key.publicJwk.kty === 'RSA' && key.status === 'active') ?? context.keys.keys.find((key) => key.publicJwk.kty === 'RSA');
       if (!rsa) throw new TamperError('hs256-public-key needs an RSA key in the tenant (keys: [{alg: RS256}])');
       // The PEM as JOSE libraries export it (no trailing newline): the bytes a confused verifier uses as the HMAC secret.
       const pem = await exportSPKI((await importJWK({ ...rsa.publicJwk, alg: rsa.alg }, rsa.alg, { extractable: true })) as CryptoKey);
@@ -107,8 +111,11 @@ async function build(claims: Record<string, unknown>, header: Record<string, unk
     case 'unknown-kid':
       return signWith(claims, { ...header, kid: `unknown-${random(6)}` }, original.privateJwk, original.alg);
     case 'other-published-alg': {
-      const other = context.keys.keys.find((key) => key.status === 'active' && key.alg !== original.alg && (key.alg === 'RS256' || key.alg === 'ES256')) ?? context.keys.keys.find((key) => key.status === 'active' && key.alg !== original.alg);
-      if (!other) throw new TamperError(`other-published-alg needs a published key of another algorithm than ${original.alg} (keys: [{alg: RS256}, {alg: ES256}])`);
+      const other =
+        context.keys.keys.find((key) => key.status === 'active' && key.alg !== original.alg && (key.alg === 'RS256' || key.alg === 'ES256')) ??
+        context.keys.keys.find((key) => key.status === 'active' && key.alg !== original.alg);
+      if (!other)
+        throw new TamperError(`other-published-alg needs a published key of another algorithm than ${original.alg} (keys: [{alg: RS256}, {alg: ES256}])`);
       return signWith(claims, { ...header, kid: other.kid }, other.privateJwk, other.alg);
     }
     case 'bad-signature': {

@@ -41,13 +41,28 @@ export interface IssuedToken {
 /** A JWT access token for `audience`, about `sub`, for the requesting client. */
 export async function issueAccessToken(
   tenant: GrantTenant,
-  request: { clientId: string; client: ClientConfig; sub: string; username: string | undefined; audience: string; scope: string | undefined; claims?: Record<string, unknown>; typ?: string },
+  request: {
+    clientId: string;
+    client: ClientConfig;
+    sub: string;
+    username: string | undefined;
+    audience: string;
+    scope: string | undefined;
+    claims?: Record<string, unknown>;
+    typ?: string;
+  },
 ): Promise<IssuedToken> {
   const now = tenant.clock.nowSeconds();
   const expiresIn = request.client.ttl?.accessToken ?? tenant.config.ttl.accessToken;
   const user = request.username === undefined ? undefined : tenant.users.get(request.username);
   // An exchanged token stands for no browser session of its own.
-  const profileClaims = tenant.profile?.accessTokenClaims?.({ clientId: request.clientId, username: request.username, user, scope: request.scope ?? '', sessionUid: undefined });
+  const profileClaims = tenant.profile?.accessTokenClaims?.({
+    clientId: request.clientId,
+    username: request.username,
+    user,
+    scope: request.scope ?? '',
+    sessionUid: undefined,
+  });
   const payload: JWTPayload = {
     ...profileClaims,
     ...request.client.claims,
@@ -66,11 +81,22 @@ export async function issueAccessToken(
 }
 
 /** An ID token about a user for the requesting client. */
-export async function issueIdToken(tenant: GrantTenant, request: { clientId: string; client: ClientConfig; username: string; claims?: Record<string, unknown> }): Promise<IssuedToken> {
+export async function issueIdToken(
+  tenant: GrantTenant,
+  request: { clientId: string; client: ClientConfig; username: string; claims?: Record<string, unknown> },
+): Promise<IssuedToken> {
   const user = tenant.users.get(request.username)!;
   const now = tenant.clock.nowSeconds();
   const expiresIn = request.client.ttl?.idToken ?? tenant.config.ttl.idToken;
-  const payload: JWTPayload = { ...tenant.claimsOf(request.username, user), ...request.claims, iss: tenant.issuer, aud: request.clientId, azp: request.clientId, iat: now, exp: now + expiresIn };
+  const payload: JWTPayload = {
+    ...tenant.claimsOf(request.username, user),
+    ...request.claims,
+    iss: tenant.issuer,
+    aud: request.clientId,
+    azp: request.clientId,
+    iat: now,
+    exp: now + expiresIn,
+  };
   const { token } = await tenant.keys.sign(signingKey(tenant, request.client.idTokenAlg), payload, 'JWT');
   return { token, expiresIn, payload };
 }

@@ -45,7 +45,9 @@ async function rfc7523(ctx: KoaContextWithOIDC, tenant: GrantTenant, clientId: s
   const tokenEndpoint = ctx.oidc.urlFor('token');
   const audiences = audiencesOf(assertion.claims);
   if (!audiences.includes(tenant.issuer) && !audiences.includes(tokenEndpoint)) {
-    throw new errors.InvalidGrant(`the assertion is for ${audiences.join(', ') || 'no audience'}; its aud must be this issuer (${tenant.issuer}) or its token endpoint (${tokenEndpoint})`);
+    throw new errors.InvalidGrant(
+      `the assertion is for ${audiences.join(', ') || 'no audience'}; its aud must be this issuer (${tenant.issuer}) or its token endpoint (${tokenEndpoint})`,
+    );
   }
   if (typeof assertion.claims.exp !== 'number') throw new errors.InvalidGrant('the assertion has no exp (RFC 7523 section 3 requires one)');
   const username = requireUser(assertion);
@@ -73,21 +75,43 @@ function resourceOfScope(scope: string): { resource: string; scp: string[] } {
 async function onBehalfOf(ctx: KoaContextWithOIDC, tenant: GrantTenant, clientId: string, client: ClientConfig): Promise<void> {
   const params = ctx.oidc.params as Record<string, unknown>;
   const assertion = await assertionOf(tenant, params['assertion']);
-  if (!assertion.local) throw new errors.InvalidGrant(`AADSTS50027: the assertion is from ${assertion.issuer}; on-behalf-of takes an access token of this tenant`);
+  if (!assertion.local)
+    throw new errors.InvalidGrant(`AADSTS50027: the assertion is from ${assertion.issuer}; on-behalf-of takes an access token of this tenant`);
   const audiences = audiencesOf(assertion.claims);
   if (!audiences.includes(clientId) && !(client.audience !== undefined && audiences.includes(client.audience))) {
-    throw new errors.InvalidGrant(`AADSTS50013: Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${audiences.join(', ')}' and the expected audience is '${client.audience ?? clientId}'`);
+    throw new errors.InvalidGrant(
+      `AADSTS50013: Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '${audiences.join(', ')}' and the expected audience is '${client.audience ?? clientId}'`,
+    );
   }
   const username = requireUser(assertion);
   const scope = typeof params['scope'] === 'string' ? params['scope'] : '';
-  if (scope === '') throw new errors.InvalidRequest('AADSTS900144: The request body must contain the following parameter: \'scope\'.');
+  if (scope === '') throw new errors.InvalidRequest("AADSTS900144: The request body must contain the following parameter: 'scope'.");
   const { resource, scp } = resourceOfScope(scope);
   const audience = targetAudience({ audience: resource }, clientId, client);
   const user = tenant.users.get(username)!;
   const own = tenant.claimsOf(username, user);
-  const carried = Object.fromEntries(['oid', 'tid', 'name', 'preferred_username', 'upn', 'unique_name'].filter((claim) => own[claim] !== undefined).map((claim) => [claim, own[claim]]));
-  const issued = await issueAccessToken(tenant, { clientId, client, sub: assertion.sub, username, audience, scope: undefined, claims: { ...carried, scp: scp.join(' '), nbf: tenant.clock.nowSeconds() } });
-  ctx.body = { token_type: 'Bearer', scope: scope.split(' ').filter((value) => value !== 'offline_access').join(' '), expires_in: issued.expiresIn, ext_expires_in: issued.expiresIn, access_token: issued.token };
+  const carried = Object.fromEntries(
+    ['oid', 'tid', 'name', 'preferred_username', 'upn', 'unique_name'].filter((claim) => own[claim] !== undefined).map((claim) => [claim, own[claim]]),
+  );
+  const issued = await issueAccessToken(tenant, {
+    clientId,
+    client,
+    sub: assertion.sub,
+    username,
+    audience,
+    scope: undefined,
+    claims: { ...carried, scp: scp.join(' '), nbf: tenant.clock.nowSeconds() },
+  });
+  ctx.body = {
+    token_type: 'Bearer',
+    scope: scope
+      .split(' ')
+      .filter((value) => value !== 'offline_access')
+      .join(' '),
+    expires_in: issued.expiresIn,
+    ext_expires_in: issued.expiresIn,
+    access_token: issued.token,
+  };
 }
 
 export function jwtBearerHandler(tenant: GrantTenant) {
@@ -96,8 +120,12 @@ export function jwtBearerHandler(tenant: GrantTenant) {
     const client = tenant.clients.get(clientId)!;
     const use = (ctx.oidc.params as Record<string, unknown>)['requested_token_use'];
     if (use === undefined) return rfc7523(ctx, tenant, clientId, client);
-    if (use !== 'on_behalf_of') throw new errors.InvalidRequest(`requested_token_use "${String(use)}" is not supported: Entra's on-behalf-of flow uses on_behalf_of`);
-    if (tenant.profile?.name !== 'entra') throw new errors.InvalidRequest('requested_token_use=on_behalf_of is Entra\'s on-behalf-of flow: give this tenant the entra profile, or leave the parameter out for the RFC 7523 grant');
+    if (use !== 'on_behalf_of')
+      throw new errors.InvalidRequest(`requested_token_use "${String(use)}" is not supported: Entra's on-behalf-of flow uses on_behalf_of`);
+    if (tenant.profile?.name !== 'entra')
+      throw new errors.InvalidRequest(
+        "requested_token_use=on_behalf_of is Entra's on-behalf-of flow: give this tenant the entra profile, or leave the parameter out for the RFC 7523 grant",
+      );
     return onBehalfOf(ctx, tenant, clientId, client);
   };
 }

@@ -67,7 +67,8 @@ export async function presentedToken(tenant: GrantTenant, token: string, type: T
 
 async function localRefreshToken(tenant: GrantTenant, token: string, field: string): Promise<PresentedToken> {
   const found = await tenant.provider.RefreshToken.find(token);
-  if (!found || found.isExpired || found.consumed) throw new PresentedTokenError(`${field} is not a live refresh token of ${tenant.issuer} (unknown, expired, used or revoked)`);
+  if (!found || found.isExpired || found.consumed)
+    throw new PresentedTokenError(`${field} is not a live refresh token of ${tenant.issuer} (unknown, expired, used or revoked)`);
   return fromStored(tenant, found, field);
 }
 
@@ -77,10 +78,22 @@ async function localOpaqueAccessToken(tenant: GrantTenant, token: string, field:
   return fromStored(tenant, found, field);
 }
 
-function fromStored(tenant: GrantTenant, stored: { accountId?: string | undefined; clientId?: string | undefined; scope?: string | undefined }, field: string): PresentedToken {
+function fromStored(
+  tenant: GrantTenant,
+  stored: { accountId?: string | undefined; clientId?: string | undefined; scope?: string | undefined },
+  field: string,
+): PresentedToken {
   const sub = stored.accountId!;
   const account = localUser(tenant, sub, field);
-  return { issuer: tenant.issuer, local: true, ...account, sub, clientId: stored.clientId, scope: stored.scope, claims: { iss: tenant.issuer, sub, ...(stored.clientId ? { client_id: stored.clientId } : {}), ...(stored.scope ? { scope: stored.scope } : {}) } };
+  return {
+    issuer: tenant.issuer,
+    local: true,
+    ...account,
+    sub,
+    clientId: stored.clientId,
+    scope: stored.scope,
+    claims: { iss: tenant.issuer, sub, ...(stored.clientId ? { client_id: stored.clientId } : {}), ...(stored.scope ? { scope: stored.scope } : {}) },
+  };
 }
 
 function localUser(tenant: GrantTenant, sub: string, field: string): { username: string | undefined; user: UserConfig | undefined } {
@@ -106,7 +119,9 @@ async function jwtToken(tenant: GrantTenant, token: string, field: string): Prom
   } else {
     const { trusted, unreachable } = await tenant.trustedIssuers.find(iss);
     if (!trusted) {
-      throw new PresentedTokenError(`${field} is issued by ${iss}, which tenant "${tenant.name}" does not trust: add it to the tenant's trustedIssuers${unreachable.length > 0 ? ` (could not ask: ${unreachable.join('; ')})` : ''}`);
+      throw new PresentedTokenError(
+        `${field} is issued by ${iss}, which tenant "${tenant.name}" does not trust: add it to the tenant's trustedIssuers${unreachable.length > 0 ? ` (could not ask: ${unreachable.join('; ')})` : ''}`,
+      );
     }
     keys = trusted.keys;
     userClaim = trusted.userClaim;
@@ -124,7 +139,10 @@ async function jwtToken(tenant: GrantTenant, token: string, field: string): Prom
   if (local) return { issuer: iss, local, ...localUser(tenant, claims.sub, field), sub: claims.sub, clientId, scope, claims };
   const value = claims[userClaim];
   const match = typeof value === 'string' ? userNamed(tenant, value) : undefined;
-  if (!match) throw new PresentedTokenError(`${field} from ${iss} names ${userClaim} ${JSON.stringify(value)}, and no user of tenant "${tenant.name}" has that sub, user name or email`);
+  if (!match)
+    throw new PresentedTokenError(
+      `${field} from ${iss} names ${userClaim} ${JSON.stringify(value)}, and no user of tenant "${tenant.name}" has that sub, user name or email`,
+    );
   if (match.user.disabled) throw new PresentedTokenError(`${field} is about user "${match.username}", who is disabled`);
   return { issuer: iss, local, ...match, sub: tenant.claimsOf(match.username, match.user).sub, clientId, scope, claims };
 }

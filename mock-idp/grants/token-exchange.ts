@@ -14,14 +14,28 @@ import { PresentedTokenError, TOKEN_TYPES, presentedToken, type GrantTenant, typ
  */
 
 export const TOKEN_EXCHANGE = GRANT_TYPE_URNS.token_exchange;
-export const TOKEN_EXCHANGE_PARAMS = ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'audience', 'resource', 'scope'];
+export const TOKEN_EXCHANGE_PARAMS = [
+  'subject_token',
+  'subject_token_type',
+  'actor_token',
+  'actor_token_type',
+  'requested_token_type',
+  'audience',
+  'resource',
+  'scope',
+];
 
-const typeNames: ReadonlyMap<string, TokenTypeName> = new Map(Object.entries(TOKEN_TYPES).map(([name, urn]): [string, TokenTypeName] => [urn, name as TokenTypeName]));
+const typeNames: ReadonlyMap<string, TokenTypeName> = new Map(
+  Object.entries(TOKEN_TYPES).map(([name, urn]): [string, TokenTypeName] => [urn, name as TokenTypeName]),
+);
 const ISSUABLE: TokenTypeName[] = ['access_token', 'jwt', 'id_token'];
 
 function tokenType(value: unknown, field: string): TokenTypeName {
   const name = typeof value === 'string' ? typeNames.get(value) : undefined;
-  if (!name) throw new errors.InvalidRequest(`${field} ${value === undefined ? 'is missing' : `"${String(value)}" is not supported`}: use one of ${Object.values(TOKEN_TYPES).join(', ')}`);
+  if (!name)
+    throw new errors.InvalidRequest(
+      `${field} ${value === undefined ? 'is missing' : `"${String(value)}" is not supported`}: use one of ${Object.values(TOKEN_TYPES).join(', ')}`,
+    );
   return name;
 }
 
@@ -40,7 +54,10 @@ function checkMayAct(subject: PresentedToken, actor: PresentedToken): void {
   if (typeof mayAct !== 'object' || mayAct === null) return;
   const allowed = mayAct as Record<string, unknown>;
   const actorIss = actor.local ? undefined : actor.issuer;
-  if ((allowed['sub'] !== undefined && allowed['sub'] !== actor.sub && allowed['sub'] !== actor.claims.sub) || (allowed['iss'] !== undefined && allowed['iss'] !== (actorIss ?? actor.issuer))) {
+  if (
+    (allowed['sub'] !== undefined && allowed['sub'] !== actor.sub && allowed['sub'] !== actor.claims.sub) ||
+    (allowed['iss'] !== undefined && allowed['iss'] !== (actorIss ?? actor.issuer))
+  ) {
     throw new errors.InvalidRequest(`the actor (sub ${actor.sub}) is not the one the subject token's may_act allows (${JSON.stringify(mayAct)})`);
   }
 }
@@ -57,7 +74,11 @@ function narrowedScope(requested: unknown, subject: PresentedToken): string | un
   if (subject.scope !== undefined) {
     const granted = new Set(subject.scope.split(' '));
     const extra = asked.filter((scope) => !granted.has(scope));
-    if (extra.length > 0) throw new errors.InvalidScope(`scope ${extra.join(' ')} is more than the subject token grants (${subject.scope || 'no scope'}): ask for a subset`, extra.join(' '));
+    if (extra.length > 0)
+      throw new errors.InvalidScope(
+        `scope ${extra.join(' ')} is more than the subject token grants (${subject.scope || 'no scope'}): ask for a subset`,
+        extra.join(' '),
+      );
   }
   return asked.join(' ');
 }
@@ -73,7 +94,10 @@ export function tokenExchangeHandler(tenant: GrantTenant) {
       throw new errors.InvalidRequest('actor_token and actor_token_type go together: send both or neither');
     }
     const requested = params['requested_token_type'] === undefined ? 'access_token' : tokenType(params['requested_token_type'], 'requested_token_type');
-    if (!ISSUABLE.includes(requested)) throw new errors.InvalidRequest(`requested_token_type ${TOKEN_TYPES[requested]} is not issued by token exchange here: ask for ${ISSUABLE.map((name) => TOKEN_TYPES[name]).join(', ')}`);
+    if (!ISSUABLE.includes(requested))
+      throw new errors.InvalidRequest(
+        `requested_token_type ${TOKEN_TYPES[requested]} is not issued by token exchange here: ask for ${ISSUABLE.map((name) => TOKEN_TYPES[name]).join(', ')}`,
+      );
 
     const subject = await presented(tenant, params['subject_token'], subjectType, 'subject_token');
     const asked = [...asList(params['audience']), ...asList(params['resource'])];
@@ -84,20 +108,39 @@ export function tokenExchangeHandler(tenant: GrantTenant) {
       isClient: (id) => tenant.clients.has(id),
     });
     if (refusal) throw new errors.InvalidRequest(refusal);
-    const actor = params['actor_token'] === undefined ? undefined : await presented(tenant, params['actor_token'], tokenType(params['actor_token_type'], 'actor_token_type'), 'actor_token');
+    const actor =
+      params['actor_token'] === undefined
+        ? undefined
+        : await presented(tenant, params['actor_token'], tokenType(params['actor_token_type'], 'actor_token_type'), 'actor_token');
     if (actor) checkMayAct(subject, actor);
     const act = actor ? { act: actClaim(subject, actor) } : {};
 
     if (requested === 'id_token') {
-      if (asList(params['audience']).length + asList(params['resource']).length > 0) throw new errors.InvalidTarget('an ID token is for the requesting client: leave out audience and resource');
-      if (!subject.username) throw new errors.InvalidRequest('an ID token is about a user, and the subject token names none of this tenant\'s users');
+      if (asList(params['audience']).length + asList(params['resource']).length > 0)
+        throw new errors.InvalidTarget('an ID token is for the requesting client: leave out audience and resource');
+      if (!subject.username) throw new errors.InvalidRequest("an ID token is about a user, and the subject token names none of this tenant's users");
       const issued = await issueIdToken(tenant, { clientId, client, username: subject.username, claims: act });
       ctx.body = { access_token: issued.token, issued_token_type: TOKEN_TYPES.id_token, token_type: 'N_A', expires_in: issued.expiresIn };
       return;
     }
     const audience = targetAudience(params, clientId, client);
     const scope = narrowedScope(params['scope'], subject);
-    const issued = await issueAccessToken(tenant, { clientId, client, sub: subject.sub, username: subject.username, audience, scope, claims: act, typ: requested === 'jwt' ? 'JWT' : 'at+jwt' });
-    ctx.body = { access_token: issued.token, issued_token_type: TOKEN_TYPES[requested], token_type: 'Bearer', expires_in: issued.expiresIn, ...(scope ? { scope } : {}) };
+    const issued = await issueAccessToken(tenant, {
+      clientId,
+      client,
+      sub: subject.sub,
+      username: subject.username,
+      audience,
+      scope,
+      claims: act,
+      typ: requested === 'jwt' ? 'JWT' : 'at+jwt',
+    });
+    ctx.body = {
+      access_token: issued.token,
+      issued_token_type: TOKEN_TYPES[requested],
+      token_type: 'Bearer',
+      expires_in: issued.expiresIn,
+      ...(scope ? { scope } : {}),
+    };
   };
 }

@@ -36,7 +36,11 @@ async function detailsFor(tenant: InteractionTenant, ctx: Context): Promise<Deta
   try {
     details = await tenant.provider.interactionDetails(ctx.req, ctx.res);
   } catch (error) {
-    throw new HttpError(400, 'invalid_request', `no open login for this browser (${(error as { error_description?: string }).error_description ?? (error as Error).message}). Start at the authorization endpoint and send back the cookies it sets (use a cookie jar).`);
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `no open login for this browser (${(error as { error_description?: string }).error_description ?? (error as Error).message}). Start at the authorization endpoint and send back the cookies it sets (use a cookie jar).`,
+    );
   }
   if (details.uid !== ctx.params['uid']) {
     throw new HttpError(400, 'invalid_request', `interaction ${ctx.params['uid']} does not belong to this browser's login (cookie is for ${details.uid})`);
@@ -88,7 +92,12 @@ async function renderPrompt(tenant: InteractionTenant, ctx: Context, details: De
           prompt: details.prompt.name,
           reasons: details.prompt.reasons,
           client: { client_id: details.params['client_id'], name },
-          scopes: details.prompt.name === 'consent' ? requestedScopes(details) : String(details.params['scope'] ?? '').split(' ').filter(Boolean),
+          scopes:
+            details.prompt.name === 'consent'
+              ? requestedScopes(details)
+              : String(details.params['scope'] ?? '')
+                  .split(' ')
+                  .filter(Boolean),
           users: details.prompt.name === 'login' ? [...tenant.users.keys()] : undefined,
           actions: links,
         };
@@ -97,7 +106,14 @@ async function renderPrompt(tenant: InteractionTenant, ctx: Context, details: De
   ctx.type = 'html';
   if (details.prompt.name === 'consent') {
     const username = tenant.usernameOf(details.session?.accountId ?? '');
-    ctx.body = consentPage({ tenant: tenant.page(), action: links.consent, abortAction: links.abort, clientName: name, username, scopes: requestedScopes(details) });
+    ctx.body = consentPage({
+      tenant: tenant.page(),
+      action: links.consent,
+      abortAction: links.abort,
+      clientName: name,
+      username,
+      scopes: requestedScopes(details),
+    });
   } else {
     ctx.body = loginPage({
       tenant: tenant.page(),
@@ -127,9 +143,14 @@ function field(body: unknown, name: string): string | undefined {
 
 export function interactionRouter(tenant: InteractionTenant): Middleware {
   const router = new Router({ prefix: '/interaction/:uid' });
-  const parseBody = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '16kb', formLimit: '16kb', onError: () => {
-    throw new HttpError(400, 'invalid_request', 'the request body could not be parsed: send application/x-www-form-urlencoded or JSON');
-  } });
+  const parseBody = bodyParser({
+    enableTypes: ['json', 'form'],
+    jsonLimit: '16kb',
+    formLimit: '16kb',
+    onError: () => {
+      throw new HttpError(400, 'invalid_request', 'the request body could not be parsed: send application/x-www-form-urlencoded or JSON');
+    },
+  });
 
   router.get('/', async (ctx) => {
     const details = await detailsFor(tenant, ctx);
@@ -138,7 +159,12 @@ export function interactionRouter(tenant: InteractionTenant): Middleware {
 
   router.post('/login', parseBody, async (ctx) => {
     const details = await detailsFor(tenant, ctx);
-    if (details.prompt.name !== 'login') throw new HttpError(400, 'invalid_request', `this interaction asks for ${details.prompt.name}, not login: POST to ${actions(tenant, details.uid).consent}`);
+    if (details.prompt.name !== 'login')
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `this interaction asks for ${details.prompt.name}, not login: POST to ${actions(tenant, details.uid).consent}`,
+      );
     const body = ctx.request.body as Record<string, unknown> | undefined;
     // A click on a test user of the page ("pick") signs in without the password field.
     const picked = field(body, 'pick')?.trim();
@@ -152,7 +178,11 @@ export function interactionRouter(tenant: InteractionTenant): Middleware {
     }
     const user = tenant.users.get(username);
     if (!user) {
-      return renderPrompt(tenant, ctx, details, { status: 401, message: `Unknown user "${username}". Known users: ${[...tenant.users.keys()].join(', ') || '(none)'}.`, ...kept });
+      return renderPrompt(tenant, ctx, details, {
+        status: 401,
+        message: `Unknown user "${username}". Known users: ${[...tenant.users.keys()].join(', ') || '(none)'}.`,
+        ...kept,
+      });
     }
     if (user.disabled) {
       return renderPrompt(tenant, ctx, details, { status: 403, message: `User "${username}" is disabled.`, ...kept });
@@ -173,9 +203,16 @@ export function interactionRouter(tenant: InteractionTenant): Middleware {
 
   router.post('/consent', parseBody, async (ctx) => {
     const details = await detailsFor(tenant, ctx);
-    if (details.prompt.name !== 'consent') throw new HttpError(400, 'invalid_request', `this interaction asks for ${details.prompt.name}, not consent: POST to ${actions(tenant, details.uid).login}`);
+    if (details.prompt.name !== 'consent')
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `this interaction asks for ${details.prompt.name}, not consent: POST to ${actions(tenant, details.uid).login}`,
+      );
     const { Grant } = tenant.provider;
-    const grant = details.grantId ? await Grant.find(details.grantId) : new Grant({ accountId: details.session!.accountId, clientId: String(details.params['client_id']) });
+    const grant = details.grantId
+      ? await Grant.find(details.grantId)
+      : new Grant({ accountId: details.session!.accountId, clientId: String(details.params['client_id']) });
     if (!grant) throw new HttpError(400, 'invalid_request', 'the grant of this interaction no longer exists: start the login again');
     const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
@@ -188,7 +225,12 @@ export function interactionRouter(tenant: InteractionTenant): Middleware {
 
   router.post('/abort', async (ctx) => {
     await detailsFor(tenant, ctx);
-    const location = await tenant.provider.interactionResult(ctx.req, ctx.res, { error: 'access_denied', error_description: 'End-User aborted interaction' }, { mergeWithLastSubmission: false });
+    const location = await tenant.provider.interactionResult(
+      ctx.req,
+      ctx.res,
+      { error: 'access_denied', error_description: 'End-User aborted interaction' },
+      { mergeWithLastSubmission: false },
+    );
     redirectTo(ctx, location);
   });
 

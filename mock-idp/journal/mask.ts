@@ -4,7 +4,20 @@
  */
 
 const SECRET_PARAMS = new Set(['client_secret', 'password', 'code_verifier', 'client_assertion', 'assertion']);
-const TOKEN_PARAMS = new Set(['code', 'refresh_token', 'access_token', 'id_token', 'token', 'device_code', 'id_token_hint', 'logout_token', 'subject_token', 'actor_token', 'request', 'xsrf']);
+const TOKEN_PARAMS = new Set([
+  'code',
+  'refresh_token',
+  'access_token',
+  'id_token',
+  'token',
+  'device_code',
+  'id_token_hint',
+  'logout_token',
+  'subject_token',
+  'actor_token',
+  'request',
+  'xsrf',
+]);
 
 export function maskToken(value: string): string {
   return value.length <= 8 ? '…' : `${value.slice(0, 6)}…(${value.length})`;
@@ -58,7 +71,25 @@ function textOf(value: unknown): string {
  * Authentication schemes whose name the journal shows. Anything else in the header may be a
  * credential sent without a scheme (a bare JWT, base64 client:secret), so none of it is kept.
  */
-const KNOWN_SCHEMES = new Set(['basic', 'bearer', 'dpop', 'digest', 'negotiate', 'ntlm', 'token', 'mac', 'hoba', 'mutual', 'vapid', 'aws4-hmac-sha256', 'scram-sha-1', 'scram-sha-256', 'gnap', 'privatetoken', 'concealed']);
+const KNOWN_SCHEMES = new Set([
+  'basic',
+  'bearer',
+  'dpop',
+  'digest',
+  'negotiate',
+  'ntlm',
+  'token',
+  'mac',
+  'hoba',
+  'mutual',
+  'vapid',
+  'aws4-hmac-sha256',
+  'scram-sha-1',
+  'scram-sha-256',
+  'gnap',
+  'privatetoken',
+  'concealed',
+]);
 
 /** Masks an Authorization header down to its scheme (and Basic auth's client id). */
 export function maskAuthorization(header: string | undefined): string | undefined {

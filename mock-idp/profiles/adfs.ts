@@ -14,15 +14,15 @@ export const adfsOptions = z
   .strictObject({
     name: z.literal('adfs'),
     version: z.enum(['2019', '2016']).default('2019').describe('2016 has no device authorization endpoint.'),
-    domain: z.string().default('corp.example.com').describe('The Active Directory domain of the users\' UPNs.'),
+    domain: z.string().default('corp.example.com').describe("The Active Directory domain of the users' UPNs."),
   })
   .describe('Active Directory Federation Services.');
 
 const MSIS: Record<string, string> = {
-  invalid_grant: "MSIS9612: The authorization code received in \u0027code\u0027 parameter is invalid. ",
-  invalid_client: "MSIS9623: The client credentials are invalid. ",
-  unauthorized_client: "MSIS9321: Received invalid OAuth request. The client \u0027client_id\u0027 is forbidden to access the resource. ",
-  invalid_request: "MSIS9604: An error occurred. The \u0027grant_type\u0027 parameter is missing or invalid. ",
+  invalid_grant: 'MSIS9612: The authorization code received in \u0027code\u0027 parameter is invalid. ',
+  invalid_client: 'MSIS9623: The client credentials are invalid. ',
+  unauthorized_client: 'MSIS9321: Received invalid OAuth request. The client \u0027client_id\u0027 is forbidden to access the resource. ',
+  invalid_request: 'MSIS9604: An error occurred. The \u0027grant_type\u0027 parameter is missing or invalid. ',
 };
 
 export const adfs: ProfileDefinition<z.output<typeof adfsOptions>> = {
@@ -57,10 +57,19 @@ export const adfs: ProfileDefinition<z.output<typeof adfsOptions>> = {
       },
       userClaims(username, user) {
         const upn = `${username}@${o.domain}`;
-        return { unique_name: `CORP\\${username}`, upn, ...(user.groups.length > 0 ? { group: user.groups.length === 1 ? user.groups[0] : user.groups, groups: undefined } : {}) };
+        return {
+          unique_name: `CORP\\${username}`,
+          upn,
+          ...(user.groups.length > 0 ? { group: user.groups.length === 1 ? user.groups[0] : user.groups, groups: undefined } : {}),
+        };
       },
       accessTokenClaims({ clientId, username }) {
-        return { appid: clientId, apptype: 'Confidential', ver: '1.0', ...(username ? { upn: `${username}@${o.domain}`, unique_name: `CORP\\${username}` } : {}) };
+        return {
+          appid: clientId,
+          apptype: 'Confidential',
+          ver: '1.0',
+          ...(username ? { upn: `${username}@${o.domain}`, unique_name: `CORP\\${username}` } : {}),
+        };
       },
       discovery(document) {
         const { device_authorization_endpoint: device, ...rest } = document;
@@ -84,7 +93,13 @@ export const adfs: ProfileDefinition<z.output<typeof adfsOptions>> = {
       },
       rules: [
         { id: 'adfs-access-token-issuer', match: { endpoint: 'token' }, action: { token: { of: 'access_token', claims: { iss: accessTokenIssuer } } } },
-        { id: 'adfs-userinfo-sub-only', match: { endpoint: 'userinfo' }, action: { json: { remove: ['name', 'email', 'email_verified', 'preferred_username', 'groups', 'group', 'upn', 'unique_name', 'given_name', 'family_name'] } } },
+        {
+          id: 'adfs-userinfo-sub-only',
+          match: { endpoint: 'userinfo' },
+          action: {
+            json: { remove: ['name', 'email', 'email_verified', 'preferred_username', 'groups', 'group', 'upn', 'unique_name', 'given_name', 'family_name'] },
+          },
+        },
       ],
       without: o.version === '2016' ? ['device_authorization', 'code_verification'] : [],
     };

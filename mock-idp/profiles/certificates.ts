@@ -35,7 +35,9 @@ export function certificateFor(privateJwk: JWK, commonName: string): KeyCertific
   if (cached) return cached;
 
   const forge = loadForge();
-  const pem = createPrivateKey({ key: privateJwk as never, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }).toString();
+  const pem = createPrivateKey({ key: privateJwk as never, format: 'jwk' })
+    .export({ type: 'pkcs1', format: 'pem' })
+    .toString();
   const privateKey = forge.pki.privateKeyFromPem(pem);
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
@@ -46,7 +48,10 @@ export function certificateFor(privateJwk: JWK, commonName: string): KeyCertific
   const name = [{ name: 'commonName', value: commonName }];
   certificate.setSubject(name);
   certificate.setIssuer(name);
-  certificate.setExtensions([{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true }]);
+  certificate.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true },
+  ]);
   certificate.sign(privateKey, forge.md.sha256.create());
 
   const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary');

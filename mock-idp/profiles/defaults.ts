@@ -18,7 +18,8 @@ export function profileDefaults(config: TenantConfig): TenantConfig {
   const out: TenantConfig = { ...config };
   if (defaults.keys && same(config.keys, SCHEMA_DEFAULTS.keys)) out.keys = tenantSchema.shape.keys.parse(defaults.keys);
   if (defaults.defaultAlg && same(config.defaultAlg, SCHEMA_DEFAULTS.defaultAlg)) out.defaultAlg = defaults.defaultAlg;
-  if (defaults.refreshTokens && same(config.refreshTokens, SCHEMA_DEFAULTS.refreshTokens)) out.refreshTokens = tenantSchema.shape.refreshTokens.parse(defaults.refreshTokens);
+  if (defaults.refreshTokens && same(config.refreshTokens, SCHEMA_DEFAULTS.refreshTokens))
+    out.refreshTokens = tenantSchema.shape.refreshTokens.parse(defaults.refreshTokens);
   if (defaults.ttl) {
     const ttl = { ...config.ttl };
     for (const [key, value] of Object.entries(defaults.ttl)) {

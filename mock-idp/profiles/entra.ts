@@ -19,31 +19,57 @@ export const MSA_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 export const entraOptions = z
   .strictObject({
     name: z.literal('entra'),
-    version: z.enum(['v2', 'v1']).default('v2').describe('Token and endpoint version: v2 (/oauth2/v2.0/*, iss .../{tid}/v2.0) or v1 (/oauth2/*, iss .../{tid}/ with a trailing slash, unique_name, x5t header).'),
-    audience: z.enum(['common', 'organizations', 'consumers', 'tenant']).default('tenant').describe('The authority: common and organizations serve the {tenantid} placeholder issuer; consumers is the personal-account tenant.'),
-    tenantId: z.string().regex(/^[0-9a-f-]{36}$/).optional().describe('The directory (tenant) GUID of the users. Default: derived from the tenant name.'),
-    groupsOverageLimit: z.number().int().positive().default(200).describe('Users with more groups than this get _claim_names/_claim_sources instead of groups (200 for JWTs).'),
+    version: z
+      .enum(['v2', 'v1'])
+      .default('v2')
+      .describe(
+        'Token and endpoint version: v2 (/oauth2/v2.0/*, iss .../{tid}/v2.0) or v1 (/oauth2/*, iss .../{tid}/ with a trailing slash, unique_name, x5t header).',
+      ),
+    audience: z
+      .enum(['common', 'organizations', 'consumers', 'tenant'])
+      .default('tenant')
+      .describe('The authority: common and organizations serve the {tenantid} placeholder issuer; consumers is the personal-account tenant.'),
+    tenantId: z
+      .string()
+      .regex(/^[0-9a-f-]{36}$/)
+      .optional()
+      .describe('The directory (tenant) GUID of the users. Default: derived from the tenant name.'),
+    groupsOverageLimit: z
+      .number()
+      .int()
+      .positive()
+      .default(200)
+      .describe('Users with more groups than this get _claim_names/_claim_sources instead of groups (200 for JWTs).'),
   })
   .describe('Microsoft Entra ID (Azure AD).');
 
 type Options = z.output<typeof entraOptions>;
 
 const AADSTS: Record<string, [number, string]> = {
-  invalid_grant: [70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.'],
-  invalid_client: [7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.'],
+  invalid_grant: [
+    70008,
+    'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+  ],
+  invalid_client: [
+    7000215,
+    'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+  ],
   invalid_scope: [70011, "The provided value for the input parameter 'scope' isn't valid."],
   invalid_request: [900144, "The request body must contain the following parameter: 'grant_type'."],
   unauthorized_client: [700016, 'Application was not found in the directory.'],
   unsupported_grant_type: [70003, 'The app requested an unsupported grant type.'],
   authorization_pending: [70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'],
-  expired_token: [70020, 'The provided value for the input parameter \'device_code\' is not valid. Device codes are valid for 15 minutes.'],
+  expired_token: [70020, "The provided value for the input parameter 'device_code' is not valid. Device codes are valid for 15 minutes."],
   access_denied: [70000, 'The user denied the authorization request.'],
   slow_down: [70016, 'OAuth 2.0 device flow error. Authorization is pending. Continue polling.'],
   invalid_target: [500011, 'The resource principal was not found in the tenant.'],
 };
 
 function timestamp(date = new Date()): string {
-  return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function entraError(body: { error: string; error_description?: string }, context: ErrorContext): Record<string, unknown> {
@@ -67,7 +93,8 @@ function entraError(body: { error: string; error_description?: string }, context
 
 export const entra: ProfileDefinition<Options> = {
   name: 'entra',
-  summary: 'Microsoft Entra ID: v1/v2, common/organizations/consumers/tenant authorities, {tenantid} placeholder issuer, oid/tid/ver claims, AADSTS errors, device message.',
+  summary:
+    'Microsoft Entra ID: v1/v2, common/organizations/consumers/tenant authorities, {tenantid} placeholder issuer, oid/tid/ver claims, AADSTS errors, device message.',
   options: entraOptions,
   apply(o, { tenant, mount }): AppliedProfile {
     const tid = o.audience === 'consumers' ? MSA_TENANT : (o.tenantId ?? stableGuid(`entra-tenant:${tenant}`));
@@ -113,7 +140,13 @@ export const entra: ProfileDefinition<Options> = {
           aio: `E2ZgY${stableGuid(`aio:${oid}`).replace(/-/g, '')}`,
           rh: `0.A${stableGuid(`rh:${oid}`).replace(/-/g, '')}.`,
           ...(v2 ? { preferred_username: upn } : { unique_name: upn, upn, preferred_username: undefined }),
-          ...(overage ? { groups: undefined, _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint: `https://graph.microsoft.com/v1.0/users/${oid}/getMemberObjects` } } } : { groups }),
+          ...(overage
+            ? {
+                groups: undefined,
+                _claim_names: { groups: 'src1' },
+                _claim_sources: { src1: { endpoint: `https://graph.microsoft.com/v1.0/users/${oid}/getMemberObjects` } },
+              }
+            : { groups }),
         };
       },
       accessTokenClaims({ clientId, user }) {
@@ -136,7 +169,11 @@ export const entra: ProfileDefinition<Options> = {
       },
       deviceAuthorization(body) {
         const { verification_uri_complete: _complete, ...rest } = body;
-        return { ...rest, expires_in: 900, message: `To sign in, use a web browser to open the page ${String(body['verification_uri'])} and enter the code ${String(body['user_code'])} to authenticate.` };
+        return {
+          ...rest,
+          expires_in: 900,
+          message: `To sign in, use a web browser to open the page ${String(body['verification_uri'])} and enter the code ${String(body['user_code'])} to authenticate.`,
+        };
       },
       error: entraError,
       tokenRequest: deviceCodeGrantAlias,

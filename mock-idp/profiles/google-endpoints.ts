@@ -40,7 +40,9 @@ async function parameters(ctx: Context): Promise<URLSearchParams> {
 
 /** Google answers every scalar of tokeninfo as a string ("exp": "1700000000", "email_verified": "true"). */
 function asStrings(claims: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(claims).map(([key, value]) => [key, typeof value === 'number' || typeof value === 'boolean' ? String(value) : value]));
+  return Object.fromEntries(
+    Object.entries(claims).map(([key, value]) => [key, typeof value === 'number' || typeof value === 'boolean' ? String(value) : value]),
+  );
 }
 
 /** GET or POST /tokeninfo with access_token (or a bearer header) or id_token. */

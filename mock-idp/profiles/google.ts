@@ -13,7 +13,10 @@ import { stableNumericId } from './profile.ts';
 export const googleOptions = z
   .strictObject({
     name: z.literal('google'),
-    issuer: z.enum(['https', 'scheme-less']).default('https').describe('scheme-less: ID tokens carry the issuer without its scheme, as Google\'s legacy "accounts.google.com" (verifiers must accept both).'),
+    issuer: z
+      .enum(['https', 'scheme-less'])
+      .default('https')
+      .describe('scheme-less: ID tokens carry the issuer without its scheme, as Google\'s legacy "accounts.google.com" (verifiers must accept both).'),
     hostedDomain: z.string().default('example.com').describe('The Workspace domain (hd claim) of users whose e-mail is in it.'),
   })
   .describe('Google accounts.');
@@ -91,7 +94,10 @@ export const google: ProfileDefinition<z.output<typeof googleOptions>> = {
         ttl: { accessToken: 3599, idToken: 3600 },
       },
       userClaims(username, user) {
-        const claims: Record<string, unknown> = { sub: user.sub ?? stableNumericId(`google:${username}`), email_verified: user.email === undefined ? undefined : true };
+        const claims: Record<string, unknown> = {
+          sub: user.sub ?? stableNumericId(`google:${username}`),
+          email_verified: user.email === undefined ? undefined : true,
+        };
         if (user.email?.endsWith(`@${o.hostedDomain}`)) claims['hd'] = o.hostedDomain;
         return claims;
       },
@@ -111,7 +117,8 @@ export const google: ProfileDefinition<z.output<typeof googleOptions>> = {
         return { ...rest, verification_url: uri };
       },
       error(body, context) {
-        if (body.error === 'invalid_grant' && context.grant === 'refresh_token') return { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' };
+        if (body.error === 'invalid_grant' && context.grant === 'refresh_token')
+          return { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' };
         return body;
       },
       authorizationQuery(query) {
@@ -130,7 +137,10 @@ export const google: ProfileDefinition<z.output<typeof googleOptions>> = {
       endpoints: { '/oauth2/v1/certs': pemCertificates, '/tokeninfo': tokenInfo, '/revoke': revokeByToken },
       authorizationAnswered: offline.answered,
       issueRefreshToken: offline.issueRefreshToken,
-      rules: o.issuer === 'scheme-less' ? [{ id: 'google-scheme-less-issuer', match: { endpoint: 'token' }, action: { token: { of: 'id_token', claims: { iss: schemeLess } } } }] : [],
+      rules:
+        o.issuer === 'scheme-less'
+          ? [{ id: 'google-scheme-less-issuer', match: { endpoint: 'token' }, action: { token: { of: 'id_token', claims: { iss: schemeLess } } } }]
+          : [],
       without: ['end_session'],
     };
   },

@@ -11,17 +11,19 @@ import type { AppliedProfile, ProfileContext, ProfileDefinition } from './profil
 export const PROFILES = [google, entra, adfs, auth0, okta, keycloak] as const;
 export const PROFILE_NAMES = PROFILES.map((profile) => profile.name);
 
-
 /**
  * `profile: entra` or `profile: {name: entra, version: v1, audience: common}`: a name alone
  * takes the profile's defaults.
  */
-export const profileSchema = z.preprocess(
-  (input) => (typeof input === 'string' ? { name: input } : input),
-  z.discriminatedUnion('name', [googleOptions, entraOptions, adfsOptions, auth0Options, oktaOptions, keycloakOptions], {
-    error: (issue) => (issue.code === 'invalid_union' ? `unknown profile: profiles are ${PROFILE_NAMES.join(', ')} (a name, or {name, ...options})` : undefined),
-  }),
-).describe(`Behave like a real provider: ${PROFILE_NAMES.join(', ')} (docs/profiles/). A name, or {name, ...options}.`);
+export const profileSchema = z
+  .preprocess(
+    (input) => (typeof input === 'string' ? { name: input } : input),
+    z.discriminatedUnion('name', [googleOptions, entraOptions, adfsOptions, auth0Options, oktaOptions, keycloakOptions], {
+      error: (issue) =>
+        issue.code === 'invalid_union' ? `unknown profile: profiles are ${PROFILE_NAMES.join(', ')} (a name, or {name, ...options})` : undefined,
+    }),
+  )
+  .describe(`Behave like a real provider: ${PROFILE_NAMES.join(', ')} (docs/profiles/). A name, or {name, ...options}.`);
 
 export type ProfileOption = z.output<typeof profileSchema>;
 /** What a configuration may say: a profile name, or the name with options. */

@@ -29,21 +29,29 @@ function cookieAttributes(ctx: Context): string {
 }
 
 export async function thirdPartyCookiesStep1(ctx: Context): Promise<void> {
-  page(ctx, `document.cookie = "KEYCLOAK_3P_COOKIE=supported; max-age=60${cookieAttributes(ctx)}";
-window.location.replace("step2.html");`);
+  page(
+    ctx,
+    `document.cookie = "KEYCLOAK_3P_COOKIE=supported; max-age=60${cookieAttributes(ctx)}";
+window.location.replace("step2.html");`,
+  );
 }
 
 export async function thirdPartyCookiesStep2(ctx: Context): Promise<void> {
-  page(ctx, `if (document.cookie.indexOf("KEYCLOAK_3P_COOKIE=supported") !== -1) {
+  page(
+    ctx,
+    `if (document.cookie.indexOf("KEYCLOAK_3P_COOKIE=supported") !== -1) {
   document.cookie = "KEYCLOAK_3P_COOKIE=; expires=Thu, 01 Jan 1970 00:00:00 GMT${cookieAttributes(ctx)}";
   window.parent.postMessage("supported", "*");
 } else {
   window.parent.postMessage("unsupported", "*");
-}`);
+}`,
+  );
 }
 
 export async function loginStatusIframe(ctx: Context): Promise<void> {
-  page(ctx, `var init;
+  page(
+    ctx,
+    `var init;
 function sessionCookie() {
   var match = document.cookie.split("; ").filter(function (c) { return c.indexOf("${SESSION_COOKIE}=") === 0; })[0];
   return match ? decodeURIComponent(match.slice(${SESSION_COOKIE.length + 1})) : null;
@@ -71,7 +79,8 @@ window.addEventListener("message", function (event) {
   var data = event.data.split(" ");
   if (data.length !== 2) return;
   check(data[0], event.origin, data[1], function (result) { event.source.postMessage(result, event.origin); });
-}, false);`);
+}, false);`,
+  );
 }
 
 /** GET login-status-iframe.html/init?client_id&origin: 204 when the origin is one of the client's (its redirect URIs'), else 403. */
@@ -81,5 +90,11 @@ export async function loginStatusInit(ctx: Context, tenant: ProfileTenant): Prom
   const redirectUris = typeof clientId === 'string' ? tenant.redirectUrisOf(clientId) : undefined;
   const allowed = typeof origin === 'string' && (redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin);
   ctx.status = allowed ? 204 : 403;
-  if (!allowed) ctx.body = { error: 'invalid_request', error_description: redirectUris ? `origin ${String(origin)} is not one of client ${String(clientId)}'s web origins (its redirect URIs' origins)` : `unknown client ${String(clientId)}` };
+  if (!allowed)
+    ctx.body = {
+      error: 'invalid_request',
+      error_description: redirectUris
+        ? `origin ${String(origin)} is not one of client ${String(clientId)}'s web origins (its redirect URIs' origins)`
+        : `unknown client ${String(clientId)}`,
+    };
 }

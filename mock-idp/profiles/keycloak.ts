@@ -13,7 +13,11 @@ import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 export const keycloakOptions = z
   .strictObject({
     name: z.literal('keycloak'),
-    realm: z.string().regex(/^[\w-]+$/).default('master').describe('The realm name.'),
+    realm: z
+      .string()
+      .regex(/^[\w-]+$/)
+      .default('master')
+      .describe('The realm name.'),
     legacyAuthPath: z.boolean().default(false).describe('Keycloak 16 and older (and Quarkus with http-relative-path=/auth): paths start with /auth.'),
   })
   .describe('Keycloak.');
@@ -52,7 +56,8 @@ export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
       // Standard token exchange (v2): this realm's access tokens only, presented by the client they
       // were issued to or one in their audience, for clients of the realm (Keycloak "Using token exchange").
       tokenExchange({ clientId, subject, audience, isClient }) {
-        if (subject.type !== 'access_token' || !subject.local) return `standard token exchange takes access tokens of realm ${o.realm} only (subject_token_type urn:ietf:params:oauth:token-type:access_token)`;
+        if (subject.type !== 'access_token' || !subject.local)
+          return `standard token exchange takes access tokens of realm ${o.realm} only (subject_token_type urn:ietf:params:oauth:token-type:access_token)`;
         if (subject.clientId !== clientId && !subject.audiences.includes(clientId)) return 'Client is not within the token audience';
         if (audience !== undefined && !isClient(audience)) return `Audience not found: "${audience}" is not a client of realm ${o.realm}`;
         return undefined;

@@ -41,7 +41,11 @@ const DISCOVERY_FIELDS: Record<string, Exclude<InternalEndpoint, 'discovery'>> =
 const DISCOVERY = '/.well-known/openid-configuration';
 
 /** Endpoints whose form a profile's tokenRequest may change. */
-const FORM_ENDPOINTS: Record<string, 'token' | 'revocation' | 'introspection'> = { [ROUTES.token]: 'token', [ROUTES.revocation]: 'revocation', [ROUTES.introspection]: 'introspection' };
+const FORM_ENDPOINTS: Record<string, 'token' | 'revocation' | 'introspection'> = {
+  [ROUTES.token]: 'token',
+  [ROUTES.revocation]: 'revocation',
+  [ROUTES.introspection]: 'introspection',
+};
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
@@ -113,7 +117,14 @@ function shapeJwks(ctx: Context, profile: AppliedProfile, keys: readonly Signing
 
 /** Sets the profile's session cookie when an authorization response leaves a signed-in user, clears it at logout. */
 function keepSessionCookie(ctx: Context, cookie: NonNullable<AppliedProfile['sessionCookie']>, path: string, mountPath: string): void {
-  const options = { path: `${mountPath}${cookie.path}`, httpOnly: false, secure: ctx.secure, sameSite: ctx.secure ? ('none' as const) : ('lax' as const), signed: false, overwrite: true };
+  const options = {
+    path: `${mountPath}${cookie.path}`,
+    httpOnly: false,
+    secure: ctx.secure,
+    sameSite: ctx.secure ? ('none' as const) : ('lax' as const),
+    signed: false,
+    overwrite: true,
+  };
   if (ctx.method === 'POST' && path === `${ROUTES.end_session}/confirm` && ctx.status < 400) {
     ctx.cookies.set(cookie.name, '', { ...options, expires: new Date(0) });
     return;
@@ -169,7 +180,13 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
     const endpoint = endpointOf(path);
     if (profile.authorizationAnswered && ctx.method === 'GET' && (path === ROUTES.authorization || path.startsWith(`${ROUTES.authorization}/`))) {
       const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
-      profile.authorizationAnswered({ path, query: clientQuery, location: ctx.response.get('location') || undefined, accountId: oidc?.session?.accountId, clientId: oidc?.client?.clientId });
+      profile.authorizationAnswered({
+        path,
+        query: clientQuery,
+        location: ctx.response.get('location') || undefined,
+        accountId: oidc?.session?.accountId,
+        clientId: oidc?.client?.clientId,
+      });
     }
     if (profile.corsCredentials) {
       const allowed = ctx.response.get('access-control-allow-origin');

@@ -10,8 +10,15 @@ import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 export const oktaOptions = z
   .strictObject({
     name: z.literal('okta'),
-    server: z.enum(['custom', 'org']).default('custom').describe('custom: a custom authorization server (issuer .../oauth2/{authServerId}); org: the org authorization server.'),
-    authServerId: z.string().regex(/^[\w-]+$/).default('default').describe('Id of the custom authorization server.'),
+    server: z
+      .enum(['custom', 'org'])
+      .default('custom')
+      .describe('custom: a custom authorization server (issuer .../oauth2/{authServerId}); org: the org authorization server.'),
+    authServerId: z
+      .string()
+      .regex(/^[\w-]+$/)
+      .default('default')
+      .describe('Id of the custom authorization server.'),
   })
   .describe('Okta.');
 
@@ -46,7 +53,11 @@ export const okta: ProfileDefinition<z.output<typeof oktaOptions>> = {
         ttl: { accessToken: 3600, idToken: 3600, refreshToken: 90 * 86400 },
       },
       userClaims(username, user) {
-        return { sub: user.sub ?? `00u${Buffer.from(username).toString('hex').padEnd(17, '0').slice(0, 17)}`, preferred_username: user.email ?? username, ver: 1 };
+        return {
+          sub: user.sub ?? `00u${Buffer.from(username).toString('hex').padEnd(17, '0').slice(0, 17)}`,
+          preferred_username: user.email ?? username,
+          ver: 1,
+        };
       },
       accessTokenClaims({ clientId, username, user, scope }) {
         return {

@@ -17,7 +17,17 @@ export interface ProfileContext {
 }
 
 /** Internal endpoints a profile path can stand for (the tenant's oidc-provider routes). */
-export type InternalEndpoint = 'authorization' | 'token' | 'userinfo' | 'jwks' | 'introspection' | 'revocation' | 'device_authorization' | 'code_verification' | 'end_session' | 'discovery';
+export type InternalEndpoint =
+  | 'authorization'
+  | 'token'
+  | 'userinfo'
+  | 'jwks'
+  | 'introspection'
+  | 'revocation'
+  | 'device_authorization'
+  | 'code_verification'
+  | 'end_session'
+  | 'discovery';
 
 /** A token the tenant issued (opaque access tokens and refresh tokens), as a profile's own endpoints see it. */
 export interface IssuedToken {
@@ -91,14 +101,23 @@ export interface AppliedProfile {
    * Extra claims of JWT access tokens; `scope` is what the user granted (the grant's scope), or the
    * token's own for client credentials; `sessionUid` the browser session a user's token comes from.
    */
-  accessTokenClaims?(info: { clientId: string; username: string | undefined; user: UserConfig | undefined; scope: string; sessionUid: string | undefined }): Record<string, unknown>;
+  accessTokenClaims?(info: {
+    clientId: string;
+    username: string | undefined;
+    user: UserConfig | undefined;
+    scope: string;
+    sessionUid: string | undefined;
+  }): Record<string, unknown>;
   /**
    * A cookie the provider keeps beside its session for browser scripts (Keycloak's KEYCLOAK_SESSION):
    * set on each authorization response of a signed-in user, cleared at logout. Path relative to the mount.
    */
   sessionCookie?: { name: string; path: string; value(session: { accountId: string; sessionUid: string }): string };
   /** Changes to a JWT access token before it is signed (Auth0's audience array, its client-credentials shape). */
-  accessTokenJwt?(token: { header?: Record<string, unknown> | undefined; payload: Record<string, unknown> }, info: { grantScope: string; clientCredentials: boolean }): void;
+  accessTokenJwt?(
+    token: { header?: Record<string, unknown> | undefined; payload: Record<string, unknown> },
+    info: { grantScope: string; clientCredentials: boolean },
+  ): void;
   /** Final changes to the discovery document (after the endpoint URLs were rewritten to the profile's paths). */
   discovery?(document: Record<string, unknown>): Record<string, unknown>;
   /**
@@ -120,7 +139,10 @@ export interface AppliedProfile {
    * Changes to the form of a token, revocation or introspection request before the IdP sees it
    * (Entra's grant_type=device_code, Keycloak's JWT refresh tokens turned back into the IdP's); undefined: unchanged.
    */
-  tokenRequest?(params: URLSearchParams, endpoint: 'token' | 'revocation' | 'introspection'): URLSearchParams | undefined | Promise<URLSearchParams | undefined>;
+  tokenRequest?(
+    params: URLSearchParams,
+    endpoint: 'token' | 'revocation' | 'introspection',
+  ): URLSearchParams | undefined | Promise<URLSearchParams | undefined>;
   /** Changes to a successful token response, given the request's form (Entra's client_info, Keycloak's JWT refresh tokens). */
   tokenResponse?(body: Record<string, unknown>, request: URLSearchParams): Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Changes to the authorization request's query before the IdP sees it (Google's access_type=offline). */
@@ -176,7 +198,10 @@ export function stableGuid(text: string): string {
 /** A long numeric string that is always the same for the same text (Google subjects). */
 export function stableNumericId(text: string, digits = 21): string {
   const hex = createHash('sha256').update(text).digest('hex');
-  return `1${BigInt(`0x${hex.slice(0, 24)}`).toString().padStart(digits, '0').slice(0, digits - 1)}`;
+  return `1${BigInt(`0x${hex.slice(0, 24)}`)
+    .toString()
+    .padStart(digits, '0')
+    .slice(0, digits - 1)}`;
 }
 
 export function randomGuid(): string {

@@ -27,7 +27,11 @@ export interface ClaimSourcesHost {
 async function signed(host: ClaimSourcesHost, sub: string, claims: Record<string, unknown>): Promise<string> {
   const key = host.keys.active(host.alg as never) ?? host.keys.keys.find((candidate) => candidate.status === 'active');
   if (!key) throw new Error('the tenant has no signing key for its claims');
-  return new SignJWT({ ...claims, sub }).setProtectedHeader({ alg: key.alg, kid: key.kid }).setIssuer(host.issuer).setIssuedAt().sign(await importJWK(key.privateJwk, key.alg));
+  return new SignJWT({ ...claims, sub })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid })
+    .setIssuer(host.issuer)
+    .setIssuedAt()
+    .sign(await importJWK(key.privateJwk, key.alg));
 }
 
 /** _claim_names and _claim_sources for a user's userinfo, or nothing when the user has no such claims. */

@@ -225,7 +225,22 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       idTokenSigningAlgValues: algs as never,
       userinfoSigningAlgValues: algs as never,
       requestObjectSigningAlgValues: ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'] as never,
-      clientAuthSigningAlgValues: ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'] as never,
+      clientAuthSigningAlgValues: [
+        'HS256',
+        'HS384',
+        'HS512',
+        'RS256',
+        'RS384',
+        'RS512',
+        'PS256',
+        'PS384',
+        'PS512',
+        'ES256',
+        'ES384',
+        'ES512',
+        'EdDSA',
+        'Ed25519',
+      ] as never,
     },
     async findAccount(_ctx, sub, token) {
       const found = tenant.userBySub(sub);
@@ -235,7 +250,14 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       return {
         accountId: sub,
         // Aggregated and distributed claims come with userinfo only (OIDC Core 5.6.2).
-        claims: async (use: string) => ({ ...tenant.claimsOf(found.username, found.user), ...atLogin, sub, ...(use === 'userinfo' ? await claimSources({ issuer: tenant.issuer, keys: tenant.keys, alg: config.defaultAlg, store: tenant.store }, found.username, sub, found.user) : {}) }),
+        claims: async (use: string) => ({
+          ...tenant.claimsOf(found.username, found.user),
+          ...atLogin,
+          sub,
+          ...(use === 'userinfo'
+            ? await claimSources({ issuer: tenant.issuer, keys: tenant.keys, alg: config.defaultAlg, store: tenant.store }, found.username, sub, found.user)
+            : {}),
+        }),
       };
     },
     loadExistingGrant: (ctx) => loadExistingGrant(tenant, ctx),
@@ -286,12 +308,27 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       // A resource's access token holds only the resource's scopes; providers list what the user granted (openid, profile...).
       const scope = grantScopeOf(ctx) || (typeof token.scope === 'string' ? token.scope : '');
       const sessionUid = 'sessionUid' in token && typeof token.sessionUid === 'string' ? token.sessionUid : undefined;
-      const profileClaims = tenant.profile?.accessTokenClaims?.({ clientId: token.clientId ?? '', username: account?.username, user: account?.user, scope, sessionUid });
+      const profileClaims = tenant.profile?.accessTokenClaims?.({
+        clientId: token.clientId ?? '',
+        username: account?.username,
+        user: account?.user,
+        scope,
+        sessionUid,
+      });
       const claims = { ...profileClaims, ...own?.claims };
       return Object.keys(claims).length > 0 ? claims : undefined;
     },
     renderError: renderErrorFor(tenant),
-    ...(tenant.profile?.accessTokenJwt ? { formats: { customizers: { jwt: (ctx, token, jwt) => tenant.profile?.accessTokenJwt?.(jwt as never, { grantScope: grantScopeOf(ctx), clientCredentials: token.kind === 'ClientCredentials' }) } } } : {}),
+    ...(tenant.profile?.accessTokenJwt
+      ? {
+          formats: {
+            customizers: {
+              jwt: (ctx, token, jwt) =>
+                tenant.profile?.accessTokenJwt?.(jwt as never, { grantScope: grantScopeOf(ctx), clientCredentials: token.kind === 'ClientCredentials' }),
+            },
+          },
+        }
+      : {}),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -307,14 +344,21 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false, allowUnregisteredRedirectUris: false },
       jwtUserinfo: { enabled: true },
-      registration: { enabled: config.registration.enabled, ...(config.registration.initialAccessToken ? { initialAccessToken: config.registration.initialAccessToken } : {}) },
+      registration: {
+        enabled: config.registration.enabled,
+        ...(config.registration.initialAccessToken ? { initialAccessToken: config.registration.initialAccessToken } : {}),
+      },
       requestObjects: { enabled: config.requestObjects, requireSignedRequestObject: false },
       deviceFlow: {
         enabled: !without.has('device_authorization'),
         charset: config.deviceFlow.userCodeCharset === 'digits' ? 'digits' : 'base-20',
         mask: config.deviceFlow.userCodeCharset === 'digits' ? '***-***-***' : '****-****',
         async userCodeInputSource(ctx, form, _out, err) {
-          const error = err ? (err.name === 'NoCodeError' || (err as { userCode?: string }).userCode ? 'That code is not valid or has expired. Try again.' : 'The sign-in was interrupted. Start again on your device.') : undefined;
+          const error = err
+            ? err.name === 'NoCodeError' || (err as { userCode?: string }).userCode
+              ? 'That code is not valid or has expired. Try again.'
+              : 'The sign-in was interrupted. Start again on your device.'
+            : undefined;
           ctx.body = pages.deviceInputPage({ tenant: pageTenant(tenant), form, ...(error ? { error } : {}) });
         },
         async userCodeConfirmSource(ctx, form, client, _deviceInfo, userCode) {
@@ -349,7 +393,9 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
           return {
             scope: resourceScopes(tenant, own),
             audience: indicator === DEFAULT_AUDIENCE ? tenant.profile!.defaultAudience! : indicator,
-            accessTokenTTL: client_credentials ? (own.ttl?.clientCredentials ?? config.ttl.clientCredentials) : (own.ttl?.accessToken ?? config.ttl.accessToken),
+            accessTokenTTL: client_credentials
+              ? (own.ttl?.clientCredentials ?? config.ttl.clientCredentials)
+              : (own.ttl?.accessToken ?? config.ttl.accessToken),
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg: (own.accessTokenAlg ?? config.defaultAlg) as never } },
           };

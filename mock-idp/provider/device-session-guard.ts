@@ -27,7 +27,11 @@ export function deviceSessionGuard(options: DeviceSessionGuardOptions): Middlewa
       // The signature is checked with the cookie keys the tenant shares with the app (see Tenant.create).
       const id = ctx.cookies.get(options.sessionCookie(), { signed: true });
       if (!id || !options.sessionExists(id)) {
-        throw new HttpError(400, 'invalid_request', `no live session for ${ctx.method} ${ctx.path}: open the verification page (GET ${options.path}) first and send back the cookie it sets`);
+        throw new HttpError(
+          400,
+          'invalid_request',
+          `no live session for ${ctx.method} ${ctx.path}: open the verification page (GET ${options.path}) first and send back the cookie it sets`,
+        );
       }
     }
     await next();

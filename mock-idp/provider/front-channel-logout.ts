@@ -58,8 +58,11 @@ export function frontChannelLogout(options: () => { confirmPath: string; store: 
     if (!pending || fields['logout'] !== 'yes' || ctx.status >= 400) return;
     store.destroy(MODEL, fields['xsrf']!);
     const location = ctx.status >= 300 && ctx.status < 400 ? ctx.response.get('Location') : undefined;
-    const frames = pending.uris.map((uri) => `<iframe class="frontchannel-logout" src="${escape(uri)}" title="signing out" style="display:none"></iframe>`).join('\n');
-    const next_ = location ? `<p><a id="continue" href="${escape(location)}">Continue</a></p>
+    const frames = pending.uris
+      .map((uri) => `<iframe class="frontchannel-logout" src="${escape(uri)}" title="signing out" style="display:none"></iframe>`)
+      .join('\n');
+    const next_ = location
+      ? `<p><a id="continue" href="${escape(location)}">Continue</a></p>
 <script>
 (function () {
   var frames = document.querySelectorAll('iframe.frontchannel-logout'), left = frames.length;
@@ -67,7 +70,8 @@ export function frontChannelLogout(options: () => { confirmPath: string; store: 
   frames.forEach(function (frame) { frame.addEventListener('load', function () { if (--left === 0) go(); }); });
   setTimeout(go, 3000);
 })();
-</script>` : '<p>You have signed out.</p>';
+</script>`
+      : '<p>You have signed out.</p>';
     ctx.status = 200;
     ctx.remove('Location');
     ctx.type = 'text/html; charset=utf-8';

@@ -7,7 +7,25 @@ import type { TtlStore } from './store.ts';
  */
 
 /** Claims the IdP sets itself on every token: a login cannot choose them (fault rules tamper with them). */
-export const PROTOCOL_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'nonce', 'azp', 'at_hash', 'c_hash', 's_hash', 'auth_time', 'acr', 'amr', 'sid', 'cnf'] as const;
+export const PROTOCOL_CLAIMS = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'nonce',
+  'azp',
+  'at_hash',
+  'c_hash',
+  's_hash',
+  'auth_time',
+  'acr',
+  'amr',
+  'sid',
+  'cnf',
+] as const;
 const protocolClaims = new Set<string>(PROTOCOL_CLAIMS);
 
 export const LOGIN_CLAIMS_EXAMPLE = '{"department": "research", "roles": ["admin"]}';
@@ -35,7 +53,9 @@ export function parseLoginClaims(input: unknown): { claims: Record<string, unkno
   const names = Object.keys(claims);
   const reserved = names.filter((name) => protocolClaims.has(name));
   if (reserved.length > 0) {
-    return { problem: `"claims" cannot set ${reserved.map((name) => `"${name}"`).join(', ')}: the IdP sets ${reserved.length === 1 ? 'it' : 'them'} on every token (a user's "sub" is configured on the user; fault rules tamper with tokens)` };
+    return {
+      problem: `"claims" cannot set ${reserved.map((name) => `"${name}"`).join(', ')}: the IdP sets ${reserved.length === 1 ? 'it' : 'them'} on every token (a user's "sub" is configured on the user; fault rules tamper with tokens)`,
+    };
   }
   if (names.some((name) => name.trim() === '')) return { problem: '"claims" has an empty claim name: every claim needs a name' };
   return { claims: names.length > 0 ? claims : undefined };

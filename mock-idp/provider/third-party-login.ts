@@ -20,7 +20,8 @@ export function thirdPartyLogin(options: () => { issuer: string; clients: Readon
     if (!clientId) throw new HttpError(400, 'invalid_request', 'client_id is required: GET <issuer>/initiate_login?client_id=<the client to log in to>');
     const client = clients.get(clientId);
     if (!client) throw new HttpError(404, 'invalid_client', `no client "${clientId}"; clients: ${[...clients.keys()].join(', ')}`);
-    if (!client.initiateLoginUri) throw new HttpError(400, 'invalid_client', `client "${clientId}" has no initiateLoginUri: register one to let logins start from here`);
+    if (!client.initiateLoginUri)
+      throw new HttpError(400, 'invalid_client', `client "${clientId}" has no initiateLoginUri: register one to let logins start from here`);
     const target = new URL(client.initiateLoginUri);
     target.searchParams.set('iss', issuer);
     for (const name of ['login_hint', 'target_link_uri'] as const) {

@@ -28,7 +28,10 @@ export async function peekBody(ctx: Context): Promise<Buffer> {
  * Lets `rewrite` change the parameters of a form-encoded POST body; when it returns new
  * parameters, the request goes on with those (and a Content-Length to match).
  */
-export async function rewriteForm(ctx: Context, rewrite: (params: URLSearchParams) => URLSearchParams | undefined | Promise<URLSearchParams | undefined>): Promise<void> {
+export async function rewriteForm(
+  ctx: Context,
+  rewrite: (params: URLSearchParams) => URLSearchParams | undefined | Promise<URLSearchParams | undefined>,
+): Promise<void> {
   if (ctx.method !== 'POST' || !ctx.is('application/x-www-form-urlencoded')) return;
   const body = await peekBody(ctx);
   const changed = await rewrite(new URLSearchParams(body.toString('utf8')));
@@ -54,7 +57,8 @@ export async function jsonAsForm(ctx: Context): Promise<void> {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(parsed)) if (value !== undefined && value !== null) params.set(key, typeof value === 'string' ? value : JSON.stringify(value));
+  for (const [key, value] of Object.entries(parsed))
+    if (value !== undefined && value !== null) params.set(key, typeof value === 'string' ? value : JSON.stringify(value));
   const bytes = Buffer.from(params.toString(), 'utf8');
   ctx.req.headers['content-type'] = 'application/x-www-form-urlencoded';
   ctx.req.headers['content-length'] = String(bytes.length);

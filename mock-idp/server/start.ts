@@ -89,7 +89,9 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   const logger = options.logger ?? consoleLogger(config.server.logLevel);
   guardAdminExposure(config, logger);
   // The certificate machinery (node-forge) loads only for a server that serves https.
-  const tls = config.server.tls ? await (await import('../tls/server-tls.ts')).serverTls(config.server.tls, { host: config.server.host, baseUrl: config.server.baseUrl }) : undefined;
+  const tls = config.server.tls
+    ? await (await import('../tls/server-tls.ts')).serverTls(config.server.tls, { host: config.server.host, baseUrl: config.server.baseUrl })
+    : undefined;
   const scheme = tls ? 'https' : 'http';
 
   const tenants = new Map<string, Tenant>();
@@ -109,7 +111,11 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
       const nameCheck = tenantNameSchema.safeParse(name);
       if (!nameCheck.success) throw new HttpError(400, 'invalid_request', `tenant name "${name}": ${nameCheck.error.issues[0]?.message}`);
       if (tenants.size >= config.server.limits.tenants) {
-        throw new HttpError(409, 'limit_reached', `this server has ${tenants.size} tenants, the most server.limits.tenants allows (${config.server.limits.tenants}): remove one (DELETE /_admin/tenants/{t}) or raise the limit in the configuration`);
+        throw new HttpError(
+          409,
+          'limit_reached',
+          `this server has ${tenants.size} tenants, the most server.limits.tenants allows (${config.server.limits.tenants}): remove one (DELETE /_admin/tenants/{t}) or raise the limit in the configuration`,
+        );
       }
       const tenant = await Tenant.create(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger, config.server.limits);
       tenant.journalOutgoing = (head, build, bytes) => journal.record(head, build, bytes);
@@ -128,7 +134,11 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     },
   };
 
-  app.use(journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger, { debug: config.server.logLevel === 'debug' }));
+  app.use(
+    journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger, {
+      debug: config.server.logLevel === 'debug',
+    }),
+  );
   app.use(errorBoundary(logger));
   app.use(frameGuard());
   app.use(hostGuard(['/_admin', '/_ui'], { allowed: config.server.allowedHosts, host: config.server.host, baseUrl: () => baseUrl }));
@@ -136,7 +146,11 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   app.use(dashboard());
   app.use(
     webfinger(
-      { names: () => [...tenants.keys()], issuer: (name) => tenants.get(name)?.issuer, hasUser: (name, username) => tenants.get(name)?.users.has(username) ?? false },
+      {
+        names: () => [...tenants.keys()],
+        issuer: (name) => tenants.get(name)?.issuer,
+        hasUser: (name, username) => tenants.get(name)?.users.has(username) ?? false,
+      },
       (head, build, bytes) => journal.record(head, build, bytes),
     ),
   );
@@ -160,7 +174,11 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
       ctx.body = { status: 'ok' };
       return;
     }
-    throw new HttpError(404, 'not_found', `no tenant "${name}" on this server; tenants: ${[...tenants.keys()].join(', ') || '(none)'}. Issuers look like ${baseUrl}/<tenant>`);
+    throw new HttpError(
+      404,
+      'not_found',
+      `no tenant "${name}" on this server; tenants: ${[...tenants.keys()].join(', ') || '(none)'}. Issuers look like ${baseUrl}/<tenant>`,
+    );
   });
 
   const buildTenants = async () => {
@@ -168,7 +186,10 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
       Object.entries(config.tenants).map(([name, tenantConfig]) =>
         Tenant.create(name, baseUrl, tenantConfig, cookieKeys, logger, config.server.limits).catch((error: unknown) => {
           // A configured tenant that cannot be built is a configuration error, named like one.
-          if (error instanceof HttpError && error.status === 400) throw new ConfigError((error.details?.['problems'] as Array<{ path: string; message: string }> | undefined) ?? [{ path: `tenants.${name}`, message: error.message }]);
+          if (error instanceof HttpError && error.status === 400)
+            throw new ConfigError(
+              (error.details?.['problems'] as Array<{ path: string; message: string }> | undefined) ?? [{ path: `tenants.${name}`, message: error.message }],
+            );
           throw error;
         }),
       ),
@@ -192,7 +213,12 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new ConfigError([{ path: 'server.port', message: `port ${config.server.port} on ${config.server.host} is already in use: stop the other process, choose another port (--port), or use 0 for a free one` }])
+          ? new ConfigError([
+              {
+                path: 'server.port',
+                message: `port ${config.server.port} on ${config.server.host} is already in use: stop the other process, choose another port (--port), or use 0 for a free one`,
+              },
+            ])
           : error,
       );
     });
@@ -264,4 +290,3 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     },
   };
 }
-

@@ -26,7 +26,13 @@ function tenantOf(resource: string, tenants: WebfingerTenants): string {
     if (plus > 0 && tenants.names().includes(local.slice(plus + 1))) return local.slice(plus + 1);
     const holding = tenants.names().filter((name) => tenants.hasUser(name, local));
     if (holding.length === 1) return holding[0]!;
-    throw new HttpError(404, 'not_found', holding.length === 0 ? `no tenant has a user "${local}"; write acct:user+TENANT@host` : `several tenants have a user "${local}" (${holding.join(', ')}): write acct:${local}+TENANT@host`);
+    throw new HttpError(
+      404,
+      'not_found',
+      holding.length === 0
+        ? `no tenant has a user "${local}"; write acct:user+TENANT@host`
+        : `several tenants have a user "${local}" (${holding.join(', ')}): write acct:${local}+TENANT@host`,
+    );
   }
   let url: URL;
   try {
@@ -44,7 +50,8 @@ export function webfinger(tenants: WebfingerTenants, record: (head: EntryHead, b
     if (ctx.path !== '/.well-known/webfinger') return next();
     if (ctx.method !== 'GET') throw new HttpError(405, 'invalid_request', 'WebFinger answers GET only');
     const resource = ctx.query['resource'];
-    if (typeof resource !== 'string' || resource === '') throw new HttpError(400, 'invalid_request', 'resource is required: ?resource=acct:alice+TENANT@host&rel=http://openid.net/specs/connect/1.0/issuer');
+    if (typeof resource !== 'string' || resource === '')
+      throw new HttpError(400, 'invalid_request', 'resource is required: ?resource=acct:alice+TENANT@host&rel=http://openid.net/specs/connect/1.0/issuer');
     const rels = ([] as unknown[]).concat(ctx.query['rel'] ?? []);
     const at = Date.now();
     const tenant = tenantOf(resource, tenants);
@@ -53,6 +60,10 @@ export function webfinger(tenants: WebfingerTenants, record: (head: EntryHead, b
     ctx.type = 'application/jrd+json';
     ctx.body = { subject: resource, links };
     const params = { resource: resource.slice(0, 2048), ...(rels.length > 0 ? { rel: rels.join(' ').slice(0, 2048) } : {}) };
-    record({ at, tenant, endpoint: 'webfinger', method: 'GET', path: ctx.path, status: 200, latencyMs: 0 }, () => ({ params }), params.resource.length + (params.rel?.length ?? 0));
+    record(
+      { at, tenant, endpoint: 'webfinger', method: 'GET', path: ctx.path, status: 200, latencyMs: 0 },
+      () => ({ params }),
+      params.resource.length + (params.rel?.length ?? 0),
+    );
   };
 }

@@ -14,7 +14,10 @@ export const mintRequestSchema = z.strictObject({
   type: z.enum(['id_token', 'access_token']).default('id_token').describe('Which token to mint.'),
   user: z.string().min(1).optional().describe('User whose claims go into the token (sub and profile claims).'),
   client: z.string().min(1).optional().describe('Client the token is for: the ID token audience, or client_id and audience of an access token.'),
-  audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().describe('Audience override.'),
+  audience: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .optional()
+    .describe('Audience override.'),
   scope: z.string().optional().describe('scope claim of an access token.'),
   claims: z.record(z.string(), z.unknown()).default({}).describe('Claims added last; they override everything else, iss/exp included.'),
   ttlSeconds: z.number().int().default(3600).describe('Lifetime; negative values mint an already expired token.'),
@@ -34,16 +37,30 @@ export interface MintContext {
   claimsOf(username: string, user: UserConfig): Record<string, unknown> & { sub: string };
 }
 
-export async function mintToken(context: MintContext, request: z.output<typeof mintRequestSchema>): Promise<{ token: string; header: Record<string, unknown>; payload: JWTPayload }> {
+export async function mintToken(
+  context: MintContext,
+  request: z.output<typeof mintRequestSchema>,
+): Promise<{ token: string; header: Record<string, unknown>; payload: JWTPayload }> {
   const user = request.user === undefined ? undefined : context.users.get(request.user);
-  if (request.user !== undefined && !user) throw new HttpError(404, 'not_found', `no user "${request.user}"; users: ${[...context.users.keys()].join(', ') || '(none)'}`);
+  if (request.user !== undefined && !user)
+    throw new HttpError(404, 'not_found', `no user "${request.user}"; users: ${[...context.users.keys()].join(', ') || '(none)'}`);
   const client = request.client === undefined ? undefined : context.clients.get(request.client);
-  if (request.client !== undefined && !client) throw new HttpError(404, 'not_found', `no client "${request.client}"; clients: ${[...context.clients.keys()].join(', ') || '(none)'}`);
+  if (request.client !== undefined && !client)
+    throw new HttpError(404, 'not_found', `no client "${request.client}"; clients: ${[...context.clients.keys()].join(', ') || '(none)'}`);
 
-  const key = request.kid ? context.keys.keys.find((candidate) => candidate.kid === request.kid) : context.keys.active((request.alg ?? (request.type === 'id_token' ? client?.idTokenAlg : client?.accessTokenAlg) ?? context.defaultAlg) as never);
+  const key = request.kid
+    ? context.keys.keys.find((candidate) => candidate.kid === request.kid)
+    : context.keys.active((request.alg ?? (request.type === 'id_token' ? client?.idTokenAlg : client?.accessTokenAlg) ?? context.defaultAlg) as never);
   if (!key) {
     const wanted = request.kid ? `kid "${request.kid}"` : `algorithm ${request.alg ?? context.defaultAlg}`;
-    throw new HttpError(400, 'invalid_request', `the tenant has no key for ${wanted}; keys: ${context.keys.summaries().map((summary) => `${summary.kid} (${summary.alg})`).join(', ')}`);
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `the tenant has no key for ${wanted}; keys: ${context.keys
+        .summaries()
+        .map((summary) => `${summary.kid} (${summary.alg})`)
+        .join(', ')}`,
+    );
   }
 
   const base: JWTPayload = { iss: context.issuer, iat: context.nowSeconds, exp: context.nowSeconds + request.ttlSeconds };

@@ -112,7 +112,9 @@ export class Tenant implements ProviderTenant {
       this.clock = new Clock(config.clock.offsetSeconds, config.clock.frozenAt);
     } catch (error) {
       if (!(error instanceof ClockRangeError)) throw error;
-      throw new HttpError(400, 'invalid_request', `tenants.${name}.clock: ${error.message}`, { problems: [{ path: `tenants.${name}.clock`, message: error.message }] });
+      throw new HttpError(400, 'invalid_request', `tenants.${name}.clock: ${error.message}`, {
+        problems: [{ path: `tenants.${name}.clock`, message: error.message }],
+      });
     }
     this.#loadPeople(config);
     this.#loadFaults(config);
@@ -124,7 +126,14 @@ export class Tenant implements ProviderTenant {
    * cookieKeys must be the keys of the Koa app the tenant is mounted in: oidc-provider sets some
    * cookies through the mounting app's context and reads them back through its own.
    */
-  static async create(name: string, baseUrl: string, config: TenantConfig, cookieKeys: string[], logger: Logger, limits: Limits = limitsSchema.parse({})): Promise<Tenant> {
+  static async create(
+    name: string,
+    baseUrl: string,
+    config: TenantConfig,
+    cookieKeys: string[],
+    logger: Logger,
+    limits: Limits = limitsSchema.parse({}),
+  ): Promise<Tenant> {
     const counts: Array<[string, number, keyof Limits]> = [
       ['users', Object.keys(config.users).length, 'usersPerTenant'],
       ['clients', Object.keys(config.clients).length, 'clientsPerTenant'],
@@ -190,8 +199,18 @@ export class Tenant implements ProviderTenant {
       },
       emptyRevocationAnswer({ path: ROUTES.revocation }),
       endSessionCors({ path: ROUTES.end_session, allows: (origin, clientId) => this.allowsOrigin(origin, clientId) }),
-      deviceSessionGuard({ path: ROUTES.code_verification, except: [ROUTES.device_authorization], sessionCookie: () => `_session.${this.name}`, sessionExists: (id) => this.store.find('Session', id) !== undefined }),
-      jwtAccessTokens({ paths: [ROUTES.introspection, ROUTES.revocation], issuer: this.issuer, jwks: () => this.keys.publicJwks() as never, store: this.store }),
+      deviceSessionGuard({
+        path: ROUTES.code_verification,
+        except: [ROUTES.device_authorization],
+        sessionCookie: () => `_session.${this.name}`,
+        sessionExists: (id) => this.store.find('Session', id) !== undefined,
+      }),
+      jwtAccessTokens({
+        paths: [ROUTES.introspection, ROUTES.revocation],
+        issuer: this.issuer,
+        jwks: () => this.keys.publicJwks() as never,
+        store: this.store,
+      }),
       devicePolling(this.store, () => ({
         paths: [ROUTES.device_authorization, ROUTES.token],
         interval: this.config.deviceFlow.interval,
@@ -201,10 +220,14 @@ export class Tenant implements ProviderTenant {
       keepOfflineAccess({ authorizationPath: ROUTES.authorization }),
       ignoreUnknownRefreshScopes({
         tokenPath: ROUTES.token,
-        knownScopes: (clientId) => new Set([...OIDC_SCOPES, ...this.config.scopes, ...((clientId === undefined ? undefined : this.clients.get(clientId)?.scopes) ?? [])]),
+        knownScopes: (clientId) =>
+          new Set([...OIDC_SCOPES, ...this.config.scopes, ...((clientId === undefined ? undefined : this.clients.get(clientId)?.scopes) ?? [])]),
       }),
       thirdPartyLogin(() => ({ issuer: this.issuer, clients: this.clients })),
-      claimsEndpoint(() => ({ issuer: this.issuer, keys: this.keys, alg: this.config.defaultAlg, store: this.store }), () => this.users),
+      claimsEndpoint(
+        () => ({ issuer: this.issuer, keys: this.keys, alg: this.config.defaultAlg, store: this.store }),
+        () => this.users,
+      ),
       requestUriFetcher(() => ({ enabled: this.config.requestObjects, authorizationPath: ROUTES.authorization })),
       pkcePlain({
         authorizationPath: ROUTES.authorization,
@@ -234,7 +257,9 @@ export class Tenant implements ProviderTenant {
     nowSeconds: () => this.clock.nowSeconds(),
     findToken: async (value) => {
       const access = await this.provider.AccessToken.find(value).catch(() => undefined);
-      const found = access ? { kind: 'AccessToken' as const, token: access } : { kind: 'RefreshToken' as const, token: await this.provider.RefreshToken.find(value).catch(() => undefined) };
+      const found = access
+        ? { kind: 'AccessToken' as const, token: access }
+        : { kind: 'RefreshToken' as const, token: await this.provider.RefreshToken.find(value).catch(() => undefined) };
       const { kind, token } = found;
       if (!token || token.isExpired) return undefined;
       return { kind, clientId: token.clientId!, accountId: token.accountId, scope: token.scope ?? '', exp: token.exp!, grantId: token.grantId };
@@ -278,7 +303,15 @@ export class Tenant implements ProviderTenant {
       return response;
     } finally {
       const form = init.body instanceof URLSearchParams ? Object.fromEntries(init.body) : {};
-      const head = { at, tenant: this.name, endpoint: 'backchannel_logout' as const, method: String(init.method ?? 'POST'), path: url.slice(0, 2048), status, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+      const head = {
+        at,
+        tenant: this.name,
+        endpoint: 'backchannel_logout' as const,
+        method: String(init.method ?? 'POST'),
+        path: url.slice(0, 2048),
+        status,
+        latencyMs: Math.round((performance.now() - started) * 100) / 100,
+      };
       this.journalOutgoing?.(
         head,
         () => {
@@ -304,7 +337,12 @@ export class Tenant implements ProviderTenant {
         return tenant.#logger;
       },
       redirectUrisOf: (clientId) => this.clients.get(clientId)?.redirectUris,
-      rewriteContext: () => ({ issuer: this.issuer, keys: this.keys, nowSeconds: this.clock.nowSeconds(), activeKids: this.keys.keys.filter((key) => key.status === 'active').map((key) => key.kid) }),
+      rewriteContext: () => ({
+        issuer: this.issuer,
+        keys: this.keys,
+        nowSeconds: this.clock.nowSeconds(),
+        activeKids: this.keys.keys.filter((key) => key.status === 'active').map((key) => key.kid),
+      }),
       rotateKeys: async () => {
         for (const alg of this.keys.algorithms()) await this.keys.rotate(alg, this.config.keyRotationGraceSeconds, this.clock.now());
         // A rule that rotates on every request must not grow the key set without bound.
@@ -354,13 +392,21 @@ export class Tenant implements ProviderTenant {
     const user = parseOrThrow(userSchema, input, ['users', username]);
     const sub = this.subOf(username, user);
     const owner = this.#subIndex.get(sub);
-    if (owner !== undefined && owner !== username) throw new HttpError(409, 'conflict', `sub "${sub}" is already the subject of user "${owner}" in tenant "${this.name}": give user "${username}" a sub of their own`);
+    if (owner !== undefined && owner !== username)
+      throw new HttpError(
+        409,
+        'conflict',
+        `sub "${sub}" is already the subject of user "${owner}" in tenant "${this.name}": give user "${username}" a sub of their own`,
+      );
     const previous = this.users.get(username);
-    if (!previous && this.users.size >= this.#limits.usersPerTenant) throw limitReached('usersPerTenant', this.#limits.usersPerTenant, `tenant "${this.name}" has ${this.users.size} users`);
+    if (!previous && this.users.size >= this.#limits.usersPerTenant)
+      throw limitReached('usersPerTenant', this.#limits.usersPerTenant, `tenant "${this.name}" has ${this.users.size} users`);
     this.users.set(username, user);
     this.#indexUser(username, previous, user);
     // The provider reads users live (findAccount); it is rebuilt only for a claim name it does not release yet.
-    if (customClaimNames({ ...this.claimsOf(username, user), ...user.aggregatedClaims, ...user.distributedClaims }).some((claim) => !this.#claimNames.has(claim))) {
+    if (
+      customClaimNames({ ...this.claimsOf(username, user), ...user.aggregatedClaims, ...user.distributedClaims }).some((claim) => !this.#claimNames.has(claim))
+    ) {
       this.#rebuildOrRollback(() => {
         if (previous) this.users.set(username, previous);
         else this.users.delete(username);
@@ -402,7 +448,8 @@ export class Tenant implements ProviderTenant {
   putClient(clientId: string, input: ClientInput): ClientConfig {
     const client = parseOrThrow(clientSchema, input, ['clients', clientId]);
     const previous = this.clients.get(clientId);
-    if (!previous && this.clients.size >= this.#limits.clientsPerTenant) throw limitReached('clientsPerTenant', this.#limits.clientsPerTenant, `tenant "${this.name}" has ${this.clients.size} clients`);
+    if (!previous && this.clients.size >= this.#limits.clientsPerTenant)
+      throw limitReached('clientsPerTenant', this.#limits.clientsPerTenant, `tenant "${this.name}" has ${this.clients.size} clients`);
     this.clients.set(clientId, client);
     this.#rebuildOrRollback(() => (previous ? this.clients.set(clientId, previous) : this.clients.delete(clientId)));
     return client;
@@ -437,7 +484,12 @@ export class Tenant implements ProviderTenant {
   async rotateKey(alg: SigningAlg | undefined, graceSeconds?: number): Promise<{ added: string; retired?: string }> {
     const chosen = alg ?? this.config.defaultAlg;
     this.keys.prune(this.clock.now());
-    if (this.keys.keys.length >= this.#limits.keysPerTenant) throw limitReached('keysPerTenant', this.#limits.keysPerTenant, `tenant "${this.name}" has ${this.keys.keys.length} keys; revoke rotated-out keys (DELETE .../keys/{kid}) or wait for their grace period to end`);
+    if (this.keys.keys.length >= this.#limits.keysPerTenant)
+      throw limitReached(
+        'keysPerTenant',
+        this.#limits.keysPerTenant,
+        `tenant "${this.name}" has ${this.keys.keys.length} keys; revoke rotated-out keys (DELETE .../keys/{kid}) or wait for their grace period to end`,
+      );
     const result = await this.keys.rotate(chosen, graceSeconds ?? this.config.keyRotationGraceSeconds, this.clock.now());
     this.rebuild();
     return result.retired ? { added: result.added.kid, retired: result.retired.kid } : { added: result.added.kid };
@@ -447,7 +499,11 @@ export class Tenant implements ProviderTenant {
     try {
       this.keys.revoke(kid);
     } catch (error) {
-      throw new HttpError((error as Error).name === 'KeyNotFoundError' ? 404 : 409, (error as Error).name === 'KeyNotFoundError' ? 'not_found' : 'conflict', (error as Error).message);
+      throw new HttpError(
+        (error as Error).name === 'KeyNotFoundError' ? 404 : 409,
+        (error as Error).name === 'KeyNotFoundError' ? 'not_found' : 'conflict',
+        (error as Error).message,
+      );
     }
     this.rebuild();
   }
@@ -495,21 +551,51 @@ export class Tenant implements ProviderTenant {
   addFault(input: unknown): FaultRule {
     parseOrThrow(faultRuleSchema, input, ['fault']);
     const rule = parseFaultRule(input);
-    if (!this.faults.has(rule.id) && this.faults.size >= this.#limits.faultRulesPerTenant) throw limitReached('faultRulesPerTenant', this.#limits.faultRulesPerTenant, `tenant "${this.name}" has ${this.faults.size} fault rules; remove some (DELETE .../faults)`);
-    if ((rule.action.token?.sign === 'hs256-public-key') && !this.keys.keys.some((key) => key.publicJwk.kty === 'RSA')) {
-      throw new HttpError(400, 'invalid_request', `fault.action.token.sign: hs256-public-key needs an RSA key, and tenant "${this.name}" has none: add keys: [{alg: RS256}]`);
+    if (!this.faults.has(rule.id) && this.faults.size >= this.#limits.faultRulesPerTenant)
+      throw limitReached(
+        'faultRulesPerTenant',
+        this.#limits.faultRulesPerTenant,
+        `tenant "${this.name}" has ${this.faults.size} fault rules; remove some (DELETE .../faults)`,
+      );
+    if (rule.action.token?.sign === 'hs256-public-key' && !this.keys.keys.some((key) => key.publicJwk.kty === 'RSA')) {
+      throw new HttpError(
+        400,
+        'invalid_request',
+        `fault.action.token.sign: hs256-public-key needs an RSA key, and tenant "${this.name}" has none: add keys: [{alg: RS256}]`,
+      );
     }
     return this.faults.add(rule);
   }
 
   removeFault(id: string): void {
-    if (!this.faults.remove(id)) throw new HttpError(404, 'not_found', `no fault rule "${id}" in tenant "${this.name}"; rules: ${this.faults.list().map((rule) => rule.id).join(', ') || '(none)'}`);
+    if (!this.faults.remove(id))
+      throw new HttpError(
+        404,
+        'not_found',
+        `no fault rule "${id}" in tenant "${this.name}"; rules: ${
+          this.faults
+            .list()
+            .map((rule) => rule.id)
+            .join(', ') || '(none)'
+        }`,
+      );
   }
 
   /** A token signed with this tenant's keys and clock, without a flow (see mint.ts). */
   mint(request: MintRequest) {
     const parsed = parseOrThrow(mintRequestSchema, request, ['token']);
-    return mintToken({ issuer: this.issuer, keys: this.keys, defaultAlg: this.config.defaultAlg, nowSeconds: this.clock.nowSeconds(), users: this.users, clients: this.clients, claimsOf: (username, user) => this.claimsOf(username, user) }, parsed);
+    return mintToken(
+      {
+        issuer: this.issuer,
+        keys: this.keys,
+        defaultAlg: this.config.defaultAlg,
+        nowSeconds: this.clock.nowSeconds(),
+        users: this.users,
+        clients: this.clients,
+        claimsOf: (username, user) => this.claimsOf(username, user),
+      },
+      parsed,
+    );
   }
 
   /** Back to the configured state: users, clients, clock and keys as at start, storage emptied. */
@@ -530,7 +616,11 @@ export class Tenant implements ProviderTenant {
    * stay unless `newKeys` (an IdP that generates its keys at start).
    */
   async restart(options: { newKeys: boolean }): Promise<void> {
-    if (options.newKeys) this.keys = await KeySet.create(this.keys.algorithms().map((alg) => ({ alg })), this.clock.now());
+    if (options.newKeys)
+      this.keys = await KeySet.create(
+        this.keys.algorithms().map((alg) => ({ alg })),
+        this.clock.now(),
+      );
     this.store.clear();
     this.rebuild();
   }
@@ -541,7 +631,11 @@ export class Tenant implements ProviderTenant {
 }
 
 function limitReached(key: keyof Limits, limit: number, detail: string): HttpError {
-  return new HttpError(409, 'limit_reached', `${detail}, the most server.limits.${key} allows (${limit}): raise the limit in the configuration, or remove some first`);
+  return new HttpError(
+    409,
+    'limit_reached',
+    `${detail}, the most server.limits.${key} allows (${limit}): raise the limit in the configuration, or remove some first`,
+  );
 }
 
 function subFrom(username: string, user: UserConfig, profiled: Record<string, unknown> | undefined): string {
@@ -552,7 +646,11 @@ export function parseTenantConfig(name: string, input: unknown): TenantConfig {
   return parseOrThrow(tenantSchema, input ?? {}, ['tenants', name]);
 }
 
-function parseOrThrow<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown, prefix: PropertyKey[]): T {
+function parseOrThrow<T>(
+  schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
+  input: unknown,
+  prefix: PropertyKey[],
+): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = problemsFromZod(result.error, prefix);

@@ -124,7 +124,10 @@ export class MockIdpContainer extends GenericContainer {
       return new StartedMockIdpContainer(started, url, adminToken, Object.fromEntries(listing.tenants.map((tenant) => [tenant.name, tenant.issuer])), ca);
     } catch (error) {
       const tail = output.slice(-15).join('\n  ');
-      throw new Error(`the mock IdP container (${this.imageName.string}) did not start: ${(error as Error).message}${tail ? `\nlast log lines:\n  ${tail}` : ''}`, { cause: error });
+      throw new Error(
+        `the mock IdP container (${this.imageName.string}) did not start: ${(error as Error).message}${tail ? `\nlast log lines:\n  ${tail}` : ''}`,
+        { cause: error },
+      );
     }
   }
 }
@@ -134,7 +137,8 @@ async function containerCa(started: StartedTestContainer): Promise<{ pem: string
   // The image has node, not necessarily cat.
   const read = (file: string) => started.exec(['node', '-e', `process.stdout.write(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`]);
   const [certificate, bundle] = await Promise.all([read(`${CONTAINER_CA_DIR}/ca.pem`), read(`${CONTAINER_CA_DIR}/bundle.pem`)]);
-  if (certificate.exitCode !== 0 || bundle.exitCode !== 0) throw new Error(`cannot read the CA from the container (${CONTAINER_CA_DIR}): ${certificate.stderr || bundle.stderr}`);
+  if (certificate.exitCode !== 0 || bundle.exitCode !== 0)
+    throw new Error(`cannot read the CA from the container (${CONTAINER_CA_DIR}): ${certificate.stderr || bundle.stderr}`);
   new X509Certificate(certificate.stdout);
   const dir = await mkdtemp(join(tmpdir(), 'mockidp-container-ca-'));
   const path = join(dir, 'ca.pem');
@@ -153,7 +157,13 @@ export class StartedMockIdpContainer extends AbstractStartedContainer {
   readonly ca: { pem: string; path: string; bundlePath: string } | undefined;
   readonly #issuers: Record<string, string>;
 
-  constructor(started: StartedTestContainer, url: string, adminToken: string | undefined, issuers: Record<string, string> = {}, ca?: { pem: string; path: string; bundlePath: string }) {
+  constructor(
+    started: StartedTestContainer,
+    url: string,
+    adminToken: string | undefined,
+    issuers: Record<string, string> = {},
+    ca?: { pem: string; path: string; bundlePath: string },
+  ) {
     super(started);
     this.url = url;
     this.admin = new AdminClient(url, { token: adminToken });

@@ -76,7 +76,9 @@ export function certificatePem(certificate: forge.pki.Certificate): string {
 
 function caCertificate(key: KeyObject): forge.pki.Certificate {
   const publicKey = forgePublicKey(key);
-  const fingerprint = createHash('sha256').update(key.export({ type: 'pkcs1', format: 'der' })).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(key.export({ type: 'pkcs1', format: 'der' }))
+    .digest('hex');
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = publicKey;
   certificate.serialNumber = `00${fingerprint.slice(0, 30)}`;

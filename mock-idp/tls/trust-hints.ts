@@ -20,7 +20,11 @@ export function trustHints(ca: { path: string; bundlePath: string }, discoveryUr
   const bundle = quote(ca.bundlePath);
   return [
     { runtime: 'Node.js', commands: [`export NODE_EXTRA_CA_CERTS=${caFile}`], note: 'read when node starts: set it before starting your process' },
-    { runtime: 'Python', commands: [`export SSL_CERT_FILE=${bundle} REQUESTS_CA_BUNDLE=${bundle}`], note: 'requests, urllib, httpx; bundle.pem is the public roots plus this CA' },
+    {
+      runtime: 'Python',
+      commands: [`export SSL_CERT_FILE=${bundle} REQUESTS_CA_BUNDLE=${bundle}`],
+      note: 'requests, urllib, httpx; bundle.pem is the public roots plus this CA',
+    },
     {
       runtime: 'Chromium',
       commands: [`mkdir -p ~/.pki/nssdb && certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n mockidp-ca -i ${caFile}`],

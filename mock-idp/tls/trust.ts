@@ -16,7 +16,9 @@ export function trustCa(pem: string): void {
   }
   // tls.setDefaultCACertificates came with Node 22.19 and 24.5.
   if (typeof tls.setDefaultCACertificates !== 'function') {
-    throw new Error(`trustCa needs Node 22.19 or 24.5 and later (this is ${process.version}): start the process with NODE_EXTRA_CA_CERTS=<the CA file> instead`);
+    throw new Error(
+      `trustCa needs Node 22.19 or 24.5 and later (this is ${process.version}): start the process with NODE_EXTRA_CA_CERTS=<the CA file> instead`,
+    );
   }
   const current = tls.getCACertificates('default');
   if (current.some((certificate) => certificate.trim() === normalized)) return;

@@ -231,7 +231,10 @@ export function dashboard(): Middleware {
       return;
     }
     ctx.type = 'html';
-    ctx.set('Content-Security-Policy', `default-src 'none'; script-src ${scriptSource}; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`);
+    ctx.set(
+      'Content-Security-Policy',
+      `default-src 'none'; script-src ${scriptSource}; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    );
     ctx.set('Cache-Control', 'no-store');
     ctx.body = page;
   };

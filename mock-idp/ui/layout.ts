@@ -24,7 +24,11 @@ p.brand{margin:0 0 1rem;padding-bottom:.5rem;border-bottom:3px solid var(--accen
 footer{max-width:26rem;margin:0 auto;color:var(--muted);font-size:.8rem;text-align:center}
 `;
 
-export function page(title: string, tenant: { name: string; brand?: { product: string; accent: string; detail?: string | undefined } | undefined }, body: Html): string {
+export function page(
+  title: string,
+  tenant: { name: string; brand?: { product: string; accent: string; detail?: string | undefined } | undefined },
+  body: Html,
+): string {
   const tenantName = tenant.name;
   const brand = tenant.brand;
   return html`<!doctype html>

@@ -28,13 +28,27 @@ export const PICKER_USERS = 50;
 
 const alert = (message: string | undefined): Html | string => (message ? html`<div class="alert" role="alert">${message}</div>` : '');
 
-export function loginPage(args: { tenant: PageTenant; action: string; abortAction: string; clientName: string; users: PickerUser[]; error?: string; username?: string; claims?: string }): string {
+export function loginPage(args: {
+  tenant: PageTenant;
+  action: string;
+  abortAction: string;
+  clientName: string;
+  users: PickerUser[];
+  error?: string;
+  username?: string;
+  claims?: string;
+}): string {
   const { tenant, action, clientName, users } = args;
   // The picker's buttons submit the login form too, so the claims typed above go with a click on a user.
-  const picker = users.slice(0, PICKER_USERS).map(
-    (user) => html`<li><button type="submit" form="login-form" name="pick" value="${user.username}" formnovalidate ${user.disabled ? raw('disabled aria-disabled="true"') : ''}>${user.name ?? user.username}<small>${user.username}${user.email ? ` · ${user.email}` : ''}${user.disabled ? ' · disabled' : ''}</small></button></li>`,
-  );
-  return page('Sign in', tenant,
+  const picker = users
+    .slice(0, PICKER_USERS)
+    .map(
+      (user) =>
+        html`<li><button type="submit" form="login-form" name="pick" value="${user.username}" formnovalidate ${user.disabled ? raw('disabled aria-disabled="true"') : ''}>${user.name ?? user.username}<small>${user.username}${user.email ? ` · ${user.email}` : ''}${user.disabled ? ' · disabled' : ''}</small></button></li>`,
+    );
+  return page(
+    'Sign in',
+    tenant,
     html`<h1>Sign in to ${tenant.displayName}</h1>
 <p class="sub">to continue to <strong>${clientName}</strong></p>
 ${alert(args.error)}
@@ -53,8 +67,18 @@ ${users.length > 0 ? html`<hr><h2 style="font-size:1rem;margin:0 0 .5rem">${tena
   );
 }
 
-export function consentPage(args: { tenant: PageTenant; action: string; abortAction: string; clientName: string; username: string; scopes: string[]; error?: string }): string {
-  return page('Authorize', args.tenant,
+export function consentPage(args: {
+  tenant: PageTenant;
+  action: string;
+  abortAction: string;
+  clientName: string;
+  username: string;
+  scopes: string[];
+  error?: string;
+}): string {
+  return page(
+    'Authorize',
+    args.tenant,
     html`<h1>Authorize ${args.clientName}</h1>
 <p class="sub">signed in as <strong>${args.username}</strong></p>
 ${alert(args.error)}
@@ -69,7 +93,9 @@ ${alert(args.error)}
 
 /** oidc-provider hands us its form (with the xsrf field); we add the inputs and buttons around it. */
 export function deviceInputPage(args: { tenant: PageTenant; form: string; error?: string }): string {
-  return page('Device sign-in', args.tenant,
+  return page(
+    'Device sign-in',
+    args.tenant,
     html`<h1>Connect a device</h1>
 <p class="sub">Enter the code shown on your device.</p>
 ${alert(args.error)}
@@ -81,7 +107,9 @@ ${raw(args.form)}
 }
 
 export function deviceConfirmPage(args: { tenant: PageTenant; form: string; clientName: string; userCode: string }): string {
-  return page('Confirm device', args.tenant,
+  return page(
+    'Confirm device',
+    args.tenant,
     html`<h1>Confirm device</h1>
 <p class="sub"><strong>${args.clientName}</strong> wants to sign in. Check that your device shows this code:</p>
 <p><code class="user-code">${args.userCode}</code></p>
@@ -98,7 +126,9 @@ export function deviceSuccessPage(args: { tenant: PageTenant; clientName: string
 }
 
 export function logoutPage(args: { tenant: PageTenant; form: string }): string {
-  return page('Sign out', args.tenant,
+  return page(
+    'Sign out',
+    args.tenant,
     html`<h1>Sign out of ${args.tenant.displayName}?</h1>
 ${raw(args.form)}
 <div class="row">
@@ -113,7 +143,9 @@ export function logoutSuccessPage(args: { tenant: PageTenant; clientName?: strin
 }
 
 export function errorPage(args: { tenant: PageTenant; error: string; description?: string | undefined }): string {
-  return page('Error', args.tenant,
+  return page(
+    'Error',
+    args.tenant,
     html`<h1>Something went wrong</h1>
 <div class="alert" role="alert"><strong>${args.error}</strong>${args.description ? html`: ${args.description}` : ''}</div>
 <p class="sub">The request was not sent back to the application because it could not be trusted or could not be completed.</p>`,

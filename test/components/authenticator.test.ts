@@ -234,7 +234,10 @@ describe('authenticator: ID token validation (401 with a message)', () => {
 
 describe('authenticator: the IdP key set', () => {
   it('refetches the JWKS when the IdP rotated its key and signs with a kid it has not seen', async () => {
-    await idp.admin.addTenant('rotating', { users: { alice: {} }, clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } } });
+    await idp.admin.addTenant('rotating', {
+      users: { alice: {} },
+      clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } },
+    });
     const running = await authenticator(idp, { issuer: idp.issuer('rotating') });
     expect((await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant: 'rotating' }))).status).toBe(200);
     await idp.admin.keys.rotate('rotating', { alg: 'RS256' });
@@ -243,7 +246,11 @@ describe('authenticator: the IdP key set', () => {
   });
 
   it('verifies an ID token without kid with the one key the IdP publishes, also when the JWKS names no kid (OpenID rp-id_token-kid-absent-single-jwks)', async () => {
-    await idp.admin.addTenant('kidless', { keys: [{ alg: 'RS256' }], users: { alice: {} }, clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } } });
+    await idp.admin.addTenant('kidless', {
+      keys: [{ alg: 'RS256' }],
+      users: { alice: {} },
+      clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } },
+    });
     await idp.admin.faults.add('kidless', { match: { endpoint: 'jwks' }, action: { jwks: { removeKids: true } } });
     await idp.admin.faults.add('kidless', { match: { endpoint: 'token' }, action: { token: { header: { kid: null } } } });
     const running = await authenticator(idp, { issuer: idp.issuer('kidless') });
@@ -252,17 +259,30 @@ describe('authenticator: the IdP key set', () => {
   });
 
   it('tries each key that fits the algorithm for an ID token without kid when the IdP publishes several (OpenID rp-id_token-kid-absent-multiple-jwks)', async () => {
-    await idp.admin.addTenant('kidless-many', { keys: [{ alg: 'ES256' }, { alg: 'RS256' }, { alg: 'RS256' }, { alg: 'RS256' }], users: { alice: {} }, clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } } });
+    await idp.admin.addTenant('kidless-many', {
+      keys: [{ alg: 'ES256' }, { alg: 'RS256' }, { alg: 'RS256' }, { alg: 'RS256' }],
+      users: { alice: {} },
+      clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } },
+    });
     await idp.admin.faults.add('kidless-many', { match: { endpoint: 'jwks' }, action: { jwks: { removeKids: true } } });
     await idp.admin.faults.add('kidless-many', { match: { endpoint: 'token' }, action: { token: { header: { kid: null } } } });
     const published = (await (await fetch(`${idp.issuer('kidless-many')}/jwks`)).json()) as { keys: Array<{ kty: string; kid?: string }> };
-    expect(published.keys.map((key) => [key.kty, key.kid])).toEqual([['EC', undefined], ['RSA', undefined], ['RSA', undefined], ['RSA', undefined]]);
+    expect(published.keys.map((key) => [key.kty, key.kid])).toEqual([
+      ['EC', undefined],
+      ['RSA', undefined],
+      ['RSA', undefined],
+      ['RSA', undefined],
+    ]);
     const running = await authenticator(idp, { issuer: idp.issuer('kidless-many') });
     expect((await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant: 'kidless-many' }))).status).toBe(200);
   });
 
   it('fetches the JWKS again, once, when none of the cached keys verifies an ID token without kid (a rotation)', async () => {
-    await idp.admin.addTenant('kidless-rotating', { keys: [{ alg: 'RS256' }], users: { alice: {} }, clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } } });
+    await idp.admin.addTenant('kidless-rotating', {
+      keys: [{ alg: 'RS256' }],
+      users: { alice: {} },
+      clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } },
+    });
     const app = createAuthenticatorApp(authenticatorOptions(idp, { issuer: idp.issuer('kidless-rotating') }));
     const running = await serveApp(app);
     expect((await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant: 'kidless-rotating' }))).status).toBe(200);
@@ -290,7 +310,7 @@ describe('authenticator: the IdP key set', () => {
     expect(reply).toMatchObject({ status: 502, body: { message: expect.stringContaining('unreachable') } });
   });
 
-  it('answers 502 naming the client credentials when the IdP refuses the authenticator\'s own client', async () => {
+  it("answers 502 naming the client credentials when the IdP refuses the authenticator's own client", async () => {
     const running = await authenticator(idp, { clientSecret: 'not-the-secret' });
     const reply = await postJson(`${running.url}/sts/login`, await lakefsCode(idp));
     expect(reply).toMatchObject({ status: 502, body: { message: expect.stringContaining('invalid_client') } });
@@ -332,7 +352,11 @@ describe('authenticator: bad requests', () => {
   });
 
   it('answers 400 for a form body instead of JSON', async () => {
-    const response = await fetch(`${auth.url}/sts/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'code=a&state=b&redirect_uri=c' });
+    const response = await fetch(`${auth.url}/sts/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'code=a&state=b&redirect_uri=c',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ message: 'send the body as JSON with Content-Type: application/json' });
   });

@@ -21,18 +21,47 @@ const api = await started(startBearerApi({ issuer, audiences: ['api://storage'],
 const verifier = fc.stringMatching(/^[A-Za-z0-9\-._~]{43,60}$/);
 const loginBody = fc.oneof(
   fc.jsonValue(),
-  fc.record({ code: fc.oneof(fc.string(), fc.jsonValue()), state: fc.oneof(verifier, fc.string(), fc.jsonValue()), redirect_uri: fc.oneof(fc.constant('http://127.0.0.1:8765/cb'), fc.string()) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      code: fc.oneof(fc.string(), fc.jsonValue()),
+      state: fc.oneof(verifier, fc.string(), fc.jsonValue()),
+      redirect_uri: fc.oneof(fc.constant('http://127.0.0.1:8765/cb'), fc.string()),
+    },
+    { requiredKeys: [] },
+  ),
 );
 /** A token-shaped string: random JSON header and payload, random signature bytes. */
 const jwtShaped = fc
-  .tuple(fc.oneof(fc.jsonValue(), fc.record({ alg: fc.constantFrom('RS256', 'ES256', 'none', 'HS256', 'PS256', 'EdDSA'), kid: fc.oneof(fc.string(), fc.integer(), fc.constant('test-rs256')), typ: fc.string(), crit: fc.array(fc.string()) }, { requiredKeys: ['alg'] })), fc.jsonValue(), fc.uint8Array({ maxLength: 300 }))
-  .map(([header, payload, signature]) => `${base64url.encode(JSON.stringify(header) ?? 'null')}.${base64url.encode(JSON.stringify(payload) ?? 'null')}.${base64url.encode(signature)}`);
+  .tuple(
+    fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          alg: fc.constantFrom('RS256', 'ES256', 'none', 'HS256', 'PS256', 'EdDSA'),
+          kid: fc.oneof(fc.string(), fc.integer(), fc.constant('test-rs256')),
+          typ: fc.string(),
+          crit: fc.array(fc.string()),
+        },
+        { requiredKeys: ['alg'] },
+      ),
+    ),
+    fc.jsonValue(),
+    fc.uint8Array({ maxLength: 300 }),
+  )
+  .map(
+    ([header, payload, signature]) =>
+      `${base64url.encode(JSON.stringify(header) ?? 'null')}.${base64url.encode(JSON.stringify(payload) ?? 'null')}.${base64url.encode(signature)}`,
+  );
 
 describe('bad input never crashes a component', () => {
   it('the authenticator answers 400, 401 or 413 to any JSON body', async () => {
     await fc.assert(
       fc.asyncProperty(loginBody, async (body) => {
-        const response = await fetch(`${authenticator.url}/sts/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) ?? 'null' });
+        const response = await fetch(`${authenticator.url}/sts/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body) ?? 'null',
+        });
         const reply = (await response.json()) as { message?: unknown };
         expect([400, 401, 413]).toContain(response.status);
         expect(typeof reply.message).toBe('string');
@@ -44,7 +73,11 @@ describe('bad input never crashes a component', () => {
   it('the authenticator answers 400 or 401 to any identityToken', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(jwtShaped, fc.string()), async (token) => {
-        const response = await fetch(`${authenticator.url}/auth/external/principal/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identityToken: token }) });
+        const response = await fetch(`${authenticator.url}/auth/external/principal/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ identityToken: token }),
+        });
         expect([400, 401]).toContain(response.status);
       }),
       { numRuns: 200 },
@@ -54,7 +87,13 @@ describe('bad input never crashes a component', () => {
   it('the STS answers AssumeRoleWithWebIdentity with a random token with a 400 XML error', async () => {
     await fc.assert(
       fc.asyncProperty(jwtShaped, fc.constantFrom(sts.url, minio.url), async (token, url) => {
-        const reply = await stsCall(url, { Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: 'arn:aws:iam::123456789012:role/web-identity', RoleSessionName: 'fuzz', WebIdentityToken: token });
+        const reply = await stsCall(url, {
+          Action: 'AssumeRoleWithWebIdentity',
+          Version: '2011-06-15',
+          RoleArn: 'arn:aws:iam::123456789012:role/web-identity',
+          RoleSessionName: 'fuzz',
+          WebIdentityToken: token,
+        });
         expect(reply.status).toBe(400);
         expect(reply.xml['ErrorResponse']['Error']['Code']).toMatch(/^(InvalidIdentityToken|InvalidParameterValue|ValidationError)$/);
       }),
@@ -63,7 +102,10 @@ describe('bad input never crashes a component', () => {
   });
 
   it('the STS answers any query parameters with a deliberate status and an XML body', async () => {
-    const params = fc.dictionary(fc.oneof(fc.constantFrom('Action', 'Version', 'RoleArn', 'RoleSessionName', 'WebIdentityToken', 'DurationSeconds', 'Policy', 'Token'), fc.string()), fc.string());
+    const params = fc.dictionary(
+      fc.oneof(fc.constantFrom('Action', 'Version', 'RoleArn', 'RoleSessionName', 'WebIdentityToken', 'DurationSeconds', 'Policy', 'Token'), fc.string()),
+      fc.string(),
+    );
     await fc.assert(
       fc.asyncProperty(params, fc.constantFrom(sts.url, minio.url), fc.constantFrom<'GET' | 'POST'>('GET', 'POST'), async (query, url, method) => {
         const reply = await stsCall(url, query, { method });
@@ -78,7 +120,11 @@ describe('bad input never crashes a component', () => {
     await fc.assert(
       fc.asyncProperty(loginBody, fc.option(fc.oneof(fc.integer(), fc.jsonValue())), async (body, ttl) => {
         const withTtl = typeof body === 'object' && body !== null && !Array.isArray(body) && ttl !== null ? { ...body, ttl_seconds: ttl } : body;
-        const response = await fetch(`${sts.url}/api/v1/sts/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(withTtl) ?? 'null' });
+        const response = await fetch(`${sts.url}/api/v1/sts/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(withTtl) ?? 'null',
+        });
         expect([400, 401, 413]).toContain(response.status);
       }),
       { numRuns: 150 },
@@ -87,10 +133,17 @@ describe('bad input never crashes a component', () => {
 
   it('the bearer API answers any Authorization header with 401 or 403', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(jwtShaped.map((token) => `Bearer ${token}`), fc.string().map((text) => `Bearer ${text}`), fc.stringMatching(/^[\x21-\x7e ]{0,200}$/)), async (header) => {
-        const response = await fetch(`${api.url}/whoami`, { headers: { authorization: header } });
-        expect([401, 403]).toContain(response.status);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          jwtShaped.map((token) => `Bearer ${token}`),
+          fc.string().map((text) => `Bearer ${text}`),
+          fc.stringMatching(/^[\x21-\x7e ]{0,200}$/),
+        ),
+        async (header) => {
+          const response = await fetch(`${api.url}/whoami`, { headers: { authorization: header } });
+          expect([401, 403]).toContain(response.status);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -14,7 +14,12 @@ const api = await started(startBearerApi({ issuer, audiences: ['api://storage'],
 /** A DPoP proof made with jose, with what a correct client would send unless told otherwise. */
 async function proofFor(token: string, options: { htm?: string; htu?: string; ath?: string; iat?: number; key?: CryptoKeyPair; jti?: string } = {}) {
   const key = options.key ?? (await generateKeyPair('ES256'));
-  return new SignJWT({ htm: options.htm ?? 'GET', htu: options.htu ?? `${api.url}/whoami`, ath: options.ath ?? createHash('sha256').update(token).digest('base64url'), jti: options.jti ?? randomUUID() })
+  return new SignJWT({
+    htm: options.htm ?? 'GET',
+    htu: options.htu ?? `${api.url}/whoami`,
+    ath: options.ath ?? createHash('sha256').update(token).digest('base64url'),
+    jti: options.jti ?? randomUUID(),
+  })
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(key.publicKey) })
     .setIssuedAt(options.iat ?? Math.floor(Date.now() / 1000))
     .sign(key.privateKey);
@@ -26,7 +31,7 @@ async function whoami(headers: Record<string, string>) {
 }
 
 describe('bearer API: DPoP-bound tokens (RFC 9449)', () => {
-  it('accepts a DPoP-bound token with openid-client\'s proof of its key', async () => {
+  it("accepts a DPoP-bound token with openid-client's proof of its key", async () => {
     const { token, config, dpop } = await dpopBoundToken(idp, 'dpop-app', 'dpop-app-secret');
     const response = await oidc.fetchProtectedResource(config, token, new URL(`${api.url}/whoami`), 'GET', undefined, undefined, { DPoP: dpop });
     expect(response.status).toBe(200);
@@ -51,12 +56,16 @@ describe('bearer API: DPoP-bound tokens (RFC 9449)', () => {
     const { token, keyPair } = await dpopBoundToken(idp, 'dpop-app', 'dpop-app-secret');
     const proof = await proofFor(token, { key: keyPair });
     expect((await whoami({ authorization: `DPoP ${token}`, dpop: proof })).status).toBe(200);
-    expect(await whoami({ authorization: `DPoP ${token}`, dpop: proof })).toMatchObject({ status: 401, body: { error_description: 'the DPoP proof was used before (jti replay)' } });
+    expect(await whoami({ authorization: `DPoP ${token}`, dpop: proof })).toMatchObject({
+      status: 401,
+      body: { error_description: 'the DPoP proof was used before (jti replay)' },
+    });
   });
 
   it('refuses proofs made for another URL, another method, another token or long ago', async () => {
     const { token, keyPair: key } = await dpopBoundToken(idp, 'dpop-app', 'dpop-app-secret');
-    const refusal = async (options: Parameters<typeof proofFor>[1]) => (await whoami({ authorization: `DPoP ${token}`, dpop: await proofFor(token, { key, ...options }) })).body['error_description'];
+    const refusal = async (options: Parameters<typeof proofFor>[1]) =>
+      (await whoami({ authorization: `DPoP ${token}`, dpop: await proofFor(token, { key, ...options }) })).body['error_description'];
     expect(await refusal({ htu: `${api.url}/roles/writer` })).toContain('(htu)');
     expect(await refusal({ htm: 'POST' })).toContain('(htm)');
     expect(await refusal({ ath: createHash('sha256').update('another token').digest('base64url') })).toContain('(ath)');
@@ -71,7 +80,10 @@ describe('bearer API: DPoP-bound tokens (RFC 9449)', () => {
 
   it('refuses an unbound token sent with the DPoP scheme', async () => {
     const token = await clientCredentialsToken(idp, 'service', 'service-secret');
-    expect(await whoami({ authorization: `DPoP ${token}`, dpop: await proofFor(token) })).toMatchObject({ status: 401, body: { error_description: expect.stringContaining('not DPoP-bound') } });
+    expect(await whoami({ authorization: `DPoP ${token}`, dpop: await proofFor(token) })).toMatchObject({
+      status: 401,
+      body: { error_description: expect.stringContaining('not DPoP-bound') },
+    });
   });
 
   it('accepts only DPoP-bound tokens with dpop: require', async () => {
@@ -85,7 +97,9 @@ describe('bearer API: DPoP-bound tokens (RFC 9449)', () => {
   it('checks htu against publicUrl when the API sits behind a proxy', async () => {
     const proxied = await started(startBearerApi({ issuer, audiences: ['api://storage'], roleMapping, publicUrl: 'https://api.example.test/storage' }));
     const { token, keyPair: key } = await dpopBoundToken(idp, 'dpop-app', 'dpop-app-secret');
-    const response = await fetch(`${proxied.url}/whoami`, { headers: { authorization: `DPoP ${token}`, dpop: await proofFor(token, { key, htu: 'https://api.example.test/storage/whoami' }) } });
+    const response = await fetch(`${proxied.url}/whoami`, {
+      headers: { authorization: `DPoP ${token}`, dpop: await proofFor(token, { key, htu: 'https://api.example.test/storage/whoami' }) },
+    });
     expect(response.status).toBe(200);
   });
 });

@@ -7,8 +7,15 @@ import { signedWithForeignKey } from './support/bad-tokens.ts';
 
 const idp = await startComponentIdp();
 const issuer = idp.issuer('default');
-const map = { admins: { role: 'admin', scope: 'cluster' }, developers: 'reader', 'admin-app': { role: 'admin', scope: 'cluster' }, service: 'reader', cli: 'cli-user' };
-const api = (roleMapping: BearerApiOptions['roleMapping'], options: Partial<BearerApiOptions> = {}) => started(startBearerApi({ issuer, audiences: ['api://storage'], roleMapping, ...options }));
+const map = {
+  admins: { role: 'admin', scope: 'cluster' },
+  developers: 'reader',
+  'admin-app': { role: 'admin', scope: 'cluster' },
+  service: 'reader',
+  cli: 'cli-user',
+};
+const api = (roleMapping: BearerApiOptions['roleMapping'], options: Partial<BearerApiOptions> = {}) =>
+  started(startBearerApi({ issuer, audiences: ['api://storage'], roleMapping, ...options }));
 const userApi = await api({ mode: 'user', map });
 const appApi = await api({ mode: 'app', map });
 const convergeApi = await api({ mode: 'converge', map });
@@ -29,12 +36,24 @@ describe('bearer API: user mode (device-flow user tokens)', () => {
     const reply = await get(`${userApi.url}/whoami`, aliceOpaque);
     expect(reply).toMatchObject({
       status: 200,
-      body: { subject: 'alice', kind: 'user', mode: 'user', identifiers: ['admins', 'developers'], roles: [{ role: 'admin', scope: 'cluster', via: 'admins' }, { role: 'reader', scope: '*', via: 'developers' }] },
+      body: {
+        subject: 'alice',
+        kind: 'user',
+        mode: 'user',
+        identifiers: ['admins', 'developers'],
+        roles: [
+          { role: 'admin', scope: 'cluster', via: 'admins' },
+          { role: 'reader', scope: '*', via: 'developers' },
+        ],
+      },
     });
   });
 
   it('lets a caller holding a role through GET /roles/:role', async () => {
-    expect(await get(`${userApi.url}/roles/admin`, aliceOpaque)).toMatchObject({ status: 200, body: { allowed: true, role: 'admin', scope: 'cluster', via: 'admins' } });
+    expect(await get(`${userApi.url}/roles/admin`, aliceOpaque)).toMatchObject({
+      status: 200,
+      body: { allowed: true, role: 'admin', scope: 'cluster', via: 'admins' },
+    });
   });
 
   it('refuses a caller without the role with 403 insufficient_scope', async () => {
@@ -44,31 +63,49 @@ describe('bearer API: user mode (device-flow user tokens)', () => {
   });
 
   it('refuses a client-credentials (app) token with 403', async () => {
-    expect(await get(`${userApi.url}/whoami`, adminAppToken)).toMatchObject({ status: 403, body: { error_description: expect.stringContaining('user tokens only') } });
+    expect(await get(`${userApi.url}/whoami`, adminAppToken)).toMatchObject({
+      status: 403,
+      body: { error_description: expect.stringContaining('user tokens only') },
+    });
   });
 
   it('refuses a user token without the configured claim with 403 naming the claim', async () => {
-    expect(await get(`${userApi.url}/whoami`, aliceJwt)).toMatchObject({ status: 403, body: { error_description: expect.stringContaining('no "groups" claim') } });
+    expect(await get(`${userApi.url}/whoami`, aliceJwt)).toMatchObject({
+      status: 403,
+      body: { error_description: expect.stringContaining('no "groups" claim') },
+    });
   });
 
   it('identifies users by the configured claim name', async () => {
     const bySub = await api({ mode: 'user', userClaim: 'sub', map: { alice: 'owner' } });
-    expect(await get(`${bySub.url}/whoami`, aliceJwt)).toMatchObject({ status: 200, body: { identifiers: ['alice'], roles: [{ role: 'owner', via: 'alice' }] } });
+    expect(await get(`${bySub.url}/whoami`, aliceJwt)).toMatchObject({
+      status: 200,
+      body: { identifiers: ['alice'], roles: [{ role: 'owner', via: 'alice' }] },
+    });
   });
 
   it('refuses a user whose groups map to no role with 403', async () => {
     const narrow = await api({ mode: 'user', map: { auditors: 'auditor' } });
-    expect(await get(`${narrow.url}/whoami`, aliceOpaque)).toMatchObject({ status: 403, body: { error_description: expect.stringContaining('no role is mapped to "admins", "developers"') } });
+    expect(await get(`${narrow.url}/whoami`, aliceOpaque)).toMatchObject({
+      status: 403,
+      body: { error_description: expect.stringContaining('no role is mapped to "admins", "developers"') },
+    });
   });
 });
 
 describe('bearer API: app mode (client-credentials tokens)', () => {
   it('maps a client-credentials token to the role of its client id', async () => {
-    expect(await get(`${appApi.url}/whoami`, serviceToken)).toMatchObject({ status: 200, body: { subject: 'service', kind: 'app', client_id: 'service', identifiers: ['service'], roles: [{ role: 'reader', via: 'service' }] } });
+    expect(await get(`${appApi.url}/whoami`, serviceToken)).toMatchObject({
+      status: 200,
+      body: { subject: 'service', kind: 'app', client_id: 'service', identifiers: ['service'], roles: [{ role: 'reader', via: 'service' }] },
+    });
   });
 
   it('refuses a user token with 403', async () => {
-    expect(await get(`${appApi.url}/whoami`, aliceJwt)).toMatchObject({ status: 403, body: { error_description: expect.stringContaining('application tokens only') } });
+    expect(await get(`${appApi.url}/whoami`, aliceJwt)).toMatchObject({
+      status: 403,
+      body: { error_description: expect.stringContaining('application tokens only') },
+    });
   });
 
   it('refuses an application that is not in the map with 403', async () => {
@@ -107,7 +144,10 @@ describe('bearer API: token errors (RFC 6750)', () => {
 
   it('answers 401 invalid_token for an expired JWT access token', async () => {
     const { token } = await idp.admin.mint('default', { type: 'access_token', client: 'service', ttlSeconds: -300 });
-    expect(await get(`${appApi.url}/whoami`, token)).toMatchObject({ status: 401, body: { error: 'invalid_token', error_description: expect.stringContaining('expired') } });
+    expect(await get(`${appApi.url}/whoami`, token)).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_token', error_description: expect.stringContaining('expired') },
+    });
   });
 
   it('answers 401 for a JWT access token of another audience', async () => {
@@ -130,7 +170,9 @@ describe('bearer API: token errors (RFC 6750)', () => {
   });
 
   it('answers 502 when the IdP cannot be reached', async () => {
-    const offline = await started(startBearerApi({ issuer: 'http://127.0.0.1:9/default', audiences: ['api://storage'], roleMapping: { map }, httpTimeoutMs: 2000 }));
+    const offline = await started(
+      startBearerApi({ issuer: 'http://127.0.0.1:9/default', audiences: ['api://storage'], roleMapping: { map }, httpTimeoutMs: 2000 }),
+    );
     expect(await get(`${offline.url}/whoami`, serviceToken)).toMatchObject({ status: 502, body: { error: 'temporarily_unavailable' } });
   });
 

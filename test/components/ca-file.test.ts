@@ -17,9 +17,18 @@ const idp = await startComponentIdp({}, { tls: { caDir } });
 
 describe('caFile', () => {
   it('lets the authenticator redeem codes at an https IdP signed by that CA', async () => {
-    const untrusted = await fetch(`${idp.issuer('default')}/.well-known/openid-configuration`).then(() => 'trusted', (error: Error & { cause?: { code?: string } }) => error.cause?.code);
+    const untrusted = await fetch(`${idp.issuer('default')}/.well-known/openid-configuration`).then(
+      () => 'trusted',
+      (error: Error & { cause?: { code?: string } }) => error.cause?.code,
+    );
     expect(untrusted).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
-    const authenticator = await startAuthenticator({ issuer: idp.issuer('default'), clientId: 'lakefs', clientSecret: LAKEFS_SECRET, caFile: idp.ca!.path, logLevel: 'silent' });
+    const authenticator = await startAuthenticator({
+      issuer: idp.issuer('default'),
+      clientId: 'lakefs',
+      clientSecret: LAKEFS_SECRET,
+      caFile: idp.ca!.path,
+      logLevel: 'silent',
+    });
     try {
       const reply = await postJson(`${authenticator.url}/sts/login`, await lakefsCode(idp, { user: 'alice' }));
       expect(reply.status).toBe(200);

@@ -28,7 +28,9 @@ function component(args: string[], env: Record<string, string> = {}) {
 
 describe('mockidp component (CLI)', () => {
   it('runs the authenticator against an issuer, serves a lakeFS login, and stops on SIGTERM', async () => {
-    const run = component(['authenticator', '--issuer', idp.issuer('default'), '--client-id', 'lakefs', '--port', '0'], { MOCKIDP_CLIENT_SECRET: 'lakefs-secret' });
+    const run = component(['authenticator', '--issuer', idp.issuer('default'), '--client-id', 'lakefs', '--port', '0'], {
+      MOCKIDP_CLIENT_SECRET: 'lakefs-secret',
+    });
     const url = await run.ready;
     const reply = await postJson(`${url}/api/v1/sts/login`, await lakefsCode(idp));
     expect(reply).toMatchObject({ status: 200, body: { claims: { sub: 'alice' } } });
@@ -37,7 +39,19 @@ describe('mockidp component (CLI)', () => {
   });
 
   it('runs the STS in the minio flavour and warns loudly about a selected flaw', async () => {
-    const run = component(['sts', '--issuer', idp.issuer('default'), '--flavour', 'minio', '--client-id', 'sts-client', '--port', '0', '--flaw', 'skip-iss-check']);
+    const run = component([
+      'sts',
+      '--issuer',
+      idp.issuer('default'),
+      '--flavour',
+      'minio',
+      '--client-id',
+      'sts-client',
+      '--port',
+      '0',
+      '--flaw',
+      'skip-iss-check',
+    ]);
     const url = await run.ready;
     expect((await fetch(`${url}/healthcheck`)).status).toBe(204);
     run.child.kill('SIGINT');
@@ -47,7 +61,19 @@ describe('mockidp component (CLI)', () => {
   });
 
   it('runs the bearer API with a role map from --map', async () => {
-    const run = component(['bearer-api', '--issuer', idp.issuer('default'), '--audience', 'api://storage', '--mode', 'app', '--map', 'service=reader:bucket', '--port', '0']);
+    const run = component([
+      'bearer-api',
+      '--issuer',
+      idp.issuer('default'),
+      '--audience',
+      'api://storage',
+      '--mode',
+      'app',
+      '--map',
+      'service=reader:bucket',
+      '--port',
+      '0',
+    ]);
     const url = await run.ready;
     const { token } = await idp.admin.mint('default', { type: 'access_token', client: 'service' });
     const reply = await fetch(`${url}/whoami`, { headers: { authorization: `Bearer ${token}` } });

@@ -29,7 +29,15 @@ describe('device CLI: login', () => {
     await world.run(login);
     expect((await stat(world.sessionPath)).mode & 0o777).toBe(SESSION_FILE_MODE);
     expect((await stat(dirname(world.sessionPath))).mode & 0o777).toBe(0o700);
-    expect(await readJson(world.sessionPath)).toMatchObject({ version: 1, issuer, client_id: 'cli-opaque', subject: 'alice', access_token: expect.any(String), refresh_token: expect.any(String), id_token: expect.any(String) });
+    expect(await readJson(world.sessionPath)).toMatchObject({
+      version: 1,
+      issuer,
+      client_id: 'cli-opaque',
+      subject: 'alice',
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+      id_token: expect.any(String),
+    });
   });
 
   it('waits the announced interval before each poll', async () => {
@@ -129,7 +137,11 @@ describe('device CLI: token, refresh, status, logout', () => {
     const { refresh_token: refreshToken } = await readJson(world.sessionPath);
     expect(await world.run(['logout'])).toBe(0);
     await expect(stat(world.sessionPath)).rejects.toMatchObject({ code: 'ENOENT' });
-    const reuse = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(refreshToken), client_id: 'cli-opaque' }) });
+    const reuse = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(refreshToken), client_id: 'cli-opaque' }),
+    });
     expect(((await reuse.json()) as { error?: string }).error).toBe('invalid_grant');
   });
 

@@ -45,7 +45,8 @@ const tamperedLoginStatus = (tamper: Tamper): Scenario =>
 let rotations = 0;
 const sts = (flaw: FlawName | undefined, options = {}) => started(startSts({ issuer, clientIds: ['sts-client'], flaw, ...options }));
 const mintForSts = async (claims: Record<string, unknown> = {}) => (await idp.admin.mint('default', { user: 'alice', client: 'sts-client', claims })).token;
-const bearer = (flaw: FlawName | undefined) => started(startBearerApi({ issuer, audiences: ['api://storage'], roleMapping: { mode: 'user', map: { admins: 'admin', 'admin-app': 'admin' } }, flaw }));
+const bearer = (flaw: FlawName | undefined) =>
+  started(startBearerApi({ issuer, audiences: ['api://storage'], roleMapping: { mode: 'user', map: { admins: 'admin', 'admin-app': 'admin' } }, flaw }));
 
 const SCENARIOS: Record<FlawName, Scenario> = {
   'skip-aud-check': tamperedLoginStatus((token) => remint(idp, token, { aud: 'other' })),
@@ -54,7 +55,10 @@ const SCENARIOS: Record<FlawName, Scenario> = {
   'trust-unverified-iss': tamperedLoginStatus((token) => remint(idp, token, { iss: idp.issuer('evil') }, { tenant: 'evil' })),
   'never-refetch-jwks': scenario(200, 401, async (flaw) => {
     const tenant = `rotating-${(rotations += 1)}`;
-    await idp.admin.addTenant(tenant, { users: { alice: {} }, clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } } });
+    await idp.admin.addTenant(tenant, {
+      users: { alice: {} },
+      clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } },
+    });
     const running = await started(startAuthenticator(authenticatorOptions(idp, { issuer: idp.issuer(tenant), flaw })));
     await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant }));
     await idp.admin.keys.rotate(tenant, { alg: 'RS256' });
@@ -89,7 +93,9 @@ const SCENARIOS: Record<FlawName, Scenario> = {
   }),
   'skip-sigv4-verification': scenario('SignatureDoesNotMatch', 'accepted', async (flaw) => {
     const { url } = await sts(flaw);
-    const out = await new STSClient({ endpoint: url, region: 'us-east-1', maxAttempts: 1 }).send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'alice', WebIdentityToken: await mintForSts() }));
+    const out = await new STSClient({ endpoint: url, region: 'us-east-1', maxAttempts: 1 }).send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'alice', WebIdentityToken: await mintForSts() }),
+    );
     const wrongSecret = { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: 'W'.repeat(40), sessionToken: out.Credentials!.SessionToken! };
     const attempt = new STSClient({ endpoint: url, region: 'us-east-1', credentials: wrongSecret, maxAttempts: 1 }).send(new GetCallerIdentityCommand({}));
     return attempt.then(
@@ -105,7 +111,18 @@ const SCENARIOS: Record<FlawName, Scenario> = {
     return claims.exp! - claims.iat!;
   }),
   'roles-from-unverified-claim': scenario(401, 200, async (flaw) => {
-    const forged = await signedWithForeignKey({ iss: issuer, aud: 'api://storage', sub: 'mallory', client_id: 'cli', groups: ['admins'], iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 }, 'forged');
+    const forged = await signedWithForeignKey(
+      {
+        iss: issuer,
+        aud: 'api://storage',
+        sub: 'mallory',
+        client_id: 'cli',
+        groups: ['admins'],
+        iat: Math.floor(Date.now() / 1000),
+        exp: Math.floor(Date.now() / 1000) + 600,
+      },
+      'forged',
+    );
     const response = await fetch(`${(await bearer(flaw)).url}/roles/admin`, { headers: { authorization: `Bearer ${forged}` } });
     return response.status;
   }),

@@ -19,7 +19,9 @@ function capturingLogger(): Logger & { lines: string[] } {
 describe('components in-process (supertest)', () => {
   it('serves a lakeFS login from createAuthenticatorApp().callback()', async () => {
     const app = createAuthenticatorApp(authenticatorOptions(idp));
-    const reply = await request(app.callback()).post('/api/v1/sts/login').send(await lakefsCode(idp, { user: 'bob' }));
+    const reply = await request(app.callback())
+      .post('/api/v1/sts/login')
+      .send(await lakefsCode(idp, { user: 'bob' }));
     expect(reply.status).toBe(200);
     expect(reply.body.claims.sub).toBe('bob');
   });

@@ -9,7 +9,11 @@ import { ROLE_ARN, assumeParams, stsCall, stsError } from './support/sts.ts';
 
 const idp = await startComponentIdp();
 const issuer = idp.issuer('default');
-const base: StsOptions = { issuer, clientIds: ['sts-client'], roles: [{ name: 'web-identity' }, { name: 'one-hour', maxSessionSeconds: 3600 }, { name: 'admin' }] };
+const base: StsOptions = {
+  issuer,
+  clientIds: ['sts-client'],
+  roles: [{ name: 'web-identity' }, { name: 'one-hour', maxSessionSeconds: 3600 }, { name: 'admin' }],
+};
 const aws = await started(startSts(base));
 /** An STS whose clock stands still, so lifetimes can be compared exactly. */
 const frozenAt = Math.floor(Date.now() / 1000) * 1000;
@@ -17,38 +21,62 @@ const frozen = await started(startSts({ ...base, now: () => frozenAt }));
 const minio = await started(startSts({ ...base, flavour: 'minio' }));
 
 async function idToken(options: { user?: string; claims?: Record<string, unknown>; ttlSeconds?: number; client?: string } = {}) {
-  return (await idp.admin.mint('default', { user: options.user ?? 'alice', client: options.client ?? 'sts-client', claims: options.claims ?? {}, ttlSeconds: options.ttlSeconds ?? 3600 })).token;
+  return (
+    await idp.admin.mint('default', {
+      user: options.user ?? 'alice',
+      client: options.client ?? 'sts-client',
+      claims: options.claims ?? {},
+      ttlSeconds: options.ttlSeconds ?? 3600,
+    })
+  ).token;
 }
 const assume = async (params: Record<string, string>, url = aws.url) => stsCall(url, params);
 const sdk = new STSClient({ endpoint: aws.url, region: 'us-east-1', maxAttempts: 1 });
 
 describe('sts: AssumeRoleWithWebIdentity with the AWS SDK', () => {
   it('returns temporary credentials, the assumed role and the token subject to @aws-sdk/client-sts', async () => {
-    const out = await sdk.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'alice-session', WebIdentityToken: await idToken() }));
-    expect(out.Credentials).toMatchObject({ AccessKeyId: expect.stringMatching(/^ASIA[A-Z2-7]{16}$/), SecretAccessKey: expect.stringMatching(/^.{40}$/), SessionToken: expect.any(String) });
-    expect(out.AssumedRoleUser).toEqual({ Arn: 'arn:aws:sts::123456789012:assumed-role/web-identity/alice-session', AssumedRoleId: expect.stringMatching(/^AROA[A-Z2-7]{17}:alice-session$/) });
+    const out = await sdk.send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'alice-session', WebIdentityToken: await idToken() }),
+    );
+    expect(out.Credentials).toMatchObject({
+      AccessKeyId: expect.stringMatching(/^ASIA[A-Z2-7]{16}$/),
+      SecretAccessKey: expect.stringMatching(/^.{40}$/),
+      SessionToken: expect.any(String),
+    });
+    expect(out.AssumedRoleUser).toEqual({
+      Arn: 'arn:aws:sts::123456789012:assumed-role/web-identity/alice-session',
+      AssumedRoleId: expect.stringMatching(/^AROA[A-Z2-7]{17}:alice-session$/),
+    });
     expect(out).toMatchObject({ SubjectFromWebIdentityToken: 'alice', Audience: 'sts-client', Provider: issuer });
   });
 
   it('issues credentials for one hour by default', async () => {
     const client = new STSClient({ endpoint: frozen.url, region: 'us-east-1', maxAttempts: 1 });
-    const out = await client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'alice-session', WebIdentityToken: await idToken() }));
+    const out = await client.send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 'alice-session', WebIdentityToken: await idToken() }),
+    );
     expect(out.Credentials!.Expiration!.getTime()).toBe(frozenAt + 3600_000);
   });
 
   it('issues credentials for DurationSeconds', async () => {
     const client = new STSClient({ endpoint: frozen.url, region: 'us-east-1', maxAttempts: 1 });
-    const out = await client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 's1', WebIdentityToken: await idToken(), DurationSeconds: 43200 }));
+    const out = await client.send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 's1', WebIdentityToken: await idToken(), DurationSeconds: 43200 }),
+    );
     expect(out.Credentials!.Expiration!.getTime()).toBe(frozenAt + 43200_000);
   });
 
   it('raises ExpiredTokenException in the SDK for an expired token', async () => {
-    const attempt = sdk.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 's1', WebIdentityToken: await idToken({ ttlSeconds: -300 }) }));
+    const attempt = sdk.send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 's1', WebIdentityToken: await idToken({ ttlSeconds: -300 }) }),
+    );
     await expect(attempt).rejects.toBeInstanceOf(ExpiredTokenException);
   });
 
   it('raises InvalidIdentityTokenException in the SDK for a token of another audience', async () => {
-    const attempt = sdk.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 's1', WebIdentityToken: await idToken({ client: 'lakefs' }) }));
+    const attempt = sdk.send(
+      new AssumeRoleWithWebIdentityCommand({ RoleArn: ROLE_ARN, RoleSessionName: 's1', WebIdentityToken: await idToken({ client: 'lakefs' }) }),
+    );
     await expect(attempt).rejects.toBeInstanceOf(InvalidIdentityTokenException);
   });
 });
@@ -65,7 +93,10 @@ describe('sts: AssumeRoleWithWebIdentity wire format (aws flavour)', () => {
   it('answers errors as ErrorResponse with Type Sender, Code, Message and RequestId', async () => {
     const reply = await assume(assumeParams(await idToken({ ttlSeconds: -300 })));
     expect(reply.status).toBe(400);
-    expect(reply.xml['ErrorResponse']).toMatchObject({ Error: { Type: 'Sender', Code: 'ExpiredTokenException', Message: expect.stringContaining('expired') }, RequestId: reply.headers.get('x-amzn-requestid') });
+    expect(reply.xml['ErrorResponse']).toMatchObject({
+      Error: { Type: 'Sender', Code: 'ExpiredTokenException', Message: expect.stringContaining('expired') },
+      RequestId: reply.headers.get('x-amzn-requestid'),
+    });
   });
 
   it('accepts the legacy GET query-string form', async () => {
@@ -85,7 +116,12 @@ describe('sts: AssumeRoleWithWebIdentity parameters (aws flavour)', () => {
     ['DurationSeconds 899', { DurationSeconds: '899' }, 400, 'ValidationError'],
     ['DurationSeconds 43201', { DurationSeconds: '43201' }, 400, 'ValidationError'],
     ['DurationSeconds abc', { DurationSeconds: 'abc' }, 400, 'InvalidParameterValue'],
-    ['DurationSeconds 7200 for a role with a one-hour maximum', { DurationSeconds: '7200', RoleArn: 'arn:aws:iam::123456789012:role/one-hour' }, 400, 'ValidationError'],
+    [
+      'DurationSeconds 7200 for a role with a one-hour maximum',
+      { DurationSeconds: '7200', RoleArn: 'arn:aws:iam::123456789012:role/one-hour' },
+      400,
+      'ValidationError',
+    ],
     ['RoleSessionName of 1 character', { RoleSessionName: 'a' }, 400, 'ValidationError'],
     ['RoleSessionName of 65 characters', { RoleSessionName: 'a'.repeat(65) }, 400, 'ValidationError'],
     ['RoleSessionName with a space', { RoleSessionName: 'alice session' }, 400, 'ValidationError'],
@@ -136,7 +172,11 @@ describe('sts: AssumeRoleWithWebIdentity parameters (aws flavour)', () => {
   });
 
   it('answers MissingAction for a JSON body, naming the form encoding to use', async () => {
-    const response = await fetch(`${aws.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(assumeParams('abcd')) });
+    const response = await fetch(`${aws.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(assumeParams('abcd')),
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('application/x-www-form-urlencoded');
   });
@@ -153,7 +193,11 @@ describe('sts: web identity token validation (aws flavour)', () => {
   });
 
   it('rejects an aud array without azp with InvalidIdentityToken', async () => {
-    expect(await code(await idToken({ claims: { aud: ['sts-client', 'other'] } }))).toMatchObject({ status: 400, code: 'InvalidIdentityToken', message: expect.stringContaining('azp') });
+    expect(await code(await idToken({ claims: { aud: ['sts-client', 'other'] } }))).toMatchObject({
+      status: 400,
+      code: 'InvalidIdentityToken',
+      message: expect.stringContaining('azp'),
+    });
   });
 
   it('rejects a token without aud', async () => {
@@ -162,7 +206,10 @@ describe('sts: web identity token validation (aws flavour)', () => {
   });
 
   it('rejects an iss with a trailing slash', async () => {
-    expect(await code(await idToken({ claims: { iss: `${issuer}/` } }))).toMatchObject({ code: 'InvalidIdentityToken', message: expect.stringContaining('iss') });
+    expect(await code(await idToken({ claims: { iss: `${issuer}/` } }))).toMatchObject({
+      code: 'InvalidIdentityToken',
+      message: expect.stringContaining('iss'),
+    });
   });
 
   it('rejects an iss in another case', async () => {
@@ -170,7 +217,10 @@ describe('sts: web identity token validation (aws flavour)', () => {
   });
 
   it('rejects a token without sub', async () => {
-    expect(await code(await remint(idp, await idToken(), { sub: undefined }))).toMatchObject({ code: 'InvalidIdentityToken', message: expect.stringContaining('sub') });
+    expect(await code(await remint(idp, await idToken(), { sub: undefined }))).toMatchObject({
+      code: 'InvalidIdentityToken',
+      message: expect.stringContaining('sub'),
+    });
   });
 
   it('rejects a numeric sub', async () => {
@@ -187,7 +237,10 @@ describe('sts: web identity token validation (aws flavour)', () => {
   });
 
   it('rejects nbf one hour in the future', async () => {
-    expect(await code(await idToken({ claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } }))).toMatchObject({ code: 'InvalidIdentityToken', message: expect.stringContaining('not valid before') });
+    expect(await code(await idToken({ claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } }))).toMatchObject({
+      code: 'InvalidIdentityToken',
+      message: expect.stringContaining('not valid before'),
+    });
   });
 
   it('rejects iat one hour in the future', async () => {
@@ -199,15 +252,24 @@ describe('sts: web identity token validation (aws flavour)', () => {
   });
 
   it('rejects HS256 signed with the IdP public key', async () => {
-    expect(await code(await hmacWithPublicKey(idp, await idToken()))).toMatchObject({ code: 'InvalidIdentityToken', message: expect.stringContaining('"HS256"') });
+    expect(await code(await hmacWithPublicKey(idp, await idToken()))).toMatchObject({
+      code: 'InvalidIdentityToken',
+      message: expect.stringContaining('"HS256"'),
+    });
   });
 
   it('rejects a token without kid', async () => {
-    expect(await code(await signedWithForeignKey(decodeJwt(await idToken())))).toMatchObject({ code: 'InvalidIdentityToken', message: expect.stringContaining('no kid') });
+    expect(await code(await signedWithForeignKey(decodeJwt(await idToken())))).toMatchObject({
+      code: 'InvalidIdentityToken',
+      message: expect.stringContaining('no kid'),
+    });
   });
 
   it('rejects a token signed by a key that is not in the JWKS', async () => {
-    expect(await code(await signedWithForeignKey(decodeJwt(await idToken()), 'unknown-kid'))).toMatchObject({ code: 'InvalidIdentityToken', message: expect.stringContaining('unknown-kid') });
+    expect(await code(await signedWithForeignKey(decodeJwt(await idToken()), 'unknown-kid'))).toMatchObject({
+      code: 'InvalidIdentityToken',
+      message: expect.stringContaining('unknown-kid'),
+    });
   });
 
   it('rejects a token whose signature was made for other claims', async () => {
@@ -263,7 +325,12 @@ describe('sts: AssumeRoleWithWebIdentity (minio flavour)', () => {
     const reply = await assume(params, minio.url);
     return { reply, error: stsError(reply) };
   };
-  const minimal = (token: string, extra: Record<string, string> = {}) => ({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', WebIdentityToken: token, ...extra });
+  const minimal = (token: string, extra: Record<string, string> = {}) => ({
+    Action: 'AssumeRoleWithWebIdentity',
+    Version: '2011-06-15',
+    WebIdentityToken: token,
+    ...extra,
+  });
 
   it('needs neither RoleArn nor RoleSessionName, and leaves AssumedRoleUser empty', async () => {
     const { reply } = await call(minimal(await idToken()));
@@ -293,7 +360,10 @@ describe('sts: AssumeRoleWithWebIdentity (minio flavour)', () => {
   });
 
   it('answers InvalidParameterValue, not ExpiredToken, for an expired token', async () => {
-    expect((await call(minimal(await idToken({ ttlSeconds: -300 })))).error).toMatchObject({ Code: 'InvalidParameterValue', Message: expect.stringContaining('expired') });
+    expect((await call(minimal(await idToken({ ttlSeconds: -300 })))).error).toMatchObject({
+      Code: 'InvalidParameterValue',
+      Message: expect.stringContaining('expired'),
+    });
   });
 
   it('answers InvalidParameterValue for DurationSeconds 899 and accepts 31536000', async () => {
@@ -318,6 +388,9 @@ describe('sts: AssumeRoleWithWebIdentity (minio flavour)', () => {
   });
 
   it('still rejects a token of another issuer (MinIO itself does not check iss)', async () => {
-    expect((await call(minimal(await idToken({ claims: { iss: 'https://elsewhere.example' } })))).error).toMatchObject({ Code: 'InvalidParameterValue', Message: expect.stringContaining('iss') });
+    expect((await call(minimal(await idToken({ claims: { iss: 'https://elsewhere.example' } })))).error).toMatchObject({
+      Code: 'InvalidParameterValue',
+      Message: expect.stringContaining('iss'),
+    });
   });
 });

@@ -29,10 +29,21 @@ async function assumeRole(durationSeconds = 900): Promise<Credentials> {
 const clientWith = (credentials: Credentials, region = 'eu-central-1') => new STSClient({ endpoint: sts.url, region, credentials, maxAttempts: 1 });
 
 /** A GetCallerIdentity request signed with the AWS SDK's signer, optionally changed before or after signing. */
-async function signedCall(credentials: Credentials, options: { service?: string; signingDate?: Date; afterSigning?: (headers: Record<string, string>) => void } = {}) {
+async function signedCall(
+  credentials: Credentials,
+  options: { service?: string; signingDate?: Date; afterSigning?: (headers: Record<string, string>) => void } = {},
+) {
   const url = new URL(sts.url);
   const body = 'Action=GetCallerIdentity&Version=2011-06-15';
-  const request = new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   const signer = new SignatureV4({ credentials, region: 'us-east-1', service: options.service ?? 'sts', sha256: Sha256 });
   const signed = await signer.sign(request, options.signingDate ? { signingDate: options.signingDate } : {});
   const headers = { ...(signed.headers as Record<string, string>) };
@@ -46,7 +57,11 @@ async function signedCall(credentials: Credentials, options: { service?: string;
 describe('sts: GetCallerIdentity with SigV4-signed temporary credentials', () => {
   it('answers the assumed role to the AWS SDK using the credentials of AssumeRoleWithWebIdentity', async () => {
     const out = await clientWith(await assumeRole()).send(new GetCallerIdentityCommand({}));
-    expect(out).toMatchObject({ Account: '123456789012', Arn: 'arn:aws:sts::123456789012:assumed-role/web-identity/alice-session', UserId: expect.stringMatching(/^AROA[A-Z2-7]{17}:alice-session$/) });
+    expect(out).toMatchObject({
+      Account: '123456789012',
+      Arn: 'arn:aws:sts::123456789012:assumed-role/web-identity/alice-session',
+      UserId: expect.stringMatching(/^AROA[A-Z2-7]{17}:alice-session$/),
+    });
   });
 
   it('accepts requests signed for any region', async () => {
@@ -61,7 +76,9 @@ describe('sts: GetCallerIdentity with SigV4-signed temporary credentials', () =>
   });
 
   it('refuses a request changed after it was signed', async () => {
-    const reply = await signedCall(await assumeRole(), { afterSigning: (headers) => (headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8') });
+    const reply = await signedCall(await assumeRole(), {
+      afterSigning: (headers) => (headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8'),
+    });
     expect(reply).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
   });
 
@@ -72,7 +89,9 @@ describe('sts: GetCallerIdentity with SigV4-signed temporary credentials', () =>
   });
 
   it('refuses an access key id it never issued with InvalidClientTokenId', async () => {
-    const attempt = clientWith({ accessKeyId: 'ASIAAAAAAAAAAAAAAAAA', secretAccessKey: 'x'.repeat(40), sessionToken: 'nope' }).send(new GetCallerIdentityCommand({}));
+    const attempt = clientWith({ accessKeyId: 'ASIAAAAAAAAAAAAAAAAA', secretAccessKey: 'x'.repeat(40), sessionToken: 'nope' }).send(
+      new GetCallerIdentityCommand({}),
+    );
     await expect(attempt).rejects.toMatchObject({ name: 'InvalidClientTokenId', $metadata: { httpStatusCode: 403 } });
   });
 
@@ -93,7 +112,11 @@ describe('sts: GetCallerIdentity with SigV4-signed temporary credentials', () =>
 
   it('refuses credentials scoped to another service', async () => {
     const reply = await signedCall(await assumeRole(), { service: 's3' });
-    expect(reply).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch', message: expect.stringContaining("Credential should be scoped to correct service: 'sts'") });
+    expect(reply).toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      message: expect.stringContaining("Credential should be scoped to correct service: 'sts'"),
+    });
   });
 
   it('answers MissingAuthenticationToken to an unsigned request', async () => {
@@ -102,7 +125,11 @@ describe('sts: GetCallerIdentity with SigV4-signed temporary credentials', () =>
   });
 
   it('answers IncompleteSignature to a malformed Authorization header', async () => {
-    const reply = await stsCall(sts.url, { Action: 'GetCallerIdentity', Version: '2011-06-15' }, { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=oops' } });
+    const reply = await stsCall(
+      sts.url,
+      { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      { headers: { authorization: 'AWS4-HMAC-SHA256 Credential=oops' } },
+    );
     expect({ status: reply.status, code: stsError(reply)?.Code }).toEqual({ status: 400, code: 'IncompleteSignature' });
   });
 });

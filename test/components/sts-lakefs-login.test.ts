@@ -57,7 +57,7 @@ describe('sts: POST /api/v1/sts/login (lakeFS public STS login)', () => {
     expect(reply).toMatchObject({ status: 400, body: { message: 'ttl_seconds must be an integer number of seconds' } });
   });
 
-  it('answers the token\'s user at GET /api/v1/user', async () => {
+  it("answers the token's user at GET /api/v1/user", async () => {
     const { token } = (await stsLogin(await lakefsCode(idp, { user: 'bob' }))).body as { token: string };
     const response = await fetch(`${defaultSts.url}/api/v1/user`, { headers: { authorization: `Bearer ${token}` } });
     expect(await response.json()).toEqual({ user: { id: 'bob' } });

@@ -19,10 +19,16 @@ let container: string | undefined;
 
 async function untilServing(url: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    if (await fetch(url).then((response) => response.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (response) => response.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const logs = container ? (await exec('docker', ['logs', container]).catch(() => ({ stdout: '', stderr: '' }))) : { stdout: '', stderr: '' };
+  const logs = container ? await exec('docker', ['logs', container]).catch(() => ({ stdout: '', stderr: '' })) : { stdout: '', stderr: '' };
   throw new Error(`the container never answered ${url}:\n${logs.stdout}${logs.stderr}`);
 }
 
@@ -36,7 +42,10 @@ afterAll(async () => {
 
 describe('the image, started with no flags', () => {
   it('serves a working IdP on port 9400: a user logs in with PKCE', async () => {
-    const busy = await fetch('http://127.0.0.1:9400/').then(() => true, () => false);
+    const busy = await fetch('http://127.0.0.1:9400/').then(
+      () => true,
+      () => false,
+    );
     expect(busy, 'port 9400 is taken by another process on this machine: stop it to run this test').toBe(false);
     container = (await exec('docker', ['run', '--detach', '--network', 'host', image])).stdout.trim();
     await untilServing('http://127.0.0.1:9400/health');
@@ -75,7 +84,9 @@ describe('what the image is made of', () => {
 describe('the testcontainers module, installed from the tarball in a project of a user', () => {
   it('starts the image, and the project gets a token it can verify and an admin client that works', async () => {
     const consumer = await consumerProject();
-    await consumer.write('container.mjs', `
+    await consumer.write(
+      'container.mjs',
+      `
 import { MockIdpContainer } from 'mockidp/testcontainers';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 
@@ -90,8 +101,12 @@ try {
 } finally {
   await idp.stop();
 }
-`);
-    const { code, stdout, stderr } = await consumer.run('node', ['container.mjs', image], { env: { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' }, timeoutMs: 120_000 });
+`,
+    );
+    const { code, stdout, stderr } = await consumer.run('node', ['container.mjs', image], {
+      env: { TESTCONTAINERS_RYUK_DISABLED: 'true', TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1' },
+      timeoutMs: 120_000,
+    });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ aud: 'api://default', clientId: 'service', users: expect.arrayContaining(['alice', 'bob', 'zoe']) });

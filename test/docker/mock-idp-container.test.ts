@@ -54,7 +54,9 @@ describe('mock IdP container (testcontainers)', () => {
   });
 
   it('runs as a non-root user with a health check', () => {
-    const inspect = JSON.parse(execFileSync('docker', ['inspect', idp.getId()]).toString())[0] as { Config: { User: string; Healthcheck?: { Test: string[] } } };
+    const inspect = JSON.parse(execFileSync('docker', ['inspect', idp.getId()]).toString())[0] as {
+      Config: { User: string; Healthcheck?: { Test: string[] } };
+    };
     expect(inspect.Config.User).toBe('1000:1000');
     expect(inspect.Config.Healthcheck?.Test.join(' ')).toContain('/health');
   });
@@ -62,11 +64,15 @@ describe('mock IdP container (testcontainers)', () => {
 
 describe('mock IdP container errors', () => {
   it('reports a container that exits early with its last log lines', async () => {
-    const attempt = new MockIdpContainer(IMAGE).withNetworkMode('host').withConfig({ tenants: { bad: { clients: { c: { grants: ['authorization_code'] } } } } }).withStartupTimeout(15_000).start();
+    const attempt = new MockIdpContainer(IMAGE)
+      .withNetworkMode('host')
+      .withConfig({ tenants: { bad: { clients: { c: { grants: ['authorization_code'] } } } } })
+      .withStartupTimeout(15_000)
+      .start();
     await expect(attempt).rejects.toThrow(/did not start[\s\S]*last log lines:[\s\S]*needs at least one redirect URI/);
   }, 30_000);
 
-  it('reports a port clash with the container\'s last log lines', async () => {
+  it("reports a port clash with the container's last log lines", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
@@ -111,7 +117,9 @@ describe('mock IdP container with TLS (withTls)', () => {
     secured = await new MockIdpContainer(IMAGE)
       .withNetworkMode('host')
       .withTls({ names: ['idp.shop.test'] })
-      .withConfig({ tenants: { shop: { users: { carla: {} }, clients: { worker: { secret: 'worker-secret', grants: ['client_credentials'], audience: 'api://shop' } } } } })
+      .withConfig({
+        tenants: { shop: { users: { carla: {} }, clients: { worker: { secret: 'worker-secret', grants: ['client_credentials'], audience: 'api://shop' } } } },
+      })
       .start();
   }, 300_000);
   afterAll(async () => {
@@ -152,7 +160,11 @@ describe('mock IdP container with TLS (withTls)', () => {
   it('is trusted by another process given the CA file through NODE_EXTRA_CA_CERTS', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_EXTRA_CA_CERTS'));
     const script = 'fetch(process.argv[1]).then((r) => r.json()).then((d) => console.log(d.issuer))';
-    const issuer = execFileSync(process.execPath, ['-e', script, `${secured.issuer('shop')}/.well-known/openid-configuration`], { env: { ...env, NODE_EXTRA_CA_CERTS: secured.ca!.path } }).toString().trim();
+    const issuer = execFileSync(process.execPath, ['-e', script, `${secured.issuer('shop')}/.well-known/openid-configuration`], {
+      env: { ...env, NODE_EXTRA_CA_CERTS: secured.ca!.path },
+    })
+      .toString()
+      .trim();
     expect(issuer).toBe(secured.issuer('shop'));
   });
 });

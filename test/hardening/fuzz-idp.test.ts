@@ -7,27 +7,103 @@ const idp = await startTestIdp();
 const issuer = idp.issuer();
 const runs = { numRuns: 60, seed: 20261124 };
 
-const paramNames = ['grant_type', 'client_id', 'client_secret', 'code', 'code_verifier', 'redirect_uri', 'refresh_token', 'scope', 'token', 'token_type_hint', 'device_code', 'user_code', 'resource', 'audience', 'response_type', 'state', 'nonce', 'prompt', 'id_token_hint', 'post_logout_redirect_uri', 'code_challenge', 'code_challenge_method', 'client_assertion', 'client_assertion_type', 'xsrf', 'username', 'password'];
+const paramNames = [
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'code',
+  'code_verifier',
+  'redirect_uri',
+  'refresh_token',
+  'scope',
+  'token',
+  'token_type_hint',
+  'device_code',
+  'user_code',
+  'resource',
+  'audience',
+  'response_type',
+  'state',
+  'nonce',
+  'prompt',
+  'id_token_hint',
+  'post_logout_redirect_uri',
+  'code_challenge',
+  'code_challenge_method',
+  'client_assertion',
+  'client_assertion_type',
+  'xsrf',
+  'username',
+  'password',
+];
 const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code', 'demo', 'service', 'service-secret', 'openid', 'S256', 'plain', 'http://127.0.0.1:8080/callback', '', '%', '%zz', '\u0000', '../../etc/passwd', '<script>alert(1)</script>', 'eyJhbGciOiJub25lIn0.e30.', '{"a":1}'),
+  fc.constantFrom(
+    'authorization_code',
+    'refresh_token',
+    'client_credentials',
+    'urn:ietf:params:oauth:grant-type:device_code',
+    'demo',
+    'service',
+    'service-secret',
+    'openid',
+    'S256',
+    'plain',
+    'http://127.0.0.1:8080/callback',
+    '',
+    '%',
+    '%zz',
+    '\u0000',
+    '../../etc/passwd',
+    '<script>alert(1)</script>',
+    'eyJhbGciOiJub25lIn0.e30.',
+    '{"a":1}',
+  ),
   fc.integer({ min: 1000, max: 70000 }).map((length) => 'x'.repeat(length)),
 );
 const form = fc.dictionary(fc.constantFrom(...paramNames), hostileString, { maxKeys: 8 });
-const contentType = fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded; charset=latin1');
-const authorization = fc.option(fc.oneof(fc.constant(`Basic ${Buffer.from('service:service-secret').toString('base64')}`), fc.string({ maxLength: 30 }).map((value) => `Basic ${value}`), fc.string({ maxLength: 30 }).map((value) => `Bearer ${value}`)), { nil: undefined });
+const contentType = fc.constantFrom(
+  'application/x-www-form-urlencoded',
+  'application/json',
+  'text/plain',
+  'multipart/form-data; boundary=x',
+  'application/x-www-form-urlencoded; charset=latin1',
+);
+const authorization = fc.option(
+  fc.oneof(
+    fc.constant(`Basic ${Buffer.from('service:service-secret').toString('base64')}`),
+    fc.string({ maxLength: 30 }).map((value) => `Basic ${value}`),
+    fc.string({ maxLength: 30 }).map((value) => `Bearer ${value}`),
+  ),
+  { nil: undefined },
+);
 
 function encode(fields: Record<string, string>, type: string): string {
   return type.startsWith('application/json') ? JSON.stringify(fields) : new URLSearchParams(fields).toString();
 }
 
 describe('fuzzing the IdP endpoints (fast-check)', () => {
-  for (const path of ['token', 'token/introspection', 'token/revocation', 'device/auth', 'device', 'userinfo', 'session/end', 'auth', 'interaction/none/login']) {
+  for (const path of [
+    'token',
+    'token/introspection',
+    'token/revocation',
+    'device/auth',
+    'device',
+    'userinfo',
+    'session/end',
+    'auth',
+    'interaction/none/login',
+  ]) {
     it(`never answers hostile POSTs to /${path} with a 5xx`, async () => {
       await fc.assert(
         fc.asyncProperty(form, contentType, authorization, async (fields, type, auth) => {
-          const response = await fetch(`${issuer}/${path}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': type, ...(auth ? { authorization: auth } : {}) }, body: encode(fields, type) });
+          const response = await fetch(`${issuer}/${path}`, {
+            method: 'POST',
+            redirect: 'manual',
+            headers: { 'content-type': type, ...(auth ? { authorization: auth } : {}) },
+            body: encode(fields, type),
+          });
           await response.arrayBuffer();
           expect(response.status).toBeLessThan(500);
         }),
@@ -67,7 +143,33 @@ describe('fuzzing the admin API (fast-check)', () => {
     ['POST', '/tenants/default/grants/revoke'],
     ['POST', '/tenants/default/tokens'],
   ];
-  const json = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.constantFrom('name', 'config', 'users', 'groups', 'disabled', 'claims', 'secret', 'grants', 'redirectUris', 'alg', 'graceSeconds', 'offsetSeconds', 'frozenAt', 'seconds', 'user', 'client', 'type', 'ttlSeconds'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }));
+  const json = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.dictionary(
+      fc.constantFrom(
+        'name',
+        'config',
+        'users',
+        'groups',
+        'disabled',
+        'claims',
+        'secret',
+        'grants',
+        'redirectUris',
+        'alg',
+        'graceSeconds',
+        'offsetSeconds',
+        'frozenAt',
+        'seconds',
+        'user',
+        'client',
+        'type',
+        'ttlSeconds',
+      ),
+      fc.jsonValue({ maxDepth: 2 }),
+      { maxKeys: 5 },
+    ),
+  );
 
   for (const [method, path] of routes) {
     it(`answers random JSON to ${method} ${path} with a 2xx or a 4xx that explains itself`, async () => {
@@ -90,7 +192,13 @@ describe('fuzzing the configuration parser (fast-check)', () => {
     const yamlish = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
-      fc.constantFrom('tenants:\n  a: {users: {x: {groups: 1}}}', 'tenants: [1, 2]', '&a [*a]', 'tenants:\n  b: !!binary aGVsbG8=', 'tenants: {default: {clients: {c: {grants: [client_credentials]}}}}'),
+      fc.constantFrom(
+        'tenants:\n  a: {users: {x: {groups: 1}}}',
+        'tenants: [1, 2]',
+        '&a [*a]',
+        'tenants:\n  b: !!binary aGVsbG8=',
+        'tenants: {default: {clients: {c: {grants: [client_credentials]}}}}',
+      ),
     );
     fc.assert(
       fc.property(yamlish, (text) => {
@@ -105,7 +213,17 @@ describe('fuzzing the configuration parser (fast-check)', () => {
   });
 
   it('refuses a billion-laughs alias bomb with a ConfigError', () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, index) => `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(10).fill(`*${String.fromCharCode(97 + index)}`).join(',')}]`), 'tenants: {}'].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 9 },
+        (_, index) =>
+          `${String.fromCharCode(98 + index)}: &${String.fromCharCode(98 + index)} [${Array(10)
+            .fill(`*${String.fromCharCode(97 + index)}`)
+            .join(',')}]`,
+      ),
+      'tenants: {}',
+    ].join('\n');
     expect(() => parseConfigText(bomb, 'bomb.yaml')).toThrow(ConfigError);
   });
 });

@@ -24,7 +24,15 @@ const deepJson = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
 async function stillServing(): Promise<void> {
   expect((await fetch(`${issuer}/.well-known/openid-configuration`)).status).toBe(200);
   expect((await fetch(`${authenticator.url}/healthcheck`)).status).toBe(204);
-  expect((await fetch(sts.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15' })).status).toBe(400);
+  expect(
+    (
+      await fetch(sts.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=AssumeRoleWithWebIdentity&Version=2011-06-15',
+      })
+    ).status,
+  ).toBe(400);
 }
 
 /** A raw request with a header no server should accept. */
@@ -40,7 +48,10 @@ function hugeHeader(url: string): Promise<number> {
 }
 
 describe('hostile bodies and headers', () => {
-  for (const [name, body] of [['a billion-laughs XML document', BILLION_LAUGHS], ['an XXE document', XXE]] as const) {
+  for (const [name, body] of [
+    ['a billion-laughs XML document', BILLION_LAUGHS],
+    ['an XXE document', XXE],
+  ] as const) {
     it(`the STS answers ${name} with a 4xx and no entity is expanded`, async () => {
       const response = await fetch(sts.url, { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
       expect(response.status).toBeGreaterThanOrEqual(400);
@@ -69,7 +80,11 @@ describe('hostile bodies and headers', () => {
   });
 
   it('the IdP answers a form body that is not UTF-8 with a 4xx', async () => {
-    const response = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from([0x67, 0x72, 0x61, 0x6e, 0x74, 0x5f, 0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe, 0xc0, 0xaf]) });
+    const response = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from([0x67, 0x72, 0x61, 0x6e, 0x74, 0x5f, 0x74, 0x79, 0x70, 0x65, 0x3d, 0xff, 0xfe, 0xc0, 0xaf]),
+    });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
     await stillServing();

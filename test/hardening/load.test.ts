@@ -29,7 +29,11 @@ describe('load', () => {
   it(`issues ${REQUESTS} client_credentials tokens at concurrency ${CONCURRENCY} without an error, a lost grant or a missing journal entry`, async () => {
     const since = idp.journal.lastSeq;
     const answers = await inParallel(REQUESTS, CONCURRENCY, async () => {
-      const response = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, body: 'grant_type=client_credentials' });
+      const response = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+        body: 'grant_type=client_credentials',
+      });
       return { status: response.status, token: ((await response.json()) as { access_token?: string }).access_token };
     });
     expect(answers.filter((answer) => answer.status !== 200)).toEqual([]);
@@ -39,7 +43,11 @@ describe('load', () => {
     // Every token stays a live grant: introspect an evenly spread sample of them.
     const sample = [...tokens].filter((_, index) => index % 40 === 0);
     const active = await inParallel(sample.length, 16, async (index) => {
-      const response = await fetch(`${issuer}/token/introspection`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, body: new URLSearchParams({ token: sample[index]! }) });
+      const response = await fetch(`${issuer}/token/introspection`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+        body: new URLSearchParams({ token: sample[index]! }),
+      });
       return ((await response.json()) as { active: boolean }).active;
     });
     expect(active.every(Boolean)).toBe(true);

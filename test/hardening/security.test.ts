@@ -56,7 +56,14 @@ describe('what the mock promises about secrets', () => {
     const pages: Array<[string, Response]> = [['/_ui', await fetch(`${idp.url}/_ui`)]];
     const ua = new UserAgent();
     const authorize = new URL(`${idp.issuer()}/auth`);
-    authorize.search = new URLSearchParams({ client_id: 'demo', response_type: 'code', scope: 'openid', redirect_uri: 'http://127.0.0.1:8080/callback', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }).toString();
+    authorize.search = new URLSearchParams({
+      client_id: 'demo',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: 'http://127.0.0.1:8080/callback',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+    }).toString();
     pages.push(['login page', (await ua.follow(authorize.toString(), { headers: { accept: 'text/html' } })).response]);
     pages.push(['device page', await fetch(`${idp.issuer()}/device`)]);
     pages.push(['logout page', await fetch(`${idp.issuer()}/session/end`)]);

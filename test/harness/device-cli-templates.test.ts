@@ -37,7 +37,10 @@ async function judge(paths: string[], flaw?: string): Promise<SuiteResult> {
   return runSuite(options);
 }
 
-const lines = (result: SuiteResult) => result.scenarios.map((scenario) => `${scenario.file.replace(/.*scenarios\//, '')}: ${scenario.status}${scenario.failure ? ` (${scenario.failure.message.split('\n')[0]})` : ''}`);
+const lines = (result: SuiteResult) =>
+  result.scenarios.map(
+    (scenario) => `${scenario.file.replace(/.*scenarios\//, '')}: ${scenario.status}${scenario.failure ? ` (${scenario.failure.message.split('\n')[0]})` : ''}`,
+  );
 
 describe('a device-flow CLI of its own, in Python, described with command templates', () => {
   it('passes every device-cli scenario that a separate process can run, its code read from stderr and its cache file checked', async () => {

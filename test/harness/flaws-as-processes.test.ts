@@ -34,7 +34,11 @@ const AUTHENTICATOR: Setup = {
   command: `${NODE} ${MOCKIDP} component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port} --jwks-refetch-cooldown 1 --log-level silent`,
   targetOptions: { authenticator: { jwksRefetchCooldown: '1s' } },
 };
-const STS: Setup = { target: 'sts', command: `${NODE} ${STACK} --issuer {issuer} --client-id lakefs --client-secret lakefs-secret --sts-client-id sts --port {port}`, targetOptions: { 'aws-sts': { flavour: 'aws' } } };
+const STS: Setup = {
+  target: 'sts',
+  command: `${NODE} ${STACK} --issuer {issuer} --client-id lakefs --client-secret lakefs-secret --sts-client-id sts --port {port}`,
+  targetOptions: { 'aws-sts': { flavour: 'aws' } },
+};
 const bearerApi = (mode: 'user' | 'app' | 'converge', maps: string[] = []): Setup => ({
   target: 'bearer-api',
   command: `${NODE} ${MOCKIDP} component bearer-api --issuer {issuer} --audience api://conformance --map admins=admin:cluster --map developers=reader --map api-app=writer ${maps.map((map) => `--map ${map}`).join(' ')} --mode ${mode} --port {port} --log-level silent`,
@@ -71,7 +75,12 @@ function withFlaw(command: string, flaw: string | undefined): string {
 
 /** Runs the scenarios with the component started by the runner (--target-command). */
 async function asCommand(setup: Setup, scenarios: string[], flaw?: string): Promise<SuiteResult> {
-  return runSuite({ paths: scenarios.map(BUILT_IN), targets: [{ name: setup.target, command: withFlaw(setup.command, flaw) }], idpPort: await freePort(), ...(setup.targetOptions ? { targetOptions: setup.targetOptions } : {}) });
+  return runSuite({
+    paths: scenarios.map(BUILT_IN),
+    targets: [{ name: setup.target, command: withFlaw(setup.command, flaw) }],
+    idpPort: await freePort(),
+    ...(setup.targetOptions ? { targetOptions: setup.targetOptions } : {}),
+  });
 }
 
 /** Starts the component as the user would, configured with the suite IdP's fixed issuer, then runs the scenarios against its URL. */
@@ -87,7 +96,12 @@ async function atUrl(setup: Setup, scenarios: string[], flaw?: string): Promise<
     readyTimeoutMs: 15_000,
   });
   try {
-    const options: SuiteOptions = { paths: scenarios.map(BUILT_IN), targets: [{ name: setup.target, url: started.url! }], idpPort, ...(setup.targetOptions ? { targetOptions: setup.targetOptions } : {}) };
+    const options: SuiteOptions = {
+      paths: scenarios.map(BUILT_IN),
+      targets: [{ name: setup.target, url: started.url! }],
+      idpPort,
+      ...(setup.targetOptions ? { targetOptions: setup.targetOptions } : {}),
+    };
     return await runSuite(options);
   } finally {
     await started.close();
@@ -95,7 +109,10 @@ async function atUrl(setup: Setup, scenarios: string[], flaw?: string): Promise<
 }
 
 function statuses(result: SuiteResult): string[] {
-  return result.scenarios.map((scenario) => `${scenario.file.replace(/.*scenarios\//, '')}: ${scenario.status}${scenario.failure ? ` (${scenario.failure.message.split('\n')[0]})` : scenario.skipReason ? ` (${scenario.skipReason})` : ''}`);
+  return result.scenarios.map(
+    (scenario) =>
+      `${scenario.file.replace(/.*scenarios\//, '')}: ${scenario.status}${scenario.failure ? ` (${scenario.failure.message.split('\n')[0]})` : scenario.skipReason ? ` (${scenario.skipReason})` : ''}`,
+  );
 }
 
 describe('each flaw of a component run as a separate process', () => {

@@ -18,7 +18,9 @@ beforeAll(async () => {
 
 describe('the built-in suite', () => {
   it('passes every scenario against the clean reference components', () => {
-    const failed = matrix.clean.scenarios.filter((scenario) => scenario.status !== 'passed').map((scenario) => `${scenario.file}: ${scenario.failure?.message ?? scenario.skipReason}`);
+    const failed = matrix.clean.scenarios
+      .filter((scenario) => scenario.status !== 'passed')
+      .map((scenario) => `${scenario.file}: ${scenario.failure?.message ?? scenario.skipReason}`);
     expect(failed).toEqual([]);
     expect(matrix.clean.summary.total).toBeGreaterThanOrEqual(80);
   });

@@ -52,17 +52,29 @@ describe('admin API against cross-site requests', () => {
   });
 
   it('refuses a form post from a page with Origin null', async () => {
-    const response = await raw('/_admin/reset', { method: 'POST', headers: { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
+    const response = await raw('/_admin/reset', {
+      method: 'POST',
+      headers: { origin: 'null', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=b',
+    });
     expect(response.status).toBe(403);
   });
 
   it('refuses a request a browser marks as cross-site even when it carries JSON', async () => {
-    const response = await raw('/_admin/reset', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' }, body: '{}' });
+    const response = await raw('/_admin/reset', {
+      method: 'POST',
+      headers: { 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(403);
   });
 
   it('accepts a same-origin JSON request, as the dashboard sends it', async () => {
-    const response = await raw('/_admin/tenants/default/keys/rotate', { method: 'POST', headers: { origin: idp.url, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' }, body: '{}' });
+    const response = await raw('/_admin/tenants/default/keys/rotate', {
+      method: 'POST',
+      headers: { origin: idp.url, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(200);
   });
 
@@ -81,7 +93,15 @@ describe('admin API and dashboard against DNS rebinding', () => {
     });
   }
 
-  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`, `app.localhost:${port}`, `idp.test:${port}`, `10.1.2.3:${port}`]) {
+  for (const host of [
+    `127.0.0.1:${port}`,
+    `localhost:${port}`,
+    `[::1]:${port}`,
+    `LOCALHOST:${port}`,
+    `app.localhost:${port}`,
+    `idp.test:${port}`,
+    `10.1.2.3:${port}`,
+  ]) {
     it(`answers the admin API under ${host}`, async () => {
       expect((await raw('/_admin/health', { headers: { host } })).status).toBe(200);
     });

@@ -12,7 +12,17 @@ const admin = (path: string, method = 'GET', body?: unknown) =>
   fetch(`${idp.url}/_admin${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
 async function expectAdminGetsWork(): Promise<void> {
-  for (const path of ['/health', '/tenants', '/tenants/default', '/tenants/default/clock', '/tenants/default/keys', '/tenants/default/users', '/tenants/default/clients', '/tenants/default/faults', '/journal']) {
+  for (const path of [
+    '/health',
+    '/tenants',
+    '/tenants/default',
+    '/tenants/default/clock',
+    '/tenants/default/keys',
+    '/tenants/default/users',
+    '/tenants/default/clients',
+    '/tenants/default/faults',
+    '/journal',
+  ]) {
     expect((await fetch(`${idp.url}/_admin${path}`)).status, path).toBe(200);
   }
 }
@@ -25,14 +35,28 @@ async function expect400(response: Response, field: string): Promise<void> {
 
 describe('hostile admin input', () => {
   it('refuses a tenant with two keys of the same kid with a 400 naming the keys', async () => {
-    await expect400(await admin('/tenants', 'POST', { name: 'dupes', config: { keys: [{ alg: 'ES256', kid: 'same' }, { alg: 'RS256', kid: 'same' }] } }), 'keys');
+    await expect400(
+      await admin('/tenants', 'POST', {
+        name: 'dupes',
+        config: {
+          keys: [
+            { alg: 'ES256', kid: 'same' },
+            { alg: 'RS256', kid: 'same' },
+          ],
+        },
+      }),
+      'keys',
+    );
     await expectAdminGetsWork();
   });
 
   it('refuses a tenant key that is not a private JWK of its algorithm with a 400 naming the key', async () => {
     const { publicKey } = await generateKeyPair('ES256', { extractable: true });
     await expect400(await admin('/tenants', 'POST', { name: 'publickey', config: { keys: [{ alg: 'ES256', jwk: await exportJWK(publicKey) }] } }), 'keys[0]');
-    await expect400(await admin('/tenants', 'POST', { name: 'garbage', config: { keys: [{ alg: 'RS256', jwk: { kty: 'RSA', d: 'x', n: 'y', e: 'AQAB' } }] } }), 'keys[0]');
+    await expect400(
+      await admin('/tenants', 'POST', { name: 'garbage', config: { keys: [{ alg: 'RS256', jwk: { kty: 'RSA', d: 'x', n: 'y', e: 'AQAB' } }] } }),
+      'keys[0]',
+    );
   });
 
   it('refuses a clock offset past the supported range, and the clock stays readable', async () => {
@@ -53,12 +77,26 @@ describe('hostile admin input', () => {
   });
 
   it('refuses a fault whose description would break a header (CR/LF) and keeps userinfo answering', async () => {
-    await expect400(await admin('/tenants/default/faults', 'POST', { match: { endpoint: 'userinfo' }, action: { oauthError: 'invalid_token', description: 'a\r\nSet-Cookie: x=y' } }), 'description');
+    await expect400(
+      await admin('/tenants/default/faults', 'POST', {
+        match: { endpoint: 'userinfo' },
+        action: { oauthError: 'invalid_token', description: 'a\r\nSet-Cookie: x=y' },
+      }),
+      'description',
+    );
     expect((await fetch(`${idp.issuer()}/userinfo`)).status).toBe(401);
   });
 
   it('answers a fault description outside Latin-1 in a header without failing', async () => {
-    expect((await admin('/tenants/default/faults', 'POST', { id: 'unicode', match: { endpoint: 'userinfo' }, action: { oauthError: 'invalid_token', description: 'jeton expiré ✗ 期限切れ' } })).status).toBe(201);
+    expect(
+      (
+        await admin('/tenants/default/faults', 'POST', {
+          id: 'unicode',
+          match: { endpoint: 'userinfo' },
+          action: { oauthError: 'invalid_token', description: 'jeton expiré ✗ 期限切れ' },
+        })
+      ).status,
+    ).toBe(201);
     const response = await fetch(`${idp.issuer()}/userinfo`);
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error_description: 'jeton expiré ✗ 期限切れ' });
@@ -79,20 +117,26 @@ describe('hostile admin input', () => {
 
   it('refuses a client jwks that holds private key parts, naming the key', async () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    await expect400(await admin('/tenants/default/clients/signer', 'PUT', { grants: ['client_credentials'], jwks: { keys: [await exportJWK(privateKey)] } }), 'jwks');
+    await expect400(
+      await admin('/tenants/default/clients/signer', 'PUT', { grants: ['client_credentials'], jwks: { keys: [await exportJWK(privateKey)] } }),
+      'jwks',
+    );
     expect((await admin('/tenants/default/clients/signer')).status).toBe(404);
   });
 
   it('refuses javascript: and data: redirect URIs', async () => {
     await expect400(await admin('/tenants/default/clients/scripted', 'PUT', { redirectUris: ['javascript:alert(1)'] }), 'redirectUris');
-    await expect400(await admin('/tenants/default/clients/scripted', 'PUT', { redirectUris: ['http://127.0.0.1/cb'], postLogoutRedirectUris: ['data:text/html,hi'] }), 'postLogoutRedirectUris');
+    await expect400(
+      await admin('/tenants/default/clients/scripted', 'PUT', { redirectUris: ['http://127.0.0.1/cb'], postLogoutRedirectUris: ['data:text/html,hi'] }),
+      'postLogoutRedirectUris',
+    );
   });
 
   it('keeps native-app redirect URIs with a private scheme', async () => {
     expect((await admin('/tenants/default/clients/native', 'PUT', { redirectUris: ['com.example.app:/callback'] })).status).toBe(201);
   });
 
-  it('refuses a user whose sub is already another user\'s, with 409', async () => {
+  it("refuses a user whose sub is already another user's, with 409", async () => {
     const response = await admin('/tenants/default/users/impostor', 'PUT', { sub: 'alice' });
     expect(response.status).toBe(409);
     expect(((await response.json()) as { error_description: string }).error_description).toContain('alice');
@@ -116,6 +160,7 @@ describe('discovery', () => {
       req.end();
     });
     expect(document['issuer']).toBe(idp.issuer());
-    for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint']) expect(document[field], field).toMatch(new RegExp(`^${idp.issuer()}/`));
+    for (const field of ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint'])
+      expect(document[field], field).toMatch(new RegExp(`^${idp.issuer()}/`));
   });
 });

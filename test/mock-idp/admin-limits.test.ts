@@ -11,7 +11,8 @@ import { startTestIdp } from '../support/idp.ts';
 
 const limits = { tenants: 3, usersPerTenant: 4, clientsPerTenant: 3, faultRulesPerTenant: 3, keysPerTenant: 3 };
 const idp = await startTestIdp({ server: { limits }, tenants: { default: { keys: [{ alg: 'ES256' }], users: { alice: {} } } } });
-const admin = (path: string, method = 'GET', body?: unknown) => fetch(`${idp.url}/_admin${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+const admin = (path: string, method = 'GET', body?: unknown) =>
+  fetch(`${idp.url}/_admin${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
 async function expectLimit(response: Response, limit: string): Promise<void> {
   expect(response.status).toBe(409);
@@ -33,12 +34,14 @@ describe('limits of the admin API', () => {
   });
 
   it('refuses a client past server.limits.clientsPerTenant', async () => {
-    for (const name of ['c1', 'c2', 'c3']) expect((await admin(`/tenants/default/clients/${name}`, 'PUT', { secret: 'secret', grants: ['client_credentials'] })).status).toBe(201);
+    for (const name of ['c1', 'c2', 'c3'])
+      expect((await admin(`/tenants/default/clients/${name}`, 'PUT', { secret: 'secret', grants: ['client_credentials'] })).status).toBe(201);
     await expectLimit(await admin('/tenants/default/clients/c4', 'PUT', { secret: 'secret', grants: ['client_credentials'] }), 'clientsPerTenant');
   });
 
   it('refuses a fault rule past server.limits.faultRulesPerTenant, and still replaces one by id', async () => {
-    for (const id of ['f1', 'f2', 'f3']) expect((await admin('/tenants/default/faults', 'POST', { id, match: { endpoint: 'jwks' }, action: { latency: 1 } })).status).toBe(201);
+    for (const id of ['f1', 'f2', 'f3'])
+      expect((await admin('/tenants/default/faults', 'POST', { id, match: { endpoint: 'jwks' }, action: { latency: 1 } })).status).toBe(201);
     await expectLimit(await admin('/tenants/default/faults', 'POST', { id: 'f4', action: { latency: 1 } }), 'faultRulesPerTenant');
     expect((await admin('/tenants/default/faults', 'POST', { id: 'f3', action: { latency: 2 } })).status).toBe(201);
   });
@@ -51,19 +54,25 @@ describe('limits of the admin API', () => {
 
   it('refuses a configuration that is already past its limits, naming the limit', () => {
     expect(() => parseConfig({ server: { limits: { usersPerTenant: 1 } }, tenants: { a: { users: { x: {}, y: {} } } } }, 'limits.yaml')).toThrow(ConfigError);
-    expect(() => parseConfig({ server: { limits: { usersPerTenant: 1 } }, tenants: { a: { users: { x: {}, y: {} } } } }, 'limits.yaml')).toThrow(/usersPerTenant/);
+    expect(() => parseConfig({ server: { limits: { usersPerTenant: 1 } }, tenants: { a: { users: { x: {}, y: {} } } } }, 'limits.yaml')).toThrow(
+      /usersPerTenant/,
+    );
   });
 });
 
 describe('per-request work independent of the totals', () => {
   it('a request considers only the fault rules that can match its endpoint', () => {
     const rules = new FaultRules();
-    for (let index = 0; index < 500; index += 1) rules.add(parseFaultRule({ id: `jwks-${index}`, match: { endpoint: 'jwks' }, action: { json: { set: { x: 1 } } } }));
+    for (let index = 0; index < 500; index += 1)
+      rules.add(parseFaultRule({ id: `jwks-${index}`, match: { endpoint: 'jwks' }, action: { json: { set: { x: 1 } } } }));
     rules.add(parseFaultRule({ id: 'any', action: { json: { set: { y: 1 } } } }));
     rules.add(parseFaultRule({ id: 'userinfo', match: { endpoint: 'userinfo' }, action: { json: { set: { z: 1 } } } }));
     expect(rules.candidates('userinfo', 'after').map((rule) => rule.id)).toEqual(['any', 'userinfo']);
     expect(rules.concerns('token', 'before')).toBe(false);
-    expect(rules.fire({ endpoint: 'userinfo', method: 'GET', tag: undefined, client: undefined, grant: undefined }, 'after').map((rule) => rule.id)).toEqual(['any', 'userinfo']);
+    expect(rules.fire({ endpoint: 'userinfo', method: 'GET', tag: undefined, client: undefined, grant: undefined }, 'after').map((rule) => rule.id)).toEqual([
+      'any',
+      'userinfo',
+    ]);
   });
 
   it('a user change that brings no new claim name keeps the provider, so its cost does not grow with the users', async () => {
@@ -84,7 +93,10 @@ describe('per-request work independent of the totals', () => {
 
   it('the login page lists at most 50 users and says how to reach the others', async () => {
     const users = Object.fromEntries(Array.from({ length: 120 }, (_, index) => [`user${index}`, {}]));
-    const crowded = await startTestIdp({ server: { limits: { usersPerTenant: 200 } }, tenants: { crowd: { users, clients: { demo: { redirectUris: ['http://127.0.0.1:8080/callback'] } } } } });
+    const crowded = await startTestIdp({
+      server: { limits: { usersPerTenant: 200 } },
+      tenants: { crowd: { users, clients: { demo: { redirectUris: ['http://127.0.0.1:8080/callback'] } } } },
+    });
     const { UserAgent } = await import('../../harness/actors/user-agent.ts');
     const ua = new UserAgent();
     const url = `${crowded.issuer('crowd')}/auth?${new URLSearchParams({ client_id: 'demo', response_type: 'code', scope: 'openid', redirect_uri: 'http://127.0.0.1:8080/callback', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' })}`;

@@ -5,10 +5,12 @@ import { startTestIdp, relyingParty, loginWithCode } from '../support/idp.ts';
 
 const idp = await startTestIdp();
 
-
 describe('admin API', () => {
   it('adds a tenant at runtime that serves its own issuer', async () => {
-    const created = await idp.admin.addTenant('runtime', { users: { zoe: { email: 'zoe@example.test' } }, clients: { app: { secret: 'app-secret-1', grants: ['client_credentials'] } } });
+    const created = await idp.admin.addTenant('runtime', {
+      users: { zoe: { email: 'zoe@example.test' } },
+      clients: { app: { secret: 'app-secret-1', grants: ['client_credentials'] } },
+    });
     expect(created).toMatchObject({ name: 'runtime', issuer: `${idp.url}/runtime`, users: ['zoe'], clients: ['app'] });
     const discovery = (await (await fetch(`${idp.url}/runtime/.well-known/openid-configuration`)).json()) as { issuer: string };
     expect(discovery.issuer).toBe(`${idp.url}/runtime`);
@@ -40,7 +42,7 @@ describe('admin API', () => {
     expect(tokens.claims()).toMatchObject({ sub: 'erin', groups: ['qa'] });
   });
 
-  it('changes a user\'s groups and claims so the next token carries them', async () => {
+  it("changes a user's groups and claims so the next token carries them", async () => {
     await idp.admin.users.put('default', 'frank', { groups: ['a'] });
     await idp.admin.users.patch('default', 'frank', { groups: ['b', 'c'], claims: { tier: 'gold' } });
     const rp = await relyingParty(idp.issuer(), 'demo');
@@ -49,7 +51,10 @@ describe('admin API', () => {
   });
 
   it('answers a bad user payload with 400 and the path of the bad field', async () => {
-    await expect(idp.admin.users.put('default', 'gina', { groups: 'admins' } as never)).rejects.toMatchObject({ status: 400, message: expect.stringContaining('users.gina.groups') });
+    await expect(idp.admin.users.put('default', 'gina', { groups: 'admins' } as never)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('users.gina.groups'),
+    });
   });
 
   it('adds a client and refuses one that cannot work, saying what to fix', async () => {
@@ -73,7 +78,11 @@ describe('admin API', () => {
   });
 
   it('answers 400 for a body that is not JSON', async () => {
-    const response = await fetch(`${idp.url}/_admin/tenants/default/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seconds":' });
+    const response = await fetch(`${idp.url}/_admin/tenants/default/clock/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"seconds":',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('not valid JSON') });
   });
@@ -83,7 +92,7 @@ describe('admin API', () => {
     expect((await fetch(`${idp.url}/_admin/tenants/default/clock`, { method: 'DELETE' })).status).toBe(405);
   });
 
-  it('revokes a user\'s grants so their refresh tokens stop working', async () => {
+  it("revokes a user's grants so their refresh tokens stop working", async () => {
     const rp = await relyingParty(idp.issuer(), 'demo');
     const { tokens } = await loginWithCode(rp, { username: 'bob' });
     expect(await idp.admin.revokeGrants('default', { user: 'bob', client: 'demo' })).toMatchObject({ revoked: expect.any(Number) });
@@ -113,7 +122,9 @@ describe('admin API protection', () => {
   });
 
   it('refuses to start with an unprotected admin API on a non-loopback address', async () => {
-    await expect(startMockIdp({ server: { host: '0.0.0.0', logLevel: 'silent' }, tenants: { t: {} } })).rejects.toThrow(/refusing to serve an unprotected admin API on 0\.0\.0\.0/);
+    await expect(startMockIdp({ server: { host: '0.0.0.0', logLevel: 'silent' }, tenants: { t: {} } })).rejects.toThrow(
+      /refusing to serve an unprotected admin API on 0\.0\.0\.0/,
+    );
   });
 
   it('starts on a non-loopback address with an admin token', async () => {

@@ -30,19 +30,28 @@ const jwks = createRemoteJWKSet(new URL(`${issuer}/jwks`));
 
 function authorizeUrl(params: Record<string, string>): string {
   const url = new URL(`${issuer}/auth`);
-  for (const [key, value] of Object.entries({ response_type: 'code', scope: 'openid', redirect_uri: REDIRECT, state: 'st-1', ...params })) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries({ response_type: 'code', scope: 'openid', redirect_uri: REDIRECT, state: 'st-1', ...params }))
+    url.searchParams.set(key, value);
   return url.toString();
 }
 
 async function tokenRequest(body: Record<string, string>, headers: Record<string, string> = {}) {
-  const response = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+  const response = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
 }
 
 async function codeFor(clientId: string, username: string, extra: Record<string, string> = {}) {
   const verifier = oidc.randomPKCECodeVerifier();
   const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const { params } = await browserlessLogin({ authorizationUrl: authorizeUrl({ client_id: clientId, code_challenge: challenge, code_challenge_method: 'S256', ...extra }), redirectUri: REDIRECT, username });
+  const { params } = await browserlessLogin({
+    authorizationUrl: authorizeUrl({ client_id: clientId, code_challenge: challenge, code_challenge_method: 'S256', ...extra }),
+    redirectUri: REDIRECT,
+    username,
+  });
   return { code: params.get('code')!, verifier, params };
 }
 
@@ -52,7 +61,15 @@ describe('authorization code flow with PKCE', () => {
     const { tokens, nonce } = await loginWithCode(rp, { username: 'alice', password: 'alice' });
     const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, jwks, { issuer, audience: 'demo' });
     expect(protectedHeader.alg).toBe('RS256');
-    expect(payload).toMatchObject({ sub: 'alice', email: 'alice@example.test', email_verified: true, groups: ['admins', 'developers'], name: 'Alice Anders', nonce, department: 'research' });
+    expect(payload).toMatchObject({
+      sub: 'alice',
+      email: 'alice@example.test',
+      email_verified: true,
+      groups: ['admins', 'developers'],
+      name: 'Alice Anders',
+      nonce,
+      department: 'research',
+    });
   });
 
   it('serves userinfo for the access token with the same sub as the ID token', async () => {
@@ -92,7 +109,13 @@ describe('authorization code flow with PKCE', () => {
 
   it('rejects a wrong PKCE verifier with invalid_grant', async () => {
     const { code } = await codeFor('demo', 'alice');
-    const result = await tokenRequest({ grant_type: 'authorization_code', code, code_verifier: oidc.randomPKCECodeVerifier(), redirect_uri: REDIRECT, client_id: 'demo' });
+    const result = await tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: oidc.randomPKCECodeVerifier(),
+      redirect_uri: REDIRECT,
+      client_id: 'demo',
+    });
     expect(result).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
@@ -104,16 +127,37 @@ describe('authorization code flow with PKCE', () => {
 
   it('refuses a code_verifier when the authorization request had no challenge (PKCE downgrade)', async () => {
     const { params } = await browserlessLogin({ authorizationUrl: authorizeUrl({ client_id: 'web' }), redirectUri: REDIRECT, username: 'alice' });
-    const result = await tokenRequest({ grant_type: 'authorization_code', code: params.get('code')!, code_verifier: oidc.randomPKCECodeVerifier(), redirect_uri: REDIRECT, client_id: 'web', client_secret: 'web-secret' });
+    const result = await tokenRequest({
+      grant_type: 'authorization_code',
+      code: params.get('code')!,
+      code_verifier: oidc.randomPKCECodeVerifier(),
+      redirect_uri: REDIRECT,
+      client_id: 'web',
+      client_secret: 'web-secret',
+    });
     expect(result).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('accepts code_challenge_method=plain only for a client configured with pkcePlain', async () => {
     const verifier = oidc.randomPKCECodeVerifier();
-    const legacy = await browserlessLogin({ authorizationUrl: authorizeUrl({ client_id: 'legacy', code_challenge: verifier, code_challenge_method: 'plain' }), redirectUri: REDIRECT, username: 'alice' });
-    const redeemed = await tokenRequest({ grant_type: 'authorization_code', code: legacy.params.get('code')!, code_verifier: verifier, redirect_uri: REDIRECT, client_id: 'legacy' });
+    const legacy = await browserlessLogin({
+      authorizationUrl: authorizeUrl({ client_id: 'legacy', code_challenge: verifier, code_challenge_method: 'plain' }),
+      redirectUri: REDIRECT,
+      username: 'alice',
+    });
+    const redeemed = await tokenRequest({
+      grant_type: 'authorization_code',
+      code: legacy.params.get('code')!,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT,
+      client_id: 'legacy',
+    });
     expect(redeemed.status).toBe(200);
-    const strict = await browserlessLogin({ authorizationUrl: authorizeUrl({ client_id: 'demo', code_challenge: verifier, code_challenge_method: 'plain' }), redirectUri: REDIRECT, username: 'alice' });
+    const strict = await browserlessLogin({
+      authorizationUrl: authorizeUrl({ client_id: 'demo', code_challenge: verifier, code_challenge_method: 'plain' }),
+      redirectUri: REDIRECT,
+      username: 'alice',
+    });
     expect(strict.params.get('error')).toBe('invalid_request');
   });
 
@@ -124,7 +168,10 @@ describe('authorization code flow with PKCE', () => {
 
   it('does not redirect to a redirect_uri that differs from the registered one by a trailing slash', async () => {
     const ua = new UserAgent();
-    const response = await ua.request(authorizeUrl({ client_id: 'demo', redirect_uri: `${REDIRECT}/`, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }), { headers: { accept: 'application/json' } });
+    const response = await ua.request(
+      authorizeUrl({ client_id: 'demo', redirect_uri: `${REDIRECT}/`, code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' }),
+      { headers: { accept: 'application/json' } },
+    );
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
     expect(await response.json()).toMatchObject({ error: 'invalid_redirect_uri' });
@@ -132,7 +179,13 @@ describe('authorization code flow with PKCE', () => {
 
   it('rejects a token request whose redirect_uri differs from the authorization request', async () => {
     const { code, verifier } = await codeFor('demo', 'alice');
-    const result = await tokenRequest({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: 'http://127.0.0.1:8080/other', client_id: 'demo' });
+    const result = await tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: 'http://127.0.0.1:8080/other',
+      client_id: 'demo',
+    });
     expect(result).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 });
@@ -156,13 +209,28 @@ describe('login and consent', () => {
 
   it('asks for consent when the client policy is prompt, and issues a code once approved', async () => {
     const ua = new UserAgent();
-    const { params } = await browserlessLogin({ authorizationUrl: authorizeUrl({ client_id: 'asking', scope: 'openid email', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }), redirectUri: REDIRECT, username: 'alice', userAgent: ua });
+    const { params } = await browserlessLogin({
+      authorizationUrl: authorizeUrl({
+        client_id: 'asking',
+        scope: 'openid email',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }),
+      redirectUri: REDIRECT,
+      username: 'alice',
+      userAgent: ua,
+    });
     expect(params.get('code')).toBeTruthy();
     expect(ua.hops.some((hop) => hop.url.endsWith('/consent'))).toBe(true);
   });
 
   it('sends access_denied back to the client when the user denies consent', async () => {
-    const { params } = await browserlessLogin({ authorizationUrl: authorizeUrl({ client_id: 'asking', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }), redirectUri: REDIRECT, username: 'alice', consent: 'deny' });
+    const { params } = await browserlessLogin({
+      authorizationUrl: authorizeUrl({ client_id: 'asking', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }),
+      redirectUri: REDIRECT,
+      username: 'alice',
+      consent: 'deny',
+    });
     expect(params.get('error')).toBe('access_denied');
     expect(params.get('state')).toBe('st-1');
   });
@@ -172,7 +240,12 @@ describe('login and consent', () => {
     const start = await ua.request(authorizeUrl({ client_id: 'web' }));
     const interactionUrl = new URL(start.headers.get('location')!, issuer).toString();
     const described = await ua.request(interactionUrl, { headers: { accept: 'application/json' } });
-    expect(await described.json()).toMatchObject({ prompt: 'login', client: { client_id: 'web' }, users: ['alice', 'bob', 'carol'], actions: { login: expect.stringMatching(/\/default\/interaction\/.+\/login$/) } });
+    expect(await described.json()).toMatchObject({
+      prompt: 'login',
+      client: { client_id: 'web' },
+      users: ['alice', 'bob', 'carol'],
+      actions: { login: expect.stringMatching(/\/default\/interaction\/.+\/login$/) },
+    });
   });
 
   it('explains a missing interaction cookie instead of failing obscurely', async () => {

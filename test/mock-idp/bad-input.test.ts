@@ -7,12 +7,27 @@ const issuer = idp.issuer();
 const garbage: Array<{ name: string; headers: Record<string, string>; body: string }> = [
   { name: 'invalid JSON', headers: { 'content-type': 'application/json' }, body: '{"grant_type":' },
   { name: 'a form with binary noise', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '\u0000\u0001%%%zz=\uFFFF&&&=' },
-  { name: 'duplicated parameters', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&grant_type=refresh_token&client_id=service' },
+  {
+    name: 'duplicated parameters',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&grant_type=refresh_token&client_id=service',
+  },
   { name: 'an unknown content type', headers: { 'content-type': 'text/csv' }, body: 'a,b,c' },
   { name: 'an oversized body', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `x=${'a'.repeat(200_000)}` },
 ];
 
-const endpoints = ['token', 'token/introspection', 'token/revocation', 'device/auth', 'userinfo', 'session/end', 'auth', 'device', 'interaction/unknown-uid/login', 'interaction/unknown-uid/consent'];
+const endpoints = [
+  'token',
+  'token/introspection',
+  'token/revocation',
+  'device/auth',
+  'userinfo',
+  'session/end',
+  'auth',
+  'device',
+  'interaction/unknown-uid/login',
+  'interaction/unknown-uid/consent',
+];
 
 describe('malformed requests', () => {
   for (const endpoint of endpoints) {
@@ -33,7 +48,10 @@ describe('malformed requests', () => {
   });
 
   it('answers an authorization request for an unknown client without redirecting', async () => {
-    const response = await fetch(`${issuer}/auth?client_id=ghost&response_type=code&redirect_uri=http://evil.test/cb&scope=openid`, { redirect: 'manual', headers: { accept: 'application/json' } });
+    const response = await fetch(`${issuer}/auth?client_id=ghost&response_type=code&redirect_uri=http://evil.test/cb&scope=openid`, {
+      redirect: 'manual',
+      headers: { accept: 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('location')).toBeNull();
   });

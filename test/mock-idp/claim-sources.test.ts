@@ -7,7 +7,15 @@ import { loginWithCode, relyingParty, startTestIdp } from '../support/idp.ts';
 /* Aggregated and distributed claims (OpenID Connect Core 5.6.2), the IdP acting as their claims provider. */
 
 const idp = await startTestIdp({
-  tenants: { default: { ...defaultTenant, users: { ...defaultTenant.users, carol: { email: 'carol@example.test', aggregatedClaims: { shoe_size: '8' }, distributedClaims: { payment_info: 'Visa' } } } } },
+  tenants: {
+    default: {
+      ...defaultTenant,
+      users: {
+        ...defaultTenant.users,
+        carol: { email: 'carol@example.test', aggregatedClaims: { shoe_size: '8' }, distributedClaims: { payment_info: 'Visa' } },
+      },
+    },
+  },
 });
 const issuer = idp.issuer('default');
 const keys = createRemoteJWKSet(new URL(`${issuer}/jwks`));

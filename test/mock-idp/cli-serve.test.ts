@@ -59,7 +59,13 @@ describe('mockidp serve', () => {
   });
 
   it('serves a configuration given only in MOCKIDP_CONFIG_INLINE', async () => {
-    const inline = ['tenants:', '  shop:', '    users: { carla: { email: carla@shop.test } }', '    clients:', '      batch: { secret: batch-secret, grants: [client_credentials] }'].join('\n');
+    const inline = [
+      'tenants:',
+      '  shop:',
+      '    users: { carla: { email: carla@shop.test } }',
+      '    clients:',
+      '      batch: { secret: batch-secret, grants: [client_credentials] }',
+    ].join('\n');
     const run = serve(['--port', '0'], { MOCKIDP_CONFIG_INLINE: inline, MOCKIDP_CONFIG: '' });
     const url = await run.ready;
     expect(run.output().stdout).toContain(`tenant shop: issuer ${url}/shop`);
@@ -134,11 +140,13 @@ describe('mockidp serve', () => {
   });
 });
 
-
 describe('mockidp serve --tls', () => {
   const sh = promisify(execFile);
   /** The environment of a new shell, without any trust the test runner itself may have. */
-  const cleanEnv = () => Object.fromEntries(Object.entries(process.env).filter(([name]) => !['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE'].includes(name))) as NodeJS.ProcessEnv;
+  const cleanEnv = () =>
+    Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE'].includes(name)),
+    ) as NodeJS.ProcessEnv;
   /** The command a trust hint prints for a runtime ("    Node.js  export ..."). */
   const hint = (stdout: string, runtime: string) => {
     const line = stdout.split('\n').find((candidate) => candidate.trimStart().startsWith(`${runtime} `));
@@ -150,7 +158,16 @@ describe('mockidp serve --tls', () => {
     const caDir = await mkdtemp(join(tmpdir(), 'mockidp ca '));
     const run = serve(['--port', '0', '--tls', ...args], { MOCKIDP_CA_DIR: caDir });
     const url = await run.ready;
-    return { run, url, caDir, stop: async () => { run.child.kill('SIGINT'); await run.exited; await rm(caDir, { recursive: true, force: true }); } };
+    return {
+      run,
+      url,
+      caDir,
+      stop: async () => {
+        run.child.kill('SIGINT');
+        await run.exited;
+        await rm(caDir, { recursive: true, force: true });
+      },
+    };
   }
 
   it('serves https and prints the CA file with a trust hint for Node.js, Python, curl, Java and .NET', async () => {
@@ -180,9 +197,12 @@ describe('mockidp serve --tls', () => {
     }
   });
 
-  it('the Python hint, followed literally, makes Debian\'s python3-requests trust the IdP', async () => {
-    const hasRequests = await sh('/usr/bin/python3', ['-c', 'import requests']).then(() => true, () => false);
-    expect(hasRequests, 'Debian\'s python3-requests is needed: apt-get install python3-requests').toBe(true);
+  it("the Python hint, followed literally, makes Debian's python3-requests trust the IdP", async () => {
+    const hasRequests = await sh('/usr/bin/python3', ['-c', 'import requests']).then(
+      () => true,
+      () => false,
+    );
+    expect(hasRequests, "Debian's python3-requests is needed: apt-get install python3-requests").toBe(true);
     const { run, url, stop } = await serveTls();
     try {
       const program = `/usr/bin/python3 -c 'import sys, requests; print(requests.get(sys.argv[1]).json()["issuer"])' ${url}/default/.well-known/openid-configuration`;

@@ -11,7 +11,12 @@ const idp = await startTestIdp({
       clients: {
         service: { secret: 'service-secret', grants: ['client_credentials'], audience: 'api://orders', claims: { roles: ['orders.reader'] } },
         poster: { secret: 'poster-secret', authMethod: 'client_secret_post', grants: ['client_credentials'] },
-        signer: { grants: ['client_credentials'], jwks: { keys: [{ ...(await exportJWK(appKeys.publicKey)), alg: 'ES256', use: 'sig', kid: 'app-1' }] }, audience: 'api://orders', accessTokenAlg: 'ES256' },
+        signer: {
+          grants: ['client_credentials'],
+          jwks: { keys: [{ ...(await exportJWK(appKeys.publicKey)), alg: 'ES256', use: 'sig', kid: 'app-1' }] },
+          audience: 'api://orders',
+          accessTokenAlg: 'ES256',
+        },
       },
     },
   },
@@ -22,7 +27,11 @@ describe('client credentials grant', () => {
   it('issues a JWT access token for the client audience that verifies against the JWKS, with the client claims', async () => {
     const rp = await relyingParty(issuer, 'service', { secret: 'service-secret' });
     const tokens = await oidc.clientCredentialsGrant(rp, { scope: 'orders.read' });
-    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer, audience: 'api://orders', typ: 'at+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, createRemoteJWKSet(new URL(`${issuer}/jwks`)), {
+      issuer,
+      audience: 'api://orders',
+      typ: 'at+jwt',
+    });
     expect(protectedHeader.alg).toBe('RS256');
     expect(payload).toMatchObject({ client_id: 'service', sub: 'service', scope: 'orders.read', roles: ['orders.reader'] });
     expect(payload.exp! - payload.iat!).toBe(3600);
@@ -109,7 +118,11 @@ describe('introspection and revocation', () => {
   });
 
   it('requires client authentication for introspection', async () => {
-    const response = await fetch(`${issuer}/token/introspection`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'token=abc' });
+    const response = await fetch(`${issuer}/token/introspection`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'token=abc',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_request' });
   });

@@ -11,7 +11,13 @@ const tenant = () => ({
     demo: { redirectUris: ['http://127.0.0.1:8080/callback'] },
   },
 });
-const idp = await startTestIdp({ tenants: { shifted: { ...tenant(), clock: { offsetSeconds: -7200 } }, frozen: { ...tenant(), clock: { frozenAt: '2030-01-01T00:00:00Z' } }, normal: tenant() } });
+const idp = await startTestIdp({
+  tenants: {
+    shifted: { ...tenant(), clock: { offsetSeconds: -7200 } },
+    frozen: { ...tenant(), clock: { frozenAt: '2030-01-01T00:00:00Z' } },
+    normal: tenant(),
+  },
+});
 
 async function appToken(name: string) {
   const rp = await relyingParty(idp.issuer(name), 'service', { secret: 'service-secret' });
@@ -41,7 +47,12 @@ describe('per-tenant clock', () => {
   it('expires an authorization code when the clock moves past its lifetime', async () => {
     const rp = await relyingParty(idp.issuer('normal'), 'demo');
     const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: 'http://127.0.0.1:8080/callback', scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: 'http://127.0.0.1:8080/callback',
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     const { callbackUrl } = await browserlessLogin({ authorizationUrl: url.toString(), redirectUri: 'http://127.0.0.1:8080/callback', username: 'alice' });
     await idp.admin.clock.advance('normal', 61);
     try {

@@ -27,7 +27,10 @@ describe('configuration', () => {
     const idp = await startMockIdp({ ...config, server: { ...config.server, logLevel: 'silent' } });
     try {
       expect(idp.tenants()).toEqual(['acme', 'partner']);
-      const acme = (await (await fetch(`${idp.issuer('acme')}/.well-known/openid-configuration`)).json()) as { issuer: string; id_token_signing_alg_values_supported: string[] };
+      const acme = (await (await fetch(`${idp.issuer('acme')}/.well-known/openid-configuration`)).json()) as {
+        issuer: string;
+        id_token_signing_alg_values_supported: string[];
+      };
       expect(acme).toMatchObject({ issuer: `${idp.url}/acme`, id_token_signing_alg_values_supported: ['ES256'] });
     } finally {
       await idp.close();
@@ -35,7 +38,14 @@ describe('configuration', () => {
   });
 
   it('points a YAML mistake at file, line and column with the path of the field', () => {
-    const text = ['tenants:', '  default:', '    clients:', '      web:', '        grants: [authorization_code, implicit]', '        redirectUris: [http://127.0.0.1/cb]'].join('\n');
+    const text = [
+      'tenants:',
+      '  default:',
+      '    clients:',
+      '      web:',
+      '        grants: [authorization_code, implicit]',
+      '        redirectUris: [http://127.0.0.1/cb]',
+    ].join('\n');
     const message = problemsOf(() => parseConfigText(text, 'idp.yaml'));
     expect(message).toContain('idp.yaml:5:');
     expect(message).toContain('tenants.default.clients.web.grants[1]: must be one of');
@@ -52,7 +62,9 @@ describe('configuration', () => {
   });
 
   it('explains a client that cannot work: a secret-based auth method without a secret', () => {
-    const message = problemsOf(() => parseConfigText('tenants:\n  t:\n    clients:\n      c: { authMethod: client_secret_basic, grants: [client_credentials] }\n', 'c.yaml'));
+    const message = problemsOf(() =>
+      parseConfigText('tenants:\n  t:\n    clients:\n      c: { authMethod: client_secret_basic, grants: [client_credentials] }\n', 'c.yaml'),
+    );
     expect(message).toContain('tenants.t.clients.c.secret: authMethod client_secret_basic needs a secret');
   });
 
@@ -112,7 +124,9 @@ describe('configuration', () => {
   it('restricts serving to the named tenants and refuses an unknown one', async () => {
     const path = 'fixtures/config/two-tenants.yaml';
     expect(Object.keys((await resolveConfig({ configPath: path, tenants: ['partner'], env: {} })).tenants)).toEqual(['partner']);
-    await expect(resolveConfig({ configPath: path, tenants: ['nope'], env: {} })).rejects.toThrow(/no tenant "nope" in the configuration; known tenants: acme, partner/);
+    await expect(resolveConfig({ configPath: path, tenants: ['nope'], env: {} })).rejects.toThrow(
+      /no tenant "nope" in the configuration; known tenants: acme, partner/,
+    );
   });
 
   it('refuses a port that is already in use, saying how to fix it', async () => {

@@ -10,7 +10,11 @@ const idp = await startTestIdp({
     default: {
       users: { alice: {} },
       clients: {
-        spa: { grants: ['authorization_code', 'refresh_token'], redirectUris: [`${SPA}/callback`, 'http://127.0.0.1:8080/callback'], postLogoutRedirectUris: [`${SPA}/`] },
+        spa: {
+          grants: ['authorization_code', 'refresh_token'],
+          redirectUris: [`${SPA}/callback`, 'http://127.0.0.1:8080/callback'],
+          postLogoutRedirectUris: [`${SPA}/`],
+        },
         pinned: { redirectUris: ['http://127.0.0.1:8080/callback'], corsOrigins: [OTHER] },
         anywhere: { redirectUris: ['http://127.0.0.1:8080/callback'], corsOrigins: ['*'] },
         service: { secret: 'service-secret', grants: ['client_credentials'], corsOrigins: [] },
@@ -21,11 +25,18 @@ const idp = await startTestIdp({
 const issuer = idp.issuer('default');
 
 function preflight(path: string, origin: string, method = 'POST') {
-  return fetch(`${issuer}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization' } });
+  return fetch(`${issuer}${path}`, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization' },
+  });
 }
 
 function post(path: string, origin: string, form: Record<string, string>) {
-  return fetch(`${issuer}${path}`, { method: 'POST', headers: { origin, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+  return fetch(`${issuer}${path}`, {
+    method: 'POST',
+    headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form),
+  });
 }
 
 const allowOrigin = (response: Response) => response.headers.get('access-control-allow-origin');
@@ -40,7 +51,7 @@ describe('CORS for browser apps', () => {
     }
   });
 
-  it('lets the origin of a client\'s redirect URIs call the token endpoint, preflight included', async () => {
+  it("lets the origin of a client's redirect URIs call the token endpoint, preflight included", async () => {
     const check = await preflight('/token', SPA);
     expect(check.status).toBe(204);
     expect(allowOrigin(check)).toBe(SPA);
@@ -58,7 +69,7 @@ describe('CORS for browser apps', () => {
     expect(await response.json()).toMatchObject({ error: 'invalid_request', error_description: `origin ${OTHER} not allowed for client: spa` });
   });
 
-  it('answers userinfo and revocation for the client\'s origin', async () => {
+  it("answers userinfo and revocation for the client's origin", async () => {
     const rp = await relyingParty(issuer, 'spa');
     const { tokens } = await loginWithCode(rp, { username: 'alice' });
     const userinfo = await fetch(`${issuer}/userinfo`, { headers: { origin: SPA, authorization: `Bearer ${tokens.access_token}` } });
@@ -76,7 +87,11 @@ describe('CORS for browser apps', () => {
     expect(allowOrigin(await post('/token/revocation', 'http://127.0.0.1:9999', { token: 'x', client_id: 'anywhere' }))).toBe('http://127.0.0.1:9999');
     const service = await fetch(`${issuer}/token`, {
       method: 'POST',
-      headers: { origin: SPA, 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}` },
+      headers: {
+        origin: SPA,
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`,
+      },
       body: 'grant_type=client_credentials',
     });
     expect(service.status).toBe(400);
@@ -94,9 +109,9 @@ describe('CORS for browser apps', () => {
   });
 
   it('refuses a corsOrigins entry that is not an origin, saying what one looks like', () => {
-    expect(() => parseConfig({ tenants: { t: { clients: { c: { redirectUris: ['http://127.0.0.1/cb'], corsOrigins: ['http://127.0.0.1:5173/app'] } } } } })).toThrow(
-      /tenants\.t\.clients\.c\.corsOrigins\[0\]: must be an origin: scheme, host and port only, such as http:\/\/127\.0\.0\.1:5173/,
-    );
+    expect(() =>
+      parseConfig({ tenants: { t: { clients: { c: { redirectUris: ['http://127.0.0.1/cb'], corsOrigins: ['http://127.0.0.1:5173/app'] } } } } }),
+    ).toThrow(/tenants\.t\.clients\.c\.corsOrigins\[0\]: must be an origin: scheme, host and port only, such as http:\/\/127\.0\.0\.1:5173/);
   });
 });
 
@@ -125,7 +140,7 @@ describe('the cors fault', () => {
     }
   });
 
-  it('lets a browser\'s preflight pass a rule meant for the request after it', async () => {
+  it("lets a browser's preflight pass a rule meant for the request after it", async () => {
     await idp.admin.faults.add('default', { match: { endpoint: 'token' }, action: { oauthError: 'invalid_grant' }, count: 1 });
     try {
       expect(allowOrigin(await preflight('/token', SPA))).toBe(SPA);

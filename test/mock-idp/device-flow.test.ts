@@ -9,14 +9,29 @@ const clients = { cli: { grants: ['device_code', 'refresh_token'] as const } };
 const idp = await startTestIdp({
   tenants: {
     // no interval enforcement: the test polls at once instead of sleeping for the interval
-    quick: { deviceFlow: { interval: 1, enforceInterval: false }, users: { alice: { groups: ['ops'] } }, clients: { cli: { grants: ['device_code', 'refresh_token'] } } },
+    quick: {
+      deviceFlow: { interval: 1, enforceInterval: false },
+      users: { alice: { groups: ['ops'] } },
+      clients: { cli: { grants: ['device_code', 'refresh_token'] } },
+    },
     strict: { users: { alice: {} }, clients: { cli: { grants: [...clients.cli.grants] } } },
   },
 });
 
 async function startDevice(tenant: string) {
-  const response = await fetch(`${idp.issuer(tenant)}/device/auth`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: 'cli', scope: 'openid groups offline_access' }) });
-  return (await response.json()) as { device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string; expires_in: number; interval: number };
+  const response = await fetch(`${idp.issuer(tenant)}/device/auth`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: 'cli', scope: 'openid groups offline_access' }),
+  });
+  return (await response.json()) as {
+    device_code: string;
+    user_code: string;
+    verification_uri: string;
+    verification_uri_complete: string;
+    expires_in: number;
+    interval: number;
+  };
 }
 
 async function poll(tenant: string, deviceCode: string) {
@@ -73,7 +88,12 @@ describe('device authorization grant (RFC 8628)', () => {
   });
 
   it('holds a client to a 5 s longer interval after a slow_down answered by a fault rule, as after its own', async () => {
-    await idp.admin.faults.add('strict', { id: 'slow', match: { endpoint: 'token', grant: 'urn:ietf:params:oauth:grant-type:device_code' }, action: { oauthError: 'slow_down' }, count: 1 });
+    await idp.admin.faults.add('strict', {
+      id: 'slow',
+      match: { endpoint: 'token', grant: 'urn:ietf:params:oauth:grant-type:device_code' },
+      action: { oauthError: 'slow_down' },
+      count: 1,
+    });
     const device = await startDevice('strict');
     expect((await poll('strict', device.device_code)).body['error']).toBe('slow_down');
     await idp.admin.clock.advance('strict', 6); // the announced 5 s, not the 10 s it is now held to

@@ -43,13 +43,17 @@ async function proof(claims: { htm: string; htu: string; jti?: string; ath?: str
 function clientCredentials(client: string, secret: string, headers: Record<string, string> = {}) {
   return fetch(`${issuer}/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${client}:${secret}`).toString('base64')}`, ...headers },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client}:${secret}`).toString('base64')}`,
+      ...headers,
+    },
     body: 'grant_type=client_credentials',
   });
 }
 
 describe('DPoP (RFC 9449)', () => {
-  it('binds a client_credentials token to the key of openid-client\'s proof (cnf.jkt, token_type DPoP)', async () => {
+  it("binds a client_credentials token to the key of openid-client's proof (cnf.jkt, token_type DPoP)", async () => {
     const rp = await relyingParty(issuer, 'dpop-service', { secret: 'dpop-secret' });
     const { pair, jkt } = await dpopKey();
     const tokens = await oidc.clientCredentialsGrant(rp, {}, { DPoP: oidc.getDPoPHandle(rp, pair) });
@@ -69,7 +73,13 @@ describe('DPoP (RFC 9449)', () => {
     const { pair, jkt } = await dpopKey();
     const DPoP = oidc.getDPoPHandle(rp, pair);
     const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', dpop_jkt: jkt });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      dpop_jkt: jkt,
+    });
     const { callbackUrl } = await browserlessLogin({ authorizationUrl: url.toString(), redirectUri: REDIRECT, username: 'alice' });
     const tokens = await oidc.authorizationCodeGrant(rp, new URL(callbackUrl), { pkceCodeVerifier: verifier }, undefined, { DPoP });
     expect(tokens.token_type).toBe('dpop');
@@ -78,15 +88,24 @@ describe('DPoP (RFC 9449)', () => {
     expect(asBearer.status).toBe(401);
   });
 
-  it('refuses to refresh a public client\'s DPoP-bound grant with a proof of another key', async () => {
+  it("refuses to refresh a public client's DPoP-bound grant with a proof of another key", async () => {
     const rp = await relyingParty(issuer, 'dpop-spa');
     const first = await dpopKey();
     const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     const { callbackUrl } = await browserlessLogin({ authorizationUrl: url.toString(), redirectUri: REDIRECT, username: 'alice' });
-    const tokens = await oidc.authorizationCodeGrant(rp, new URL(callbackUrl), { pkceCodeVerifier: verifier }, undefined, { DPoP: oidc.getDPoPHandle(rp, first.pair) });
+    const tokens = await oidc.authorizationCodeGrant(rp, new URL(callbackUrl), { pkceCodeVerifier: verifier }, undefined, {
+      DPoP: oidc.getDPoPHandle(rp, first.pair),
+    });
     const other = await dpopKey();
-    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!, undefined, { DPoP: oidc.getDPoPHandle(rp, other.pair) })).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!, undefined, { DPoP: oidc.getDPoPHandle(rp, other.pair) })).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   it('refuses proofs for another URL, another method, or seen before, with invalid_dpop_proof', async () => {
@@ -132,7 +151,12 @@ describe('pushed authorization requests (RFC 9126)', () => {
   it('lets openid-client push the request and log in with the request_uri it gets', async () => {
     const rp = await relyingParty(issuer, 'par-web', { secret: 'par-secret' });
     const verifier = oidc.randomPKCECodeVerifier();
-    const url = await oidc.buildAuthorizationUrlWithPAR(rp, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const url = await oidc.buildAuthorizationUrlWithPAR(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'request_uri']);
     const { callbackUrl } = await browserlessLogin({ authorizationUrl: url.toString(), redirectUri: REDIRECT, username: 'alice' });
     const tokens = await oidc.authorizationCodeGrant(rp, new URL(callbackUrl), { pkceCodeVerifier: verifier });
@@ -142,7 +166,12 @@ describe('pushed authorization requests (RFC 9126)', () => {
 
   it('refuses a plain authorization request from a client that requires PAR', async () => {
     const rp = await relyingParty(issuer, 'par-web', { secret: 'par-secret' });
-    const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
     const response = await fetch(url, { redirect: 'manual', headers: { accept: 'application/json' } });
     const location = new URL(response.headers.get('location') ?? `${REDIRECT}?error=none`);
     expect(location.searchParams.get('error')).toBe('invalid_request');

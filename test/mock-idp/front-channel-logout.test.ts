@@ -11,27 +11,54 @@ import { startTestIdp } from '../support/idp.ts';
 
 const REDIRECT_URI = 'http://127.0.0.1:8080/callback';
 const AFTER = 'http://127.0.0.1:8080/logged-out';
-const front = { redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [AFTER], authMethod: 'none' as const, frontchannelLogoutUri: 'http://127.0.0.1:8080/fc?from=idp', frontchannelLogoutSessionRequired: true };
+const front = {
+  redirectUris: [REDIRECT_URI],
+  postLogoutRedirectUris: [AFTER],
+  authMethod: 'none' as const,
+  frontchannelLogoutUri: 'http://127.0.0.1:8080/fc?from=idp',
+  frontchannelLogoutSessionRequired: true,
+};
 const plain = { redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [AFTER], authMethod: 'none' as const };
 const idp = await startTestIdp({ tenants: { default: { ...defaultTenant, clients: { ...defaultTenant.clients, front, plain } } } });
 const issuer = idp.issuer('default');
 
 async function login(client: string): Promise<{ idToken: string; userAgent: UserAgent }> {
   const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({ client_id: client, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 's', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
+  const query = new URLSearchParams({
+    client_id: client,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: REDIRECT_URI,
+    state: 's',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
   const { params, userAgent } = await browserlessLogin({ authorizationUrl: `${issuer}/auth?${query}`, redirectUri: REDIRECT_URI, username: 'alice' });
-  const tokens = (await (await fetch(`${issuer}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code')!, redirect_uri: REDIRECT_URI, client_id: client, code_verifier: verifier }) })).json()) as { id_token: string };
+  const tokens = (await (
+    await fetch(`${issuer}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: params.get('code')!,
+        redirect_uri: REDIRECT_URI,
+        client_id: client,
+        code_verifier: verifier,
+      }),
+    })
+  ).json()) as { id_token: string };
   return { idToken: tokens.id_token, userAgent };
 }
 
 async function logout(userAgent: UserAgent, client: string, idToken: string) {
-  const page = await userAgent.follow(`${issuer}/session/end?${new URLSearchParams({ id_token_hint: idToken, client_id: client, post_logout_redirect_uri: AFTER, state: 'bye' })}`);
+  const page = await userAgent.follow(
+    `${issuer}/session/end?${new URLSearchParams({ id_token_hint: idToken, client_id: client, post_logout_redirect_uri: AFTER, state: 'bye' })}`,
+  );
   const form = readForms(await page.response.text(), page.url).find((candidate) => 'xsrf' in candidate.fields)!;
   return userAgent.request(form.action, { form: { ...form.fields, logout: 'yes' } });
 }
 
 describe('front-channel logout', () => {
-  it('answers the confirmation with a page that loads the client\'s front-channel URI with iss and the sid of its ID token, then goes on to the post-logout URI', async () => {
+  it("answers the confirmation with a page that loads the client's front-channel URI with iss and the sid of its ID token, then goes on to the post-logout URI", async () => {
     const { idToken, userAgent } = await login('front');
     const response = await logout(userAgent, 'front', idToken);
     expect(response.status).toBe(200);

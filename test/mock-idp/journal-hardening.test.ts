@@ -10,7 +10,10 @@ import { startTestIdp, relyingParty } from '../support/idp.ts';
  * stays within its byte bound.
  */
 
-const idp = await startTestIdp({ server: { journalBytes: 4 * 1024 * 1024 }, tenants: { default: { clients: { service: { secret: 'service-secret', grants: ['client_credentials'] } } } } });
+const idp = await startTestIdp({
+  server: { journalBytes: 4 * 1024 * 1024 },
+  tenants: { default: { clients: { service: { secret: 'service-secret', grants: ['client_credentials'] } } } },
+});
 const issuer = idp.issuer();
 
 async function adminGets(): Promise<number[]> {
@@ -21,7 +24,11 @@ async function adminGets(): Promise<number[]> {
 describe('journal hardening', () => {
   it('stays readable after a Basic header whose client id is not valid percent-encoding', async () => {
     const basic = Buffer.from('%E0%A4%A:x').toString('base64');
-    const response = await fetch(`${issuer}/token`, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    const response = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
     expect(response.status).toBe(400);
     expect(await adminGets()).toEqual([200, 200, 200, 200, 200, 200]);
     const [entry] = await idp.admin.journal({ limit: 1 });
@@ -29,7 +36,11 @@ describe('journal hardening', () => {
   });
 
   it('resets a tenant and clears its journal after such a request, in full', async () => {
-    await fetch(`${issuer}/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('%zz:x').toString('base64')}` }, body: 'grant_type=client_credentials' });
+    await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('%zz:x').toString('base64')}` },
+      body: 'grant_type=client_credentials',
+    });
     await idp.admin.users.put('default', 'temporary', {});
     const reset = await fetch(`${idp.url}/_admin/tenants/default/reset`, { method: 'POST', headers: { 'content-type': 'application/json' } });
     expect(reset.status).toBe(200);
@@ -56,7 +67,11 @@ describe('journal hardening', () => {
   it('cuts large parameters down before keeping them', async () => {
     const since = idp.journal.lastSeq;
     const big = 'x'.repeat(40_000);
-    await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', scope: big }) });
+    await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: big }),
+    });
     const [entry] = await idp.admin.journal({ since });
     expect(entry?.params['scope']).toMatch(/…\(40000\)$/);
     expect(JSON.stringify(entry).length).toBeLessThan(4_000);
@@ -65,7 +80,11 @@ describe('journal hardening', () => {
   it('stays within its byte bound however large the requests, dropping the oldest entries', () => {
     const journal = new Journal({ limit: 10_000, bytes: 1_000_000 });
     for (let index = 0; index < 2_000; index += 1) {
-      journal.record({ at: Date.now(), tenant: 't', endpoint: 'token', method: 'POST', path: '/t/token', status: 400, latencyMs: 1 }, () => ({ params: {} }), 200_000);
+      journal.record(
+        { at: Date.now(), tenant: 't', endpoint: 'token', method: 'POST', path: '/t/token', status: 400, latencyMs: 1 },
+        () => ({ params: {} }),
+        200_000,
+      );
     }
     expect(journal.bytes).toBeLessThanOrEqual(1_000_000);
     expect(journal.size).toBeGreaterThan(0);
@@ -76,10 +95,14 @@ describe('journal hardening', () => {
     const journal = new Journal({ limit: 10_000, bytes: 64 * 1024 * 1024 });
     let built = 0;
     for (let index = 0; index < 5_000; index += 1) {
-      journal.record({ at: Date.now(), tenant: index % 2 ? 'a' : 'b', endpoint: 'token', method: 'POST', path: '/a/token', status: 200, latencyMs: 1 }, () => {
-        built += 1;
-        return { params: {} };
-      }, 100);
+      journal.record(
+        { at: Date.now(), tenant: index % 2 ? 'a' : 'b', endpoint: 'token', method: 'POST', path: '/a/token', status: 200, latencyMs: 1 },
+        () => {
+          built += 1;
+          return { params: {} };
+        },
+        100,
+      );
     }
     expect(journal.query({ tenant: 'a', limit: 10 })).toHaveLength(10);
     expect(built).toBe(10);
@@ -87,9 +110,13 @@ describe('journal hardening', () => {
 
   it('answers a journal entry whose details cannot be built with what it knows, not an error', () => {
     const journal = new Journal({ limit: 10, bytes: 1_000_000 });
-    journal.record({ at: Date.now(), tenant: 't', endpoint: 'token', method: 'POST', path: '/t/token', status: 400, latencyMs: 1 }, () => {
-      throw new URIError('URI malformed');
-    }, 100);
+    journal.record(
+      { at: Date.now(), tenant: 't', endpoint: 'token', method: 'POST', path: '/t/token', status: 400, latencyMs: 1 },
+      () => {
+        throw new URIError('URI malformed');
+      },
+      100,
+    );
     expect(journal.query()).toEqual([expect.objectContaining({ tenant: 't', status: 400, note: expect.stringContaining('URI malformed') })]);
   });
 

@@ -43,7 +43,11 @@ describe('journal', () => {
 
   it('filters by endpoint, client, status and scenario tag', async () => {
     const since = idp.journal.lastSeq;
-    await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-mockidp-scenario': 'tagged-run' }, body: 'grant_type=client_credentials&client_id=service&client_secret=wrong' });
+    await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-mockidp-scenario': 'tagged-run' },
+      body: 'grant_type=client_credentials&client_id=service&client_secret=wrong',
+    });
     const tagged = await idp.admin.journal({ since, scenario: 'tagged-run' });
     expect(tagged).toHaveLength(1);
     expect(tagged[0]).toMatchObject({ endpoint: 'token', status: 401, error: 'invalid_client', clientId: 'service' });
@@ -55,7 +59,9 @@ describe('journal', () => {
     const rp = await relyingParty(issuer, 'demo');
     const { tokens } = await loginWithCode(rp, { username: 'bob' });
     const [token] = await idp.admin.journal({ since, endpoint: 'token' });
-    expect(token!.tokens).toEqual([{ field: 'id_token', header: expect.objectContaining({ alg: 'RS256' }), payload: expect.objectContaining({ sub: 'bob', aud: 'demo' }) }]);
+    expect(token!.tokens).toEqual([
+      { field: 'id_token', header: expect.objectContaining({ alg: 'RS256' }), payload: expect.objectContaining({ sub: 'bob', aud: 'demo' }) },
+    ]);
     expect(JSON.stringify(token)).not.toContain(tokens.id_token!.split('.')[2]);
   });
 

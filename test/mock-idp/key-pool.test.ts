@@ -43,7 +43,7 @@ async function poolKey(): Promise<string> {
 }
 
 async function rsaKid(idp: MockIdp): Promise<string> {
-  const keys = (await idp.admin.request<Array<{ kid: string; alg: string }>>('GET', '/tenants/default/keys'));
+  const keys = await idp.admin.request<Array<{ kid: string; alg: string }>>('GET', '/tenants/default/keys');
   return keys.find((key) => key.alg === 'RS256')!.kid;
 }
 

@@ -44,7 +44,11 @@ describe('signing keys', () => {
     const kids = published.keys.map((key) => key.kid);
     expect(new Set(kids).size).toBe(4);
     expect(published.keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
-    for (const [client, alg] of [['ps', 'PS256'], ['es', 'ES256'], ['ed', 'EdDSA']] as const) {
+    for (const [client, alg] of [
+      ['ps', 'PS256'],
+      ['es', 'ES256'],
+      ['ed', 'EdDSA'],
+    ] as const) {
       const jwt = await token('algs', client, `${client}-secret`);
       const { protectedHeader } = await jwtVerify(jwt, createLocalJWKSet(published));
       expect(protectedHeader.alg).toBe(alg);

@@ -28,16 +28,30 @@ async function verifiedIdToken(idToken: string, audience = 'demo') {
 async function openInteraction(clientId = 'demo') {
   const ua = new UserAgent();
   const url = new URL(`${issuer}/auth`);
-  for (const [key, value] of Object.entries({ client_id: clientId, response_type: 'code', scope: 'openid', redirect_uri: REDIRECT, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries({
+    client_id: clientId,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: REDIRECT,
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+  }))
+    url.searchParams.set(key, value);
   const { url: at, response } = await ua.follow(url.toString(), {}, { stop: (next) => next.startsWith(REDIRECT) });
   return { ua, loginAction: `${at}/login`, html: await response.text(), at };
 }
 
 describe('claims chosen at login', () => {
-  it('puts the claims of a headless login into its ID token and userinfo, beside the user\'s own', async () => {
+  it("puts the claims of a headless login into its ID token and userinfo, beside the user's own", async () => {
     const rp = await relyingParty(issuer, 'demo');
     const { tokens } = await loginWithCode(rp, { username: 'alice', claims: { department: 'research', roles_at_login: ['auditor'], level: 3 } });
-    expect(await verifiedIdToken(tokens.id_token!)).toMatchObject({ sub: 'alice', email: 'alice@example.test', department: 'research', roles_at_login: ['auditor'], level: 3 });
+    expect(await verifiedIdToken(tokens.id_token!)).toMatchObject({
+      sub: 'alice',
+      email: 'alice@example.test',
+      department: 'research',
+      roles_at_login: ['auditor'],
+      level: 3,
+    });
     const userinfo = await oidc.fetchUserInfo(rp, tokens.access_token, 'alice');
     expect(userinfo).toMatchObject({ sub: 'alice', department: 'research', roles_at_login: ['auditor'], level: 3 });
   });
@@ -48,7 +62,7 @@ describe('claims chosen at login', () => {
     expect((await verifiedIdToken(tokens.id_token!))['email']).toBe('alias@example.test');
   });
 
-  it('keeps the claims in the ID tokens of that grant\'s refreshes', async () => {
+  it("keeps the claims in the ID tokens of that grant's refreshes", async () => {
     const rp = await relyingParty(issuer, 'demo');
     const { tokens } = await loginWithCode(rp, { username: 'bob', claims: { team: 'blue' } });
     const refreshed = await oidc.refreshTokenGrant(rp, tokens.refresh_token!);
@@ -59,7 +73,13 @@ describe('claims chosen at login', () => {
     const rp = await relyingParty(issuer, 'demo');
     const ua = new UserAgent();
     // offline_access: the first grant's tokens outlive the browser session's move to the next grant.
-    const first = await loginWithCode(rp, { username: 'bob', claims: { team: 'red' }, userAgent: ua, scope: 'openid offline_access', extra: { prompt: 'consent' } });
+    const first = await loginWithCode(rp, {
+      username: 'bob',
+      claims: { team: 'red' },
+      userAgent: ua,
+      scope: 'openid offline_access',
+      extra: { prompt: 'consent' },
+    });
     const second = await loginWithCode(rp, { username: 'bob', userAgent: ua, extra: { prompt: 'login' } });
     expect(await verifiedIdToken(second.tokens.id_token!)).not.toHaveProperty('team');
     expect(await oidc.fetchUserInfo(rp, second.tokens.access_token, 'bob')).not.toHaveProperty('team');
@@ -85,14 +105,21 @@ describe('claims chosen at login', () => {
     const { ua, loginAction } = await openInteraction();
     const response = await ua.request(loginAction, { headers: { accept: 'application/json' }, json: { username: 'alice', claims: ['admin'] } });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error_description: string }).error_description).toContain('"claims" must be a JSON object of claim names and values, got an array');
+    expect(((await response.json()) as { error_description: string }).error_description).toContain(
+      '"claims" must be a JSON object of claim names and values, got an array',
+    );
   });
 
   it('refuses claims the IdP sets itself, naming them', async () => {
     const { ua, loginAction } = await openInteraction();
-    const response = await ua.request(loginAction, { headers: { accept: 'application/json' }, json: { username: 'alice', claims: { iss: 'https://evil.test', aud: 'x', team: 'ok' } } });
+    const response = await ua.request(loginAction, {
+      headers: { accept: 'application/json' },
+      json: { username: 'alice', claims: { iss: 'https://evil.test', aud: 'x', team: 'ok' } },
+    });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error_description: string }).error_description).toContain('"claims" cannot set "iss", "aud": the IdP sets them on every token');
+    expect(((await response.json()) as { error_description: string }).error_description).toContain(
+      '"claims" cannot set "iss", "aud": the IdP sets them on every token',
+    );
   });
 
   it('shows the login page again with the alert and the typed claims kept when they are malformed', async () => {
@@ -110,12 +137,22 @@ describe('claims chosen at login', () => {
     const { ua, html, at } = await openInteraction();
     const form = readForms(html, at).find((candidate) => candidate.id === 'login-form')!;
     expect(form.buttons.filter((button) => button.name === 'pick').map((button) => button.value)).toEqual(['alice', 'bob']);
-    const done = await ua.follow(form.action, { form: { ...form.fields, claims: '{"team": "green"}', pick: 'bob' } }, { stop: (next) => next.startsWith(REDIRECT) });
+    const done = await ua.follow(
+      form.action,
+      { form: { ...form.fields, claims: '{"team": "green"}', pick: 'bob' } },
+      { stop: (next) => next.startsWith(REDIRECT) },
+    );
     const code = new URL(done.stoppedAt!).searchParams.get('code')!;
     const token = await fetch(`${issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'demo', code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk' }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: REDIRECT,
+        client_id: 'demo',
+        code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+      }),
     });
     const { id_token } = (await token.json()) as { id_token: string };
     expect(await verifiedIdToken(id_token)).toMatchObject({ sub: 'bob', team: 'green' });

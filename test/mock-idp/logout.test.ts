@@ -12,8 +12,18 @@ describe('RP-initiated logout', () => {
     const rp = await relyingParty(issuer, 'demo');
     const ua = new UserAgent();
     const verifier = oidc.randomPKCECodeVerifier();
-    const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: 'http://127.0.0.1:8080/callback', scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
-    const { callbackUrl } = await browserlessLogin({ authorizationUrl: url.toString(), redirectUri: 'http://127.0.0.1:8080/callback', username: 'alice', userAgent: ua });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: 'http://127.0.0.1:8080/callback',
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
+    const { callbackUrl } = await browserlessLogin({
+      authorizationUrl: url.toString(),
+      redirectUri: 'http://127.0.0.1:8080/callback',
+      username: 'alice',
+      userAgent: ua,
+    });
     const tokens = await oidc.authorizationCodeGrant(rp, new URL(callbackUrl), { pkceCodeVerifier: verifier });
 
     const endSession = oidc.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:8080/', state: 'bye' });
@@ -28,7 +38,7 @@ describe('RP-initiated logout', () => {
     expect(again.headers.get('location')).toMatch(/\/interaction\//);
   });
 
-  it('kills a user\'s refresh tokens when an admin revokes their sessions and grants', async () => {
+  it("kills a user's refresh tokens when an admin revokes their sessions and grants", async () => {
     const rp = await relyingParty(issuer, 'demo');
     const { tokens } = await loginWithCode(rp, { username: 'bob' });
     await idp.admin.revokeSessions('default', { user: 'bob' });

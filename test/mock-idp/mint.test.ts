@@ -39,11 +39,17 @@ describe('minting tokens without a flow', () => {
   });
 
   it('answers an algorithm the tenant has no key for with 400 listing the keys', async () => {
-    await expect(idp.admin.mint('default', { user: 'alice', alg: 'EdDSA' })).rejects.toMatchObject({ status: 400, message: expect.stringContaining('no key for algorithm EdDSA') });
+    await expect(idp.admin.mint('default', { user: 'alice', alg: 'EdDSA' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('no key for algorithm EdDSA'),
+    });
   });
 
   it('answers an unknown user with 404 and a bad field with 400 naming it', async () => {
     await expect(idp.admin.mint('default', { user: 'nobody' })).rejects.toMatchObject({ status: 404 });
-    await expect(idp.admin.mint('default', { ttlSeconds: 'long' } as never)).rejects.toMatchObject({ status: 400, message: expect.stringContaining('token.ttlSeconds') });
+    await expect(idp.admin.mint('default', { ttlSeconds: 'long' } as never)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining('token.ttlSeconds'),
+    });
   });
 });

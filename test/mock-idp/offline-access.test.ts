@@ -24,16 +24,30 @@ const issuer = idp.issuer('default');
 async function promptsOnTheWay(query: Record<string, string>): Promise<string[]> {
   const ua = new UserAgent();
   const url = new URL(`${issuer}/auth`);
-  for (const [key, value] of Object.entries({ client_id: 'web', response_type: 'code', redirect_uri: REDIRECT, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', ...query })) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries({
+    client_id: 'web',
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    code_challenge_method: 'S256',
+    ...query,
+  }))
+    url.searchParams.set(key, value);
   const prompts: string[] = [];
   let next = url.toString();
   for (let round = 0; round < 4; round += 1) {
     const { stoppedAt } = await ua.follow(next, {}, { stop: (at) => at.startsWith(REDIRECT) || at.includes('/interaction/') });
     if (!stoppedAt || stoppedAt.startsWith(REDIRECT)) return prompts;
-    const described = (await (await ua.request(stoppedAt, { headers: { accept: 'application/json' } })).json()) as { prompt: string; actions: { login: string; consent: string } };
+    const described = (await (await ua.request(stoppedAt, { headers: { accept: 'application/json' } })).json()) as {
+      prompt: string;
+      actions: { login: string; consent: string };
+    };
     prompts.push(described.prompt);
     const origin = new URL(stoppedAt).origin;
-    const answer = described.prompt === 'login' ? await ua.request(origin + described.actions.login, { json: { username: 'alice' } }) : await ua.request(origin + described.actions.consent, { method: 'POST' });
+    const answer =
+      described.prompt === 'login'
+        ? await ua.request(origin + described.actions.login, { json: { username: 'alice' } })
+        : await ua.request(origin + described.actions.consent, { method: 'POST' });
     next = new URL(answer.headers.get('location')!, stoppedAt).toString();
   }
   return prompts;
@@ -67,6 +81,8 @@ describe('refresh with scopes the IdP does not know', () => {
   it('still refuses a known scope that the grant does not hold', async () => {
     const rp = await relyingParty(issuer, 'web', { secret: 'web-secret' });
     const { tokens } = await loginWithCode(rp, { username: 'alice', scope: 'openid offline_access', redirectUri: REDIRECT });
-    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!, { scope: 'openid offline_access groups User.Read' })).rejects.toMatchObject({ error: 'invalid_scope' });
+    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!, { scope: 'openid offline_access groups User.Read' })).rejects.toMatchObject({
+      error: 'invalid_scope',
+    });
   });
 });

@@ -9,12 +9,17 @@ afterEach(async () => {
 });
 
 async function clientCredentialsToken(tokenUrl: string): Promise<string> {
-  const response = await fetch(tokenUrl, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+  const response = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-const jwksKids = async (issuer: string) => ((await (await fetch(`${issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid).sort();
+const jwksKids = async (issuer: string) =>
+  ((await (await fetch(`${issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid).sort();
 
 describe('MockIdp.restart', () => {
   it('refuses connections during the downtime and answers on the same address afterwards', async () => {
@@ -49,11 +54,25 @@ describe('MockIdp.restart', () => {
   });
 
   it('forgets issued tokens, as an IdP that keeps them in memory does', async () => {
-    idp = await startMockIdp({ server: { logLevel: 'silent' }, tenants: { default: { clients: { service: { secret: 'service-secret', grants: ['client_credentials'] } } } } });
+    idp = await startMockIdp({
+      server: { logLevel: 'silent' },
+      tenants: { default: { clients: { service: { secret: 'service-secret', grants: ['client_credentials'] } } } },
+    });
     const issuer = idp.issuer('default');
     const opaque = await clientCredentialsToken(`${issuer}/token`);
     const introspect = async () =>
-      ((await (await fetch(`${issuer}/token/introspection`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: opaque }) })).json()) as { active: boolean }).active;
+      (
+        (await (
+          await fetch(`${issuer}/token/introspection`, {
+            method: 'POST',
+            headers: {
+              authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`,
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            body: new URLSearchParams({ token: opaque }),
+          })
+        ).json()) as { active: boolean }
+      ).active;
     expect(await introspect()).toBe(true);
     await idp.restart({ downtimeMs: 50 });
     expect(await introspect()).toBe(false);

@@ -39,7 +39,11 @@ describe('token store', () => {
       store.upsert('RefreshToken', 'b', { grantId: 'g1' }, 60);
       store.upsert('RefreshToken', 'c', { grantId: 'g2' }, 60);
       store.revokeByGrantId('RefreshToken', 'g1');
-      expect([store.find('RefreshToken', 'a'), store.find('RefreshToken', 'b'), store.find('RefreshToken', 'c')]).toEqual([undefined, undefined, { grantId: 'g2' }]);
+      expect([store.find('RefreshToken', 'a'), store.find('RefreshToken', 'b'), store.find('RefreshToken', 'c')]).toEqual([
+        undefined,
+        undefined,
+        { grantId: 'g2' },
+      ]);
     } finally {
       store.close();
     }

@@ -5,13 +5,21 @@ import { startTestIdp } from '../support/idp.ts';
 /* Login initiated by a third party (OpenID Connect Core §4), served by the IdP itself. */
 
 const idp = await startTestIdp({
-  tenants: { default: { ...defaultTenant, clients: { ...defaultTenant.clients, launched: { redirectUris: ['http://127.0.0.1:8080/callback'], initiateLoginUri: 'http://127.0.0.1:8080/start?from=portal' } } } },
+  tenants: {
+    default: {
+      ...defaultTenant,
+      clients: {
+        ...defaultTenant.clients,
+        launched: { redirectUris: ['http://127.0.0.1:8080/callback'], initiateLoginUri: 'http://127.0.0.1:8080/start?from=portal' },
+      },
+    },
+  },
 });
 const issuer = idp.issuer('default');
 const get = (query: string) => fetch(`${issuer}/initiate_login?${query}`, { redirect: 'manual' });
 
 describe('GET <issuer>/initiate_login', () => {
-  it('sends the browser to the client\'s initiate_login_uri with the issuer, keeping its own query and the login_hint', async () => {
+  it("sends the browser to the client's initiate_login_uri with the issuer, keeping its own query and the login_hint", async () => {
     const response = await get('client_id=launched&login_hint=alice');
     expect(response.status).toBe(302);
     const location = new URL(response.headers.get('location')!);

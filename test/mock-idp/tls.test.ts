@@ -21,7 +21,10 @@ async function freshFolder(): Promise<string> {
 }
 
 async function start(server: MockIdpConfigInput['server']): Promise<MockIdp> {
-  const idp = await startMockIdp({ server: { logLevel: 'silent', ...server }, tenants: { default: { clients: { svc: { secret: 'svc-secret', grants: ['client_credentials'] } } } } });
+  const idp = await startMockIdp({
+    server: { logLevel: 'silent', ...server },
+    tenants: { default: { clients: { svc: { secret: 'svc-secret', grants: ['client_credentials'] } } } },
+  });
   idps.push(idp);
   return idp;
 }
@@ -32,14 +35,27 @@ afterAll(async () => {
 });
 
 /** The certificate the server presents, and whether it verified against `ca`. */
-async function peerCertificate(url: string, ca?: string, servername?: string): Promise<{ certificate: X509Certificate; authorized: boolean; error: string | undefined }> {
+async function peerCertificate(
+  url: string,
+  ca?: string,
+  servername?: string,
+): Promise<{ certificate: X509Certificate; authorized: boolean; error: string | undefined }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(port), ...(ca ? { ca } : {}), servername: servername ?? 'localhost', rejectUnauthorized: false }, () => {
-      const certificate = socket.getPeerX509Certificate()!;
-      resolve({ certificate, authorized: socket.authorized, error: socket.authorizationError?.toString() });
-      socket.end();
-    });
+    const socket = connect(
+      {
+        host: hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: Number(port),
+        ...(ca ? { ca } : {}),
+        servername: servername ?? 'localhost',
+        rejectUnauthorized: false,
+      },
+      () => {
+        const certificate = socket.getPeerX509Certificate()!;
+        resolve({ certificate, authorized: socket.authorized, error: socket.authorizationError?.toString() });
+        socket.end();
+      },
+    );
     socket.once('error', reject);
   });
 }
@@ -55,7 +71,10 @@ describe('https from the local CA', () => {
 
   it('is refused by a client that does not trust the CA', async () => {
     const idp = await start({ tls: { caDir: await freshFolder() } });
-    const failure = await fetch(`${idp.url}/health`).then(() => undefined, (error: Error & { cause?: { code?: string } }) => error.cause?.code);
+    const failure = await fetch(`${idp.url}/health`).then(
+      () => undefined,
+      (error: Error & { cause?: { code?: string } }) => error.cause?.code,
+    );
     expect(failure).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
   });
 
@@ -137,7 +156,25 @@ describe('https with a certificate of your own', () => {
   async function selfSigned(dir: string, name: string): Promise<{ cert: string; key: string }> {
     const cert = join(dir, `${name}.crt`);
     const key = join(dir, `${name}.key`);
-    await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert]);
+    await run('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ]);
     return { cert, key };
   }
 
@@ -151,18 +188,22 @@ describe('https with a certificate of your own', () => {
     expect(certificate.raw.equals(new X509Certificate(await readFile(own.cert)).raw)).toBe(true);
   });
 
-  it('refuses a key that is not the certificate\'s, naming server.tls.key', async () => {
+  it("refuses a key that is not the certificate's, naming server.tls.key", async () => {
     const dir = await freshFolder();
     const one = await selfSigned(dir, 'one');
     const two = await selfSigned(dir, 'two');
-    await expect(start({ tls: { cert: one.cert, key: two.key } })).rejects.toThrow(/server\.tls\.key: .*two\.key is not the private key of the certificate in .*one\.crt/);
+    await expect(start({ tls: { cert: one.cert, key: two.key } })).rejects.toThrow(
+      /server\.tls\.key: .*two\.key is not the private key of the certificate in .*one\.crt/,
+    );
   });
 
   it('refuses files that do not exist or are not PEM, naming the field', async () => {
     const dir = await freshFolder();
     const one = await selfSigned(dir, 'one');
     await writeFile(join(dir, 'junk.pem'), 'not a certificate');
-    await expect(start({ tls: { cert: join(dir, 'missing.crt'), key: one.key } })).rejects.toThrow(/server\.tls\.cert: cannot read .*missing\.crt: no such file/);
+    await expect(start({ tls: { cert: join(dir, 'missing.crt'), key: one.key } })).rejects.toThrow(
+      /server\.tls\.cert: cannot read .*missing\.crt: no such file/,
+    );
     await expect(start({ tls: { cert: join(dir, 'junk.pem'), key: one.key } })).rejects.toThrow(/server\.tls\.cert: .*junk\.pem is not a PEM certificate/);
   });
 });
@@ -175,7 +216,9 @@ describe('server.tls configuration', () => {
   });
 
   it('refuses certificate names that are neither DNS names nor IP addresses', async () => {
-    await expect(startMockIdp({ server: { tls: { names: ['bad name!'] } }, tenants: {} })).rejects.toThrow(/server\.tls\.names\[0\]: "bad name!" is neither an IP address nor a DNS name/);
+    await expect(startMockIdp({ server: { tls: { names: ['bad name!'] } }, tenants: {} })).rejects.toThrow(
+      /server\.tls\.names\[0\]: "bad name!" is neither an IP address nor a DNS name/,
+    );
   });
 
   it('is turned on by MOCKIDP_TLS and MOCKIDP_CA_DIR, and off by MOCKIDP_TLS=false', async () => {

@@ -63,7 +63,7 @@ async function aliceTokens() {
 const serviceToken = async () => (await oidc.clientCredentialsGrant(await relyingParty(issuer, 'service', { secret: 'service-secret' }))).access_token;
 
 describe('token exchange (RFC 8693) with openid-client', () => {
-  it('trades a user\'s access token for a JWT access token for another audience', async () => {
+  it("trades a user's access token for a JWT access token for another audience", async () => {
     const { access_token } = await aliceTokens();
     const answer = await exchange({ subject_token: access_token, subject_token_type: TYPE.access_token, audience: 'api://orders' });
     expect(answer).toMatchObject({ issued_token_type: TYPE.access_token, token_type: 'bearer', scope: 'openid profile email' });
@@ -75,23 +75,42 @@ describe('token exchange (RFC 8693) with openid-client', () => {
 
   it('narrows the scope to what is asked, and refuses more than the subject token had with invalid_scope', async () => {
     const { access_token } = await aliceTokens();
-    expect((await exchange({ subject_token: access_token, subject_token_type: TYPE.access_token, audience: 'api://orders', scope: 'openid' })).scope).toBe('openid');
-    expect(await refused({ subject_token: access_token, subject_token_type: TYPE.access_token, audience: 'api://orders', scope: 'openid admin' })).toMatchObject({ error: 'invalid_scope', error_description: expect.stringContaining('scope admin is more than the subject token grants') });
+    expect((await exchange({ subject_token: access_token, subject_token_type: TYPE.access_token, audience: 'api://orders', scope: 'openid' })).scope).toBe(
+      'openid',
+    );
+    expect(
+      await refused({ subject_token: access_token, subject_token_type: TYPE.access_token, audience: 'api://orders', scope: 'openid admin' }),
+    ).toMatchObject({ error: 'invalid_scope', error_description: expect.stringContaining('scope admin is more than the subject token grants') });
   });
 
   it('says who acts for whom with an actor token (act), nesting the earlier actor on a second exchange', async () => {
     const { access_token } = await aliceTokens();
     const actor = await serviceToken();
-    const first = await exchange({ subject_token: access_token, subject_token_type: TYPE.access_token, actor_token: actor, actor_token_type: TYPE.access_token, audience: 'gateway' });
+    const first = await exchange({
+      subject_token: access_token,
+      subject_token_type: TYPE.access_token,
+      actor_token: actor,
+      actor_token_type: TYPE.access_token,
+      audience: 'gateway',
+    });
     expect(decodeJwt(first.access_token)).toMatchObject({ sub: 'alice', act: { sub: 'service' } });
     const partnerActor = (await idp.admin.mint('partner', { type: 'access_token', user: 'alice', client: 'app' })).token;
-    const second = await exchange({ subject_token: first.access_token, subject_token_type: TYPE.jwt, actor_token: partnerActor, actor_token_type: TYPE.jwt, audience: 'api://orders' });
+    const second = await exchange({
+      subject_token: first.access_token,
+      subject_token_type: TYPE.jwt,
+      actor_token: partnerActor,
+      actor_token_type: TYPE.jwt,
+      audience: 'api://orders',
+    });
     expect(decodeJwt(second.access_token)).toMatchObject({ sub: 'alice', act: { sub: 'alice', iss: idp.issuer('partner'), act: { sub: 'service' } } });
   });
 
-  it('refuses an actor the subject token\'s may_act does not name', async () => {
-    const subject = (await idp.admin.mint('default', { type: 'access_token', user: 'alice', client: 'web', claims: { may_act: { sub: 'someone-else' } } })).token;
-    expect(await refused({ subject_token: subject, subject_token_type: TYPE.jwt, actor_token: await serviceToken(), actor_token_type: TYPE.access_token })).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('may_act') });
+  it("refuses an actor the subject token's may_act does not name", async () => {
+    const subject = (await idp.admin.mint('default', { type: 'access_token', user: 'alice', client: 'web', claims: { may_act: { sub: 'someone-else' } } }))
+      .token;
+    expect(
+      await refused({ subject_token: subject, subject_token_type: TYPE.jwt, actor_token: await serviceToken(), actor_token_type: TYPE.access_token }),
+    ).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('may_act') });
   });
 
   it('takes a refresh token as the subject, and issues an ID token for the requesting client', async () => {
@@ -128,16 +147,30 @@ describe('token exchange (RFC 8693) with openid-client', () => {
   it('refuses missing and unusable parameters with invalid_request naming them', async () => {
     const { access_token } = await aliceTokens();
     expect((await refused({ subject_token_type: TYPE.access_token })).error_description).toBe('subject_token is missing: send the token to exchange');
-    expect((await refused({ subject_token: access_token, subject_token_type: 'urn:x:opaque' })).error_description).toMatch(/^subject_token_type "urn:x:opaque" is not supported: use one of urn:ietf:params:oauth:token-type:access_token/);
-    expect((await refused({ subject_token: access_token, subject_token_type: TYPE.access_token, actor_token: access_token })).error_description).toBe('actor_token and actor_token_type go together: send both or neither');
-    expect((await refused({ subject_token: access_token, subject_token_type: TYPE.access_token, requested_token_type: TYPE.refresh_token })).error_description).toContain('is not issued by token exchange here');
-    expect(await refused({ subject_token: 'never-issued', subject_token_type: TYPE.access_token })).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('is not a live access token') });
-    expect(await refused({ subject_token: access_token, subject_token_type: TYPE.access_token, audience: 'api://orders', resource: 'https://other.test' })).toMatchObject({ error: 'invalid_target' });
+    expect((await refused({ subject_token: access_token, subject_token_type: 'urn:x:opaque' })).error_description).toMatch(
+      /^subject_token_type "urn:x:opaque" is not supported: use one of urn:ietf:params:oauth:token-type:access_token/,
+    );
+    expect((await refused({ subject_token: access_token, subject_token_type: TYPE.access_token, actor_token: access_token })).error_description).toBe(
+      'actor_token and actor_token_type go together: send both or neither',
+    );
+    expect(
+      (await refused({ subject_token: access_token, subject_token_type: TYPE.access_token, requested_token_type: TYPE.refresh_token })).error_description,
+    ).toContain('is not issued by token exchange here');
+    expect(await refused({ subject_token: 'never-issued', subject_token_type: TYPE.access_token })).toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('is not a live access token'),
+    });
+    expect(
+      await refused({ subject_token: access_token, subject_token_type: TYPE.access_token, audience: 'api://orders', resource: 'https://other.test' }),
+    ).toMatchObject({ error: 'invalid_target' });
   });
 
   it('refuses an expired subject token', async () => {
     const expired = (await idp.admin.mint('default', { type: 'access_token', user: 'alice', client: 'web', ttlSeconds: -60 })).token;
-    expect(await refused({ subject_token: expired, subject_token_type: TYPE.jwt })).toMatchObject({ error: 'invalid_request', error_description: expect.stringContaining('"exp" claim timestamp check failed') });
+    expect(await refused({ subject_token: expired, subject_token_type: TYPE.jwt })).toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('"exp" claim timestamp check failed'),
+    });
   });
 
   it('issues tokens that introspect as active and can be revoked', async () => {
@@ -156,7 +189,9 @@ describe('token exchange (RFC 8693) with openid-client', () => {
   it('refuses the grant to a client that is not registered for it', async () => {
     const web = await relyingParty(issuer, 'web', { secret: 'web-secret' });
     const { access_token } = await aliceTokens();
-    expect(await refused({ subject_token: access_token, subject_token_type: TYPE.access_token }, web)).toMatchObject({ error: expect.stringMatching(/invalid_request|unauthorized_client/) });
+    expect(await refused({ subject_token: access_token, subject_token_type: TYPE.access_token }, web)).toMatchObject({
+      error: expect.stringMatching(/invalid_request|unauthorized_client/),
+    });
   });
 });
 
@@ -171,7 +206,9 @@ describe('token exchange in the keycloak profile (standard token exchange v2)', 
   it('lets a client exchange a realm token issued to it, or with it in the audience, for another client of the realm', async () => {
     const backend = await relyingParty(realm, 'backend', { secret: 'backend-secret' });
     const own = (await realmToken('backend', 'backend-secret')).access_token;
-    expect(decodeJwt((await exchange({ subject_token: own, subject_token_type: TYPE.access_token, audience: 'reports' }, backend)).access_token)).toMatchObject({ sub: 'alice', aud: 'reports', iss: realm });
+    expect(decodeJwt((await exchange({ subject_token: own, subject_token_type: TYPE.access_token, audience: 'reports' }, backend)).access_token)).toMatchObject(
+      { sub: 'alice', aud: 'reports', iss: realm },
+    );
     // Keycloak puts clients into aud with audience mappers; minted here, as such a token would be.
     const forBackend = (await idp.admin.mint('realm', { type: 'access_token', user: 'alice', client: 'frontend', audience: ['backend', 'account'] })).token;
     expect((await exchange({ subject_token: forBackend, subject_token_type: TYPE.access_token }, backend)).issued_token_type).toBe(TYPE.access_token);
@@ -180,13 +217,20 @@ describe('token exchange in the keycloak profile (standard token exchange v2)', 
   it('refuses a token of another client that does not name the requester in its audience', async () => {
     const backend = await relyingParty(realm, 'backend', { secret: 'backend-secret' });
     const frontend = (await realmToken('frontend')).access_token;
-    expect(await refused({ subject_token: frontend, subject_token_type: TYPE.access_token }, backend)).toMatchObject({ error: 'invalid_request', error_description: 'Client is not within the token audience' });
+    expect(await refused({ subject_token: frontend, subject_token_type: TYPE.access_token }, backend)).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'Client is not within the token audience',
+    });
   });
 
   it('refuses an audience that is no client of the realm, and subject tokens that are not realm access tokens', async () => {
     const backend = await relyingParty(realm, 'backend', { secret: 'backend-secret' });
     const tokens = await realmToken('backend', 'backend-secret');
-    expect((await refused({ subject_token: tokens.access_token, subject_token_type: TYPE.access_token, audience: 'api://nowhere' }, backend)).error_description).toBe('Audience not found: "api://nowhere" is not a client of realm master');
-    expect((await refused({ subject_token: tokens.id_token!, subject_token_type: TYPE.id_token }, backend)).error_description).toContain('standard token exchange takes access tokens of realm master only');
+    expect(
+      (await refused({ subject_token: tokens.access_token, subject_token_type: TYPE.access_token, audience: 'api://nowhere' }, backend)).error_description,
+    ).toBe('Audience not found: "api://nowhere" is not a client of realm master');
+    expect((await refused({ subject_token: tokens.id_token!, subject_token_type: TYPE.id_token }, backend)).error_description).toContain(
+      'standard token exchange takes access tokens of realm master only',
+    );
   });
 });

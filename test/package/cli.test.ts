@@ -34,21 +34,27 @@ async function serveUntilReady(node: NodeChoice) {
 }
 
 async function refused(url: string): Promise<boolean> {
-  return fetch(url).then(() => false, () => true);
+  return fetch(url).then(
+    () => false,
+    () => true,
+  );
 }
 
 describe('npx mockidp serve, installed from the tarball', () => {
-  it.each(['current', 'oldest'] as const)('answers discovery, and stops cleanly on SIGTERM to its process group as a terminal or CI runner sends it (%s Node)', async (node) => {
-    const served = await serveUntilReady(node);
-    const discovery = await fetch(`${served.url}/default/.well-known/openid-configuration`);
-    expect(discovery.status).toBe(200);
-    expect(((await discovery.json()) as { issuer: string }).issuer).toBe(`${served.url}/default`);
-    process.kill(-served.child.pid!, 'SIGTERM');
-    await served.closed;
-    expect(served.output().stdout).toContain('SIGTERM: stopping');
-    expect(served.output().stderr).toBe('');
-    expect(await refused(`${served.url}/health`)).toBe(true);
-  });
+  it.each(['current', 'oldest'] as const)(
+    'answers discovery, and stops cleanly on SIGTERM to its process group as a terminal or CI runner sends it (%s Node)',
+    async (node) => {
+      const served = await serveUntilReady(node);
+      const discovery = await fetch(`${served.url}/default/.well-known/openid-configuration`);
+      expect(discovery.status).toBe(200);
+      expect(((await discovery.json()) as { issuer: string }).issuer).toBe(`${served.url}/default`);
+      process.kill(-served.child.pid!, 'SIGTERM');
+      await served.closed;
+      expect(served.output().stdout).toContain('SIGTERM: stopping');
+      expect(served.output().stderr).toBe('');
+      expect(await refused(`${served.url}/health`)).toBe(true);
+    },
+  );
 
   it('stops, instead of holding its port, when only npx is killed (npm exits on SIGTERM without passing it on)', async () => {
     const served = await serveUntilReady('current');
@@ -61,11 +67,16 @@ describe('npx mockidp serve, installed from the tarball', () => {
 
 describe('npx mockidp run, installed from the tarball', () => {
   // A one-second JWKS refetch cool-down, declared to the runner, keeps the key-rotation scenarios quick.
-  const authenticator = 'npx mockidp component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port} --jwks-refetch-cooldown 1';
+  const authenticator =
+    'npx mockidp component authenticator --issuer {issuer} --client-id {client_id} --client-secret {client_secret} --port {port} --jwks-refetch-cooldown 1';
   const cooldown = ['--target-option', 'authenticator.jwksRefetchCooldown=1s'];
 
   it('runs the shipped authenticator scenarios against a component it starts with --target-command, and writes the reports into the project', async () => {
-    const { code, stdout, stderr } = await consumer.run('npx', ['mockidp', 'run', '--target-command', `authenticator=${authenticator}`, ...cooldown, '--idp-port', '0', '--out', 'reports/clean'], { timeoutMs: 180_000 });
+    const { code, stdout, stderr } = await consumer.run(
+      'npx',
+      ['mockidp', 'run', '--target-command', `authenticator=${authenticator}`, ...cooldown, '--idp-port', '0', '--out', 'reports/clean'],
+      { timeoutMs: 180_000 },
+    );
     expect(stderr).toBe('');
     const summary = /(\d+) passed, (\d+) failed/.exec(stdout);
     expect(summary, stdout).not.toBeNull();
@@ -73,7 +84,9 @@ describe('npx mockidp run, installed from the tarball', () => {
     expect(Number(summary![2])).toBe(0);
     expect(stdout).toMatch(/, 0 skipped/);
     expect(code).toBe(0);
-    const results = JSON.parse(await readFile(join(consumer.dir, 'reports/clean/results.json'), 'utf8')) as { scenarios: Array<{ id: string; status: string }> };
+    const results = JSON.parse(await readFile(join(consumer.dir, 'reports/clean/results.json'), 'utf8')) as {
+      scenarios: Array<{ id: string; status: string }>;
+    };
     expect(results.scenarios.map((scenario) => scenario.id)).toContain('scenarios/authenticator/reused-code');
     expect(await readFile(join(consumer.dir, 'reports/clean/junit.xml'), 'utf8')).toMatch(/<testsuites[^>]* failures="0"/);
     expect(await readFile(join(consumer.dir, 'reports/clean/report.html'), 'utf8')).toContain('<html');
@@ -81,7 +94,11 @@ describe('npx mockidp run, installed from the tarball', () => {
 
   it('fails, naming the scenario, when the component it starts is flawed', async () => {
     const flawed = `${authenticator} --flaw skip-aud-check`;
-    const { code, stdout } = await consumer.run('npx', ['mockidp', 'run', '--target-command', `authenticator=${flawed}`, ...cooldown, '--idp-port', '0', '--grep', 'audience', '--out', 'reports/flawed'], { timeoutMs: 120_000 });
+    const { code, stdout } = await consumer.run(
+      'npx',
+      ['mockidp', 'run', '--target-command', `authenticator=${flawed}`, ...cooldown, '--idp-port', '0', '--grep', 'audience', '--out', 'reports/flawed'],
+      { timeoutMs: 120_000 },
+    );
     expect(code).toBe(1);
     expect(stdout).toMatch(/✗ .*audience/);
   }, 120_000);

@@ -11,7 +11,9 @@ let consumer: Consumer;
 
 beforeAll(async () => {
   consumer = await consumerProject();
-  await consumer.write('esm-login.mjs', `
+  await consumer.write(
+    'esm-login.mjs',
+    `
 import { startMockIdp } from 'mockidp';
 import { loginAs } from 'mockidp/testing';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -22,8 +24,11 @@ const issuer = idp.issuer('default');
 const { payload, protectedHeader } = await jwtVerify(idToken, createRemoteJWKSet(new URL(issuer + '/jwks')), { issuer, audience: 'demo' });
 await idp.close();
 console.log(JSON.stringify({ node: process.version, issuer, sub: payload.sub, groups: payload.groups, alg: protectedHeader.alg }));
-`);
-  await consumer.write('require.cjs', `
+`,
+  );
+  await consumer.write(
+    'require.cjs',
+    `
 const { startMockIdp, defaultConfig } = require('mockidp');
 const { mintToken } = require('mockidp/testing');
 const { useMockIdp } = require('mockidp/testing/node');
@@ -34,12 +39,28 @@ const { useMockIdp } = require('mockidp/testing/node');
   await idp.close();
   console.log(JSON.stringify({ node: process.version, token, keys: jwks.keys.length, fixture: typeof useMockIdp }));
 })();
-`);
-  await consumer.write('typed/tsconfig.json', JSON.stringify({
-    compilerOptions: { target: 'es2023', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: false, types: ['node'] },
-    include: ['*.ts'],
-  }));
-  await consumer.write('typed/use.ts', `
+`,
+  );
+  await consumer.write(
+    'typed/tsconfig.json',
+    JSON.stringify({
+      compilerOptions: {
+        target: 'es2023',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+      },
+      include: ['*.ts'],
+    }),
+  );
+  await consumer.write(
+    'typed/use.ts',
+    `
 import { startMockIdp, defaultConfig, type MockIdp, type JournalEntry, type FaultRuleInput } from 'mockidp';
 import { loginAs, mintToken, type LoggedIn } from 'mockidp/testing';
 import { MockIdpContainer, type StartedMockIdpContainer } from 'mockidp/testcontainers';
@@ -62,19 +83,31 @@ await loginAs(idp, {});
 // @ts-expect-error no such profile
 new MockIdpContainer().withProfile('pingfederate');
 await idp.close();
-`);
+`,
+  );
 }, 600_000);
 
 describe('the packed package', () => {
   it('ships compiled code, types, source maps, the built-in scenarios, fixtures, schemas, README and LICENSE, and no tests or TypeScript sources', async () => {
     const files = await tarballFiles(await packedTarball());
-    expect(files).toEqual(expect.arrayContaining([
-      'package.json', 'README.md', 'LICENSE',
-      'dist/mock-idp/index.js', 'dist/mock-idp/index.d.ts', 'dist/mock-idp/index.js.map',
-      'dist/cli/mockidp.js', 'dist/harness/testing/jest.js', 'dist/harness/testing/vitest.d.ts', 'dist/mock-idp/testcontainers/index.js',
-      'dist/schemas/scenario.schema.json', 'dist/schemas/mockidp.config.schema.json',
-      'scenarios/authenticator/reused-code.yaml', 'fixtures/profiles/entra.yaml',
-    ]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'LICENSE',
+        'dist/mock-idp/index.js',
+        'dist/mock-idp/index.d.ts',
+        'dist/mock-idp/index.js.map',
+        'dist/cli/mockidp.js',
+        'dist/harness/testing/jest.js',
+        'dist/harness/testing/vitest.d.ts',
+        'dist/mock-idp/testcontainers/index.js',
+        'dist/schemas/scenario.schema.json',
+        'dist/schemas/mockidp.config.schema.json',
+        'scenarios/authenticator/reused-code.yaml',
+        'fixtures/profiles/entra.yaml',
+      ]),
+    );
     expect(files.filter((file) => /\.test\.|^test\/|^bench\/|^docs\/|(?<!\.d)\.ts$/.test(file))).toEqual([]);
   });
 });
@@ -104,7 +137,10 @@ describe('a CommonJS module of a user', () => {
 });
 
 describe('a strict TypeScript project of a user', () => {
-  it.each([['TypeScript 7', 'node_modules/typescript/bin/tsc'], ['TypeScript 5.9', 'node_modules/typescript-5/bin/tsc']])('type-checks against the shipped declarations, and misuse is a type error (%s)', async (_name, tsc) => {
+  it.each([
+    ['TypeScript 7', 'node_modules/typescript/bin/tsc'],
+    ['TypeScript 5.9', 'node_modules/typescript-5/bin/tsc'],
+  ])('type-checks against the shipped declarations, and misuse is a type error (%s)', async (_name, tsc) => {
     const { code, stdout, stderr } = await consumer.run('node', [tsc, '-p', 'typed'], { timeoutMs: 120_000 });
     expect(stdout + stderr).toBe('');
     expect(code).toBe(0);

@@ -36,10 +36,28 @@ test('a minted token carries the claims asked for (this one is made to fail)', a
 
 beforeAll(async () => {
   consumer = await consumerProject();
-  await consumer.write('vitest-suite/login.test.js', SUITE("import { test, expect } from 'vitest';\nimport { useMockIdp, loginAs, mintToken } from 'mockidp/testing/vitest';", 'expect(ACTUAL).toBe(EXPECTED);'));
-  await consumer.write('jest-suite/login.test.js', SUITE("import { test, expect } from '@jest/globals';\nimport { useMockIdp, loginAs, mintToken } from 'mockidp/testing/jest';", 'expect(ACTUAL).toBe(EXPECTED);'));
-  await consumer.write('jest-suite/jest.config.json', JSON.stringify({ testEnvironment: 'node', transform: {}, rootDir: '.', testMatch: ['<rootDir>/*.test.js'] }));
-  await consumer.write('node-test-suite/login.test.js', SUITE("import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { useMockIdp, loginAs, mintToken } from 'mockidp/testing/node';", 'assert.equal(ACTUAL, EXPECTED);'));
+  await consumer.write(
+    'vitest-suite/login.test.js',
+    SUITE("import { test, expect } from 'vitest';\nimport { useMockIdp, loginAs, mintToken } from 'mockidp/testing/vitest';", 'expect(ACTUAL).toBe(EXPECTED);'),
+  );
+  await consumer.write(
+    'jest-suite/login.test.js',
+    SUITE(
+      "import { test, expect } from '@jest/globals';\nimport { useMockIdp, loginAs, mintToken } from 'mockidp/testing/jest';",
+      'expect(ACTUAL).toBe(EXPECTED);',
+    ),
+  );
+  await consumer.write(
+    'jest-suite/jest.config.json',
+    JSON.stringify({ testEnvironment: 'node', transform: {}, rootDir: '.', testMatch: ['<rootDir>/*.test.js'] }),
+  );
+  await consumer.write(
+    'node-test-suite/login.test.js',
+    SUITE(
+      "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { useMockIdp, loginAs, mintToken } from 'mockidp/testing/node';",
+      'assert.equal(ACTUAL, EXPECTED);',
+    ),
+  );
 }, 600_000);
 
 describe('test frameworks of a user, with the package installed from the tarball', () => {
@@ -54,7 +72,11 @@ describe('test frameworks of a user, with the package installed from the tarball
   });
 
   it('Jest (ESM, --experimental-vm-modules): useMockIdp from mockidp/testing/jest runs the IdP for the file and resets it between tests', async () => {
-    const { code, stdout, stderr } = await consumer.run('node', ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--config', 'jest-suite/jest.config.json', '--verbose'], { env: { CI: '1' } });
+    const { code, stdout, stderr } = await consumer.run(
+      'node',
+      ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--config', 'jest-suite/jest.config.json', '--verbose'],
+      { env: { CI: '1' } },
+    );
     const output = stripVTControlCharacters(stdout + stderr);
     expect(output).toMatch(/✓ alice logs in and her ID token verifies/);
     expect(output).toMatch(/✓ the IdP is reset before each test/);
@@ -63,13 +85,16 @@ describe('test frameworks of a user, with the package installed from the tarball
     expect(code).toBe(1);
   });
 
-  it.each(['current', 'oldest'] as const)('node:test: useMockIdp from mockidp/testing/node runs the IdP for the file and resets it between tests (%s Node)', async (node) => {
-    const { code, stdout } = await consumer.run('node', ['--test', '--test-reporter=tap', 'node-test-suite/login.test.js'], { node });
-    expect(stdout).toMatch(/^ok \d+ - alice logs in and her ID token verifies$/m);
-    expect(stdout).toMatch(/^ok \d+ - the IdP is reset before each test/m);
-    expect(stdout).toMatch(/^not ok \d+ - a minted token carries the claims asked for/m);
-    expect(stdout).toMatch(/^# pass 2$/m);
-    expect(stdout).toMatch(/^# fail 1$/m);
-    expect(code).toBe(1);
-  });
+  it.each(['current', 'oldest'] as const)(
+    'node:test: useMockIdp from mockidp/testing/node runs the IdP for the file and resets it between tests (%s Node)',
+    async (node) => {
+      const { code, stdout } = await consumer.run('node', ['--test', '--test-reporter=tap', 'node-test-suite/login.test.js'], { node });
+      expect(stdout).toMatch(/^ok \d+ - alice logs in and her ID token verifies$/m);
+      expect(stdout).toMatch(/^ok \d+ - the IdP is reset before each test/m);
+      expect(stdout).toMatch(/^not ok \d+ - a minted token carries the claims asked for/m);
+      expect(stdout).toMatch(/^# pass 2$/m);
+      expect(stdout).toMatch(/^# fail 1$/m);
+      expect(code).toBe(1);
+    },
+  );
 });

@@ -15,7 +15,9 @@ const idp = await fixtureIdp('adfs', (config) => {
   for (const tenant of Object.values(config.tenants)) tenant.deviceFlow = { ...tenant.deviceFlow, interval: 1 };
 });
 const host = new URL(idp.url).host;
-const auth = (clientId: string, secret?: string): Configuration => ({ auth: { clientId, ...(secret ? { clientSecret: secret } : {}), authority: `${idp.url}/adfs/adfs`, knownAuthorities: [host] } });
+const auth = (clientId: string, secret?: string): Configuration => ({
+  auth: { clientId, ...(secret ? { clientSecret: secret } : {}), authority: `${idp.url}/adfs/adfs`, knownAuthorities: [host] },
+});
 const idTokenIssuer = `${idp.url}/adfs/adfs`;
 const accessTokenIssuer = `${idp.url.replace(/^https:/, 'http:')}/adfs/adfs/services/trust`;
 const jwks = `${idp.url}/adfs/adfs/discovery/keys`;
@@ -37,7 +39,10 @@ describe('@azure/msal-node, AD FS 2019 authority', () => {
   it('gets a token for a Web API with client credentials, issued by the access-token issuer', async () => {
     const app = new ConfidentialClientApplication(auth('payroll-sync', 'payroll-sync-secret'));
     const result = await app.acquireTokenByClientCredential({ scopes: ['https://payroll.contoso.com/api/.default'] });
-    expect(await verifiedClaims(result!.accessToken, jwks, { issuer: accessTokenIssuer, audience: 'https://payroll.contoso.com/api' })).toMatchObject({ appid: 'payroll-sync', apptype: 'Confidential' });
+    expect(await verifiedClaims(result!.accessToken, jwks, { issuer: accessTokenIssuer, audience: 'https://payroll.contoso.com/api' })).toMatchObject({
+      appid: 'payroll-sync',
+      apptype: 'Confidential',
+    });
   });
 
   it('signs a user in on another device with the device code flow', async () => {
@@ -45,16 +50,19 @@ describe('@azure/msal-node, AD FS 2019 authority', () => {
     const approvals: Promise<unknown>[] = [];
     const result = await app.acquireTokenByDeviceCode({
       scopes: ['openid'],
-      deviceCodeCallback: (response) => approvals.push(approveDevice({ verificationUri: response.verificationUri, userCode: response.userCode, username: 'akumar' })),
+      deviceCodeCallback: (response) =>
+        approvals.push(approveDevice({ verificationUri: response.verificationUri, userCode: response.userCode, username: 'akumar' })),
     });
     await Promise.all(approvals);
     expect(result!.idTokenClaims).toMatchObject({ iss: idTokenIssuer, aud: 'tv', upn: 'akumar@corp.contoso.com' });
   });
 });
 
-describe('the AD FS page\'s MSAL snippet', () => {
+describe("the AD FS page's MSAL snippet", () => {
   it('runs as printed (node, NODE_EXTRA_CA_CERTS) and gets a token for the payroll API', async () => {
     const token = (await runSnippet('adfs.msal-node.mjs', idp)).trim().split('\n').at(-1)!;
-    expect(await verifiedClaims(token, jwks, { issuer: accessTokenIssuer, audience: 'https://payroll.contoso.com/api' })).toMatchObject({ appid: 'payroll-sync' });
+    expect(await verifiedClaims(token, jwks, { issuer: accessTokenIssuer, audience: 'https://payroll.contoso.com/api' })).toMatchObject({
+      appid: 'payroll-sync',
+    });
   });
 });

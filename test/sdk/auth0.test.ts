@@ -54,7 +54,14 @@ describe('express-oauth2-jwt-bearer, Auth0 profile', () => {
   it('lets a machine-to-machine token through (client credentials, gty client-credentials, sub <client>@clients)', async () => {
     const answer = await fetch(`${await apiUrl}/inventory`, { headers: { authorization: `Bearer ${await m2mToken()}` } });
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toMatchObject({ iss: issuerBaseURL, aud: API, gty: 'client-credentials', sub: 'm2m@clients', azp: 'm2m', permissions: ['read:inventory', 'write:inventory'] });
+    expect(await answer.json()).toMatchObject({
+      iss: issuerBaseURL,
+      aud: API,
+      gty: 'client-credentials',
+      sub: 'm2m@clients',
+      azp: 'm2m',
+      permissions: ['read:inventory', 'write:inventory'],
+    });
   });
 
   it('refuses a request without a token, and a token for another API', async () => {
@@ -71,7 +78,17 @@ describe('express-oauth2-jwt-bearer, Auth0 profile', () => {
 describe('express-openid-connect, Auth0 profile', () => {
   it('logs a user in to a web app (authorization code) and exposes the ID token claims', async () => {
     const app = express();
-    app.use(openidConnect({ issuerBaseURL, baseURL: `http://127.0.0.1:${appPort}`, clientID: 'web', clientSecret: 'web-secret', secret: 'a-long-enough-session-secret-for-the-test', authRequired: false, authorizationParams: { response_type: 'code', scope: 'openid profile email' } }));
+    app.use(
+      openidConnect({
+        issuerBaseURL,
+        baseURL: `http://127.0.0.1:${appPort}`,
+        clientID: 'web',
+        clientSecret: 'web-secret',
+        secret: 'a-long-enough-session-secret-for-the-test',
+        authRequired: false,
+        authorizationParams: { response_type: 'code', scope: 'openid profile email' },
+      }),
+    );
     app.get('/profile', requiresAuth(), (req, res) => {
       res.json(req.oidc.user);
     });
@@ -82,11 +99,15 @@ describe('express-openid-connect, Auth0 profile', () => {
     expect(stoppedAt).toBe(`${base}/`);
     const response = await userAgent.request(`${base}/profile`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ sub: 'auth0|64f1c2d3e4a5b6c7d8e9f012', email: 'maria@shop.example.com', 'https://shop.example.com/roles': ['shop-admin'] });
+    expect(await response.json()).toMatchObject({
+      sub: 'auth0|64f1c2d3e4a5b6c7d8e9f012',
+      email: 'maria@shop.example.com',
+      'https://shop.example.com/roles': ['shop-admin'],
+    });
   });
 });
 
-describe('the Auth0 page\'s express-oauth2-jwt-bearer snippet', () => {
+describe("the Auth0 page's express-oauth2-jwt-bearer snippet", () => {
   it('runs as printed (node, NODE_EXTRA_CA_CERTS): the API answers the machine-to-machine caller', async () => {
     const output = (await runSnippet('auth0.express-oauth2-jwt-bearer.mjs', idp)).trim().split('\n').at(-1)!;
     expect(output).toBe('200 {"caller":"m2m@clients","grant":"client-credentials"}');

@@ -13,7 +13,12 @@ import { httpsIdp, runSnippet } from './support.ts';
 
 const idp = await httpsIdp({
   ...defaultConfig,
-  tenants: { default: { ...defaultConfig.tenants['default'], clients: { ...defaultConfig.tenants['default']!.clients, 'sts-client': { secret: 'sts-client-secret', grants: ['client_credentials'] } } } },
+  tenants: {
+    default: {
+      ...defaultConfig.tenants['default'],
+      clients: { ...defaultConfig.tenants['default']!.clients, 'sts-client': { secret: 'sts-client-secret', grants: ['client_credentials'] } },
+    },
+  },
 });
 const issuer = idp.issuer('default');
 
@@ -36,12 +41,14 @@ describe('aws-jwt-verify, https tenant', () => {
 });
 
 describe('@aws-sdk/client-sts and the reference STS, https IdP', () => {
-  it('assumes a role with a web identity token the STS checked against the https IdP\'s keys', async () => {
+  it("assumes a role with a web identity token the STS checked against the https IdP's keys", async () => {
     const sts = await startSts({ issuer, clientIds: ['sts-client'], roles: [{ name: 'web-identity' }], caFile: idp.ca!.path, logLevel: 'silent' });
     try {
       const { token } = await idp.admin.mint('default', { user: 'alice', client: 'sts-client' });
       const client = new STSClient({ endpoint: sts.url, region: 'us-east-1', maxAttempts: 1 });
-      const out = await client.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::123456789012:role/web-identity', RoleSessionName: 'alice', WebIdentityToken: token }));
+      const out = await client.send(
+        new AssumeRoleWithWebIdentityCommand({ RoleArn: 'arn:aws:iam::123456789012:role/web-identity', RoleSessionName: 'alice', WebIdentityToken: token }),
+      );
       expect(out).toMatchObject({ SubjectFromWebIdentityToken: 'alice', Provider: issuer, Credentials: { AccessKeyId: expect.stringMatching(/^ASIA/) } });
     } finally {
       await sts.close();
@@ -49,7 +56,7 @@ describe('@aws-sdk/client-sts and the reference STS, https IdP', () => {
   });
 });
 
-describe('the profile index\'s aws-jwt-verify snippet', () => {
+describe("the profile index's aws-jwt-verify snippet", () => {
   it('runs as printed (node, NODE_EXTRA_CA_CERTS) against the default tenant', async () => {
     const payload = JSON.parse((await runSnippet('any.aws-jwt-verify.mjs', idp)).trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(payload).toMatchObject({ iss: issuer, aud: 'api://default', client_id: 'service' });

@@ -36,10 +36,13 @@ const AUTHORITIES: Authority[] = [
 ];
 
 function auth(authority: Authority, clientId: string, secret?: string): Configuration {
-  return { auth: { clientId, ...(secret ? { clientSecret: secret } : {}), authority: `${idp.url}/${authority.tenant}/${authority.segment}`, knownAuthorities: [host] } };
+  return {
+    auth: { clientId, ...(secret ? { clientSecret: secret } : {}), authority: `${idp.url}/${authority.tenant}/${authority.segment}`, knownAuthorities: [host] },
+  };
 }
 
-const issuerOf = (authority: Authority) => (authority.version === 'v2' ? `${idp.url}/${authority.tenant}/${TENANT_ID}/v2.0` : `${idp.url}/${authority.tenant}/${TENANT_ID}/`);
+const issuerOf = (authority: Authority) =>
+  authority.version === 'v2' ? `${idp.url}/${authority.tenant}/${TENANT_ID}/v2.0` : `${idp.url}/${authority.tenant}/${TENANT_ID}/`;
 const jwksOf = (authority: Authority) => `${idp.url}/${authority.tenant}/discovery/${authority.version === 'v2' ? 'v2.0/' : ''}keys`;
 
 async function codeLogin(authority: Authority, username: string): Promise<{ app: ConfidentialClientApplication; result: AuthenticationResult }> {
@@ -54,7 +57,9 @@ async function codeLogin(authority: Authority, username: string): Promise<{ app:
 }
 
 function refreshes(server: MockIdp, tenant: string, since: number): number {
-  return server.journal.query({ tenant }).filter((entry) => entry.seq > since && entry.endpoint === 'token' && entry.grantType === 'refresh_token' && entry.status === 200).length;
+  return server.journal
+    .query({ tenant })
+    .filter((entry) => entry.seq > since && entry.endpoint === 'token' && entry.grantType === 'refresh_token' && entry.status === 200).length;
 }
 
 for (const authority of AUTHORITIES) {
@@ -65,14 +70,21 @@ for (const authority of AUTHORITIES) {
         const app = new ConfidentialClientApplication(auth(authority, 'api-daemon', 'daemon-secret'));
         const result = await app.acquireTokenByClientCredential({ scopes: ['api://contoso-expenses/.default'] });
         const claims = await verifiedClaims(result!.accessToken, jwksOf(authority), { issuer: issuerOf(authority), audience: 'api://contoso-expenses' });
-        expect(claims).toMatchObject({ roles: ['Expenses.Read.All'], ...(authority.version === 'v2' ? { azp: 'api-daemon', ver: '2.0' } : { appid: 'api-daemon', ver: '1.0' }) });
+        expect(claims).toMatchObject({
+          roles: ['Expenses.Read.All'],
+          ...(authority.version === 'v2' ? { azp: 'api-daemon', ver: '2.0' } : { appid: 'api-daemon', ver: '1.0' }),
+        });
       });
     }
 
     it('logs a user in with the authorization code and PKCE (getAuthCodeUrl, the login pages, acquireTokenByCode): idTokenClaims carry oid and tid', async () => {
       const { result } = await codeLogin(authority, 'adele');
       expect(result.idTokenClaims).toMatchObject({ oid: '6e03c2e4-3b0c-4f3d-9f5b-0c8d0a1b2c3d', tid: TENANT_ID, iss: issuerOf(authority), aud: 'web' });
-      expect(result.account).toMatchObject({ homeAccountId: `6e03c2e4-3b0c-4f3d-9f5b-0c8d0a1b2c3d.${TENANT_ID}`, tenantId: TENANT_ID, username: 'AdeleV@contoso.onmicrosoft.com' });
+      expect(result.account).toMatchObject({
+        homeAccountId: `6e03c2e4-3b0c-4f3d-9f5b-0c8d0a1b2c3d.${TENANT_ID}`,
+        tenantId: TENANT_ID,
+        username: 'AdeleV@contoso.onmicrosoft.com',
+      });
       await verifiedClaims(result.idToken, jwksOf(authority), { issuer: issuerOf(authority), audience: 'web' });
     });
 
@@ -103,11 +115,13 @@ for (const authority of AUTHORITIES) {
   });
 }
 
-describe('the Entra page\'s MSAL snippet', () => {
+describe("the Entra page's MSAL snippet", () => {
   it('runs as printed (node, NODE_EXTRA_CA_CERTS) and gets a token the IdP signed for the API', async () => {
     const output = await runSnippet('entra.msal-node.mjs', idp);
     const token = output.trim().split('\n').at(-1)!;
     const authority = AUTHORITIES[0]!;
-    expect(await verifiedClaims(token, jwksOf(authority), { issuer: issuerOf(authority), audience: 'api://contoso-expenses' })).toMatchObject({ roles: ['Expenses.Read.All'] });
+    expect(await verifiedClaims(token, jwksOf(authority), { issuer: issuerOf(authority), audience: 'api://contoso-expenses' })).toMatchObject({
+      roles: ['Expenses.Read.All'],
+    });
   });
 });

@@ -32,7 +32,12 @@ function client(): OAuth2Client {
 /** A user signs in (offline access, PKCE) and the client redeems the code with getToken. */
 async function signIn(oauth: OAuth2Client, username: string) {
   const { codeVerifier, codeChallenge } = await oauth.generateCodeVerifierAsync();
-  const url = oauth.generateAuthUrl({ access_type: 'offline', scope: ['openid', 'email', 'profile'], code_challenge_method: CodeChallengeMethod.S256, code_challenge: codeChallenge! });
+  const url = oauth.generateAuthUrl({
+    access_type: 'offline',
+    scope: ['openid', 'email', 'profile'],
+    code_challenge_method: CodeChallengeMethod.S256,
+    code_challenge: codeChallenge!,
+  });
   const { params } = await browserlessLogin({ authorizationUrl: url, redirectUri: REDIRECT_URI, username });
   const { tokens } = await oauth.getToken({ code: params.get('code')!, codeVerifier });
   return tokens;
@@ -50,7 +55,14 @@ describe('google-auth-library OAuth2Client, Google profile', () => {
     const oauth = client();
     const tokens = await signIn(oauth, 'liz');
     const ticket = await oauth.verifyIdToken({ idToken: tokens.id_token!, audience: 'web' });
-    expect(ticket.getPayload()).toMatchObject({ iss: google, aud: 'web', sub: '110248495921238986420', email: 'liz@altostrat.com', email_verified: true, hd: 'altostrat.com' });
+    expect(ticket.getPayload()).toMatchObject({
+      iss: google,
+      aud: 'web',
+      sub: '110248495921238986420',
+      email: 'liz@altostrat.com',
+      email_verified: true,
+      hd: 'altostrat.com',
+    });
     expect(pathsAsked('/oauth2/v1/certs').at(-1)?.status).toBe(200);
   });
 
@@ -87,11 +99,13 @@ describe('google-auth-library OAuth2Client, Google profile', () => {
     await expect(oauth.getTokenInfo(tokens.access_token!)).rejects.toThrow(/invalid_token/);
     const again = client();
     again.setCredentials({ refresh_token: tokens.refresh_token! });
-    await expect(again.getAccessToken()).rejects.toMatchObject({ response: { status: 400, data: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } } });
+    await expect(again.getAccessToken()).rejects.toMatchObject({
+      response: { status: 400, data: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } },
+    });
   });
 });
 
-describe('the Google page\'s google-auth-library snippet', () => {
+describe("the Google page's google-auth-library snippet", () => {
   it('runs as printed (node, NODE_EXTRA_CA_CERTS) and verifies a minted ID token', async () => {
     const payload = JSON.parse((await runSnippet('google.google-auth-library.mjs', idp)).trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(payload).toMatchObject({ iss: google, aud: 'web', sub: '110248495921238986420', email: 'liz@altostrat.com' });

@@ -13,9 +13,12 @@ import { fixtureIdp, ROOT, siteCertificate } from './support.ts';
  */
 
 const page = await readFile(join(ROOT, 'docs/profiles/snippets/keycloak.keycloak-js.html'), 'utf8');
-const spa = await startSpa(() => page, { '/keycloak.js': 'node_modules/keycloak-js/lib/keycloak.js' },
+const spa = await startSpa(
+  () => page,
+  { '/keycloak.js': 'node_modules/keycloak-js/lib/keycloak.js' },
   // The app over https on the IdP's host: same site, so Chromium lets the IdP's iframes keep their cookies.
-  await siteCertificate());
+  await siteCertificate(),
+);
 const idp = await fixtureIdp('keycloak', (config) => {
   const client = config.tenants['keycloak']!.clients['spa']!;
   client.redirectUris = [`${spa.origin}/`];
@@ -31,7 +34,7 @@ interface KeycloakInPage {
   logout(): Promise<void>;
 }
 
-describe('keycloak-js in Chromium, Keycloak profile (the Keycloak page\'s snippet)', () => {
+describe("keycloak-js in Chromium, Keycloak profile (the Keycloak page's snippet)", () => {
   it('logs in (init login-required, the login page), refreshes with updateToken, and logs out', async () => {
     const browser = await chromiumTrusting(idp);
     const tab = await browser.newPage();

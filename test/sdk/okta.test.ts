@@ -50,7 +50,7 @@ describe('@okta/jwt-verifier, Okta custom authorization server', () => {
     await expect(verifier.verifyAccessToken(access_token, 'api://other')).rejects.toThrow(/audience/);
   });
 
-  it('verifies a user\'s access token and ID token (client id, nonce) from the code flow', async () => {
+  it("verifies a user's access token and ID token (client id, nonce) from the code flow", async () => {
     const rp = await oidc.discovery(new URL(issuer), 'web', undefined, oidc.ClientSecretBasic('web-secret'));
     const { tokens, nonce } = await loginWithCode(rp, { username: 'isabella', redirectUri: REDIRECT_URI, scope: 'openid profile email' });
     const access = await verifier.verifyAccessToken(tokens.access_token, 'api://default');
@@ -71,11 +71,15 @@ describe('@okta/okta-auth-js in Chromium, Okta custom authorization server', () 
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForFunction(() => (window as unknown as { result?: unknown }).result !== undefined, undefined, { timeout: 15_000 });
     const result = (await page.evaluate(() => (window as unknown as { result: unknown }).result)) as Record<string, unknown>;
-    expect(result).toMatchObject({ idClaims: { sub: '00u7lm8no9PQ0rs1tu2v', aud: 'spa', iss: issuer }, accessClaims: { cid: 'spa', uid: '00u7lm8no9PQ0rs1tu2v' }, refreshToken: true });
+    expect(result).toMatchObject({
+      idClaims: { sub: '00u7lm8no9PQ0rs1tu2v', aud: 'spa', iss: issuer },
+      accessClaims: { cid: 'spa', uid: '00u7lm8no9PQ0rs1tu2v' },
+      refreshToken: true,
+    });
   });
 });
 
-describe('the Okta page\'s jwt-verifier snippet', () => {
+describe("the Okta page's jwt-verifier snippet", () => {
   it('runs as printed (node, NODE_EXTRA_CA_CERTS) and verifies the access token', async () => {
     const claims = JSON.parse((await runSnippet('okta.jwt-verifier.mjs', idp)).trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(claims).toMatchObject({ iss: issuer, aud: 'api://default', cid: 'service' });

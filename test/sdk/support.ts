@@ -49,13 +49,18 @@ export async function httpsIdp(config: MockIdpConfigInput): Promise<MockIdp> {
 
 /** Verifies a JWT with jose against the tenant's published keys (an independent check of what an SDK accepted). */
 export async function verifiedClaims(token: string, jwksUri: string, expected: { issuer?: string; audience?: string } = {}): Promise<JWTPayload> {
-  const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(jwksUri)), { ...(expected.issuer ? { issuer: expected.issuer } : {}), ...(expected.audience ? { audience: expected.audience } : {}) });
+  const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(jwksUri)), {
+    ...(expected.issuer ? { issuer: expected.issuer } : {}),
+    ...(expected.audience ? { audience: expected.audience } : {}),
+  });
   return payload;
 }
 
 /** The environment of a new process that trusts nothing the test runner trusts, plus `extra`. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'NODE_OPTIONS'].includes(name)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !['NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'REQUESTS_CA_BUNDLE', 'NODE_OPTIONS'].includes(name)),
+  );
   return { ...env, ...extra };
 }
 

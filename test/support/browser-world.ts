@@ -14,7 +14,11 @@ export interface BrowserWorld {
  * A quiet IdP, a relying party for one of its clients and Debian's chromium, for the browser tests
  * of a file; `tenants(callback)` gets the RP's callback URL to register as the client's redirect URI.
  */
-export function browserWorld(options: { tenant: string; client: string; tenants: (callback: string) => NonNullable<MockIdpConfigInput['tenants']> }): BrowserWorld {
+export function browserWorld(options: {
+  tenant: string;
+  client: string;
+  tenants: (callback: string) => NonNullable<MockIdpConfigInput['tenants']>;
+}): BrowserWorld {
   const world = {} as BrowserWorld;
   beforeAll(async () => {
     const port = await freePort();

@@ -27,7 +27,10 @@ export function requireDocker(): Promise<void> {
 }
 
 async function imageExists(image: string): Promise<boolean> {
-  return exec('docker', ['image', 'inspect', image]).then(() => true, () => false);
+  return exec('docker', ['image', 'inspect', image]).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The mockidp image of the current sources, built from the packed tarball when missing or stale. */
@@ -35,7 +38,11 @@ export async function projectImage(): Promise<string> {
   await requireDocker();
   // What the image is made of: the package, and the Dockerfile and script that build it.
   const recipe = await Promise.all(['docker/mock-idp.Dockerfile', 'docker/build.sh'].map((file) => readFile(join(REPO, file))));
-  const digest = createHash('sha256').update(await packageDigest()).update(Buffer.concat(recipe)).digest('hex').slice(0, 16);
+  const digest = createHash('sha256')
+    .update(await packageDigest())
+    .update(Buffer.concat(recipe))
+    .digest('hex')
+    .slice(0, 16);
   const tag = `mockidp:test-${digest}`;
   if (await imageExists(tag)) return tag;
   const tarball = await packedTarball();
@@ -45,7 +52,11 @@ export async function projectImage(): Promise<string> {
   try {
     if (await imageExists(tag)) return tag;
     if (!(await imageExists(BASE_IMAGE))) await exec(join(REPO, 'docker/base-image.sh'), [BASE_IMAGE], { cwd: REPO });
-    await exec(join(REPO, 'docker/build.sh'), ['--base', BASE_IMAGE, '--tag', tag, '--tarball', tarball, '--label', `${TEST_IMAGE_LABEL}=true`, '--label', `${DIGEST_LABEL}=${digest}`], { cwd: REPO, maxBuffer: 16 * 1024 * 1024 });
+    await exec(
+      join(REPO, 'docker/build.sh'),
+      ['--base', BASE_IMAGE, '--tag', tag, '--tarball', tarball, '--label', `${TEST_IMAGE_LABEL}=true`, '--label', `${DIGEST_LABEL}=${digest}`],
+      { cwd: REPO, maxBuffer: 16 * 1024 * 1024 },
+    );
     await pruneStaleTestImages(tag);
     return tag;
   } finally {

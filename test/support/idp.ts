@@ -13,7 +13,11 @@ export async function startTestIdp(config?: MockIdpConfigInput): Promise<MockIdp
 }
 
 /** An openid-client relying party for a client of the IdP (http allowed: loopback only). */
-export async function relyingParty(issuer: string, clientId: string, options: { secret?: string; auth?: oidc.ClientAuth; metadata?: Partial<oidc.ClientMetadata> } = {}): Promise<oidc.Configuration> {
+export async function relyingParty(
+  issuer: string,
+  clientId: string,
+  options: { secret?: string; auth?: oidc.ClientAuth; metadata?: Partial<oidc.ClientMetadata> } = {},
+): Promise<oidc.Configuration> {
   const auth = options.auth ?? (options.secret ? oidc.ClientSecretBasic(options.secret) : oidc.None());
   return oidc.discovery(new URL(issuer), clientId, { ...options.metadata }, auth, { execute: [oidc.allowInsecureRequests] });
 }
@@ -28,7 +32,15 @@ export interface CodeLogin {
 /** Auth code + PKCE login of a user through the headless interaction API, redeemed by openid-client. */
 export async function loginWithCode(
   config: oidc.Configuration,
-  options: { username: string; password?: string; redirectUri?: string; scope?: string; extra?: Record<string, string>; claims?: Record<string, unknown>; userAgent?: UserAgent },
+  options: {
+    username: string;
+    password?: string;
+    redirectUri?: string;
+    scope?: string;
+    extra?: Record<string, string>;
+    claims?: Record<string, unknown>;
+    userAgent?: UserAgent;
+  },
 ): Promise<CodeLogin> {
   const redirectUri = options.redirectUri ?? 'http://127.0.0.1:8080/callback';
   const verifier = oidc.randomPKCECodeVerifier();
@@ -43,7 +55,19 @@ export async function loginWithCode(
     state,
     ...options.extra,
   });
-  const { callbackUrl } = await browserlessLogin({ authorizationUrl: url.toString(), redirectUri, username: options.username, password: options.password, claims: options.claims, userAgent: options.userAgent });
-  const tokens = await oidc.authorizationCodeGrant(config, new URL(callbackUrl), { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state, idTokenExpected: true });
+  const { callbackUrl } = await browserlessLogin({
+    authorizationUrl: url.toString(),
+    redirectUri,
+    username: options.username,
+    password: options.password,
+    claims: options.claims,
+    userAgent: options.userAgent,
+  });
+  const tokens = await oidc.authorizationCodeGrant(config, new URL(callbackUrl), {
+    pkceCodeVerifier: verifier,
+    expectedNonce: nonce,
+    expectedState: state,
+    idTokenExpected: true,
+  });
   return { tokens, verifier, nonce, state };
 }

@@ -17,7 +17,20 @@ import lockfile from 'proper-lockfile';
 
 const exec = promisify(execFile);
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const PACKED_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'scripts/build.ts', 'README.md', 'LICENSE', 'mock-idp', 'harness', 'components', 'fixtures', 'scenarios'];
+const PACKED_INPUTS = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'scripts/build.ts',
+  'README.md',
+  'LICENSE',
+  'mock-idp',
+  'harness',
+  'components',
+  'fixtures',
+  'scenarios',
+];
 const CACHE = join(tmpdir(), 'mockidp-package');
 
 /**
@@ -51,13 +64,23 @@ async function sourceFiles(path: string): Promise<string[]> {
 export async function packageDigest(): Promise<string> {
   const files = (await Promise.all(PACKED_INPUTS.map(sourceFiles))).flat().sort();
   const hash = createHash('sha256');
-  for (const file of files) hash.update(relative(REPO, file)).update('\0').update(await readFile(file)).update('\0');
+  for (const file of files)
+    hash
+      .update(relative(REPO, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
 async function withLock<T>(directory: string, build: () => Promise<T>): Promise<T> {
   await mkdir(directory, { recursive: true });
-  const release = await lockfile.lock(directory, { lockfilePath: `${directory}.lock`, stale: 60_000, update: 5_000, retries: { retries: 600, minTimeout: 250, maxTimeout: 1_000 } });
+  const release = await lockfile.lock(directory, {
+    lockfilePath: `${directory}.lock`,
+    stale: 60_000,
+    update: 5_000,
+    retries: { retries: 600, minTimeout: 250, maxTimeout: 1_000 },
+  });
   try {
     return await build();
   } finally {
@@ -96,7 +119,10 @@ export async function packedTarball(): Promise<string> {
 /** The files in the tarball, as npm lists them (paths relative to the package root). */
 export async function tarballFiles(tarball: string): Promise<string[]> {
   const { stdout } = await exec('tar', ['-tzf', tarball], { maxBuffer: 64 * 1024 * 1024 });
-  return stdout.split('\n').filter(Boolean).map((line) => line.replace(/^package\//, ''));
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.replace(/^package\//, ''));
 }
 
 export interface Consumer {
@@ -135,20 +161,29 @@ export async function consumerProject(): Promise<Consumer> {
   const nodeDir = (choice: keyof typeof NODES) => join(directory, `node-${choice}`);
   const nodeBinary = (choice: keyof typeof NODES) => join(nodeDir(choice), 'node_modules', 'node', 'bin', 'node');
   await withLock(dir, async () => {
-    if (existsSync(join(dir, 'node_modules', 'mockidp', 'package.json')) && Object.keys(NODES).every((choice) => existsSync(nodeBinary(choice as keyof typeof NODES)))) return;
+    if (
+      existsSync(join(dir, 'node_modules', 'mockidp', 'package.json')) &&
+      Object.keys(NODES).every((choice) => existsSync(nodeBinary(choice as keyof typeof NODES)))
+    )
+      return;
     const dependencies = { mockidp: `file:${tarball}`, ...CONSUMER_DEPENDENCIES };
     await writeFile(join(dir, 'package.json'), `${JSON.stringify({ name: 'mockidp-consumer', private: true, type: 'module', dependencies }, null, 2)}\n`);
     await npmInstall(dir);
     for (const [choice, version] of Object.entries(NODES) as Array<[keyof typeof NODES, string]>) {
       await mkdir(nodeDir(choice), { recursive: true });
-      await writeFile(join(nodeDir(choice), 'package.json'), `${JSON.stringify({ name: `node-${choice}`, private: true, dependencies: { node: version } }, null, 2)}\n`);
+      await writeFile(
+        join(nodeDir(choice), 'package.json'),
+        `${JSON.stringify({ name: `node-${choice}`, private: true, dependencies: { node: version } }, null, 2)}\n`,
+      );
       await npmInstall(nodeDir(choice));
     }
   });
   const node: Record<NodeChoice, string> = { current: process.execPath, oldest: nodeBinary('oldest') };
   const environment = (options: RunOptions = {}) => {
     const binDir = dirname(node[options.node ?? 'current']);
-    const path = [binDir, join(dir, 'node_modules', '.bin'), ...(process.env['PATH'] ?? '').split(delimiter).filter((entry) => !entry.startsWith(REPO))].join(delimiter);
+    const path = [binDir, join(dir, 'node_modules', '.bin'), ...(process.env['PATH'] ?? '').split(delimiter).filter((entry) => !entry.startsWith(REPO))].join(
+      delimiter,
+    );
     return { ...npmEnv(), PATH: path, ...options.env };
   };
   return {
@@ -183,5 +218,7 @@ async function npmInstall(cwd: string): Promise<void> {
 
 /** The environment of npm and of the user's commands: without this test run's npm_* variables (npm test sets them). */
 function npmEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^npm_(?!config_cache$)/i.test(entry[0])));
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^npm_(?!config_cache$)/i.test(entry[0])),
+  );
 }

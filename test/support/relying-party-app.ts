@@ -16,7 +16,13 @@ export async function startRelyingPartyApp(options: { issuer: string; clientId: 
         const verifier = oidc.randomPKCECodeVerifier();
         const state = oidc.randomState();
         pending.set(state, verifier);
-        const target = oidc.buildAuthorizationUrl(config, { redirect_uri: `${base}/callback`, scope: 'openid profile email groups', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+        const target = oidc.buildAuthorizationUrl(config, {
+          redirect_uri: `${base}/callback`,
+          scope: 'openid profile email groups',
+          state,
+          code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+        });
         res.writeHead(302, { location: target.toString() }).end();
         return;
       }
@@ -28,10 +34,12 @@ export async function startRelyingPartyApp(options: { issuer: string; clientId: 
         const claims = tokens.claims()!;
         const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
         const json = (value: unknown) => JSON.stringify(value, null, 2).replaceAll('&', '&amp;').replaceAll('<', '&lt;');
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-          `<!doctype html><title>Signed in</title><h1 id="who">Signed in as ${String(claims.sub)}</h1><p id="groups">${(claims['groups'] as string[] | undefined)?.join(', ') ?? ''}</p>` +
-            `<h2>ID token</h2><pre id="id-token-claims">${json(claims)}</pre><h2>Userinfo</h2><pre id="userinfo">${json(userinfo)}</pre>`,
-        );
+        res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(
+            `<!doctype html><title>Signed in</title><h1 id="who">Signed in as ${String(claims.sub)}</h1><p id="groups">${(claims['groups'] as string[] | undefined)?.join(', ') ?? ''}</p>` +
+              `<h2>ID token</h2><pre id="id-token-claims">${json(claims)}</pre><h2>Userinfo</h2><pre id="userinfo">${json(userinfo)}</pre>`,
+          );
         return;
       }
       res.writeHead(404).end();

@@ -60,7 +60,12 @@ ${script}
 const home = `manager.getUser().then((user) => show('status', user ? { signedIn: user.profile.sub } : 'signed out'), (error) => show('error', String(error)));`;
 const callback = `manager.signinRedirectCallback().then(() => location.replace('/'), (error) => { show('status', 'login failed'); show('error', error.name + ': ' + error.message); });`;
 
-export async function startSpa(options: { authority: string; clientId: string; port: number; scope?: string }): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSpa(options: {
+  authority: string;
+  clientId: string;
+  port: number;
+  scope?: string;
+}): Promise<{ url: string; close(): Promise<void> }> {
   const settings = { authority: options.authority, clientId: options.clientId, scope: options.scope ?? 'openid profile email' };
   const script = await readFile(library, 'utf8');
   const server: Server = createServer((req, res) => {

@@ -23,7 +23,9 @@ beforeAll(async () => {
     tenants: {
       default: {
         users: { alice: { name: 'Alice Anders', email: 'alice@example.test' } },
-        clients: { spa: { name: 'SPA', grants: ['authorization_code', 'refresh_token'], redirectUris: [`${origin}/callback`], postLogoutRedirectUris: [`${origin}/`] } },
+        clients: {
+          spa: { name: 'SPA', grants: ['authorization_code', 'refresh_token'], redirectUris: [`${origin}/callback`], postLogoutRedirectUris: [`${origin}/`] },
+        },
       },
     },
   });
@@ -39,7 +41,10 @@ afterAll(async () => {
 
 /** Calls a navigating method of the app without waiting on its promise (the page goes away). */
 async function navigateWith(page: Page, method: 'login' | 'logout', to: RegExp): Promise<void> {
-  await Promise.all([page.waitForURL(to), page.evaluate((name) => void (window as unknown as { app: Record<string, () => Promise<void>> }).app[name]!(), method)]);
+  await Promise.all([
+    page.waitForURL(to),
+    page.evaluate((name) => void (window as unknown as { app: Record<string, () => Promise<void>> }).app[name]!(), method),
+  ]);
 }
 
 const startLogin = (page: Page) => navigateWith(page, 'login', /\/interaction\//);
@@ -101,7 +106,12 @@ describe('a single-page app on another origin (oidc-client-ts in Chromium)', () 
   it('logs out: revokes its tokens, ends the IdP session and comes back to the app', async () => {
     const page = await signIn();
     await navigateWith(page, 'logout', /\/session\/end/);
-    expect(idp.journal.query({ tenant: 'default', endpoint: 'revocation' }).slice(-2).map((entry) => entry.status)).toEqual([200, 200]);
+    expect(
+      idp.journal
+        .query({ tenant: 'default', endpoint: 'revocation' })
+        .slice(-2)
+        .map((entry) => entry.status),
+    ).toEqual([200, 200]);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${spa.url}/`);
     await page.evaluate(() => (window as unknown as { app: App & { manager: { removeUser(): Promise<void> } } }).app.manager.removeUser());

@@ -8,10 +8,19 @@ import type { MockIdp } from '../../../mock-idp/index.ts';
  */
 
 /** The same claims, changed, signed again by the IdP with its own keys (admin mint API). */
-export async function remint(idp: MockIdp, token: string, changes: JWTPayload & Record<string, unknown>, options: { tenant?: string; alg?: 'RS256' | 'ES256'; type?: 'id_token' | 'access_token' } = {}): Promise<string> {
+export async function remint(
+  idp: MockIdp,
+  token: string,
+  changes: JWTPayload & Record<string, unknown>,
+  options: { tenant?: string; alg?: 'RS256' | 'ES256'; type?: 'id_token' | 'access_token' } = {},
+): Promise<string> {
   const claims = { ...decodeJwt(token), ...changes };
   for (const [key, value] of Object.entries(changes)) if (value === undefined) delete (claims as Record<string, unknown>)[key];
-  const { token: minted } = await idp.admin.mint(options.tenant ?? 'default', { type: options.type ?? 'id_token', claims, ...(options.alg ? { alg: options.alg } : {}) });
+  const { token: minted } = await idp.admin.mint(options.tenant ?? 'default', {
+    type: options.type ?? 'id_token',
+    claims,
+    ...(options.alg ? { alg: options.alg } : {}),
+  });
   return minted;
 }
 

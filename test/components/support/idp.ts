@@ -27,7 +27,9 @@ export const TEST_KID = 'test-rs256';
 /** A token signed with the default tenant's published RS256 key, with exactly these claims. */
 export function signAsIdp(claims: JWTPayload, header: { kid?: string | undefined; typ?: string } = {}): Promise<string> {
   const kid = 'kid' in header ? header.kid : TEST_KID;
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', ...(kid === undefined ? {} : { kid }), ...(header.typ ? { typ: header.typ } : {}) }).sign(testKey.privateKey);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', ...(kid === undefined ? {} : { kid }), ...(header.typ ? { typ: header.typ } : {}) })
+    .sign(testKey.privateKey);
 }
 
 function componentTenant(withTestKey = false): TenantInput {
@@ -52,7 +54,10 @@ function componentTenant(withTestKey = false): TenantInput {
 
 /** A quiet mock IdP with tenants `default` and `evil` (same users and clients, other keys and issuer). */
 export async function startComponentIdp(extraTenants: Record<string, TenantInput> = {}, server: MockIdpConfigInput['server'] = {}): Promise<MockIdp> {
-  const idp = await startMockIdp({ server: { logLevel: 'silent', ...server }, tenants: { default: componentTenant(true), evil: componentTenant(), ...extraTenants } });
+  const idp = await startMockIdp({
+    server: { logLevel: 'silent', ...server },
+    tenants: { default: componentTenant(true), evil: componentTenant(), ...extraTenants },
+  });
   afterAll(() => idp.close());
   return idp;
 }
@@ -65,7 +70,10 @@ export interface LakefsCode {
 }
 
 /** A user logs in at the IdP (authorization code + PKCE S256, no browser); the code is not redeemed. */
-export async function lakefsCode(idp: MockIdp, options: { user?: string; client?: string; tenant?: string; nonce?: string; scope?: string } = {}): Promise<LakefsCode> {
+export async function lakefsCode(
+  idp: MockIdp,
+  options: { user?: string; client?: string; tenant?: string; nonce?: string; scope?: string } = {},
+): Promise<LakefsCode> {
   const verifier = randomBytes(32).toString('base64url');
   const url = new URL(`${idp.issuer(options.tenant ?? 'default')}/auth`);
   const params: Record<string, string> = {
@@ -96,12 +104,24 @@ export async function withTenantClock<T>(idp: MockIdp, tenant: string, offsetSec
 }
 
 /** A user's access token from the device flow (approved on the verification page, polled once). */
-export async function deviceFlowToken(idp: MockIdp, options: { client: string; user: string; scope?: string; tenant?: string }): Promise<{ access_token: string; refresh_token?: string; id_token?: string }> {
+export async function deviceFlowToken(
+  idp: MockIdp,
+  options: { client: string; user: string; scope?: string; tenant?: string },
+): Promise<{ access_token: string; refresh_token?: string; id_token?: string }> {
   const issuer = idp.issuer(options.tenant ?? 'default');
-  const form = (values: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(values) });
-  const device = (await (await fetch(`${issuer}/device/auth`, form({ client_id: options.client, scope: options.scope ?? 'openid groups offline_access' }))).json()) as { device_code: string; verification_uri_complete: string };
+  const form = (values: Record<string, string>) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(values),
+  });
+  const device = (await (
+    await fetch(`${issuer}/device/auth`, form({ client_id: options.client, scope: options.scope ?? 'openid groups offline_access' }))
+  ).json()) as { device_code: string; verification_uri_complete: string };
   await approveDevice({ verificationUri: device.verification_uri_complete, username: options.user });
-  const response = await fetch(`${issuer}/token`, form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code, client_id: options.client }));
+  const response = await fetch(
+    `${issuer}/token`,
+    form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code, client_id: options.client }),
+  );
   const tokens = (await response.json()) as { access_token?: string };
   if (!tokens.access_token) throw new Error(`device flow failed: ${JSON.stringify(tokens)}`);
   return tokens as { access_token: string };
@@ -120,8 +140,14 @@ export async function clientCredentialsToken(idp: MockIdp, client: string, secre
 }
 
 /** A client_credentials token bound to a fresh DPoP key, got with openid-client (which makes the proof). */
-export async function dpopBoundToken(idp: MockIdp, client: string, secret: string): Promise<{ token: string; config: oidc.Configuration; dpop: oidc.DPoPHandle; keyPair: CryptoKeyPair }> {
-  const config = await oidc.discovery(new URL(idp.issuer('default')), client, undefined, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests] });
+export async function dpopBoundToken(
+  idp: MockIdp,
+  client: string,
+  secret: string,
+): Promise<{ token: string; config: oidc.Configuration; dpop: oidc.DPoPHandle; keyPair: CryptoKeyPair }> {
+  const config = await oidc.discovery(new URL(idp.issuer('default')), client, undefined, oidc.ClientSecretBasic(secret), {
+    execute: [oidc.allowInsecureRequests],
+  });
   const keyPair = await oidc.randomDPoPKeyPair('ES256');
   const dpop = oidc.getDPoPHandle(config, keyPair);
   const tokens = await oidc.clientCredentialsGrant(config, {}, { DPoP: dpop });

@@ -12,7 +12,11 @@ export interface StsReply {
 }
 
 /** One query-protocol call to an STS: form POST (default) or GET with a query string. */
-export async function stsCall(url: string, params: Record<string, string>, options: { method?: 'GET' | 'POST'; headers?: Record<string, string> } = {}): Promise<StsReply> {
+export async function stsCall(
+  url: string,
+  params: Record<string, string>,
+  options: { method?: 'GET' | 'POST'; headers?: Record<string, string> } = {},
+): Promise<StsReply> {
   const query = new URLSearchParams(params).toString();
   const response =
     options.method === 'GET'

@@ -32,18 +32,64 @@ type JsonSchema = {
   default?: unknown;
 };
 
-const HOSTILE_STRINGS = ['', ' ', 'a', 'x'.repeat(5000), 'a\r\nSet-Cookie: x=y', '\u0000', 'é✓期', '%zz', '../../etc/passwd', 'javascript:alert(1)', 'data:text/html,x', 'http://127.0.0.1:8080/callback', 'com.example.app:/cb', '<script>alert(1)</script>', '${kid}', 'RS256', 'ES256', 'alice', 'demo', 'default', '1970-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z', '2026-01-01T00:00:00+14:00', '250ms', '1m', '99999m'];
-const EDGE_NUMBERS = [0, -1, 1, 0.5, -0.5, 1e21, -1e21, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 31, 2 ** 31 - 1, 3_155_760_000, 3_155_760_001, 1e308];
+const HOSTILE_STRINGS = [
+  '',
+  ' ',
+  'a',
+  'x'.repeat(5000),
+  'a\r\nSet-Cookie: x=y',
+  '\u0000',
+  'é✓期',
+  '%zz',
+  '../../etc/passwd',
+  'javascript:alert(1)',
+  'data:text/html,x',
+  'http://127.0.0.1:8080/callback',
+  'com.example.app:/cb',
+  '<script>alert(1)</script>',
+  '${kid}',
+  'RS256',
+  'ES256',
+  'alice',
+  'demo',
+  'default',
+  '1970-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  '0000-01-01T00:00:00Z',
+  '2026-01-01T00:00:00+14:00',
+  '250ms',
+  '1m',
+  '99999m',
+];
+const EDGE_NUMBERS = [
+  0,
+  -1,
+  1,
+  0.5,
+  -0.5,
+  1e21,
+  -1e21,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+  2 ** 31,
+  2 ** 31 - 1,
+  3_155_760_000,
+  3_155_760_001,
+  1e308,
+];
 
 function numberValues(schema: JsonSchema): fc.Arbitrary<unknown> {
   const edges = [...EDGE_NUMBERS];
-  for (const bound of [schema.minimum, schema.maximum, schema.exclusiveMinimum, schema.exclusiveMaximum]) if (bound !== undefined) edges.push(bound, bound - 1, bound + 1);
+  for (const bound of [schema.minimum, schema.maximum, schema.exclusiveMinimum, schema.exclusiveMaximum])
+    if (bound !== undefined) edges.push(bound, bound - 1, bound + 1);
   const integer = schema.type === 'integer';
   return fc.oneof(fc.constantFrom(...edges), integer ? fc.integer() : fc.double({ noNaN: true }));
 }
 
 function stringValues(schema: JsonSchema): fc.Arbitrary<unknown> {
-  const lengths = [schema.minLength, schema.maxLength].filter((value): value is number => value !== undefined).flatMap((length) => [length, length + 1, Math.max(0, length - 1)]);
+  const lengths = [schema.minLength, schema.maxLength]
+    .filter((value): value is number => value !== undefined)
+    .flatMap((length) => [length, length + 1, Math.max(0, length - 1)]);
   return fc.oneof(
     fc.constantFrom(...HOSTILE_STRINGS, ...lengths.map((length) => 'a'.repeat(Math.min(length, 100_000)))),
     fc.string({ maxLength: 30 }),
@@ -84,7 +130,10 @@ function typedArbitrary(schema: JsonSchema, depth: number): fc.Arbitrary<unknown
       const properties = schema.properties ?? {};
       const names = Object.keys(properties);
       const known = fc.record(Object.fromEntries(names.map((name) => [name, arbitraryFor(properties[name]!, depth + 1)])), { requiredKeys: [] });
-      const extra = typeof schema.additionalProperties === 'object' ? fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), arbitraryFor(schema.additionalProperties, depth + 1), { maxKeys: 3 }) : fc.constant({});
+      const extra =
+        typeof schema.additionalProperties === 'object'
+          ? fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), arbitraryFor(schema.additionalProperties, depth + 1), { maxKeys: 3 })
+          : fc.constant({});
       return fc.tuple(known, extra, fc.boolean()).map(([fields, more, unknown]) => ({ ...more, ...fields, ...(unknown ? { unknownField: 1 } : {}) }));
     }
     default:

@@ -31,8 +31,10 @@ export async function checkInvariants(world: FuzzWorld): Promise<InvariantReport
     const answered = await status(url);
     if (answered < 200 || answered >= 300) broken.push(`GET ${url.replace(world.idp.url, '')} answered ${answered}`);
   };
-  for (const failure of world.failures.values()) broken.push(`${failure.request.server} ${failure.request.method} ${failure.request.path.slice(0, 120)} answered ${failure.status}`);
-  for (const path of ['/health', '/tenants', '/journal', '/journal?limit=10', '/journal?tenant=default&endpoint=token&limit=5']) await expect2xx(`${admin}${path}`);
+  for (const failure of world.failures.values())
+    broken.push(`${failure.request.server} ${failure.request.method} ${failure.request.path.slice(0, 120)} answered ${failure.status}`);
+  for (const path of ['/health', '/tenants', '/journal', '/journal?limit=10', '/journal?tenant=default&endpoint=token&limit=5'])
+    await expect2xx(`${admin}${path}`);
   await expect2xx(`${world.idp.url}/_ui`);
   const tenants = (await (await fetch(`${admin}/tenants`)).json().catch(() => [])) as Array<{ name: string; discovery: string }>;
   for (const tenant of tenants) {

@@ -14,7 +14,12 @@ import { adminRequest, protocolRequest } from './requests.ts';
 import { FuzzWorld, type FuzzRequest } from './world.ts';
 
 const { values } = parseArgs({
-  options: { requests: { type: 'string', default: '120000' }, seed: { type: 'string', default: '20261201' }, concurrency: { type: 'string', default: '16' }, round: { type: 'string', default: '10000' } },
+  options: {
+    requests: { type: 'string', default: '120000' },
+    seed: { type: 'string', default: '20261201' },
+    concurrency: { type: 'string', default: '16' },
+    round: { type: 'string', default: '10000' },
+  },
 });
 const total = Number(values.requests);
 const seed = Number(values.seed);
@@ -35,7 +40,10 @@ function line(text: string): void {
 }
 
 function histogram(): string {
-  return [...world.statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status === 0 ? 'refused' : status}:${count}`).join(' ');
+  return [...world.statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([status, count]) => `${status === 0 ? 'refused' : status}:${count}`)
+    .join(' ');
 }
 
 line(`fuzzing ${world.idp.url} and 3 components: ${total} requests, seed ${seed}, concurrency ${concurrency}, memory bound ${MEMORY_BOUND_MIB} MiB`);
@@ -59,14 +67,21 @@ for (let round = 0; sent < total; round += 1) {
     broken.add(problem);
   }
   const seconds = (performance.now() - started) / 1000;
-  line(`round ${round + 1}: ${sent} requests in ${seconds.toFixed(0)} s (${(sent / seconds).toFixed(0)} requests/s), rss ${report.rssMiB} MiB, distinct failures ${broken.size}; answers ${histogram()}`);
+  line(
+    `round ${round + 1}: ${sent} requests in ${seconds.toFixed(0)} s (${(sent / seconds).toFixed(0)} requests/s), rss ${report.rssMiB} MiB, distinct failures ${broken.size}; answers ${histogram()}`,
+  );
 }
 
 const seconds = (performance.now() - started) / 1000;
 const fiveHundreds = [...world.statuses].filter(([status]) => status >= 500).reduce((sum, [, count]) => sum + count, 0);
 line('');
-line(`requests: ${world.requests} answered (+ ${sent - world.requests} the client refused to send) in ${seconds.toFixed(1)} s: ${(sent / seconds).toFixed(0)} requests/s`);
+line(
+  `requests: ${world.requests} answered (+ ${sent - world.requests} the client refused to send) in ${seconds.toFixed(1)} s: ${(sent / seconds).toFixed(0)} requests/s`,
+);
 line(`5xx answers: ${fiveHundreds}; distinct failures: ${broken.size}; peak rss ${peakRss} MiB (bound ${MEMORY_BOUND_MIB} MiB)`);
-for (const failure of world.failures.values()) line(`  ${failure.status} ${failure.request.server} ${failure.request.method} ${failure.request.path.slice(0, 200)}\n    headers ${JSON.stringify(failure.request.headers).slice(0, 400)}\n    body ${String(failure.request.body ?? '').slice(0, 200)}\n    answer ${failure.body.slice(0, 200)}`);
+for (const failure of world.failures.values())
+  line(
+    `  ${failure.status} ${failure.request.server} ${failure.request.method} ${failure.request.path.slice(0, 200)}\n    headers ${JSON.stringify(failure.request.headers).slice(0, 400)}\n    body ${String(failure.request.body ?? '').slice(0, 200)}\n    answer ${failure.body.slice(0, 200)}`,
+  );
 await world.close();
 process.exit(broken.size === 0 ? 0 : 1);

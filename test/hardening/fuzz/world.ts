@@ -89,12 +89,15 @@ export class FuzzWorld {
       };
       let req;
       try {
-        req = request({ host: base.hostname, port: base.port, method: fuzz.method, path: fuzz.path, headers: fuzz.headers, agent: this.agent, timeout: 20_000 }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => finish(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-          res.on('error', () => finish(res.statusCode ?? 0, ''));
-        });
+        req = request(
+          { host: base.hostname, port: base.port, method: fuzz.method, path: fuzz.path, headers: fuzz.headers, agent: this.agent, timeout: 20_000 },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () => finish(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+            res.on('error', () => finish(res.statusCode ?? 0, ''));
+          },
+        );
       } catch {
         // Node itself refuses to send this request (an invalid header or path): nothing reached a server.
         resolve({ status: 0, body: '' });

@@ -82,8 +82,25 @@ describe('matchers', () => {
 describe('expect blocks', () => {
   it('checks status, headers, JSON, XML and claims of a step outcome', () => {
     const idToken = `${Buffer.from('{"alg":"RS256"}').toString('base64url')}.${Buffer.from('{"aud":"demo"}').toString('base64url')}.s`;
-    const outcome = { status: 400, headers: { 'content-type': 'text/xml' }, xml: { ErrorResponse: { Error: { Code: 'InvalidIdentityToken' } } }, json: { id_token: idToken } };
-    expect(evaluate({ status: 400, headers: { 'Content-Type': { contains: 'xml' } }, xml: { 'ErrorResponse.Error.Code': 'InvalidIdentityToken' }, claims: { id_token: { aud: 'demo' } } }, outcome, {}, ctx)).toEqual([]);
+    const outcome = {
+      status: 400,
+      headers: { 'content-type': 'text/xml' },
+      xml: { ErrorResponse: { Error: { Code: 'InvalidIdentityToken' } } },
+      json: { id_token: idToken },
+    };
+    expect(
+      evaluate(
+        {
+          status: 400,
+          headers: { 'Content-Type': { contains: 'xml' } },
+          xml: { 'ErrorResponse.Error.Code': 'InvalidIdentityToken' },
+          claims: { id_token: { aud: 'demo' } },
+        },
+        outcome,
+        {},
+        ctx,
+      ),
+    ).toEqual([]);
   });
 
   it('says the body is not JSON when a JSON expectation meets HTML', () => {

@@ -11,9 +11,7 @@ function runCommands(text: string): string[][] {
     else if (node && typeof node === 'object') Object.values(node).forEach(visit);
   };
   visit(parse(text));
-  return lines.map((line) =>
-    (line.replace(/\$\{\w+:-(\w+)\}/g, '$1').match(/(?:[^\s"]+|"[^"]*")+/g) ?? []).map((word) => word.replace(/"/g, '')),
-  );
+  return lines.map((line) => (line.replace(/\$\{\w+:-(\w+)\}/g, '$1').match(/(?:[^\s"]+|"[^"]*")+/g) ?? []).map((word) => word.replace(/"/g, '')));
 }
 
 describe('CI examples in docs/ci', () => {

@@ -62,7 +62,10 @@ describe('mockidp run', () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/1 passed, 1 failed/);
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await readFile(join(out, 'junit.xml'), 'utf8'));
-    const cases = [junit.testsuites.testsuite].flat().flatMap((suite: { testcase: unknown }) => [suite.testcase].flat()) as Array<{ name: string; failure?: { message?: string; '#text'?: string } }>;
+    const cases = [junit.testsuites.testsuite].flat().flatMap((suite: { testcase: unknown }) => [suite.testcase].flat()) as Array<{
+      name: string;
+      failure?: { message?: string; '#text'?: string };
+    }>;
     const failed = cases.find((testcase) => testcase.name === 'a token request with a wrong secret is expected to succeed');
     expect(failed?.failure).toBeDefined();
     expect(JSON.stringify(failed?.failure)).toMatch(/200/);
@@ -93,13 +96,34 @@ describe('mockidp run', () => {
 
   it('counts the skipped scenarios by reason in the console summary and the HTML report', async () => {
     const idpPort = await freePort();
-    const authenticator = await startAuthenticator({ issuer: `http://127.0.0.1:${idpPort}/default`, clientId: 'lakefs', clientSecret: 'lakefs-secret', logLevel: 'silent' });
+    const authenticator = await startAuthenticator({
+      issuer: `http://127.0.0.1:${idpPort}/default`,
+      clientId: 'lakefs',
+      clientSecret: 'lakefs-secret',
+      logLevel: 'silent',
+    });
     try {
       const principal = 'name: a principal login\ntarget: authenticator\nsteps:\n  - call: { op: authenticator.principal_login, with: { identityToken: x } }\n';
-      const profiled = AUTHENTICATOR_LOGIN.replace('target: authenticator', 'target: authenticator\nidp: { profile: google }').replace('turns a code into claims', 'logs in at Google');
+      const profiled = AUTHENTICATOR_LOGIN.replace('target: authenticator', 'target: authenticator\nidp: { profile: google }').replace(
+        'turns a code into claims',
+        'logs in at Google',
+      );
       const dir = await scenarioDir({ 'login.yaml': AUTHENTICATOR_LOGIN, 'principal.yaml': principal, 'google.yaml': profiled });
       const out = await mkdtemp(join(tmpdir(), 'mockidp-out-'));
-      const { code, stdout } = await mockidp(['run', dir, '--target', `authenticator=${authenticator.url}`, '--idp-port', String(idpPort), '--target-option', 'authenticator.operations=sts-login,healthcheck', '--out', out, '--reporter', 'console,html']);
+      const { code, stdout } = await mockidp([
+        'run',
+        dir,
+        '--target',
+        `authenticator=${authenticator.url}`,
+        '--idp-port',
+        String(idpPort),
+        '--target-option',
+        'authenticator.operations=sts-login,healthcheck',
+        '--out',
+        out,
+        '--reporter',
+        'console,html',
+      ]);
       expect(code).toBe(0);
       expect(stdout).toMatch(/1 passed, 0 failed, 2 skipped \((1 operation not offered, 1 provider profile|1 provider profile, 1 operation not offered)\)/);
       const html = await readFile(join(out, 'report.html'), 'utf8');
@@ -110,11 +134,24 @@ describe('mockidp run', () => {
   });
 
   it('merges the JSON results of two shards into one report with every scenario once', async () => {
-    const dir = await scenarioDir({ 'a.yaml': PASSES, 'b.yaml': FAILS, 'c.yaml': PASSES.replace('the service client gets a token', 'the service client gets another token') });
+    const dir = await scenarioDir({
+      'a.yaml': PASSES,
+      'b.yaml': FAILS,
+      'c.yaml': PASSES.replace('the service client gets a token', 'the service client gets another token'),
+    });
     const out = await mkdtemp(join(tmpdir(), 'mockidp-out-'));
     await mockidp(['run', dir, '--shard', '1/2', '--out', join(out, 's1'), '--reporter', 'json']);
     await mockidp(['run', dir, '--shard', '2/2', '--out', join(out, 's2'), '--reporter', 'json']);
-    const { code } = await mockidp(['report', 'merge', join(out, 's1', 'results.json'), join(out, 's2', 'results.json'), '--out', join(out, 'all'), '--reporter', 'json,junit']);
+    const { code } = await mockidp([
+      'report',
+      'merge',
+      join(out, 's1', 'results.json'),
+      join(out, 's2', 'results.json'),
+      '--out',
+      join(out, 'all'),
+      '--reporter',
+      'json,junit',
+    ]);
     expect(code).toBe(1);
     const merged = JSON.parse(await readFile(join(out, 'all', 'results.json'), 'utf8'));
     expect(merged.summary).toMatchObject({ total: 3, passed: 2, failed: 1 });
@@ -179,6 +216,21 @@ describe('mockidp list and schema', () => {
     expect(code).toBe(0);
     const schema = JSON.parse(stdout);
     const text = JSON.stringify(schema);
-    for (const kind of ['login', 'device_login', 'client_credentials', 'refresh', 'revoke', 'logout', 'clock', 'fault', 'admin', 'call', 'wait_until', 'journal', 'set']) expect(text).toContain(`"${kind}"`);
+    for (const kind of [
+      'login',
+      'device_login',
+      'client_credentials',
+      'refresh',
+      'revoke',
+      'logout',
+      'clock',
+      'fault',
+      'admin',
+      'call',
+      'wait_until',
+      'journal',
+      'set',
+    ])
+      expect(text).toContain(`"${kind}"`);
   });
 });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { runFlawMatrix } from '../../../harness/flaws/matrix.ts';
 import { AUTHENTICATOR_REPLAY as REPLAY, scenarioDir } from '../support/scenarios.ts';
 
-
 const BROKEN_EVERYWHERE = `
 name: a scenario that fails even against the clean components
 target: authenticator
@@ -16,7 +15,13 @@ describe('runFlawMatrix', () => {
   it('counts a flaw as caught by a scenario that passes clean and fails against the flawed variant', async () => {
     const matrix = await runFlawMatrix({ paths: [await scenarioDir({ 'replay.yaml': REPLAY })], flaws: ['accept-reused-code'] });
     expect(matrix.clean.summary.passed).toBe(1);
-    expect(matrix.rows).toEqual([expect.objectContaining({ flaw: 'accept-reused-code', component: 'authenticator', caughtBy: [expect.objectContaining({ name: 'the authenticator refuses a replayed code' })] })]);
+    expect(matrix.rows).toEqual([
+      expect.objectContaining({
+        flaw: 'accept-reused-code',
+        component: 'authenticator',
+        caughtBy: [expect.objectContaining({ name: 'the authenticator refuses a replayed code' })],
+      }),
+    ]);
     expect(matrix.uncaught).toEqual([]);
   });
 

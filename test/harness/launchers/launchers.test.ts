@@ -6,15 +6,12 @@ import { AUTHENTICATOR_LOGIN as LOGIN, AUTHENTICATOR_REPLAY as REPLAY, freePort,
 const MOCKIDP = fileURLToPath(new URL('../../../harness/cli/bin.ts', import.meta.url));
 const NODE = process.execPath;
 
-
-
 const IDP_ONLY = `
 name: a scenario of the IdP alone
 steps:
   - client_credentials: { client: service }
     expect: { status: 200 }
 `;
-
 
 const running: RunningComponent[] = [];
 afterEach(async () => {
@@ -24,7 +21,12 @@ afterEach(async () => {
 describe('url launcher', () => {
   it('runs the scenarios of a target that is already running, configured with the suite IdP issuer and client', async () => {
     const idpPort = await freePort();
-    const authenticator = await startAuthenticator({ issuer: `http://127.0.0.1:${idpPort}/default`, clientId: 'my-lakefs', clientSecret: 'my-secret', logLevel: 'silent' });
+    const authenticator = await startAuthenticator({
+      issuer: `http://127.0.0.1:${idpPort}/default`,
+      clientId: 'my-lakefs',
+      clientSecret: 'my-secret',
+      logLevel: 'silent',
+    });
     running.push(authenticator);
     const result = await runScenarios(
       { 'login.yaml': LOGIN, 'replay.yaml': REPLAY, 'idp.yaml': IDP_ONLY },
@@ -40,7 +42,10 @@ describe('url launcher', () => {
   it('reports every scenario of an unreachable target as a launch failure that names the URL', async () => {
     const idpPort = await freePort();
     const deadPort = await freePort();
-    const result = await runScenarios({ 'login.yaml': LOGIN }, { targets: [{ name: 'authenticator', url: `http://127.0.0.1:${deadPort}` }], idpPort, readyTimeoutMs: 1_000 });
+    const result = await runScenarios(
+      { 'login.yaml': LOGIN },
+      { targets: [{ name: 'authenticator', url: `http://127.0.0.1:${deadPort}` }], idpPort, readyTimeoutMs: 1_000 },
+    );
     const failed = scenario(result, 'the authenticator turns a code into claims');
     expect(failed.status).toBe('failed');
     expect(failed.failure?.kind).toBe('launch');
@@ -51,17 +56,33 @@ describe('url launcher', () => {
 describe('external targets and provider profiles', () => {
   it('skips, with the reason, a scenario that gives the IdP a provider profile', async () => {
     const idpPort = await freePort();
-    const authenticator = await startAuthenticator({ issuer: `http://127.0.0.1:${idpPort}/default`, clientId: 'lakefs', clientSecret: 'lakefs-secret', logLevel: 'silent' });
+    const authenticator = await startAuthenticator({
+      issuer: `http://127.0.0.1:${idpPort}/default`,
+      clientId: 'lakefs',
+      clientSecret: 'lakefs-secret',
+      logLevel: 'silent',
+    });
     running.push(authenticator);
-    const profiled = LOGIN.replace('target: authenticator', 'target: authenticator\nidp: { profile: entra }').replace('name: the authenticator turns a code into claims', 'name: an Entra-shaped login');
-    const result = await runScenarios({ 'profiled.yaml': profiled, 'plain.yaml': LOGIN }, { targets: [{ name: 'authenticator', url: authenticator.url }], idpPort });
+    const profiled = LOGIN.replace('target: authenticator', 'target: authenticator\nidp: { profile: entra }').replace(
+      'name: the authenticator turns a code into claims',
+      'name: an Entra-shaped login',
+    );
+    const result = await runScenarios(
+      { 'profiled.yaml': profiled, 'plain.yaml': LOGIN },
+      { targets: [{ name: 'authenticator', url: authenticator.url }], idpPort },
+    );
     expect(scenario(result, 'an Entra-shaped login')).toMatchObject({ status: 'skipped', skipReason: expect.stringContaining('shape of entra') });
     expect(scenario(result, 'the authenticator turns a code into claims').status).toBe('passed');
   });
 
   it('skips, with the reason and the hint to let the runner start it, a scenario tagged fresh-target at a URL', async () => {
     const idpPort = await freePort();
-    const authenticator = await startAuthenticator({ issuer: `http://127.0.0.1:${idpPort}/default`, clientId: 'lakefs', clientSecret: 'lakefs-secret', logLevel: 'silent' });
+    const authenticator = await startAuthenticator({
+      issuer: `http://127.0.0.1:${idpPort}/default`,
+      clientId: 'lakefs',
+      clientSecret: 'lakefs-secret',
+      logLevel: 'silent',
+    });
     running.push(authenticator);
     const fresh = 'name: a scenario for fresh targets\ntags: [fresh-target]\ntarget: authenticator\nsteps:\n  - call: authenticator.healthcheck\n';
     const result = await runScenarios({ 'fresh.yaml': fresh }, { targets: [{ name: 'authenticator', url: authenticator.url }], idpPort });
@@ -84,7 +105,10 @@ describe('process launcher', () => {
     const idpPort = await freePort();
     const command = `${NODE} -e "console.error('config file /etc/authn.yaml not found'); process.exit(3)"`;
     const started = performance.now();
-    const result = await runScenarios({ 'login.yaml': LOGIN, 'idp.yaml': IDP_ONLY }, { targets: [{ name: 'authenticator', command }], idpPort, readyTimeoutMs: 5_000 });
+    const result = await runScenarios(
+      { 'login.yaml': LOGIN, 'idp.yaml': IDP_ONLY },
+      { targets: [{ name: 'authenticator', command }], idpPort, readyTimeoutMs: 5_000 },
+    );
     const failed = scenario(result, 'the authenticator turns a code into claims');
     expect(failed.failure?.kind).toBe('launch');
     expect(failed.failure?.message).toMatch(/exit(ed)? .*3/);
@@ -115,13 +139,20 @@ describe('a target that goes wrong mid-scenario', () => {
   });
 
   it('reports a target that hangs as a step timeout and moves on', async () => {
-    const result = await runScenarios(files, { targets: [{ name: 'authenticator', command: misbehaving('hang') }], idpPort: await freePort(), stepTimeoutMs: 500 });
+    const result = await runScenarios(files, {
+      targets: [{ name: 'authenticator', command: misbehaving('hang') }],
+      idpPort: await freePort(),
+      stepTimeoutMs: 500,
+    });
     expect(result.scenarios).toHaveLength(2);
     expect(result.scenarios.map((entry) => entry.failure?.kind)).toEqual(['timeout', 'timeout']);
   });
 
   it('reports a target that answers garbage with what it answered', async () => {
-    const result = await runScenarios({ 'login.yaml': LOGIN }, { targets: [{ name: 'authenticator', command: misbehaving('garbage') }], idpPort: await freePort() });
+    const result = await runScenarios(
+      { 'login.yaml': LOGIN },
+      { targets: [{ name: 'authenticator', command: misbehaving('garbage') }], idpPort: await freePort() },
+    );
     const failed = scenario(result, 'the authenticator turns a code into claims');
     expect(failed.failure?.kind).toBe('assertion');
     expect(JSON.stringify(failed.failure)).toMatch(/text\/html|not JSON|Oops/i);
@@ -139,7 +170,10 @@ steps:
     expect: { status: 200 }
 `;
     const command = `${NODE} ${MOCKIDP} component sts --issuer {issuer} --authenticator http://127.0.0.1:9 --client-id {client_id} --port {port} --log-level info`;
-    const result = await runScenarios({ 'assume.yaml': assume }, { targets: [{ name: 'aws-sts', command }], idpPort: await freePort(), readyTimeoutMs: 10_000 });
+    const result = await runScenarios(
+      { 'assume.yaml': assume },
+      { targets: [{ name: 'aws-sts', command }], idpPort: await freePort(), readyTimeoutMs: 10_000 },
+    );
     expect(result.scenarios.map((entry) => [entry.status, entry.failure?.message])).toEqual([['passed', undefined]]);
   });
 });

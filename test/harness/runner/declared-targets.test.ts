@@ -29,7 +29,13 @@ afterEach(async () => {
 });
 
 async function referenceAt(idpPort: number, options: { jwksRefetchCooldownSeconds?: number; flaw?: 'never-refetch-jwks' } = {}): Promise<RunningComponent> {
-  const authenticator = await startAuthenticator({ issuer: `http://127.0.0.1:${idpPort}/default`, clientId: 'lakefs', clientSecret: 'lakefs-secret', logLevel: 'silent', ...options });
+  const authenticator = await startAuthenticator({
+    issuer: `http://127.0.0.1:${idpPort}/default`,
+    clientId: 'lakefs',
+    clientSecret: 'lakefs-secret',
+    logLevel: 'silent',
+    ...options,
+  });
   running.push(authenticator);
   return authenticator;
 }
@@ -42,7 +48,11 @@ describe('operations a target offers', () => {
       { 'principal.yaml': PRINCIPAL, 'login.yaml': LOGIN },
       { targets: [{ name: 'authenticator', url: authenticator.url }], targetOptions: { authenticator: { operations: 'sts-login,healthcheck' } }, idpPort },
     );
-    expect(scenario(result, 'a principal login')).toMatchObject({ status: 'skipped', skipKind: 'not-offered', skipReason: expect.stringContaining('principal-login') });
+    expect(scenario(result, 'a principal login')).toMatchObject({
+      status: 'skipped',
+      skipKind: 'not-offered',
+      skipReason: expect.stringContaining('principal-login'),
+    });
     expect(scenario(result, 'a principal login').skipReason).toContain('--target-option authenticator.operations=sts-login,healthcheck');
     expect(scenario(result, 'the authenticator turns a code into claims').status).toBe('passed');
     expect(result.summary.skippedBy).toEqual({ 'not-offered': 1 });
@@ -52,7 +62,10 @@ describe('operations a target offers', () => {
     const idpPort = await freePort();
     const partial = await startPartialAuthenticator((await referenceAt(idpPort)).url, { missing: ['/auth/external/principal/login'], status: 404 });
     running.push(partial);
-    const result = await runScenarios({ 'principal.yaml': PRINCIPAL, 'login.yaml': LOGIN }, { targets: [{ name: 'authenticator', url: partial.url }], idpPort });
+    const result = await runScenarios(
+      { 'principal.yaml': PRINCIPAL, 'login.yaml': LOGIN },
+      { targets: [{ name: 'authenticator', url: partial.url }], idpPort },
+    );
     const failed = scenario(result, 'a principal login');
     expect(failed.status).toBe('failed');
     expect(failed.failure?.message).toMatch(/answered 404 to authenticator\.principal_login: it does not offer principal-login/);
@@ -76,29 +89,52 @@ describe('operations a target offers', () => {
 
 describe('target options', () => {
   it('refuses an unknown target option before starting, listing the options the target knows', async () => {
-    const error = await runSuite({ paths: [BUILT_IN('authenticator/code-to-claims.yaml')], targets: [{ name: 'authenticator', url: 'http://127.0.0.1:9' }], targetOptions: { authenticator: { bogus: 1 } } }).catch((caught: unknown) => caught);
+    const error = await runSuite({
+      paths: [BUILT_IN('authenticator/code-to-claims.yaml')],
+      targets: [{ name: 'authenticator', url: 'http://127.0.0.1:9' }],
+      targetOptions: { authenticator: { bogus: 1 } },
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SuiteError);
     expect((error as Error).message).toMatch(/unknown option authenticator\.bogus; the options of authenticator: .*clientId.*operations.*jwksRefetchCooldown/);
   });
 
   it('refuses an operation name the target does not have, listing its operations', async () => {
-    const error = await runSuite({ paths: [BUILT_IN('authenticator/code-to-claims.yaml')], targets: [{ name: 'authenticator', url: 'http://127.0.0.1:9' }], targetOptions: { authenticator: { operations: 'sts-login,ldap-login' } } }).catch((caught: unknown) => caught);
-    expect((error as Error).message).toContain('authenticator.operations: unknown operation ldap-login; the operations of authenticator: sts-login, principal-login, healthcheck');
+    const error = await runSuite({
+      paths: [BUILT_IN('authenticator/code-to-claims.yaml')],
+      targets: [{ name: 'authenticator', url: 'http://127.0.0.1:9' }],
+      targetOptions: { authenticator: { operations: 'sts-login,ldap-login' } },
+    }).catch((caught: unknown) => caught);
+    expect((error as Error).message).toContain(
+      'authenticator.operations: unknown operation ldap-login; the operations of authenticator: sts-login, principal-login, healthcheck',
+    );
   });
 
-  it('refuses options for a target that is not one of the user\'s in this run', async () => {
-    const error = await runSuite({ paths: [BUILT_IN('authenticator/code-to-claims.yaml')], targetOptions: { authenticator: { operations: 'sts-login' } } }).catch((caught: unknown) => caught);
+  it("refuses options for a target that is not one of the user's in this run", async () => {
+    const error = await runSuite({
+      paths: [BUILT_IN('authenticator/code-to-claims.yaml')],
+      targetOptions: { authenticator: { operations: 'sts-login' } },
+    }).catch((caught: unknown) => caught);
     expect((error as Error).message).toMatch(/--target-option for authenticator: target options describe a target of yours/);
   });
 
   it('refuses a refetch cool-down that is not a duration', async () => {
-    const error = await runSuite({ paths: [BUILT_IN('authenticator/code-to-claims.yaml')], targets: [{ name: 'authenticator', url: 'http://127.0.0.1:9' }], targetOptions: { authenticator: { jwksRefetchCooldown: 'soon' } } }).catch((caught: unknown) => caught);
+    const error = await runSuite({
+      paths: [BUILT_IN('authenticator/code-to-claims.yaml')],
+      targets: [{ name: 'authenticator', url: 'http://127.0.0.1:9' }],
+      targetOptions: { authenticator: { jwksRefetchCooldown: 'soon' } },
+    }).catch((caught: unknown) => caught);
     expect((error as Error).message).toContain('authenticator.jwksRefetchCooldown "soon": expected a duration');
   });
 });
 
-describe('a long-lived target at a URL and the IdP\'s keys', () => {
-  const KEY_SCENARIOS = ['id-token/key-rotation.yaml', 'resilience/key-rotation-mid-flow.yaml', 'id-token/signed-es256.yaml', 'resilience/jwks-outage-recovery.yaml', 'authenticator/code-to-claims.yaml'].map(BUILT_IN);
+describe("a long-lived target at a URL and the IdP's keys", () => {
+  const KEY_SCENARIOS = [
+    'id-token/key-rotation.yaml',
+    'resilience/key-rotation-mid-flow.yaml',
+    'id-token/signed-es256.yaml',
+    'resilience/jwks-outage-recovery.yaml',
+    'authenticator/code-to-claims.yaml',
+  ].map(BUILT_IN);
 
   it('runs the key-rotation, own-key and JWKS-outage scenarios, waiting out the declared refetch cool-down between them', async () => {
     const idpPort = await freePort();
@@ -112,15 +148,28 @@ describe('a long-lived target at a URL and the IdP\'s keys', () => {
       onEvent: (event: SuiteEvent) => (event.type === 'notice' ? notices.push(event.message) : undefined),
     });
     expect(result.scenarios.map((entry) => [entry.file.replace(/.*scenarios\//, ''), entry.status, entry.failure?.message])).toEqual(
-      ['authenticator/code-to-claims.yaml', 'id-token/key-rotation.yaml', 'id-token/signed-es256.yaml', 'resilience/jwks-outage-recovery.yaml', 'resilience/key-rotation-mid-flow.yaml'].map((file) => [file, 'passed', undefined]),
+      [
+        'authenticator/code-to-claims.yaml',
+        'id-token/key-rotation.yaml',
+        'id-token/signed-es256.yaml',
+        'resilience/jwks-outage-recovery.yaml',
+        'resilience/key-rotation-mid-flow.yaml',
+      ].map((file) => [file, 'passed', undefined]),
     );
-    expect(notices.some((notice) => /waiting \d+ s before .*refetch cool-down \(1 s, --target-option authenticator\.jwksRefetchCooldown\)/.test(notice))).toBe(true);
+    expect(notices.some((notice) => /waiting \d+ s before .*refetch cool-down \(1 s, --target-option authenticator\.jwksRefetchCooldown\)/.test(notice))).toBe(
+      true,
+    );
   });
 
   it('catches an authenticator at a URL that never fetches the JWKS again after a key rotation', async () => {
     const idpPort = await freePort();
     const authenticator = await referenceAt(idpPort, { jwksRefetchCooldownSeconds: 1, flaw: 'never-refetch-jwks' });
-    const result = await runSuite({ paths: [BUILT_IN('authenticator/code-to-claims.yaml'), BUILT_IN('id-token/key-rotation.yaml')], targets: [{ name: 'authenticator', url: authenticator.url }], targetOptions: { authenticator: { jwksRefetchCooldown: 1 } }, idpPort });
+    const result = await runSuite({
+      paths: [BUILT_IN('authenticator/code-to-claims.yaml'), BUILT_IN('id-token/key-rotation.yaml')],
+      targets: [{ name: 'authenticator', url: authenticator.url }],
+      targetOptions: { authenticator: { jwksRefetchCooldown: 1 } },
+      idpPort,
+    });
     expect(result.scenarios.map((entry) => entry.status)).toEqual(['passed', 'failed']);
     expect(result.scenarios[1]!.failure?.step?.label).toBe('a login signed with the new key');
   });

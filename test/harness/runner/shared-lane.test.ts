@@ -18,7 +18,14 @@ function lane(plan: Record<string, Partial<ScenarioNeeds> & { ms?: number; learn
   let published = PRIMARY;
   const log: string[] = [];
   const scenarios = Object.keys(plan).map((id) => ({ id, name: id }) as Scenario);
-  const needs = (scenario: Scenario): ScenarioNeeds => ({ operations: [], profile: undefined, freshTarget: false, ownKeys: false, keyChanges: false, ...plan[scenario.id] });
+  const needs = (scenario: Scenario): ScenarioNeeds => ({
+    operations: [],
+    profile: undefined,
+    freshTarget: false,
+    ownKeys: false,
+    keyChanges: false,
+    ...plan[scenario.id],
+  });
   const sharedLane: SharedLane<string> = new SharedLane<string>({
     needs,
     target: () => ({ name: 'authenticator', cooldownMs: COOLDOWN }),

@@ -81,7 +81,8 @@ steps:
   });
 
   it('selects scenarios by --grep and --tag', async () => {
-    const tagged = (name: string, tag: string) => `name: ${name}\ntags: [${tag}]\nsteps:\n  - client_credentials: { client: service }\n    expect: { status: 200 }\n`;
+    const tagged = (name: string, tag: string) =>
+      `name: ${name}\ntags: [${tag}]\nsteps:\n  - client_credentials: { client: service }\n    expect: { status: 200 }\n`;
     const files = { 'a.yaml': tagged('first scenario', 'red'), 'b.yaml': tagged('second scenario', 'blue'), 'c.yaml': tagged('third scenario', 'red') };
     const byTag = await runScenarios(files, { tags: ['red'] });
     expect(byTag.scenarios.map((entry) => entry.name).sort()).toEqual(['first scenario', 'third scenario']);
@@ -90,7 +91,9 @@ steps:
   });
 
   it('splits scenarios into disjoint shards that together cover the suite', async () => {
-    const files = Object.fromEntries(['one', 'two', 'three', 'four', 'five'].map((name) => [`${name}.yaml`, `name: ${name}\nsteps:\n  - client_credentials: { client: service }\n`]));
+    const files = Object.fromEntries(
+      ['one', 'two', 'three', 'four', 'five'].map((name) => [`${name}.yaml`, `name: ${name}\nsteps:\n  - client_credentials: { client: service }\n`]),
+    );
     const first = await runScenarios(files, { shard: { index: 1, total: 2 } });
     const second = await runScenarios(files, { shard: { index: 2, total: 2 } });
     const names = [...first.scenarios, ...second.scenarios].map((entry) => entry.name).sort();
@@ -114,7 +117,11 @@ steps:
     const exclusive = (name: string) => `name: ${name}\nexclusive: true\nsteps:\n  - client_credentials: { client: service }\n`;
     const order: string[] = [];
     const result = await runScenarios(
-      { 'x.yaml': exclusive('exclusive one'), 'y.yaml': exclusive('exclusive two'), 'p.yaml': 'name: parallel\nsteps:\n  - client_credentials: { client: service }\n' },
+      {
+        'x.yaml': exclusive('exclusive one'),
+        'y.yaml': exclusive('exclusive two'),
+        'p.yaml': 'name: parallel\nsteps:\n  - client_credentials: { client: service }\n',
+      },
       {
         onEvent: (event) => {
           if (event.type === 'scenario-start') order.push(`start ${event.scenario.name}`);
@@ -167,14 +174,20 @@ steps:
   - call: authenticator.login
     expect: { status: 200, json: { claims: { sub: bob } } }
 `;
-    const files = { 'restart.yaml': restart, 'other.yaml': 'name: a parallel scenario\nsteps:\n  - client_credentials: { client: service }\n    expect: { status: 200 }\n' };
+    const files = {
+      'restart.yaml': restart,
+      'other.yaml': 'name: a parallel scenario\nsteps:\n  - client_credentials: { client: service }\n    expect: { status: 200 }\n',
+    };
     const order: string[] = [];
     const onEvent = (event: { type: string; scenario?: { name: string }; result?: { name: string } }) => {
       if (event.type === 'scenario-start') order.push(`start ${event.scenario!.name}`);
       if (event.type === 'scenario-end') order.push(`end ${event.result!.name}`);
     };
     const clean = await runScenarios(files, { onEvent });
-    expect(clean.scenarios.map((entry) => [entry.status, entry.failure?.message])).toEqual([['passed', undefined], ['passed', undefined]]);
+    expect(clean.scenarios.map((entry) => [entry.status, entry.failure?.message])).toEqual([
+      ['passed', undefined],
+      ['passed', undefined],
+    ]);
     expect(order.indexOf('end a parallel scenario')).toBeLessThan(order.indexOf('start logins before and after an IdP restart with new keys'));
     const flawed = await runScenarios({ 'restart.yaml': restart }, { flaw: 'never-refetch-jwks' });
     expect(flawed.scenarios[0]?.status).toBe('failed');
@@ -196,4 +209,3 @@ steps:
     expect(scenario(result, 'two client credentials tokens compared with eq').status).toBe('failed');
   });
 });
-

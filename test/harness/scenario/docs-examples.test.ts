@@ -13,7 +13,9 @@ describe('the annotated examples of docs/scenarios.md', () => {
   for (const [index, example] of examples.entries()) {
     it(`example ${index + 1} is valid and passes against the reference components`, async () => {
       const result = await runScenarios({ [`example-${index + 1}.yaml`]: example });
-      expect(result.scenarios.map((scenario) => [scenario.name, scenario.status, scenario.failure?.message])).toEqual([[expect.any(String), 'passed', undefined]]);
+      expect(result.scenarios.map((scenario) => [scenario.name, scenario.status, scenario.failure?.message])).toEqual([
+        [expect.any(String), 'passed', undefined],
+      ]);
     });
   }
 });

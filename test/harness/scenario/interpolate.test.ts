@@ -23,7 +23,9 @@ describe('variables and interpolation', () => {
   });
 
   it('names an unknown variable and lists the known ones', () => {
-    expect(() => interpolate('${logn.code}', vars)).toThrow(new InterpolationError('unknown variable "logn" in "${logn.code}": set it with a step\'s "as", or a "set" step; variables now: login, n'));
+    expect(() => interpolate('${logn.code}', vars)).toThrow(
+      new InterpolationError('unknown variable "logn" in "${logn.code}": set it with a step\'s "as", or a "set" step; variables now: login, n'),
+    );
   });
 
   it('says which field is missing from a known variable', () => {

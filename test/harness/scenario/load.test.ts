@@ -10,7 +10,9 @@ const load = (text: string) => parseScenarioText(text, 'scenarios/example.yaml')
 
 describe('scenario loading', () => {
   it('loads a scenario with its steps, tags and target', async () => {
-    const { scenarios, problems } = await load(`name: works\ntags: [a, b]\ntarget: authenticator\nsteps:\n  - login: { user: alice }\n  - call: authenticator.login\n    expect: { status: 200 }\n`);
+    const { scenarios, problems } = await load(
+      `name: works\ntags: [a, b]\ntarget: authenticator\nsteps:\n  - login: { user: alice }\n  - call: authenticator.login\n    expect: { status: 200 }\n`,
+    );
     expect(problems).toEqual([]);
     expect(scenarios[0]).toMatchObject({ id: 'scenarios/example', name: 'works', tags: ['a', 'b'], target: { name: 'authenticator' } });
     expect(scenarios[0]!.steps.map((step) => [step.kind, step.line])).toEqual([
@@ -27,7 +29,13 @@ describe('scenario loading', () => {
 
   it('reports an unknown step with its line and a suggestion', async () => {
     const { problems } = await load('name: typo\nsteps:\n  - login: { user: alice }\n  - logn: { user: bob }\n');
-    expect(problems).toEqual([expect.objectContaining({ field: 'steps[1].logn', line: 4, message: expect.stringMatching(/unknown step "logn" \(did you mean "login"\?\); steps are login, device_login/) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: 'steps[1].logn',
+        line: 4,
+        message: expect.stringMatching(/unknown step "logn" \(did you mean "login"\?\); steps are login, device_login/),
+      }),
+    ]);
   });
 
   it('reports a field of the wrong type with its path and line', async () => {
@@ -37,7 +45,9 @@ describe('scenario loading', () => {
 
   it('reports an unknown field of a step where it is written', async () => {
     const { problems } = await load('name: unknown field\nsteps:\n  - login:\n      user: alice\n      pasword: x\n');
-    expect(problems).toEqual([expect.objectContaining({ field: 'steps[0].login.pasword', line: 5, message: expect.stringContaining('unknown field "pasword"') })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ field: 'steps[0].login.pasword', line: 5, message: expect.stringContaining('unknown field "pasword"') }),
+    ]);
   });
 
   it('reports a missing required field of the scenario', async () => {
@@ -47,10 +57,14 @@ describe('scenario loading', () => {
 
   it('reports an operation the target does not have, listing the ones it has', async () => {
     const { problems } = await load('name: op\ntarget: authenticator\nsteps:\n  - call: authenticator.logn\n');
-    expect(problems[0]).toMatchObject({ field: 'steps[0].call', line: 4, message: expect.stringContaining('authenticator has no operation "logn"; its operations: login, principal_login, healthcheck') });
+    expect(problems[0]).toMatchObject({
+      field: 'steps[0].call',
+      line: 4,
+      message: expect.stringContaining('authenticator has no operation "logn"; its operations: login, principal_login, healthcheck'),
+    });
   });
 
-  it('reports a call to another target than the scenario\'s', async () => {
+  it("reports a call to another target than the scenario's", async () => {
     const { problems } = await load('name: op\ntarget: authenticator\nsteps:\n  - call: aws-sts.assume_role\n');
     expect(problems[0]!.message).toContain("this scenario's target is authenticator");
   });
@@ -91,7 +105,10 @@ describe('scenario loading', () => {
   });
 
   it('refuses an include that climbs out of the scenario folder with ..', async () => {
-    const dir = await scenarioDir({ '_outside.yaml': 'tags: [x]\n', 'suite/climb.yaml': 'name: climb\ninclude: ../_outside.yaml\nsteps: [{ set: { a: 1 } }]\n' });
+    const dir = await scenarioDir({
+      '_outside.yaml': 'tags: [x]\n',
+      'suite/climb.yaml': 'name: climb\ninclude: ../_outside.yaml\nsteps: [{ set: { a: 1 } }]\n',
+    });
     const { problems } = await loadScenarios([join(dir, 'suite')]);
     expect(problems[0]?.message).toContain('is outside the scenario folder');
   });
@@ -105,7 +122,10 @@ describe('scenario loading', () => {
   });
 
   it('allows an include in a sibling folder of the suite given to the runner', async () => {
-    const dir = await scenarioDir({ 'shared/_idp.yaml': 'tags: [shared]\n', 'login/uses.yaml': 'name: sibling\ninclude: ../shared/_idp.yaml\nsteps: [{ set: { a: 1 } }]\n' });
+    const dir = await scenarioDir({
+      'shared/_idp.yaml': 'tags: [shared]\n',
+      'login/uses.yaml': 'name: sibling\ninclude: ../shared/_idp.yaml\nsteps: [{ set: { a: 1 } }]\n',
+    });
     const { scenarios, problems } = await loadScenarios([dir]);
     expect(problems).toEqual([]);
     expect(scenarios[0]?.tags).toEqual(['shared']);

@@ -58,8 +58,16 @@ describe('the parallel step', () => {
   }, 60_000);
 
   it('refuses an expect on a nested step, naming the field', async () => {
-    const { problems } = await load('name: p\nsteps:\n  - parallel:\n      steps:\n        - journal: {}\n          expect: { count: 1 }\n        - journal: {}\n');
-    expect(problems).toEqual([expect.objectContaining({ field: expect.stringMatching(/^steps\[0\]\.parallel\.steps.*0.*\.expect$/), line: 6, message: expect.stringContaining('no expect of their own') })]);
+    const { problems } = await load(
+      'name: p\nsteps:\n  - parallel:\n      steps:\n        - journal: {}\n          expect: { count: 1 }\n        - journal: {}\n',
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        field: expect.stringMatching(/^steps\[0\]\.parallel\.steps.*0.*\.expect$/),
+        line: 6,
+        message: expect.stringContaining('no expect of their own'),
+      }),
+    ]);
   });
 
   it('refuses steps that cannot run inside it, and fewer than two steps', async () => {

@@ -8,7 +8,14 @@ import { startAuthenticator, startSts } from '../../../components/index.ts';
  */
 
 const { values } = parseArgs({
-  options: { issuer: { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' }, 'sts-client-id': { type: 'string' }, port: { type: 'string' }, flaw: { type: 'string' } },
+  options: {
+    issuer: { type: 'string' },
+    'client-id': { type: 'string' },
+    'client-secret': { type: 'string' },
+    'sts-client-id': { type: 'string' },
+    port: { type: 'string' },
+    flaw: { type: 'string' },
+  },
 });
 const issuer = values.issuer!;
 const authenticator = await startAuthenticator({ issuer, clientId: values['client-id']!, clientSecret: values['client-secret']!, port: 0, logLevel: 'silent' });

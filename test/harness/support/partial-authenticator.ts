@@ -22,10 +22,14 @@ export async function startPartialAuthenticator(upstream: string, options: { mis
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)) as Array<[string, string]>);
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name)) as Array<[string, string]>,
+      );
       fetch(`${upstream}${request.url}`, { method: request.method, headers, ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}) }).then(
         async (answer) => {
-          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' }).end(Buffer.from(await answer.arrayBuffer()));
+          response
+            .writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/octet-stream' })
+            .end(Buffer.from(await answer.arrayBuffer()));
         },
         () => response.writeHead(502).end(),
       );

@@ -33,7 +33,10 @@ describe('vitest fixture', () => {
 });
 
 describe('vitest fixture per test', () => {
-  const fresh = useMockIdp({ per: 'test', config: { tenants: { solo: { users: { sam: {} }, clients: { app: { redirectUris: ['http://127.0.0.1:9/cb'] } } } } } });
+  const fresh = useMockIdp({
+    per: 'test',
+    config: { tenants: { solo: { users: { sam: {} }, clients: { app: { redirectUris: ['http://127.0.0.1:9/cb'] } } } } },
+  });
 
   it('gives each test its own IdP with the given configuration', async () => {
     const { claims } = await loginAs(fresh.idp, { tenant: 'solo', client: 'app', username: 'sam' });

@@ -40,9 +40,28 @@ afterEach(async () => {
 /** alice logs in to portal in a browser, then logs out there: returns the logout token portal received. */
 async function logoutToken(): Promise<string> {
   const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({ client_id: 'portal', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 's', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
+  const query = new URLSearchParams({
+    client_id: 'portal',
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: REDIRECT_URI,
+    state: 's',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  });
   const { params, userAgent } = await browserlessLogin({ authorizationUrl: `${issuer}/auth?${query}`, redirectUri: REDIRECT_URI, username: 'alice' });
-  const tokens = (await (await fetch(`${issuer}/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code')!, redirect_uri: REDIRECT_URI, client_id: 'portal', code_verifier: verifier }) })).json()) as { id_token: string };
+  const tokens = (await (
+    await fetch(`${issuer}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: params.get('code')!,
+        redirect_uri: REDIRECT_URI,
+        client_id: 'portal',
+        code_verifier: verifier,
+      }),
+    })
+  ).json()) as { id_token: string };
   const page = await userAgent.follow(`${issuer}/session/end?${new URLSearchParams({ id_token_hint: tokens.id_token, client_id: 'portal' })}`);
   const form = readForms(await page.response.text(), page.url).find((candidate) => 'xsrf' in candidate.fields)!;
   const done = await userAgent.follow(form.action, { form: { ...form.fields, logout: 'yes' } });
@@ -68,7 +87,9 @@ describe('the journal of back-channel deliveries', () => {
     const since = idp.journal.lastSeq;
     await logoutToken();
     const deliveries = idp.journal.query({ since, tenant: 'default', endpoint: 'backchannel_logout' });
-    expect(deliveries).toEqual([expect.objectContaining({ endpoint: 'backchannel_logout', method: 'POST', path: backchannel, status: 200, clientId: 'portal', user: 'alice' })]);
+    expect(deliveries).toEqual([
+      expect.objectContaining({ endpoint: 'backchannel_logout', method: 'POST', path: backchannel, status: 200, clientId: 'portal', user: 'alice' }),
+    ]);
     expect(deliveries[0]!.params['logout_token']).toMatch(/^eyJ.{3}…\(\d+\)$/);
   });
 });
@@ -88,7 +109,10 @@ describe('logout token faults', () => {
   });
 
   it('a missing events claim and an added nonce are written as asked, and still signed by the tenant', async () => {
-    await idp.admin.faults.add('default', { match: { endpoint: 'end_session', client: 'portal' }, action: { token: { of: 'logout_token', remove: ['events', 'sid'], claims: { nonce: 'n-1' } } } });
+    await idp.admin.faults.add('default', {
+      match: { endpoint: 'end_session', client: 'portal' },
+      action: { token: { of: 'logout_token', remove: ['events', 'sid'], claims: { nonce: 'n-1' } } },
+    });
     const { payload } = await verifyLogout(await logoutToken());
     expect(payload['events']).toBeUndefined();
     expect(payload['sid']).toBeUndefined();
@@ -132,7 +156,9 @@ describe('logout token faults', () => {
   });
 
   it('refuses a logout token rule on an endpoint that sends none', async () => {
-    const error = await idp.admin.faults.add('default', { match: { endpoint: 'token' }, action: { token: { of: 'logout_token', wrong: ['iss'] } } }).catch((caught: unknown) => caught);
+    const error = await idp.admin.faults
+      .add('default', { match: { endpoint: 'token' }, action: { token: { of: 'logout_token', wrong: ['iss'] } } })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AdminError);
     expect((error as AdminError).message).toMatch(/fault\.match\.endpoint: logout tokens are sent while the IdP handles end_session/);
   });

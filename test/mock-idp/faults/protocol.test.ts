@@ -37,7 +37,15 @@ describe('OAuth error responses', () => {
 
   it('sends authorization errors to the redirect URI with the state and the issuer', async () => {
     await idp.admin.faults.add('default', { match: { endpoint: 'authorize' }, action: { oauthError: 'login_required' } });
-    const query = new URLSearchParams({ client_id: 'demo', response_type: 'code', scope: 'openid', redirect_uri: REDIRECT_URI, state: 's-1', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256' });
+    const query = new URLSearchParams({
+      client_id: 'demo',
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: REDIRECT_URI,
+      state: 's-1',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
+    });
     const response = await fetch(`${issuer}/auth?${query}`, { redirect: 'manual' });
     expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location')!);
@@ -55,15 +63,29 @@ describe('OAuth error responses', () => {
 
   it('answers slow_down, expired_token and access_denied to a device code poll', async () => {
     for (const error of ['slow_down', 'expired_token', 'access_denied'] as const) {
-      await idp.admin.faults.add('default', { id: 'device', match: { endpoint: 'token', grant: 'urn:ietf:params:oauth:grant-type:device_code' }, action: { oauthError: error } });
-      const response = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'whatever', client_id: 'demo' }) });
+      await idp.admin.faults.add('default', {
+        id: 'device',
+        match: { endpoint: 'token', grant: 'urn:ietf:params:oauth:grant-type:device_code' },
+        action: { oauthError: error },
+      });
+      const response = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'whatever', client_id: 'demo' }),
+      });
       expect([response.status, ((await response.json()) as { error: string }).error]).toEqual([400, error]);
     }
   });
 });
 
 // RFC 6749 5.2, RFC 6750 3.1, RFC 8628 3.5, RFC 7009 2.2.1: written out here, not taken from the implementation.
-const SPEC_STATUS: Record<string, number> = { invalid_client: 401, invalid_token: 401, insufficient_scope: 403, server_error: 500, temporarily_unavailable: 503 };
+const SPEC_STATUS: Record<string, number> = {
+  invalid_client: 401,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  server_error: 500,
+  temporarily_unavailable: 503,
+};
 
 describe('every OAuth error with its status', () => {
   for (const error of OAUTH_ERRORS) {
@@ -88,8 +110,14 @@ describe('every OAuth error with its status', () => {
   it('makes openid-client refuse a refresh with invalid_grant (refresh token reuse as the IdP reports it)', async () => {
     const rp = await relyingParty(issuer, 'demo');
     const { tokens } = await loginWithCode(rp, { username: 'alice', scope: 'openid offline_access', extra: { prompt: 'consent' } });
-    await idp.admin.faults.add('default', { match: { endpoint: 'token', grant: 'refresh_token' }, action: { oauthError: 'invalid_grant', description: 'refresh token reused' } });
-    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant', error_description: 'refresh token reused' });
+    await idp.admin.faults.add('default', {
+      match: { endpoint: 'token', grant: 'refresh_token' },
+      action: { oauthError: 'invalid_grant', description: 'refresh token reused' },
+    });
+    await expect(oidc.refreshTokenGrant(rp, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+      error_description: 'refresh token reused',
+    });
   });
 });
 
@@ -134,7 +162,10 @@ describe('grants and users found from the credentials of a request', () => {
   it('matches the user of a refresh token before the IdP handles it (a disabled user on refresh, for bob only)', async () => {
     const alice = await rawLogin(idp, 'default', 'alice');
     const bob = await rawLogin(idp, 'default', 'bob');
-    await idp.admin.faults.add('default', { match: { endpoint: 'token', grant: 'refresh_token', user: 'bob' }, action: { oauthError: 'invalid_grant', description: 'user is disabled' } });
+    await idp.admin.faults.add('default', {
+      match: { endpoint: 'token', grant: 'refresh_token', user: 'bob' },
+      action: { oauthError: 'invalid_grant', description: 'user is disabled' },
+    });
     expect((await refresh(alice.body['refresh_token']!)).status).toBe(200);
     const refused = await refresh(bob.body['refresh_token']!);
     expect(await refused.json()).toEqual({ error: 'invalid_grant', error_description: 'user is disabled' });
@@ -159,9 +190,17 @@ describe('authorization response faults', () => {
     const rp = await relyingParty(issuer, 'demo');
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state });
+    const url = oidc.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+    });
     const { callbackUrl } = await browserlessLogin({ authorizationUrl: url.toString(), redirectUri: REDIRECT_URI, username: 'alice' });
-    await expect(oidc.authorizationCodeGrant(rp, new URL(callbackUrl), { pkceCodeVerifier: verifier, expectedState: state })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/state/) } });
+    await expect(oidc.authorizationCodeGrant(rp, new URL(callbackUrl), { pkceCodeVerifier: verifier, expectedState: state })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/state/) },
+    });
   });
 
   it('brings the client a missing or a wrong iss (RFC 9207)', async () => {
@@ -190,7 +229,9 @@ describe('discovery, userinfo and key faults', () => {
     const rp = await relyingParty(issuer, 'demo');
     const { tokens } = await loginWithCode(rp, { username: 'alice' });
     await idp.admin.faults.add('default', { match: { endpoint: 'userinfo' }, action: { json: { set: { sub: 'mallory' } } } });
-    await expect(oidc.fetchUserInfo(rp, tokens.access_token, tokens.claims()!.sub)).rejects.toMatchObject({ cause: { message: expect.stringMatching(/"sub"/) } });
+    await expect(oidc.fetchUserInfo(rp, tokens.access_token, tokens.claims()!.sub)).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/"sub"/) },
+    });
   });
 
   it('answers userinfo with the sub it was given', async () => {

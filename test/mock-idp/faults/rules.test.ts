@@ -3,7 +3,9 @@ import { AdminError, defaultTenant } from '../../../mock-idp/index.ts';
 import { startTestIdp } from '../../support/idp.ts';
 import { rawLogin, serviceToken } from './support.ts';
 
-const idp = await startTestIdp({ tenants: { default: defaultTenant, configured: { ...defaultTenant, faults: [{ id: 'jwks-down', match: { endpoint: 'jwks' }, action: { status: 503 } }] } } });
+const idp = await startTestIdp({
+  tenants: { default: defaultTenant, configured: { ...defaultTenant, faults: [{ id: 'jwks-down', match: { endpoint: 'jwks' }, action: { status: 503 } }] } },
+});
 const statuses = async (times: number, init?: Parameters<typeof serviceToken>[2]) => {
   const out: number[] = [];
   for (let i = 0; i < times; i += 1) out.push((await serviceToken(idp, 'default', init)).status);
@@ -66,7 +68,10 @@ describe('fault rules: when they fire', () => {
   });
 
   it('matches the client of a public client that sends its client_id in the body', async () => {
-    await idp.admin.faults.add('default', { match: { endpoint: 'token', client: 'demo', grant: 'authorization_code' }, action: { oauthError: 'invalid_grant' } });
+    await idp.admin.faults.add('default', {
+      match: { endpoint: 'token', client: 'demo', grant: 'authorization_code' },
+      action: { oauthError: 'invalid_grant' },
+    });
     expect(await statuses(1)).toEqual([200]);
     const login = await rawLogin(idp);
     expect(login.status).toBe(400);
@@ -119,7 +124,9 @@ describe('fault rules: bookkeeping', () => {
 
 describe('fault rules: refused with the field and the fix', () => {
   it('refuses an unknown endpoint, listing the endpoints', async () => {
-    expect(await refused({ match: { endpoint: 'tokens' }, action: { status: 500 } })).toMatch(/fault\.match\.endpoint: expected one of discovery, jwks, authorize, par, token/);
+    expect(await refused({ match: { endpoint: 'tokens' }, action: { status: 500 } })).toMatch(
+      /fault\.match\.endpoint: expected one of discovery, jwks, authorize, par, token/,
+    );
   });
 
   it('refuses an action that does nothing', async () => {
@@ -131,7 +138,9 @@ describe('fault rules: refused with the field and the fix', () => {
   });
 
   it('refuses an action that acts before the IdP together with one that changes its response', async () => {
-    expect(await refused({ action: { revokeGrant: true, json: { set: { a: 1 } } } })).toMatch(/fault\.action\.revokeGrant: revokeGrant acts before the IdP handles the request, json after it: use two rules/);
+    expect(await refused({ action: { revokeGrant: true, json: { set: { a: 1 } } } })).toMatch(
+      /fault\.action\.revokeGrant: revokeGrant acts before the IdP handles the request, json after it: use two rules/,
+    );
   });
 
   it('refuses an unknown field with its name', async () => {

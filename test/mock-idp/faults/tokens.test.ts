@@ -85,7 +85,9 @@ describe('token content faults (ID tokens)', () => {
     const claims = decodeJwt(idToken);
     expect(claims['groups']).toBeUndefined();
     expect(claims['_claim_names']).toEqual({ groups: 'src1' });
-    expect((claims['_claim_sources'] as Record<string, { endpoint: string }>)['src1']!.endpoint).toMatch(/^https:\/\/graph\.microsoft\.com\/v1\.0\/users\/.+\/getMemberObjects$/);
+    expect((claims['_claim_sources'] as Record<string, { endpoint: string }>)['src1']!.endpoint).toMatch(
+      /^https:\/\/graph\.microsoft\.com\/v1\.0\/users\/.+\/getMemberObjects$/,
+    );
   });
 
   it('an oversized token is at least the size asked, and still verifies', async () => {

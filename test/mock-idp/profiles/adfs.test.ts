@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
 import { deviceAuthorization, discovery, profiledTenant, publishedCertificates, rawLogin, tokenRequest } from './support.ts';
 
-const idp = await startTestIdp({ tenants: { fs: profiledTenant({ name: 'adfs', domain: 'corp.test' }), fs2016: profiledTenant({ name: 'adfs', version: '2016' }) } });
+const idp = await startTestIdp({
+  tenants: { fs: profiledTenant({ name: 'adfs', domain: 'corp.test' }), fs2016: profiledTenant({ name: 'adfs', version: '2016' }) },
+});
 const mount = (tenant: string) => `${idp.url}/${tenant}`;
 
 describe('adfs profile', () => {
@@ -30,12 +32,20 @@ describe('adfs profile', () => {
 
   it('answers userinfo with the subject only', async () => {
     const login = await rawLogin(idp, 'fs');
-    const userinfo = (await (await fetch(`${mount('fs')}/adfs/userinfo`, { headers: { authorization: `Bearer ${login.accessToken}` } })).json()) as Record<string, unknown>;
+    const userinfo = (await (await fetch(`${mount('fs')}/adfs/userinfo`, { headers: { authorization: `Bearer ${login.accessToken}` } })).json()) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(userinfo)).toEqual(['sub']);
   });
 
   it('answers errors with MSIS codes in error_description, trailing space included', async () => {
-    const { body } = await tokenRequest(idp, 'fs', { grant_type: 'authorization_code', code: 'nope', redirect_uri: 'http://127.0.0.1:8080/callback' }, 'web:web-secret');
+    const { body } = await tokenRequest(
+      idp,
+      'fs',
+      { grant_type: 'authorization_code', code: 'nope', redirect_uri: 'http://127.0.0.1:8080/callback' },
+      'web:web-secret',
+    );
     expect(body).toEqual({ error: 'invalid_grant', error_description: "MSIS9612: The authorization code received in 'code' parameter is invalid. " });
   });
 

@@ -5,7 +5,13 @@ import { deviceAuthorization, discovery, profiledTenant, publishedCertificates, 
 
 const withApi = profiledTenant('auth0') as { clients: Record<string, Record<string, unknown>> };
 withApi.clients['web'] = { ...withApi.clients['web'], audience: 'https://api.shop.example/' };
-const idp = await startTestIdp({ tenants: { a0: profiledTenant({ name: 'auth0', namespace: 'https://shop.example/' }), a0logout: profiledTenant({ name: 'auth0', endSessionDiscovery: true }), a0api: withApi as never } });
+const idp = await startTestIdp({
+  tenants: {
+    a0: profiledTenant({ name: 'auth0', namespace: 'https://shop.example/' }),
+    a0logout: profiledTenant({ name: 'auth0', endSessionDiscovery: true }),
+    a0api: withApi as never,
+  },
+});
 const mount = (tenant: string) => `${idp.url}/${tenant}`;
 
 describe('auth0 profile', () => {
@@ -54,7 +60,7 @@ describe('auth0 profile', () => {
     }
   });
 
-  it('addresses a user\'s API access token to the API and to its /userinfo (aud is an array) when openid is in the scope', async () => {
+  it("addresses a user's API access token to the API and to its /userinfo (aud is an array) when openid is in the scope", async () => {
     const { accessToken } = await rawLogin(idp, 'a0api', { scope: 'openid profile' });
     expect(decodeJwt(accessToken).aud).toEqual(['https://api.shop.example/', `${mount('a0api')}/userinfo`]);
   });
@@ -74,9 +80,14 @@ describe('auth0 profile', () => {
 });
 
 describe('auth0 profile: token requests as Auth0 documents them', () => {
-  const json = (body: unknown) => fetch(`${mount('a0')}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const json = (body: unknown) =>
+    fetch(`${mount('a0')}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
-  it('takes a JSON body at /oauth/token, and gives machine-to-machine tokens Auth0\'s shape: sub <client>@clients, azp, gty client-credentials', async () => {
+  it("takes a JSON body at /oauth/token, and gives machine-to-machine tokens Auth0's shape: sub <client>@clients, azp, gty client-credentials", async () => {
     const response = await json({ grant_type: 'client_credentials', client_id: 'svc', client_secret: 'svc-secret', audience: 'api://orders' });
     expect(response.status).toBe(200);
     const claims = decodeJwt(((await response.json()) as { access_token: string }).access_token);

@@ -13,6 +13,8 @@ describe('profiles: bad input', () => {
   });
 
   it('refuses a bad profile option in a configuration file with its line', () => {
-    expect(() => parseConfigText('tenants:\n  corp:\n    profile: { name: entra, audience: everyone }\n', 'corp.yaml')).toThrow(/corp\.yaml:3.*tenants\.corp\.profile\.audience: must be one of/s);
+    expect(() => parseConfigText('tenants:\n  corp:\n    profile: { name: entra, audience: everyone }\n', 'corp.yaml')).toThrow(
+      /corp\.yaml:3.*tenants\.corp\.profile\.audience: must be one of/s,
+    );
   });
 });

@@ -76,9 +76,20 @@ describe('entra profile (v2, one tenant)', () => {
   });
 
   it('answers errors in the AADSTS envelope', async () => {
-    const { status, body } = await tokenRequest(idp, 'contoso', { grant_type: 'authorization_code', code: 'nope', redirect_uri: 'http://127.0.0.1:8080/callback' }, 'web:web-secret');
+    const { status, body } = await tokenRequest(
+      idp,
+      'contoso',
+      { grant_type: 'authorization_code', code: 'nope', redirect_uri: 'http://127.0.0.1:8080/callback' },
+      'web:web-secret',
+    );
     expect(status).toBe(400);
-    expect(body).toMatchObject({ error: 'invalid_grant', error_codes: [70008], trace_id: expect.stringMatching(GUID), correlation_id: expect.stringMatching(GUID), timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/) });
+    expect(body).toMatchObject({
+      error: 'invalid_grant',
+      error_codes: [70008],
+      trace_id: expect.stringMatching(GUID),
+      correlation_id: expect.stringMatching(GUID),
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/),
+    });
     expect(body['error_description']).toMatch(/^AADSTS70008: .*\r\nTrace ID: .*\r\nCorrelation ID: .*\r\nTimestamp: /s);
   });
 
@@ -100,10 +111,12 @@ describe('entra profile (common authority)', () => {
   it('serves the literal {tenantid} placeholder as its discovery issuer, which a strict client refuses', async () => {
     const doc = await discovery(idp, 'common');
     expect(doc.issuer).toBe(`${mount('common')}/{tenantid}/v2.0`);
-    await expect(oidc.discovery(new URL(idp.issuer('common')), 'web', {}, oidc.ClientSecretBasic('web-secret'), { execute: [oidc.allowInsecureRequests] })).rejects.toThrow(/issuer/);
+    await expect(
+      oidc.discovery(new URL(idp.issuer('common')), 'web', {}, oidc.ClientSecretBasic('web-secret'), { execute: [oidc.allowInsecureRequests] }),
+    ).rejects.toThrow(/issuer/);
   });
 
-  it('lets a client that substitutes the token\'s tid into the placeholder validate the issuer', async () => {
+  it("lets a client that substitutes the token's tid into the placeholder validate the issuer", async () => {
     const doc = await discovery(idp, 'common');
     const { body } = await rawLogin(idp, 'common');
     const token = String(body['id_token']);
@@ -130,7 +143,7 @@ describe('entra profile (consumers and v1)', () => {
     expect(idHeader['x5t']).toBe(idHeader['kid']);
   });
 
-  it('v1: the x5t in the token header is the SHA-1 thumbprint of the signing key\'s certificate in the JWKS', async () => {
+  it("v1: the x5t in the token header is the SHA-1 thumbprint of the signing key's certificate in the JWKS", async () => {
     const doc = await discovery(idp, 'legacy');
     const { idHeader } = await rawLogin(idp, 'legacy', { username: 'bob' });
     const published = await publishedCertificates(String(doc['jwks_uri']));

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
 import { deviceAuthorization, discovery, profiledTenant, rawLogin, tokenRequest } from './support.ts';
 
-const idp = await startTestIdp({ tenants: { google: profiledTenant({ name: 'google', hostedDomain: 'example.com' }), legacy: profiledTenant({ name: 'google', issuer: 'scheme-less' }), offline: profiledTenant('google') } });
+const idp = await startTestIdp({
+  tenants: {
+    google: profiledTenant({ name: 'google', hostedDomain: 'example.com' }),
+    legacy: profiledTenant({ name: 'google', issuer: 'scheme-less' }),
+    offline: profiledTenant('google'),
+  },
+});
 
 describe('google profile', () => {
   it('publishes Google-shaped discovery: its endpoint paths, RS256 only, post and basic client auth, plain and S256, no end_session_endpoint', async () => {
@@ -43,7 +49,7 @@ describe('google profile', () => {
     expect(login.body['refresh_token']).toBeTypeOf('string');
   });
 
-  it('gives a refresh token for access_type=offline on the user\'s first consent to the client, even without prompt=consent', async () => {
+  it("gives a refresh token for access_type=offline on the user's first consent to the client, even without prompt=consent", async () => {
     const login = await rawLogin(idp, 'offline', { username: 'alice', scope: 'openid email', extra: { access_type: 'offline' } });
     expect(login.status).toBe(200);
     expect(login.body['refresh_token']).toBeTypeOf('string');
@@ -59,7 +65,7 @@ describe('google profile', () => {
     expect(prompted.body['refresh_token']).toBeTypeOf('string');
   });
 
-  it('answers a dead refresh token with Google\'s message', async () => {
+  it("answers a dead refresh token with Google's message", async () => {
     const { status, body } = await tokenRequest(idp, 'google', { grant_type: 'refresh_token', refresh_token: 'revoked-long-ago' }, 'web:web-secret');
     expect(status).toBe(400);
     expect(body).toEqual({ error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
@@ -102,10 +108,19 @@ describe('google profile: its own endpoints', () => {
     }
   });
 
-  it('answers tokeninfo for an access token in the query with Google\'s string-valued fields', async () => {
+  it("answers tokeninfo for an access token in the query with Google's string-valued fields", async () => {
     const login = await rawLogin(idp, 'google', { scope: 'openid email' });
     const info = (await (await fetch(`${google()}/tokeninfo?access_token=${login.accessToken}`)).json()) as Record<string, unknown>;
-    expect(info).toMatchObject({ aud: 'web', azp: 'web', scope: 'openid email', email: 'alice@example.com', email_verified: 'true', access_type: 'online', exp: expect.stringMatching(/^\d+$/), expires_in: expect.stringMatching(/^\d+$/) });
+    expect(info).toMatchObject({
+      aud: 'web',
+      azp: 'web',
+      scope: 'openid email',
+      email: 'alice@example.com',
+      email_verified: 'true',
+      access_type: 'online',
+      exp: expect.stringMatching(/^\d+$/),
+      expires_in: expect.stringMatching(/^\d+$/),
+    });
   });
 
   it('answers tokeninfo for an ID token with its claims, and 400 invalid_token for anything else', async () => {

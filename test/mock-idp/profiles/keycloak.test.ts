@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
 import { deviceAuthorization, discovery, profiledTenant, publishedCertificates, rawLogin, tokenRequest } from './support.ts';
 
-const idp = await startTestIdp({ tenants: { kc: profiledTenant({ name: 'keycloak', realm: 'acme' }), kc16: profiledTenant({ name: 'keycloak', realm: 'acme', legacyAuthPath: true }) } });
+const idp = await startTestIdp({
+  tenants: { kc: profiledTenant({ name: 'keycloak', realm: 'acme' }), kc16: profiledTenant({ name: 'keycloak', realm: 'acme', legacyAuthPath: true }) },
+});
 const mount = (tenant: string) => `${idp.url}/${tenant}`;
 
 describe('keycloak profile', () => {
@@ -30,7 +32,12 @@ describe('keycloak profile', () => {
   it('issues 5-minute Bearer access tokens with realm_access, resource_access and azp', async () => {
     const { body } = await tokenRequest(idp, 'kc', { grant_type: 'client_credentials' }, 'svc:svc-secret');
     const claims = decodeJwt(String(body['access_token']));
-    expect(claims).toMatchObject({ typ: 'Bearer', azp: 'svc', realm_access: { roles: expect.arrayContaining(['offline_access']) }, resource_access: { account: { roles: ['manage-account', 'view-profile'] } } });
+    expect(claims).toMatchObject({
+      typ: 'Bearer',
+      azp: 'svc',
+      realm_access: { roles: expect.arrayContaining(['offline_access']) },
+      resource_access: { account: { roles: ['manage-account', 'view-profile'] } },
+    });
     expect(claims.exp! - claims.iat!).toBe(300);
     expect((await rawLogin(idp, 'kc')).body['expires_in']).toBe(300);
   });
@@ -51,7 +58,7 @@ describe('keycloak profile', () => {
     }
   });
 
-  it('answers the path style of the other Keycloak generation with RESTEasy\'s 404 (a client configured for Keycloak 17+ against 16, and back)', async () => {
+  it("answers the path style of the other Keycloak generation with RESTEasy's 404 (a client configured for Keycloak 17+ against 16, and back)", async () => {
     const legacyUrl = `${mount('kc16')}/realms/acme/.well-known/openid-configuration`;
     const legacy = await fetch(legacyUrl);
     expect(legacy.status).toBe(404);
@@ -72,7 +79,7 @@ describe('keycloak profile', () => {
 describe('keycloak profile: what keycloak-js relies on', () => {
   const oidcBase = () => `${mount('kc')}/realms/acme/protocol/openid-connect`;
 
-  it('hands out JWT refresh tokens (typ Refresh, the session\'s sid) that refresh, and a JWT it did not sign is refused', async () => {
+  it("hands out JWT refresh tokens (typ Refresh, the session's sid) that refresh, and a JWT it did not sign is refused", async () => {
     const login = await rawLogin(idp, 'kc', { scope: 'openid' });
     const refreshToken = String(login.body['refresh_token']);
     expect(decodeJwt(refreshToken)).toMatchObject({ typ: 'Refresh', iss: `${mount('kc')}/realms/acme`, azp: 'web', sid: decodeJwt(login.accessToken)['sid'] });
@@ -92,14 +99,17 @@ describe('keycloak profile: what keycloak-js relies on', () => {
       const response = await fetch(`${oidcBase()}/${page}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-      expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; connect-src 'self'; frame-ancestors \*$/);
+      expect(response.headers.get('content-security-policy')).toMatch(
+        /^default-src 'none'; script-src 'sha256-[^']+'; connect-src 'self'; frame-ancestors \*$/,
+      );
       expect(response.headers.get('x-frame-options')).toBeNull();
       expect(await response.text()).toContain('<script>');
     }
   });
 
-  it('lets the login-status iframe start for an origin of the client\'s redirect URIs only', async () => {
-    const init = (clientId: string, origin: string) => fetch(`${oidcBase()}/login-status-iframe.html/init?client_id=${clientId}&origin=${encodeURIComponent(origin)}`);
+  it("lets the login-status iframe start for an origin of the client's redirect URIs only", async () => {
+    const init = (clientId: string, origin: string) =>
+      fetch(`${oidcBase()}/login-status-iframe.html/init?client_id=${clientId}&origin=${encodeURIComponent(origin)}`);
     expect((await init('web', 'http://127.0.0.1:8080')).status).toBe(204);
     expect((await init('web', 'https://evil.example')).status).toBe(403);
     expect((await init('nobody', 'http://127.0.0.1:8080')).status).toBe(403);

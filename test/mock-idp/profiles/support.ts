@@ -37,11 +37,29 @@ export interface RawLogin {
 }
 
 /** Auth code + PKCE as a confidential client, following the discovery document; the raw token response. */
-export async function rawLogin(idp: MockIdp, tenant: string, options: { username?: string; scope?: string; extra?: Record<string, string> } = {}): Promise<RawLogin> {
+export async function rawLogin(
+  idp: MockIdp,
+  tenant: string,
+  options: { username?: string; scope?: string; extra?: Record<string, string> } = {},
+): Promise<RawLogin> {
   const doc = await discovery(idp, tenant);
   const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({ client_id: 'web', response_type: 'code', scope: options.scope ?? 'openid profile email groups', redirect_uri: REDIRECT_URI, state: randomBytes(6).toString('hex'), nonce: randomBytes(6).toString('hex'), code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', ...options.extra });
-  const { params } = await browserlessLogin({ authorizationUrl: `${String(doc['authorization_endpoint'])}?${query}`, redirectUri: REDIRECT_URI, username: options.username ?? 'alice' });
+  const query = new URLSearchParams({
+    client_id: 'web',
+    response_type: 'code',
+    scope: options.scope ?? 'openid profile email groups',
+    redirect_uri: REDIRECT_URI,
+    state: randomBytes(6).toString('hex'),
+    nonce: randomBytes(6).toString('hex'),
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...options.extra,
+  });
+  const { params } = await browserlessLogin({
+    authorizationUrl: `${String(doc['authorization_endpoint'])}?${query}`,
+    redirectUri: REDIRECT_URI,
+    username: options.username ?? 'alice',
+  });
   const response = await fetch(doc.token_endpoint, {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from('web:web-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -49,19 +67,38 @@ export async function rawLogin(idp: MockIdp, tenant: string, options: { username
   });
   const body = (await response.json()) as Record<string, unknown>;
   const idToken = typeof body['id_token'] === 'string' ? body['id_token'] : undefined;
-  return { status: response.status, body, idToken: idToken ? (decodeJwt(idToken) as Record<string, unknown>) : {}, idHeader: idToken ? (decodeProtectedHeader(idToken) as Record<string, unknown>) : {}, accessToken: String(body['access_token'] ?? '') };
+  return {
+    status: response.status,
+    body,
+    idToken: idToken ? (decodeJwt(idToken) as Record<string, unknown>) : {},
+    idHeader: idToken ? (decodeProtectedHeader(idToken) as Record<string, unknown>) : {},
+    accessToken: String(body['access_token'] ?? ''),
+  };
 }
 
 /** A token endpoint request, form-encoded, to the profile's token endpoint. */
-export async function tokenRequest(idp: MockIdp, tenant: string, form: Record<string, string>, basic?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function tokenRequest(
+  idp: MockIdp,
+  tenant: string,
+  form: Record<string, string>,
+  basic?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const doc = await discovery(idp, tenant);
-  const response = await fetch(doc.token_endpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}) }, body: new URLSearchParams(form) });
+  const response = await fetch(doc.token_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}) },
+    body: new URLSearchParams(form),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 export async function deviceAuthorization(idp: MockIdp, tenant: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const doc = await discovery(idp, tenant);
-  const response = await fetch(String(doc['device_authorization_endpoint']), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: 'tv', scope: 'openid' }) });
+  const response = await fetch(String(doc['device_authorization_endpoint']), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ client_id: 'tv', scope: 'openid' }),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 

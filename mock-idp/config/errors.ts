@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatPath, zodProblems } from '../../common/problems.ts';
 
 export interface ConfigProblem {
   /** Dotted path of the offending field, e.g. `tenants.default.clients.demo.grants[1]`. */
@@ -22,16 +23,6 @@ export class ConfigError extends Error {
   }
 }
 
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out || '(root)';
-}
-
 function formatProblems(problems: ConfigProblem[], source?: string): string {
   const head = `invalid configuration${source ? ` in ${source}` : ''} (${problems.length} problem${problems.length === 1 ? '' : 's'}):`;
   const lines = problems.map((problem) => {
@@ -41,18 +32,7 @@ function formatProblems(problems: ConfigProblem[], source?: string): string {
   return [head, ...lines].join('\n');
 }
 
-/** Turns zod issues into problems, explaining unknown keys and enum choices in words. */
+/** zod's issues as configuration problems, worded as everywhere else (common/problems.ts). */
 export function problemsFromZod(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): ConfigProblem[] {
-  return error.issues.map((issue) => {
-    const path = [...prefix, ...issue.path];
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove it or check its spelling`;
-    } else if (issue.code === 'invalid_value' && 'values' in issue) {
-      message = `${issue.message.replace(/^Invalid option: expected one of /, 'must be one of ')}`;
-    } else if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) {
-      message = `missing required field (${issue.message.replace(/^Invalid input: /, '')})`;
-    }
-    return { path: formatPath(path), message, pathKeys: path } as ConfigProblem & { pathKeys: PropertyKey[] };
-  });
+  return zodProblems(error, prefix).map((problem) => ({ path: formatPath(problem.path), message: problem.message }));
 }

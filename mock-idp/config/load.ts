@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
+import { formatPath, yamlPosition, zodProblems } from '../../common/problems.ts';
 import { ConfigError, problemsFromZod, type ConfigProblem } from './errors.ts';
 import { configSchema, type MockIdpConfig, type MockIdpConfigInput } from './schema.ts';
 import { defaultConfig } from './defaults.ts';
@@ -43,24 +44,8 @@ export function parseConfigText(text: string, source = 'config'): MockIdpConfig 
   }
   const result = configSchema.safeParse(data ?? {});
   if (result.success) return result.data;
-  const problems = problemsFromZod(result.error).map((problem): ConfigProblem => {
-    const keys = (problem as ConfigProblem & { pathKeys: PropertyKey[] }).pathKeys;
-    const located = locate(doc, keys, lineCounter);
-    return { path: problem.path, message: problem.message, ...located };
-  });
+  const problems = zodProblems(result.error).map((problem): ConfigProblem => ({ path: formatPath(problem.path), message: problem.message, ...yamlPosition(doc, problem.path, lineCounter) }));
   throw new ConfigError(problems, source);
-}
-
-function locate(doc: Yaml.Document, keys: PropertyKey[], lineCounter: Yaml.LineCounter): { line?: number; column?: number } {
-  // Walk up the path until a node exists (a missing field is reported where its parent is).
-  for (let depth = keys.length; depth >= 0; depth -= 1) {
-    const node = doc.getIn(keys.slice(0, depth) as (string | number)[], true);
-    if (yaml().isNode(node) && node.range) {
-      const pos = lineCounter.linePos(node.range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
 }
 
 export async function loadConfigFile(path: string): Promise<MockIdpConfig> {

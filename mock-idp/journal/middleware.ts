@@ -3,7 +3,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { endpointOf, type EndpointName } from '../provider/endpoints.ts';
 import { accountIdOf } from '../provider/entities.ts';
 import type { FiredFault, Journal } from './journal.ts';
-import { boundText, maskAuthorization, maskParams } from './mask.ts';
+import { boundText, maskAuthorization, maskParams } from '../../common/mask.ts';
 import { decodeTokens } from './tokens.ts';
 import type { Logger } from '../server/logger.ts';
 

@@ -51,7 +51,7 @@ import { FaultRules, parseFaultRule, type FaultRule } from '../faults/rules.ts';
 import { faultRuleSchema } from '../faults/schema.ts';
 import { sendOutgoing } from '../faults/logout-token.ts';
 import type { EntryBuilder, EntryHead } from '../journal/journal.ts';
-import { maskParams } from '../journal/mask.ts';
+import { maskParams } from '../../common/mask.ts';
 import { applyProfile, type AppliedProfile } from '../profiles/index.ts';
 import type { ProfileTenant } from '../profiles/profile.ts';
 import { createLocalJWKSet, jwtVerify } from 'jose';

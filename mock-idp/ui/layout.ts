@@ -1,4 +1,4 @@
-import { html, raw, type Html } from './html.ts';
+import { html, raw, type Html } from '../../common/html.ts';
 
 // Inline styles only: the pages must work on a machine without internet and leak nothing outside.
 const style = `

@@ -1,4 +1,4 @@
-import { html, raw, type Html } from './html.ts';
+import { html, raw, type Html } from '../../common/html.ts';
 import { page } from './layout.ts';
 
 export interface PageTenant {

@@ -19,7 +19,7 @@ describe('admin API', () => {
   it('refuses a tenant config with an unknown field, naming the field', async () => {
     await expect(idp.admin.addTenant('broken', { users: { a: { emial: 'x' } } } as never)).rejects.toMatchObject({
       status: 400,
-      message: expect.stringContaining('tenants.broken.users.a: unknown field "emial"'),
+      message: expect.stringContaining('tenants.broken.users.a.emial: unknown field "emial"'),
     });
   });
 

@@ -53,7 +53,7 @@ describe('configuration', () => {
 
   it('names an unknown field and suggests checking its spelling', () => {
     const message = problemsOf(() => parseConfigText('tenants:\n  default:\n    users:\n      alice: { gropus: [a] }\n', 'idp.yaml'));
-    expect(message).toMatch(/idp\.yaml:4:\d+ tenants\.default\.users\.alice: unknown field "gropus": remove it or check its spelling/);
+    expect(message).toMatch(/idp\.yaml:4:\d+ tenants\.default\.users\.alice\.gropus: unknown field "gropus": remove it or check its spelling/);
   });
 
   it('reports a YAML syntax error with its line', () => {
@@ -100,7 +100,7 @@ describe('configuration', () => {
 
   it('names MOCKIDP_CONFIG_INLINE, the line and the field when its text is invalid', async () => {
     await expect(resolveConfig({ env: { MOCKIDP_CONFIG_INLINE: 'tenants:\n  shop:\n    users: { carla: { gropus: [a] } }\n' } })).rejects.toThrow(
-      /invalid configuration in MOCKIDP_CONFIG_INLINE[\s\S]*MOCKIDP_CONFIG_INLINE:3:\d+ tenants\.shop\.users\.carla: unknown field "gropus"/,
+      /invalid configuration in MOCKIDP_CONFIG_INLINE[\s\S]*MOCKIDP_CONFIG_INLINE:3:\d+ tenants\.shop\.users\.carla\.gropus: unknown field "gropus"/,
     );
     await expect(resolveConfig({ env: { MOCKIDP_CONFIG_INLINE: '{"tenants": {' } })).rejects.toThrow(/MOCKIDP_CONFIG_INLINE:\d+:\d+ \(syntax\)/);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { Journal } from '../../mock-idp/journal/journal.ts';
-import { maskAuthorization } from '../../mock-idp/journal/mask.ts';
+import { maskAuthorization } from '../../common/mask.ts';
 import { startTestIdp, relyingParty } from '../support/idp.ts';
 
 /*

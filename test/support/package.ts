@@ -25,6 +25,7 @@ const PACKED_INPUTS = [
   'scripts/build.ts',
   'README.md',
   'LICENSE',
+  'common',
   'mock-idp',
   'harness',
   'components',

@@ -1,6 +1,7 @@
 /*
- * What the journal and the logs may show of a request. Secrets are replaced entirely; codes and
+ * What a journal, a log or a report may show of a request. Secrets are replaced entirely; codes and
  * tokens keep a short prefix (enough to tell two apart in a sequence diagram) and their length.
+ * Shared by the IdP's journal and the runner's traces (common/ imports nothing of the project).
  */
 
 const SECRET_PARAMS = new Set(['client_secret', 'password', 'code_verifier', 'client_assertion', 'assertion']);
@@ -91,7 +92,7 @@ const KNOWN_SCHEMES = new Set([
   'concealed',
 ]);
 
-/** Masks an Authorization header down to its scheme (and Basic auth's client id). */
+/** Masks an Authorization header down to its scheme (and Basic auth's client id, a SigV4 header's scope). */
 export function maskAuthorization(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const space = header.indexOf(' ');
@@ -99,7 +100,15 @@ export function maskAuthorization(header: string | undefined): string | undefine
   if (!KNOWN_SCHEMES.has(scheme.toLowerCase())) return `*** (${header.length} characters, no known scheme)`;
   const credentials = header.slice(space + 1).trim();
   if (scheme.toLowerCase() === 'basic' && credentials) return `Basic ${basicClientId(credentials)}:***`;
+  if (scheme.toLowerCase() === 'aws4-hmac-sha256') return `${scheme} ${boundText(credentials.replace(/Signature=[0-9a-f]+/, 'Signature=***'), 160)}`;
   return `${scheme} ***`;
+}
+
+const SECRET_QUERY = new RegExp(`([?&](?:${[...SECRET_PARAMS, ...TOKEN_PARAMS, 'state', 'user_code', 'X-Amz-Signature', 'X-Amz-Security-Token'].join('|')})=)([^&#]+)`, 'gi');
+
+/** A URL with the codes, tokens and secrets of its query shortened. */
+export function maskUrl(url: string): string {
+  return url.replace(SECRET_QUERY, (_, name: string, value: string) => `${name}${SECRET_PARAMS.has(name.slice(1, -1).toLowerCase()) ? '***' : maskToken(value)}`);
 }
 
 /** The client id of Basic credentials, percent-decoded when it can be (RFC 6749 2.3.1), as sent otherwise. */

@@ -1,3 +1,4 @@
+// HTML with every interpolated value escaped, for the IdP's pages and the runner's reports.
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(value: unknown): string {
   return String(value ?? '')

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { faultRuleSchema } from '../faults/schema.ts';
-import { profileSchema } from '../profiles/index.ts';
+import { profileSchema } from '../profiles/options.ts';
 import { invalidCertificateName } from '../tls/names.ts';
 
 /*

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deviceCodeGrantAlias } from './device-code-grant.ts';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
+import { adfsOptions } from './options.ts';
 
 /*
  * AD FS 2016 / 2019 (quirks.md §4, §9 adfs): issuer .../adfs for ID tokens but
@@ -9,14 +10,6 @@ import type { AppliedProfile, ProfileDefinition } from './profile.ts';
  * no refresh token rotation (no new refresh token on refresh without KMSI), MSIS error texts;
  * 2016 has no device flow.
  */
-
-export const adfsOptions = z
-  .strictObject({
-    name: z.literal('adfs'),
-    version: z.enum(['2019', '2016']).default('2019').describe('2016 has no device authorization endpoint.'),
-    domain: z.string().default('corp.example.com').describe("The Active Directory domain of the users' UPNs."),
-  })
-  .describe('Active Directory Federation Services.');
 
 const MSIS: Record<string, string> = {
   invalid_grant: 'MSIS9612: The authorization code received in \u0027code\u0027 parameter is invalid. ',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
+import { auth0Options } from './options.ts';
 
 /*
  * Auth0 (quirks.md §5, §9 auth0): an issuer with a mandatory trailing slash, /oauth/token and
@@ -7,14 +8,6 @@ import type { AppliedProfile, ProfileDefinition } from './profile.ts';
  * with offline_access and rotation with reuse detection, the device flow under /oauth/device/code
  * (with verification_uri_complete), and end_session_endpoint in discovery only when switched on.
  */
-
-export const auth0Options = z
-  .strictObject({
-    name: z.literal('auth0'),
-    namespace: z.string().default('https://example.com/').describe('Namespace of custom claims (roles and groups go under it).'),
-    endSessionDiscovery: z.boolean().default(false).describe('Advertise end_session_endpoint (/oidc/logout) in discovery (the tenant toggle).'),
-  })
-  .describe('Auth0.');
 
 export const auth0: ProfileDefinition<z.output<typeof auth0Options>> = {
   name: 'auth0',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { deviceCodeGrantAlias } from './device-code-grant.ts';
 import type { AppliedProfile, ErrorContext, ProfileDefinition } from './profile.ts';
 import { stableGuid } from './profile.ts';
+import { entraOptions } from './options.ts';
 
 /*
  * Microsoft Entra ID (quirks.md §3, §9 entra-v2): v2 and v1 token shapes; authorities common,
@@ -15,33 +16,6 @@ import { stableGuid } from './profile.ts';
  */
 
 export const MSA_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
-
-export const entraOptions = z
-  .strictObject({
-    name: z.literal('entra'),
-    version: z
-      .enum(['v2', 'v1'])
-      .default('v2')
-      .describe(
-        'Token and endpoint version: v2 (/oauth2/v2.0/*, iss .../{tid}/v2.0) or v1 (/oauth2/*, iss .../{tid}/ with a trailing slash, unique_name, x5t header).',
-      ),
-    audience: z
-      .enum(['common', 'organizations', 'consumers', 'tenant'])
-      .default('tenant')
-      .describe('The authority: common and organizations serve the {tenantid} placeholder issuer; consumers is the personal-account tenant.'),
-    tenantId: z
-      .string()
-      .regex(/^[0-9a-f-]{36}$/)
-      .optional()
-      .describe('The directory (tenant) GUID of the users. Default: derived from the tenant name.'),
-    groupsOverageLimit: z
-      .number()
-      .int()
-      .positive()
-      .default(200)
-      .describe('Users with more groups than this get _claim_names/_claim_sources instead of groups (200 for JWTs).'),
-  })
-  .describe('Microsoft Entra ID (Azure AD).');
 
 type Options = z.output<typeof entraOptions>;
 

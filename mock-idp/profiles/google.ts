@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { pemCertificates, revokeByToken, tokenInfo } from './google-endpoints.ts';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { stableNumericId } from './profile.ts';
+import { googleOptions } from './options.ts';
 
 /*
  * Google (quirks.md §2, §9 google): RS256 only, numeric subjects, hd for Workspace users,
@@ -9,17 +10,6 @@ import { stableNumericId } from './profile.ts';
  * a consent prompt, no end_session_endpoint, the device flow's verification_url, and Google's
  * "Token has been expired or revoked." for dead refresh tokens.
  */
-
-export const googleOptions = z
-  .strictObject({
-    name: z.literal('google'),
-    issuer: z
-      .enum(['https', 'scheme-less'])
-      .default('https')
-      .describe('scheme-less: ID tokens carry the issuer without its scheme, as Google\'s legacy "accounts.google.com" (verifiers must accept both).'),
-    hostedDomain: z.string().default('example.com').describe('The Workspace domain (hd claim) of users whose e-mail is in it.'),
-  })
-  .describe('Google accounts.');
 
 const LIMIT = 10_000;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { keycloakRefreshTokens } from './keycloak-refresh.ts';
 import { loginStatusIframe, loginStatusInit, SESSION_COOKIE, thirdPartyCookiesStep1, thirdPartyCookiesStep2 } from './keycloak-session.ts';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
+import { keycloakOptions } from './options.ts';
 
 /*
  * Keycloak (quirks.md §7, §9 keycloak): issuer .../realms/{realm} (or .../auth/realms/{realm} for
@@ -9,18 +10,6 @@ import type { AppliedProfile, ProfileDefinition } from './profile.ts';
  * roles, typ ID / Bearer, a space-separated scope claim, 5-minute access tokens and a
  * RESTEASY003210 answer for paths that do not exist.
  */
-
-export const keycloakOptions = z
-  .strictObject({
-    name: z.literal('keycloak'),
-    realm: z
-      .string()
-      .regex(/^[\w-]+$/)
-      .default('master')
-      .describe('The realm name.'),
-    legacyAuthPath: z.boolean().default(false).describe('Keycloak 16 and older (and Quarkus with http-relative-path=/auth): paths start with /auth.'),
-  })
-  .describe('Keycloak.');
 
 export const keycloak: ProfileDefinition<z.output<typeof keycloakOptions>> = {
   name: 'keycloak',

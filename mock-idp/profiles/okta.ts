@@ -1,26 +1,12 @@
 import { z } from 'zod';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
+import { oktaOptions } from './options.ts';
 
 /*
  * Okta (quirks.md §6, §9 okta): the org authorization server (issuer = the org, /oauth2/v1/*) or
  * a custom one (issuer .../oauth2/{id}, /oauth2/{id}/v1/*); access tokens with cid, uid, scp as an
  * array and ver 1; refresh rotation; groups only in ID tokens on the org server.
  */
-
-export const oktaOptions = z
-  .strictObject({
-    name: z.literal('okta'),
-    server: z
-      .enum(['custom', 'org'])
-      .default('custom')
-      .describe('custom: a custom authorization server (issuer .../oauth2/{authServerId}); org: the org authorization server.'),
-    authServerId: z
-      .string()
-      .regex(/^[\w-]+$/)
-      .default('default')
-      .describe('Id of the custom authorization server.'),
-  })
-  .describe('Okta.');
 
 export const okta: ProfileDefinition<z.output<typeof oktaOptions>> = {
   name: 'okta',

@@ -4,15 +4,16 @@ import type { KeySummary } from '../keys/key-set.ts';
 import type { ClockState } from '../clock/clock.ts';
 import type { MintRequest } from '../tenant/mint.ts';
 import type { FaultRule, FaultRuleInput } from '../faults/schema.ts';
+import { MockIdpError } from '../errors.ts';
 
-export class AdminError extends Error {
+export class AdminError extends MockIdpError {
+  override readonly name: string = 'AdminError';
   readonly status: number;
   readonly code: string;
   readonly body: unknown;
 
   constructor(status: number, code: string, description: string, body: unknown) {
     super(`${status} ${code}: ${description}`);
-    this.name = 'AdminError';
     this.status = status;
     this.code = code;
     this.body = body;

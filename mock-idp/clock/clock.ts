@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { InvalidInputError } from '../errors.ts';
 
 /*
  * Each tenant has its own clock. oidc-provider reads the time through Date.now() (its epochTime
@@ -24,12 +25,12 @@ function installHook(): void {
 const EARLIEST = Date.parse('1970-01-01T00:00:00Z');
 const LATEST = Date.parse('9999-12-31T23:59:59Z');
 
-export class ClockRangeError extends RangeError {
+export class ClockRangeError extends InvalidInputError {
+  override readonly name: string = 'ClockRangeError';
   constructor(ms: number) {
     super(
       `the clock would show ${Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : 'an instant past any date'}, outside 1970-01-01 to 9999-12-31: choose a smaller offset or an earlier/later date`,
     );
-    this.name = 'ClockRangeError';
   }
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatPath, zodProblems } from '../../common/problems.ts';
+import { MockIdpError } from '../errors.ts';
 
 export interface ConfigProblem {
   /** Dotted path of the offending field, e.g. `tenants.default.clients.demo.grants[1]`. */
@@ -11,13 +12,13 @@ export interface ConfigProblem {
 }
 
 /** A configuration that cannot be used; its message lists every problem with the field and the fix. */
-export class ConfigError extends Error {
+export class ConfigError extends MockIdpError {
+  override readonly name: string = 'ConfigError';
   readonly problems: ConfigProblem[];
   readonly source: string | undefined;
 
   constructor(problems: ConfigProblem[], source?: string) {
     super(formatProblems(problems, source));
-    this.name = 'ConfigError';
     this.problems = problems;
     this.source = source;
   }

@@ -44,7 +44,9 @@ export function parseConfigText(text: string, source = 'config'): MockIdpConfig 
   }
   const result = configSchema.safeParse(data ?? {});
   if (result.success) return result.data;
-  const problems = zodProblems(result.error).map((problem): ConfigProblem => ({ path: formatPath(problem.path), message: problem.message, ...yamlPosition(doc, problem.path, lineCounter) }));
+  const problems = zodProblems(result.error).map(
+    (problem): ConfigProblem => ({ path: formatPath(problem.path), message: problem.message, ...yamlPosition(doc, problem.path, lineCounter) }),
+  );
   throw new ConfigError(problems, source);
 }
 

@@ -206,7 +206,7 @@ export const clientSchema = z
   })
   .superRefine((client, ctx) => {
     const method = client.authMethod;
-    if (method && method.startsWith('client_secret') && !client.secret) {
+    if (method?.startsWith('client_secret') && !client.secret) {
       ctx.addIssue({
         code: 'custom',
         path: ['secret'],

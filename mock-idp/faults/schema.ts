@@ -191,7 +191,11 @@ export const actionSchema = z
     description: z
       .string()
       .max(1000)
-      .regex(/^[^\u0000-\u001f\u007f]*$/, 'no line breaks or control characters: the description also goes into the WWW-Authenticate header')
+      .regex(
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
+        /^[^\u0000-\u001f\u007f]*$/,
+        'no line breaks or control characters: the description also goes into the WWW-Authenticate header',
+      )
       .optional()
       .describe('error_description of oauthError.'),
     contentType: headerText('contentType').optional().describe('Send the real response with this Content-Type.'),

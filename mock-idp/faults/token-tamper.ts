@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader, exportJWK, exportSPKI, generateKeyPai
 import type { KeySet, SigningKey } from '../keys/key-set.ts';
 import type { SigningAlg } from '../config/schema.ts';
 import type { TokenAction } from './schema.ts';
+import { MockIdpError } from '../errors.ts';
 
 /*
  * A JWT the IdP issued, rebuilt with one or more defects and signed again with jose: with the
@@ -17,7 +18,9 @@ export interface TamperContext {
   nowSeconds: number;
 }
 
-export class TamperError extends Error {}
+export class TamperError extends MockIdpError {
+  override readonly name: string = 'TamperError';
+}
 
 const random = (bytes = 16) => randomBytes(bytes).toString('base64url');
 

@@ -4,6 +4,7 @@ import type { ClientConfig, TenantConfig, UserConfig } from '../config/schema.ts
 import type { KeySet } from '../keys/key-set.ts';
 import type { AppliedProfile } from '../profiles/index.ts';
 import type { TrustedIssuers } from './trusted-issuers.ts';
+import { MockIdpError } from '../errors.ts';
 
 /*
  * Tokens that clients present to get other tokens: token-exchange subject and actor tokens
@@ -54,7 +55,9 @@ export interface PresentedToken {
 }
 
 /** Why a presented token cannot be used, in words (the grant answers it with its RFC's error code). */
-export class PresentedTokenError extends Error {}
+export class PresentedTokenError extends MockIdpError {
+  override readonly name: string = 'PresentedTokenError';
+}
 
 const looksLikeJwt = (token: string) => /^[\w-]+\.[\w-]+\.[\w-]*$/.test(token);
 

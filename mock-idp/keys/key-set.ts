@@ -1,6 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import type { KeySpec, SigningAlg } from '../config/schema.ts';
 import { refillKeyPool, takePooledRsaKey } from './key-pool.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 
 export type KeyStatus = 'active' | 'retired';
 
@@ -53,11 +54,11 @@ export async function keyFromSpec(spec: KeySpec, now = Date.now()): Promise<Sign
 }
 
 /** A configured key that cannot be used; `path` is relative to the tenant (keys[1], keys). */
-export class KeySpecError extends Error {
+export class KeySpecError extends InvalidInputError {
+  override readonly name: string = 'KeySpecError';
   readonly path: string;
   constructor(path: string, message: string) {
-    super(message);
-    this.name = 'KeySpecError';
+    super(message, [{ path, message }]);
     this.path = path;
   }
 }
@@ -131,7 +132,7 @@ export class KeySet {
   async rotate(alg: SigningAlg, graceSeconds: number, now = Date.now(), kid?: string): Promise<{ added: SigningKey; retired?: SigningKey }> {
     const added = await generateSigningKey(alg, kid, now);
     refillKeyPool();
-    if (this.#keys.some((key) => key.kid === added.kid)) throw new Error(`key id "${added.kid}" is already in use: choose another kid`);
+    if (this.#keys.some((key) => key.kid === added.kid)) throw new ConflictError(`key id "${added.kid}" is already in use: choose another kid`);
     const previous = this.active(alg);
     if (previous) {
       previous.status = 'retired';
@@ -146,7 +147,7 @@ export class KeySet {
   revoke(kid: string): SigningKey {
     const key = this.#keys.find((candidate) => candidate.kid === kid);
     if (!key) throw new KeyNotFoundError(kid);
-    if (this.#keys.length === 1) throw new Error('cannot revoke the only key of the tenant: rotate first, then revoke the old key');
+    if (this.#keys.length === 1) throw new ConflictError('cannot revoke the only key of the tenant: rotate first, then revoke the old key');
     this.#keys = this.#keys.filter((candidate) => candidate !== key);
     if (key.status === 'active') {
       // Promote the newest retired key of the same algorithm, so the algorithm keeps a signer.
@@ -189,9 +190,9 @@ export class KeySet {
   }
 }
 
-export class KeyNotFoundError extends Error {
+export class KeyNotFoundError extends NotFoundError {
+  override readonly name: string = 'KeyNotFoundError';
   constructor(kid: string) {
     super(`no key with kid "${kid}"`);
-    this.name = 'KeyNotFoundError';
   }
 }

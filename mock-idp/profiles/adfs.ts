@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { deviceCodeGrantAlias } from './device-code-grant.ts';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { adfsOptions } from './options.ts';

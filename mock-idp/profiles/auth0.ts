@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { auth0Options } from './options.ts';
 

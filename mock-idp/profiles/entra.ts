@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { deviceCodeGrantAlias } from './device-code-grant.ts';
 import type { AppliedProfile, ErrorContext, ProfileDefinition } from './profile.ts';
 import { stableGuid } from './profile.ts';

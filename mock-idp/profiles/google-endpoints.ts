@@ -58,7 +58,7 @@ export async function tokenInfo(ctx: Context, tenant: ProfileTenant): Promise<vo
     return;
   }
   const token = accessToken ? await tenant.findToken(accessToken) : undefined;
-  if (!token || token.kind !== 'AccessToken') {
+  if (token?.kind !== 'AccessToken') {
     ctx.status = 400;
     ctx.body = INVALID;
     return;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { pemCertificates, revokeByToken, tokenInfo } from './google-endpoints.ts';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { stableNumericId } from './profile.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { keycloakRefreshTokens } from './keycloak-refresh.ts';
 import { loginStatusIframe, loginStatusInit, SESSION_COOKIE, thirdPartyCookiesStep1, thirdPartyCookiesStep2 } from './keycloak-session.ts';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { oktaOptions } from './options.ts';
 
@@ -14,7 +14,6 @@ export const okta: ProfileDefinition<z.output<typeof oktaOptions>> = {
   options: oktaOptions,
   apply(o, { mount }): AppliedProfile {
     const base = o.server === 'custom' ? `/oauth2/${o.authServerId}` : '';
-    const api = `${base || '/oauth2'}/v1`;
     return {
       name: 'okta',
       label: `okta (${o.server === 'custom' ? `custom AS ${o.authServerId}` : 'org AS'})`,

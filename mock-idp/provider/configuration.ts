@@ -266,7 +266,7 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       const own = tenant.clients.get(client.clientId);
       return own !== undefined && originAllowed(corsOriginsOf(own), origin);
     },
-    issueRefreshToken(ctx, client, code) {
+    issueRefreshToken(_ctx, client, code) {
       if (!client.grantTypeAllowed('refresh_token')) return false;
       const byProfile = code.kind === 'AuthorizationCode' ? tenant.profile?.issueRefreshToken?.(code.jti) : undefined;
       if (byProfile !== undefined) return byProfile && code.scopes.has('offline_access');

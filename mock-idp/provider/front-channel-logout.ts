@@ -4,6 +4,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientConfig } from '../config/schema.ts';
 import { peekParams } from '../faults/request.ts';
 import type { TtlStore } from './store.ts';
+import { escapeHtml } from '../../common/html.ts';
 
 /*
  * OpenID Front-Channel Logout 1.0, which oidc-provider no longer has: when a user confirms a logout,
@@ -43,10 +44,6 @@ export function noteFrontChannel(ctx: KoaContextWithOIDC, form: string, store: T
   if (uris.length > 0) store.upsert(MODEL, xsrf, { uris } satisfies Pending, TTL_SECONDS);
 }
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
 /** The page after a confirmed logout: the clients' front-channel iframes, then on to where the logout was going. */
 export function frontChannelLogout(options: () => { confirmPath: string; store: TtlStore }): Middleware {
   return async function frontChannel(ctx, next) {
@@ -59,10 +56,10 @@ export function frontChannelLogout(options: () => { confirmPath: string; store: 
     store.destroy(MODEL, fields['xsrf']!);
     const location = ctx.status >= 300 && ctx.status < 400 ? ctx.response.get('Location') : undefined;
     const frames = pending.uris
-      .map((uri) => `<iframe class="frontchannel-logout" src="${escape(uri)}" title="signing out" style="display:none"></iframe>`)
+      .map((uri) => `<iframe class="frontchannel-logout" src="${escapeHtml(uri)}" title="signing out" style="display:none"></iframe>`)
       .join('\n');
     const next_ = location
-      ? `<p><a id="continue" href="${escape(location)}">Continue</a></p>
+      ? `<p><a id="continue" href="${escapeHtml(location)}">Continue</a></p>
 <script>
 (function () {
   var frames = document.querySelectorAll('iframe.frontchannel-logout'), left = frames.length;

@@ -59,8 +59,8 @@ export class TtlStore {
     this.#entries.set(key, { model, id, payload, expiresAt });
     if (payload.grantId) {
       const grantKey = `${model}:${payload.grantId}`;
-      let members = this.#byGrant.get(grantKey);
-      if (!members) this.#byGrant.set(grantKey, (members = new Set()));
+      const members = this.#byGrant.get(grantKey) ?? new Set<string>();
+      this.#byGrant.set(grantKey, members);
       members.add(key);
     }
     if (payload.uid) this.#byUid.set(`${model}:${payload.uid}`, key);

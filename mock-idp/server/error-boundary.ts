@@ -1,16 +1,17 @@
 import type { Middleware } from 'koa';
-import { HttpError } from './http-error.ts';
+import { httpErrorOf } from './http-error.ts';
 import type { Logger } from './logger.ts';
 
-/** Answers every error with JSON (or the error's own status) and keeps the server serving. */
+/** Answers every error with JSON (the IdP's own errors with their status) and keeps the server serving. */
 export function errorBoundary(logger: Logger): Middleware {
   return async function errorBoundary(ctx, next) {
     try {
       await next();
     } catch (error) {
-      if (error instanceof HttpError) {
-        ctx.status = error.status;
-        ctx.body = error.toJSON();
+      const answer = httpErrorOf(error);
+      if (answer) {
+        ctx.status = answer.status;
+        ctx.body = answer.toJSON();
         return;
       }
       const status = (error as { status?: number; expose?: boolean }).status;

@@ -8,7 +8,9 @@ import { parseConfig } from '../config/load.ts';
 import { defaultConfig } from '../config/defaults.ts';
 import { tenantNameSchema, type MockIdpConfig, type MockIdpConfigInput } from '../config/schema.ts';
 import { ConfigError } from '../config/errors.ts';
-import { Tenant, parseTenantConfig } from '../tenant/tenant.ts';
+import { ConflictError, InvalidInputError, LimitReachedError } from '../errors.ts';
+import { createTenant, parseTenantConfig } from '../tenant/create.ts';
+import type { Tenant } from '../tenant/tenant.ts';
 import { Journal } from '../journal/journal.ts';
 import { journalMiddleware } from '../journal/middleware.ts';
 import { webfinger } from './webfinger.ts';
@@ -109,15 +111,15 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     tenantNames: () => [...tenants.keys()],
     async addTenant(name, tenantInput) {
       const nameCheck = tenantNameSchema.safeParse(name);
-      if (!nameCheck.success) throw new HttpError(400, 'invalid_request', `tenant name "${name}": ${nameCheck.error.issues[0]?.message}`);
-      if (tenants.size >= config.server.limits.tenants) {
-        throw new HttpError(
-          409,
-          'limit_reached',
-          `this server has ${tenants.size} tenants, the most server.limits.tenants allows (${config.server.limits.tenants}): remove one (DELETE /_admin/tenants/{t}) or raise the limit in the configuration`,
+      if (!nameCheck.success) throw new InvalidInputError(`tenant name "${name}": ${nameCheck.error.issues[0]?.message}`);
+      if (tenants.has(name)) throw new ConflictError(`tenant "${name}" already exists: delete it first or choose another name`);
+      if (tenants.size >= config.server.limits.tenants)
+        throw new LimitReachedError(
+          'tenants',
+          config.server.limits.tenants,
+          `this server has ${tenants.size} tenants (DELETE /_admin/tenants/{t} removes one)`,
         );
-      }
-      const tenant = await Tenant.create(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger, config.server.limits);
+      const tenant = await createTenant(name, baseUrl, parseTenantConfig(name, tenantInput), cookieKeys, logger, config.server.limits);
       tenant.journalOutgoing = (head, build, bytes) => journal.record(head, build, bytes);
       tenants.set(name, tenant);
       return tenant;
@@ -184,12 +186,11 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   const buildTenants = async () => {
     const built = await Promise.all(
       Object.entries(config.tenants).map(([name, tenantConfig]) =>
-        Tenant.create(name, baseUrl, tenantConfig, cookieKeys, logger, config.server.limits).catch((error: unknown) => {
+        createTenant(name, baseUrl, tenantConfig, cookieKeys, logger, config.server.limits).catch((error: unknown) => {
           // A configured tenant that cannot be built is a configuration error, named like one.
-          if (error instanceof HttpError && error.status === 400)
-            throw new ConfigError(
-              (error.details?.['problems'] as Array<{ path: string; message: string }> | undefined) ?? [{ path: `tenants.${name}`, message: error.message }],
-            );
+          if (error instanceof InvalidInputError)
+            throw new ConfigError(error.problems.length > 0 ? error.problems : [{ path: `tenants.${name}`, message: error.message }]);
+          if (error instanceof LimitReachedError) throw new ConfigError([{ path: `tenants.${name}`, message: error.message }]);
           throw error;
         }),
       ),

@@ -2,7 +2,7 @@ import type { JWTPayload } from 'jose';
 import { z } from 'zod';
 import { SIGNING_ALGS, type ClientConfig, type UserConfig } from '../config/schema.ts';
 import type { KeySet } from '../keys/key-set.ts';
-import { HttpError } from '../server/http-error.ts';
+import { InvalidInputError, NotFoundError } from '../errors.ts';
 
 /*
  * Tokens on demand, without a flow: for unit tests of relying parties and APIs that need "a valid
@@ -42,20 +42,17 @@ export async function mintToken(
   request: z.output<typeof mintRequestSchema>,
 ): Promise<{ token: string; header: Record<string, unknown>; payload: JWTPayload }> {
   const user = request.user === undefined ? undefined : context.users.get(request.user);
-  if (request.user !== undefined && !user)
-    throw new HttpError(404, 'not_found', `no user "${request.user}"; users: ${[...context.users.keys()].join(', ') || '(none)'}`);
+  if (request.user !== undefined && !user) throw new NotFoundError(`no user "${request.user}"; users: ${[...context.users.keys()].join(', ') || '(none)'}`);
   const client = request.client === undefined ? undefined : context.clients.get(request.client);
   if (request.client !== undefined && !client)
-    throw new HttpError(404, 'not_found', `no client "${request.client}"; clients: ${[...context.clients.keys()].join(', ') || '(none)'}`);
+    throw new NotFoundError(`no client "${request.client}"; clients: ${[...context.clients.keys()].join(', ') || '(none)'}`);
 
   const key = request.kid
     ? context.keys.keys.find((candidate) => candidate.kid === request.kid)
     : context.keys.active((request.alg ?? (request.type === 'id_token' ? client?.idTokenAlg : client?.accessTokenAlg) ?? context.defaultAlg) as never);
   if (!key) {
     const wanted = request.kid ? `kid "${request.kid}"` : `algorithm ${request.alg ?? context.defaultAlg}`;
-    throw new HttpError(
-      400,
-      'invalid_request',
+    throw new InvalidInputError(
       `the tenant has no key for ${wanted}; keys: ${context.keys
         .summaries()
         .map((summary) => `${summary.kid} (${summary.alg})`)

@@ -61,8 +61,9 @@ export class MockIdpContainer extends GenericContainer {
 
   #tenant(name: string): TenantInput {
     this.#config ??= structuredClone(defaultConfig);
-    const tenants = (this.#config.tenants ??= {});
-    return (tenants[name] ??= {});
+    this.#config.tenants ??= {};
+    this.#config.tenants[name] ??= {};
+    return this.#config.tenants[name];
   }
 
   /** Require this bearer token on the admin API (one is generated when the IdP must bind a non-loopback address). */

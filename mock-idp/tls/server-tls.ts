@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { TlsConfig } from '../config/schema.ts';
@@ -50,7 +50,7 @@ async function ownCertificate(tls: TlsConfig & { cert: string; key: string }): P
   } catch (error) {
     throw new ConfigError([{ path: 'server.tls.cert', message: `${tls.cert} is not a PEM certificate (${(error as Error).message})` }]);
   }
-  let privateKey;
+  let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(key);
   } catch (error) {

@@ -50,7 +50,7 @@ export function formatTrustHints(hints: TrustHint[]): string[] {
   const width = Math.max(...hints.map((hint) => hint.runtime.length)) + 2;
   const lines: string[] = [];
   for (const hint of hints) {
-    hint.commands.forEach((command, index) => lines.push(`    ${(index === 0 ? hint.runtime : '').padEnd(width)}${command}`));
+    for (const [index, command] of hint.commands.entries()) lines.push(`    ${(index === 0 ? hint.runtime : '').padEnd(width)}${command}`);
     if (hint.note) lines.push(`    ${''.padEnd(width)}(${hint.note})`);
   }
   return lines;

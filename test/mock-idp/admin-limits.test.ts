@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../mock-idp/index.ts';
-import { Tenant } from '../../mock-idp/tenant/tenant.ts';
+import { createTenant } from '../../mock-idp/tenant/create.ts';
+import { TenantOperations } from '../../mock-idp/tenant/operations.ts';
 import { FaultRules, parseFaultRule } from '../../mock-idp/faults/rules.ts';
 import { startTestIdp } from '../support/idp.ts';
 
@@ -77,14 +78,15 @@ describe('per-request work independent of the totals', () => {
 
   it('a user change that brings no new claim name keeps the provider, so its cost does not grow with the users', async () => {
     const config = parseConfig({ tenants: { solo: { keys: [{ alg: 'ES256' }], users: { a: { claims: { tier: 'gold' } } } } } }, 'solo').tenants['solo']!;
-    const tenant = await Tenant.create('solo', 'http://127.0.0.1:1', config, ['k'], { info() {}, warn() {}, error() {}, debug() {} });
+    const tenant = await createTenant('solo', 'http://127.0.0.1:1', config, ['k'], { info() {}, warn() {}, error() {}, debug() {} });
     try {
       const provider = tenant.provider;
-      tenant.putUser('b', { groups: ['x'], claims: { tier: 'silver' } });
-      tenant.patchUser('a', { disabled: true });
-      tenant.deleteUser('b');
+      const operations = new TenantOperations(tenant);
+      operations.putUser('b', { groups: ['x'], claims: { tier: 'silver' } });
+      operations.patchUser('a', { disabled: true });
+      operations.deleteUser('b');
       expect(tenant.provider).toBe(provider);
-      tenant.putUser('c', { claims: { department: 'ops' } });
+      operations.putUser('c', { claims: { department: 'ops' } });
       expect(tenant.provider).not.toBe(provider);
     } finally {
       tenant.close();

@@ -2,7 +2,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { base64url } from 'jose';
 import { clientSchema, faultRuleSchema, tenantSchema, userSchema } from '../../../mock-idp/index.ts';
-import { advanceSchema, clockSchema, revokeSchema, rotateSchema } from '../../../mock-idp/admin/router.ts';
+import { advanceSchema, clockSchema, revokeSchema, rotateSchema } from '../../../mock-idp/admin/schemas.ts';
 import { mintRequestSchema } from '../../../mock-idp/tenant/mint.ts';
 import { boundaryValues } from './boundaries.ts';
 import { FAULT_CATALOGUE } from '../../../mock-idp/faults/catalogue.ts';

@@ -1,16 +1,20 @@
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 
 /*
- * Reading a request body before oidc-provider does: the bytes are read once, then the request is
- * handed on with a stream that replays them (or other bytes, with the length to match), so that
- * oidc-provider parses it as usual.
+ * Reading a request body before oidc-provider does: the bytes are read once (and kept for the other steps
+ * that look at them), then the request is handed on with a stream that replays them (or other bytes, with the
+ * length to match), so that oidc-provider parses it as usual.
  */
 
 const MAX_PEEK = 1024 * 1024;
+const peeked = new WeakMap<IncomingMessage, Buffer>();
 
 /** The body's bytes (up to 1 MiB); the request stays readable for what comes next. */
 export async function peekBody(ctx: Context): Promise<Buffer> {
+  const known = peeked.get(ctx.req);
+  if (known) return known;
   if (!ctx.req.readable) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -65,20 +69,17 @@ export async function jsonAsForm(ctx: Context): Promise<void> {
   replay(ctx, bytes);
 }
 
-/** Hands the request on with a stream that yields these bytes, everything else unchanged. */
+/**
+ * Hands the request on with a stream that yields these bytes, everything else unchanged: the request object
+ * itself answers as that stream for what body parsers use (readable, iterator), so nothing else of it changes.
+ */
 function replay(ctx: Context, body: Buffer): void {
   const stream = Readable.from([body]);
-  const original = ctx.req;
-  const replaced = new Proxy(original, {
-    get(target, property) {
-      if (property === 'readable') return stream.readable;
-      if (property === 'readableEncoding') return null;
-      if (property === 'iterator') return stream.iterator.bind(stream);
-      if (property === Symbol.asyncIterator) return stream[Symbol.asyncIterator].bind(stream);
-      const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
+  peeked.set(ctx.req, body);
+  Object.defineProperties(ctx.req, {
+    readable: { configurable: true, get: () => stream.readable },
+    readableEncoding: { configurable: true, value: null },
+    iterator: { configurable: true, value: stream.iterator.bind(stream) },
+    [Symbol.asyncIterator]: { configurable: true, value: stream[Symbol.asyncIterator].bind(stream) },
   });
-  ctx.req = replaced;
-  ctx.request.req = replaced;
 }

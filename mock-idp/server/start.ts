@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import Koa from 'koa';
+import compose from 'koa-compose';
 import { parseConfig } from '../config/load.ts';
 import { defaultConfig } from '../config/defaults.ts';
 import { tenantNameSchema, type MockIdpConfig, type MockIdpConfigInput } from '../config/schema.ts';
@@ -136,17 +137,31 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     },
   };
 
-  app.use(
+  // A request for a tenant goes through the journal, the error boundary and the frame guard to the tenant's
+  // own pipeline; everything else (admin API, dashboard, WebFinger, health) through the server's routes. Each
+  // request pays only for its own kind.
+  let tenantHost = '';
+  const forTenant = compose([
     journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger, {
       debug: config.server.logLevel === 'debug',
     }),
-  );
-  app.use(errorBoundary(logger));
-  app.use(frameGuard());
-  app.use(hostGuard(['/_admin', '/_ui'], { allowed: config.server.allowedHosts, host: config.server.host, baseUrl: () => baseUrl }));
-  app.use(adminRouter(adminServer, { token: config.server.adminToken }));
-  app.use(dashboard());
-  app.use(
+    errorBoundary(logger),
+    frameGuard(),
+    (ctx, next) => {
+      const tenant = tenants.get((ctx.state as { tenant: string }).tenant);
+      // Gone while the request was on its way (removed by the admin API): like any unknown path.
+      if (!tenant) return next();
+      // oidc-provider builds endpoint URLs from the Host header; a tenant's stay under its issuer.
+      ctx.req.headers.host = tenantHost;
+      return tenant.middleware(ctx, next);
+    },
+  ]);
+  const forServer = compose([
+    errorBoundary(logger),
+    frameGuard(),
+    hostGuard(['/_admin', '/_ui'], { allowed: config.server.allowedHosts, host: config.server.host, baseUrl: () => baseUrl }),
+    adminRouter(adminServer, { token: config.server.adminToken }),
+    dashboard(),
     webfinger(
       {
         names: () => [...tenants.keys()],
@@ -155,32 +170,34 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
       },
       (head, build, bytes) => journal.record(head, build, bytes),
     ),
-  );
-  app.use(async function tenantDispatch(ctx, next) {
-    const name = ctx.path.split('/', 2)[1] ?? '';
-    const tenant = tenants.get(name);
-    if (tenant) {
-      // oidc-provider builds endpoint URLs from the Host header; a tenant's stay under its issuer.
-      ctx.req.headers.host = new URL(baseUrl).host;
-      return tenant.middleware(ctx, next);
-    }
-    if (ctx.path === '/' || ctx.path === '') {
-      ctx.body = {
-        name: 'mockidp',
-        tenants: [...tenants.values()].map((t) => ({ name: t.name, issuer: t.issuer, discovery: `${t.issuer}/.well-known/openid-configuration` })),
-        admin: `${baseUrl}/_admin`,
-      };
-      return;
-    }
-    if (ctx.path === '/health') {
-      ctx.body = { status: 'ok' };
-      return;
-    }
-    throw new HttpError(
-      404,
-      'not_found',
-      `no tenant "${name}" on this server; tenants: ${[...tenants.keys()].join(', ') || '(none)'}. Issuers look like ${baseUrl}/<tenant>`,
-    );
+    async function serverRoutes(ctx) {
+      if (ctx.path === '/' || ctx.path === '') {
+        ctx.body = {
+          name: 'mockidp',
+          tenants: [...tenants.values()].map((t) => ({ name: t.name, issuer: t.issuer, discovery: `${t.issuer}/.well-known/openid-configuration` })),
+          admin: `${baseUrl}/_admin`,
+        };
+        return;
+      }
+      if (ctx.path === '/health') {
+        ctx.body = { status: 'ok' };
+        return;
+      }
+      const name = ctx.path.split('/', 2)[1] ?? '';
+      throw new HttpError(
+        404,
+        'not_found',
+        `no tenant "${name}" on this server; tenants: ${[...tenants.keys()].join(', ') || '(none)'}. Issuers look like ${baseUrl}/<tenant>`,
+      );
+    },
+  ]);
+  app.use(function route(ctx, next) {
+    const path = ctx.path;
+    const slash = path.indexOf('/', 1);
+    const name = slash === -1 ? path.slice(1) : path.slice(1, slash);
+    if (!tenants.has(name)) return forServer(ctx, next);
+    (ctx.state as { tenant: string }).tenant = name;
+    return forTenant(ctx, next);
   });
 
   const buildTenants = async () => {
@@ -205,6 +222,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   const addressKnown = config.server.baseUrl !== undefined || config.server.port !== 0;
   if (addressKnown) {
     baseUrl = (config.server.baseUrl ?? `${scheme}://${hostForUrl(config.server.host)}:${config.server.port}`).replace(/\/$/, '');
+    tenantHost = new URL(baseUrl).host;
     await buildTenants();
   }
 
@@ -228,6 +246,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   if (!addressKnown) {
     const { port } = server.address() as AddressInfo;
     baseUrl = `${scheme}://${hostForUrl(config.server.host)}:${port}`;
+    tenantHost = new URL(baseUrl).host;
     try {
       await buildTenants();
     } catch (error) {

@@ -10,7 +10,8 @@ import type { Middleware } from 'koa';
 export function frameGuard(): Middleware {
   return async function frameGuard(ctx, next) {
     await next();
-    if (!ctx.response.is('html')) return;
+    // A look at the header, not ctx.response.is(): every JSON answer passes here.
+    if (!String(ctx.response.get('content-type')).includes('html')) return;
     const policy = ctx.response.get('content-security-policy');
     const own = /frame-ancestors\s+([^;]*)/.exec(policy)?.[1]?.trim();
     if (own === undefined) ctx.set('Content-Security-Policy', policy ? `${policy}; frame-ancestors 'none'` : "frame-ancestors 'none'");

@@ -31,4 +31,4 @@ export { trustHints, formatTrustHints, type TrustHint } from './tls/trust-hints.
 export { consoleLogger, type Logger, type LogLevel } from './server/logger.ts';
 export { faultRuleSchema, FAULT_ENDPOINTS, OAUTH_ERRORS, type FaultRule, type FaultRuleInput, type FaultAction } from './faults/schema.ts';
 export type { FiredFault } from './journal/journal.ts';
-export { profileSchema, PROFILES, PROFILE_NAMES, type ProfileOption, type AppliedProfile } from './profiles/index.ts';
+export { profileSchema, PROFILE_NAMES, type ProfileInput, type ProfileOption } from './profiles/options.ts';

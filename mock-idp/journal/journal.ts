@@ -92,7 +92,8 @@ const SLOT_BYTES = 600;
 export class Journal {
   readonly limit: number;
   readonly byteLimit: number;
-  #slots: Slot[] = [];
+  /** Dropped slots are cleared (undefined) until the array is compacted. */
+  #slots: Array<Slot | undefined> = [];
   /** Index of the oldest live slot in #slots (dropped slots are compacted away in batches). */
   #start = 0;
   #bytes = 0;
@@ -125,7 +126,7 @@ export class Journal {
     this.#bytes += slot.bytes;
     while (this.size > 1 && (this.size > this.limit || this.#bytes > this.byteLimit)) {
       this.#bytes -= this.#slots[this.#start]!.bytes;
-      this.#slots[this.#start] = undefined as never;
+      this.#slots[this.#start] = undefined;
       this.#start += 1;
     }
     if (this.#start > 1024 && this.#start * 2 > this.#slots.length) {
@@ -179,7 +180,7 @@ export class Journal {
 
   clear(tenant?: string): number {
     const before = this.size;
-    const kept = tenant === undefined ? [] : this.#slots.slice(this.#start).filter((slot) => slot.head.tenant !== tenant);
+    const kept = tenant === undefined ? [] : this.#slots.slice(this.#start).filter((slot): slot is Slot => slot !== undefined && slot.head.tenant !== tenant);
     this.#slots = kept;
     this.#start = 0;
     this.#bytes = kept.reduce((sum, slot) => sum + slot.bytes, 0);

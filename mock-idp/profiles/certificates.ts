@@ -35,7 +35,7 @@ export function certificateFor(privateJwk: JWK, commonName: string): KeyCertific
   if (cached) return cached;
 
   const forge = loadForge();
-  const pem = createPrivateKey({ key: privateJwk as never, format: 'jwk' })
+  const pem = createPrivateKey({ key: { ...privateJwk }, format: 'jwk' })
     .export({ type: 'pkcs1', format: 'pem' })
     .toString();
   const privateKey = forge.pki.privateKeyFromPem(pem);

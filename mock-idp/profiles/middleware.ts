@@ -145,7 +145,7 @@ export function profileMiddleware(current: () => { profile: AppliedProfile | und
     // Issuers with a trailing slash (Auth0, Entra v1) make clients ask for <issuer>//.well-known/...
     const requested = original.replace(/\/{2,}/g, '/');
     const own = profile.endpoints?.[requested];
-    if (own) return own(ctx as never, tenant);
+    if (own) return own(ctx, tenant);
     const mapped = internalPath(profile, requested);
     const path = mapped ?? requested;
     const notFound = mapped === undefined ? profile.notFound?.(requested, ctx.href) : undefined;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Context } from 'koa';
 import type { TenantInput, UserConfig } from '../config/schema.ts';
 import type { FaultRuleInput } from '../faults/schema.ts';
 
@@ -40,11 +41,8 @@ export interface IssuedToken {
   grantId: string | undefined;
 }
 
-/**
- * A profile's own endpoint: a handler of a Koa context. The context is typed `never` here so that
- * the package's public declarations do not need koa's types; handlers declare `ctx: Context`.
- */
-export type ProfileEndpoint = (ctx: never, tenant: ProfileTenant) => Promise<void>;
+/** A profile's own endpoint (Google's tokeninfo, Keycloak's session pages): a handler of the request. */
+export type ProfileEndpoint = (ctx: Context, tenant: ProfileTenant) => Promise<void>;
 
 /** What a profile's own endpoints may use of their tenant. */
 export interface ProfileTenant {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { importJWK, SignJWT } from 'jose';
 import type { Middleware } from 'koa';
-import type { UserConfig } from '../config/schema.ts';
+import type { SigningAlg, UserConfig } from '../config/schema.ts';
 import type { KeySet } from '../keys/key-set.ts';
 import { HttpError } from '../server/http-error.ts';
 import type { TtlStore } from './store.ts';
@@ -20,12 +20,12 @@ const TOKEN_TTL_SECONDS = 3600;
 export interface ClaimSourcesHost {
   issuer: string;
   keys: KeySet;
-  alg: string;
+  alg: SigningAlg;
   store: TtlStore;
 }
 
 async function signed(host: ClaimSourcesHost, sub: string, claims: Record<string, unknown>): Promise<string> {
-  const key = host.keys.active(host.alg as never) ?? host.keys.keys.find((candidate) => candidate.status === 'active');
+  const key = host.keys.active(host.alg) ?? host.keys.keys.find((candidate) => candidate.status === 'active');
   if (!key) throw new Error('the tenant has no signing key for its claims');
   return new SignJWT({ ...claims, sub })
     .setProtectedHeader({ alg: key.alg, kid: key.kid })

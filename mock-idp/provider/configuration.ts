@@ -222,9 +222,9 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       token_endpoint_auth_method: 'client_secret_basic',
     },
     enabledJWA: {
-      idTokenSigningAlgValues: algs as never,
-      userinfoSigningAlgValues: algs as never,
-      requestObjectSigningAlgValues: ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'] as never,
+      idTokenSigningAlgValues: algs,
+      userinfoSigningAlgValues: algs,
+      requestObjectSigningAlgValues: ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA'],
       clientAuthSigningAlgValues: [
         'HS256',
         'HS384',
@@ -240,7 +240,7 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
         'ES512',
         'EdDSA',
         'Ed25519',
-      ] as never,
+      ],
     },
     async findAccount(_ctx, sub, token) {
       const found = tenant.userBySub(sub);
@@ -324,7 +324,7 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
           formats: {
             customizers: {
               jwt: (ctx, token, jwt) =>
-                tenant.profile?.accessTokenJwt?.(jwt as never, { grantScope: grantScopeOf(ctx), clientCredentials: token.kind === 'ClientCredentials' }),
+                tenant.profile?.accessTokenJwt?.(jwt, { grantScope: grantScopeOf(ctx), clientCredentials: token.kind === 'ClientCredentials' }),
             },
           },
         }
@@ -397,7 +397,7 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
               ? (own.ttl?.clientCredentials ?? config.ttl.clientCredentials)
               : (own.ttl?.accessToken ?? config.ttl.accessToken),
             accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: (own.accessTokenAlg ?? config.defaultAlg) as never } },
+            jwt: { sign: { alg: own.accessTokenAlg ?? config.defaultAlg } },
           };
         },
       },

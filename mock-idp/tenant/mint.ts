@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { z } from 'zod';
-import { SIGNING_ALGS, type ClientConfig, type UserConfig } from '../config/schema.ts';
+import { SIGNING_ALGS, type ClientConfig, type SigningAlg, type UserConfig } from '../config/schema.ts';
 import type { KeySet } from '../keys/key-set.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
 
@@ -29,7 +29,7 @@ export type MintRequest = z.input<typeof mintRequestSchema>;
 export interface MintContext {
   issuer: string;
   keys: KeySet;
-  defaultAlg: string;
+  defaultAlg: SigningAlg;
   nowSeconds: number;
   users: ReadonlyMap<string, UserConfig>;
   clients: ReadonlyMap<string, ClientConfig>;
@@ -49,7 +49,7 @@ export async function mintToken(
 
   const key = request.kid
     ? context.keys.keys.find((candidate) => candidate.kid === request.kid)
-    : context.keys.active((request.alg ?? (request.type === 'id_token' ? client?.idTokenAlg : client?.accessTokenAlg) ?? context.defaultAlg) as never);
+    : context.keys.active(request.alg ?? (request.type === 'id_token' ? client?.idTokenAlg : client?.accessTokenAlg) ?? context.defaultAlg);
   if (!key) {
     const wanted = request.kid ? `kid "${request.kid}"` : `algorithm ${request.alg ?? context.defaultAlg}`;
     throw new InvalidInputError(

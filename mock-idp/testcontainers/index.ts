@@ -9,7 +9,7 @@ import { AdminClient } from '../admin/client.ts';
 import type { MockIdpConfigInput, TenantInput, UserInput } from '../config/schema.ts';
 import { defaultConfig } from '../config/defaults.ts';
 import type { FaultRuleInput } from '../faults/schema.ts';
-import type { ProfileInput } from '../profiles/index.ts';
+import type { ProfileInput } from '../profiles/options.ts';
 import type { JournalEntry, JournalQuery } from '../journal/journal.ts';
 
 /*

@@ -66,7 +66,7 @@ export async function loadConfigFile(path: string): Promise<MockIdpConfig> {
   return parseConfigText(text, path);
 }
 
-export interface EnvOverrides {
+interface EnvOverrides {
   MOCKIDP_CONFIG?: string | undefined;
   MOCKIDP_CONFIG_INLINE?: string | undefined;
   MOCKIDP_HOST?: string | undefined;
@@ -80,7 +80,7 @@ export interface EnvOverrides {
 }
 
 /** TLS flags: any of them turns https on. */
-export interface TlsOverrides {
+interface TlsOverrides {
   enabled?: boolean | undefined;
   caDir?: string | undefined;
   names?: string[] | undefined;

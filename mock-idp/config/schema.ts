@@ -9,7 +9,7 @@ import { invalidCertificateName } from '../tls/names.ts';
  */
 
 export const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
-export const signingAlgSchema = z.enum(SIGNING_ALGS).describe('JWS algorithm');
+const signingAlgSchema = z.enum(SIGNING_ALGS).describe('JWS algorithm');
 
 export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', 'device_code', 'token_exchange', 'jwt_bearer'] as const;
 
@@ -260,7 +260,7 @@ export function resolveAuthMethod(client: {
   return 'none';
 }
 
-export const keySpecSchema = z
+const keySpecSchema = z
   .strictObject({
     alg: signingAlgSchema,
     kid: z.string().min(1).optional().describe('Key id. Default: the RFC 7638 thumbprint of the key.'),
@@ -268,7 +268,7 @@ export const keySpecSchema = z
   })
   .describe('A signing key of the tenant: generated at start unless `jwk` is given.');
 
-export const trustedIssuerSchema = z
+const trustedIssuerSchema = z
   .strictObject({
     tenant: tenantNameSchema.optional().describe('Another tenant of this server: its issuer and keys (found through its discovery document).'),
     issuer: z.string().min(1).optional().describe('The iss of tokens from an issuer outside this server.'),
@@ -386,7 +386,7 @@ export const tenantSchema = z
   .describe('One issuer, served at <base URL>/<tenant name>.');
 
 /** Users whose sub (configured, else the user name) is already another user's. */
-export function sharedSubs(users: Record<string, { sub?: string | undefined }>): Array<{ username: string; owner: string }> {
+function sharedSubs(users: Record<string, { sub?: string | undefined }>): Array<{ username: string; owner: string }> {
   const owners = new Map<string, string>();
   const shared: Array<{ username: string; owner: string }> = [];
   // Users without a sub first: their user name is their sub, and a configured sub should not take it.
@@ -445,7 +445,7 @@ const tlsObjectSchema = z
     }
   });
 
-export const tlsSchema = z
+const tlsSchema = z
   .preprocess((input) => (input === true ? {} : input === false || input === null ? undefined : input), tlsObjectSchema.optional())
   .describe(
     'Serve https: `tls: true` (a certificate from the local CA) or {caDir, names} or {cert, key} with your own. Clients must trust the CA: `mockidp serve --tls` prints how.',
@@ -526,10 +526,9 @@ export type ClientInput = z.input<typeof clientSchema>;
 export type KeySpec = z.output<typeof keySpecSchema>;
 export type TenantConfig = z.output<typeof tenantSchema>;
 export type TenantInput = z.input<typeof tenantSchema>;
-export type ServerConfig = z.output<typeof serverSchema>;
+type ServerConfig = z.output<typeof serverSchema>;
 export type TlsConfig = NonNullable<ServerConfig['tls']>;
 export type MockIdpConfig = z.output<typeof configSchema>;
 export type MockIdpConfigInput = z.input<typeof configSchema>;
 export type SigningAlg = (typeof SIGNING_ALGS)[number];
-export type GrantType = (typeof GRANT_TYPES)[number];
 export type TrustedIssuerConfig = z.output<typeof trustedIssuerSchema>;

@@ -12,7 +12,7 @@ import type { FaultAction, FaultRule } from './schema.ts';
 const HANG_LIMIT_MS = 5 * 60_000;
 
 /** RFC 6749 5.2 and 4.1.2.1, RFC 6750 3.1, RFC 7009 2.2.1, RFC 8628 3.5: 400 unless said otherwise. */
-export const ERROR_STATUS: Record<string, number> = {
+const ERROR_STATUS: Record<string, number> = {
   invalid_client: 401,
   invalid_token: 401,
   insufficient_scope: 403,

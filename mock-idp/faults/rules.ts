@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { answersInstead, faultRuleSchema, FAULT_ENDPOINTS, type FaultEndpoint, type FaultRule, type FaultRuleInput } from './schema.ts';
+import { answersInstead, faultRuleSchema, FAULT_ENDPOINTS, type FaultEndpoint, type FaultRule } from './schema.ts';
 
 /*
  * The fault rules of one tenant and their counters. A rule is decided in one of two phases:
@@ -40,7 +40,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-export function phaseOf(rule: FaultRule): FaultPhase {
+function phaseOf(rule: FaultRule): FaultPhase {
   if (answersInstead(rule.action) || rule.action.rotateKeys || rule.action.revokeGrant || rule.action.dpop) return 'before';
   if (rule.action.token?.of === 'logout_token') return 'logout';
   if (rule.match.user !== undefined) return 'after';
@@ -170,4 +170,4 @@ function matches(rule: FaultRule, request: FaultRequest): boolean {
   return true;
 }
 
-export type { FaultRule, FaultRuleInput };
+export type { FaultRule };

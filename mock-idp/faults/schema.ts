@@ -50,7 +50,7 @@ export const OAUTH_ERRORS = [
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
 /** Latency is bounded like a hang: five minutes. */
-export const MAX_LATENCY_MS = 5 * 60_000;
+const MAX_LATENCY_MS = 5 * 60_000;
 
 /** Text that ends up in a response header: printable ASCII only (no CR/LF to split the header). */
 const headerText = (what: string) =>
@@ -313,18 +313,4 @@ export type TokenAction = z.output<typeof tokenActionSchema>;
 /** Actions that answer instead of the IdP (decided before the request is handled). */
 export function answersInstead(action: FaultAction): boolean {
   return Boolean(action.hang || action.reset || action.status !== undefined || action.html || action.redirectLoop || action.oauthError !== undefined);
-}
-
-/** Actions that change the IdP's response (decided after it handled the request). */
-export function rewritesResponse(action: FaultAction): boolean {
-  return (
-    action.contentType !== undefined ||
-    action.body !== undefined ||
-    action.json !== undefined ||
-    action.token !== undefined ||
-    action.jwks !== undefined ||
-    action.authorization !== undefined ||
-    action.cors !== undefined ||
-    action.logoutRedirect !== undefined
-  );
 }

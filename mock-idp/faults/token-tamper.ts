@@ -18,7 +18,7 @@ export interface TamperContext {
   nowSeconds: number;
 }
 
-export class TamperError extends MockIdpError {
+class TamperError extends MockIdpError {
   override readonly name: string = 'TamperError';
 }
 

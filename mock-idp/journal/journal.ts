@@ -61,7 +61,7 @@ export type EntryHead = Pick<JournalEntry, 'tenant' | 'endpoint' | 'method' | 'p
 };
 
 /** The rest of an entry, built when someone reads it (masking and decoding stay off the request path). */
-export type EntryDetail = Omit<JournalEntry, 'seq' | 'at' | 'tenant' | 'endpoint' | 'method' | 'path' | 'status' | 'latencyMs' | 'scenario'>;
+type EntryDetail = Omit<JournalEntry, 'seq' | 'at' | 'tenant' | 'endpoint' | 'method' | 'path' | 'status' | 'latencyMs' | 'scenario'>;
 
 /** Builds the detail when someone reads it; it must not capture the request context itself. */
 export type EntryBuilder = () => EntryDetail;

@@ -18,7 +18,7 @@ const TARGET = 4;
 const KEY_FILE = /^rsa-2048-[\w-]+\.json$/;
 
 /** The pool folder, or undefined when the pool is off. */
-export function keyPoolDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
+function keyPoolDirectory(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const configured = env['MOCKIDP_KEY_POOL'];
   if (configured === 'off') return undefined;
   if (configured) return configured;

@@ -3,7 +3,7 @@ import type { KeySpec, SigningAlg } from '../config/schema.ts';
 import { refillKeyPool, takePooledRsaKey } from './key-pool.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 
-export type KeyStatus = 'active' | 'retired';
+type KeyStatus = 'active' | 'retired';
 
 export interface SigningKey {
   kid: string;
@@ -48,7 +48,7 @@ async function fromPrivateJwk(jwk: JWK, alg: SigningAlg, kid: string | undefined
   return { kid: id, alg, status: 'active', privateJwk: { ...jwk, kid: id, alg, use: 'sig' }, publicJwk: decorated, createdAt: now };
 }
 
-export async function keyFromSpec(spec: KeySpec, now = Date.now()): Promise<SigningKey> {
+async function keyFromSpec(spec: KeySpec, now = Date.now()): Promise<SigningKey> {
   if (spec.jwk) return fromPrivateJwk(spec.jwk as JWK, spec.alg, spec.kid, now);
   return generateSigningKey(spec.alg, spec.kid, now);
 }
@@ -190,7 +190,7 @@ export class KeySet {
   }
 }
 
-export class KeyNotFoundError extends NotFoundError {
+class KeyNotFoundError extends NotFoundError {
   override readonly name: string = 'KeyNotFoundError';
   constructor(kid: string) {
     super(`no key with kid "${kid}"`);

@@ -7,7 +7,7 @@ import { okta } from './okta.ts';
 import type { ProfileOption } from './options.ts';
 import type { AppliedProfile, ProfileContext, ProfileDefinition } from './profile.ts';
 
-export { PROFILE_NAMES, profileSchema, type ProfileInput, type ProfileOption } from './options.ts';
+export type { ProfileOption } from './options.ts';
 
 /** Every provider profile, one file each. */
 export const PROFILES = [google, entra, adfs, auth0, okta, keycloak] as const;
@@ -18,4 +18,4 @@ export function applyProfile(option: ProfileOption, context: ProfileContext): Ap
   return definition.apply(option, context);
 }
 
-export type { AppliedProfile, ProfileDefinition } from './profile.ts';
+export type { AppliedProfile } from './profile.ts';

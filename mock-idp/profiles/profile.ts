@@ -31,7 +31,7 @@ export type InternalEndpoint =
   | 'discovery';
 
 /** A token the tenant issued (opaque access tokens and refresh tokens), as a profile's own endpoints see it. */
-export interface IssuedToken {
+interface IssuedToken {
   kind: 'AccessToken' | 'RefreshToken';
   clientId: string;
   accountId: string | undefined;
@@ -42,7 +42,7 @@ export interface IssuedToken {
 }
 
 /** A profile's own endpoint (Google's tokeninfo, Keycloak's session pages): a handler of the request. */
-export type ProfileEndpoint = (ctx: Context, tenant: ProfileTenant) => Promise<void>;
+type ProfileEndpoint = (ctx: Context, tenant: ProfileTenant) => Promise<void>;
 
 /** What a profile's own endpoints may use of their tenant. */
 export interface ProfileTenant {
@@ -67,7 +67,7 @@ export interface ErrorContext {
   grant: string | undefined;
 }
 
-export interface AuthorizationExchange {
+interface AuthorizationExchange {
   /** The internal path: /auth, or /auth/{interaction uid} for a resume. */
   path: string;
   /** The query the client sent. */
@@ -170,7 +170,7 @@ export interface AppliedProfile {
   without: InternalEndpoint[];
 }
 
-export interface TokenExchangeRequest {
+interface TokenExchangeRequest {
   /** The requesting client. */
   clientId: string;
   subject: { type: string; local: boolean; clientId: string | undefined; audiences: string[] };
@@ -200,8 +200,4 @@ export function stableNumericId(text: string, digits = 21): string {
     .toString()
     .padStart(digits, '0')
     .slice(0, digits - 1)}`;
-}
-
-export function randomGuid(): string {
-  return crypto.randomUUID();
 }

@@ -100,7 +100,7 @@ function resourceScopes(tenant: ProviderTenant, client: ClientConfig | undefined
 }
 
 /** The login this authorization request has just completed, if any, with the claims chosen for it. */
-export function submittedLogin(result: Record<string, unknown> | undefined): { claims: Record<string, unknown> | undefined } | undefined {
+function submittedLogin(result: Record<string, unknown> | undefined): { claims: Record<string, unknown> | undefined } | undefined {
   if (!result?.['login']) return undefined;
   return { claims: result['loginClaims'] as Record<string, unknown> | undefined };
 }

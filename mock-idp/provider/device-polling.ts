@@ -19,7 +19,7 @@ const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
  * the code's lifetime (200 concurrent polls: 1005 s). It stops growing at a minute (or at the
  * announced interval, when that is longer).
  */
-export const MAX_SLOW_DOWN_INTERVAL = 60;
+const MAX_SLOW_DOWN_INTERVAL = 60;
 const MODEL = 'DevicePolling';
 
 interface PollState {

@@ -7,7 +7,7 @@ import type { TtlStore } from './store.ts';
  */
 
 /** Claims the IdP sets itself on every token: a login cannot choose them (fault rules tamper with them). */
-export const PROTOCOL_CLAIMS = [
+const PROTOCOL_CLAIMS = [
   'iss',
   'sub',
   'aud',
@@ -28,7 +28,7 @@ export const PROTOCOL_CLAIMS = [
 ] as const;
 const protocolClaims = new Set<string>(PROTOCOL_CLAIMS);
 
-export const LOGIN_CLAIMS_EXAMPLE = '{"department": "research", "roles": ["admin"]}';
+const LOGIN_CLAIMS_EXAMPLE = '{"department": "research", "roles": ["admin"]}';
 
 /**
  * Reads the claims of a login: a JSON object, or its text (a form field). Empty means none.

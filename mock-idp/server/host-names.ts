@@ -20,7 +20,7 @@ export interface HostNames {
 }
 
 /** The host name of a Host header value (no port, no brackets, lower case), or undefined when malformed. */
-export function hostnameOf(header: string): string | undefined {
+function hostnameOf(header: string): string | undefined {
   try {
     return new URL(`http://${header}`).hostname.replace(/^\[|\]$/g, '').toLowerCase();
   } catch {
@@ -28,7 +28,7 @@ export function hostnameOf(header: string): string | undefined {
   }
 }
 
-export function isOwnName(hostname: string, names: HostNames): boolean {
+function isOwnName(hostname: string, names: HostNames): boolean {
   if (names.allowed.includes('*')) return true;
   if (isIP(hostname) !== 0) return true;
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;

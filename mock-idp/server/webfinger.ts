@@ -10,7 +10,7 @@ import { HttpError } from './http-error.ts';
  * tenant (http://host/TENANT/alice). Each answer is journalled under that tenant (endpoint webfinger).
  */
 
-export const ISSUER_REL = 'http://openid.net/specs/connect/1.0/issuer';
+const ISSUER_REL = 'http://openid.net/specs/connect/1.0/issuer';
 
 export interface WebfingerTenants {
   names(): string[];

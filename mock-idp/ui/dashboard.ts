@@ -159,7 +159,7 @@ pollJournal();
 setInterval(pollJournal, 1000);
 `;
 
-export function dashboardPage(): string {
+function dashboardPage(): string {
   return `<!doctype html>
 <html lang="en">
 <head>

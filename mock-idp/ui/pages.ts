@@ -8,7 +8,7 @@ export interface PageTenant {
   brand?: PageBrand | undefined;
 }
 
-export interface PageBrand {
+interface PageBrand {
   product: string;
   accent: string;
   detail?: string | undefined;
@@ -24,7 +24,7 @@ export interface PickerUser {
 }
 
 /** The quick picker shows this many users; the others are signed in by typing their name. */
-export const PICKER_USERS = 50;
+const PICKER_USERS = 50;
 
 const alert = (message: string | undefined): Html | string => (message ? html`<div class="alert" role="alert">${message}</div>` : '');
 

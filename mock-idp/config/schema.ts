@@ -4,7 +4,7 @@ import { profileSchema } from '../profiles/options.ts';
 import { invalidCertificateName } from '../tls/names.ts';
 
 /*
- * The whole configuration of the mock IdP, one documented place (see STYLE.md §2): every field has
+ * The whole configuration of the mock IdP, one documented place (as oidc-provider's lib/helpers/defaults.js): every field has
  * its default and a description here, and docs/configuration.md is generated from these schemas.
  */
 

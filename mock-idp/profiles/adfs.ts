@@ -4,7 +4,7 @@ import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { adfsOptions } from './options.ts';
 
 /*
- * AD FS 2016 / 2019 (quirks.md §4, §9 adfs): issuer .../adfs for ID tokens but
+ * AD FS 2016 / 2019 (Microsoft Learn, AD FS OpenID Connect/OAuth concepts): issuer .../adfs for ID tokens but
  * http://.../adfs/services/trust for access tokens (advertised as access_token_issuer), extra
  * discovery metadata, /adfs/oauth2/* paths, unique_name and upn claims, userinfo with sub only,
  * no refresh token rotation (no new refresh token on refresh without KMSI), MSIS error texts;

@@ -3,7 +3,7 @@ import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { auth0Options } from './options.ts';
 
 /*
- * Auth0 (quirks.md §5, §9 auth0): an issuer with a mandatory trailing slash, /oauth/token and
+ * Auth0 (auth0.com/docs): an issuer with a mandatory trailing slash, /oauth/token and
  * /.well-known/jwks.json paths, namespaced custom claims, 24 h access tokens, refresh tokens only
  * with offline_access and rotation with reuse detection, the device flow under /oauth/device/code
  * (with verification_uri_complete), and end_session_endpoint in discovery only when switched on.

@@ -7,7 +7,7 @@ import { stableGuid } from './profile.ts';
 import { entraOptions } from './options.ts';
 
 /*
- * Microsoft Entra ID (quirks.md §3, §9 entra-v2): v2 and v1 token shapes; authorities common,
+ * Microsoft Entra ID (learn.microsoft.com/entra/identity-platform): v2 and v1 token shapes; authorities common,
  * organizations, consumers or one tenant; the literal {tenantid} placeholder in the multi-tenant
  * discovery issuer while tokens carry the real tenant; oid/tid/ver/uti/aio/rh claims, groups as
  * object GUIDs with overage; no at_hash or c_hash from /token; AADSTS error envelopes; the device

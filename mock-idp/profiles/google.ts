@@ -5,7 +5,7 @@ import { stableNumericId } from './profile.ts';
 import { googleOptions } from './options.ts';
 
 /*
- * Google (quirks.md §2, §9 google): RS256 only, numeric subjects, hd for Workspace users,
+ * Google (developers.google.com/identity/openid-connect/reference): RS256 only, numeric subjects, hd for Workspace users,
  * boolean email_verified, opaque access tokens, refresh tokens only with access_type=offline and
  * a consent prompt, no end_session_endpoint, the device flow's verification_url, and Google's
  * "Token has been expired or revoked." for dead refresh tokens.
@@ -21,7 +21,7 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
 /**
  * Google returns a refresh token for access_type=offline only when the user passes through consent:
  * the first time a user authorizes the client, or whenever the client sends prompt=consent. Later
- * offline authorizations without prompt=consent get none (quirks.md §2.3).
+ * offline authorizations without prompt=consent get none (developers.google.com/identity/protocols/oauth2/web-server#offline).
  */
 function offlineConsent(): Pick<AppliedProfile, 'issueRefreshToken'> & { answered: NonNullable<AppliedProfile['authorizationAnswered']> } {
   const explicitConsent = new Map<string, boolean>(); // interaction uid -> the client sent prompt=consent

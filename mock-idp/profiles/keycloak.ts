@@ -5,7 +5,7 @@ import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { keycloakOptions } from './options.ts';
 
 /*
- * Keycloak (quirks.md §7, §9 keycloak): issuer .../realms/{realm} (or .../auth/realms/{realm} for
+ * Keycloak (keycloak.org/docs): issuer .../realms/{realm} (or .../auth/realms/{realm} for
  * Keycloak 16 and older), /protocol/openid-connect/* paths, realm_access and resource_access
  * roles, typ ID / Bearer, a space-separated scope claim, 5-minute access tokens and a
  * RESTEASY003210 answer for paths that do not exist.

@@ -3,7 +3,7 @@ import type { AppliedProfile, ProfileDefinition } from './profile.ts';
 import { oktaOptions } from './options.ts';
 
 /*
- * Okta (quirks.md §6, §9 okta): the org authorization server (issuer = the org, /oauth2/v1/*) or
+ * Okta (developer.okta.com/docs): the org authorization server (issuer = the org, /oauth2/v1/*) or
  * a custom one (issuer .../oauth2/{id}, /oauth2/{id}/v1/*); access tokens with cid, uid, scp as an
  * array and ver 1; refresh rotation; groups only in ID tokens on the org server.
  */

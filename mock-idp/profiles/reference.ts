@@ -15,7 +15,7 @@ export function profilePages(): Record<string, string> {
     '',
     'A profile makes a tenant behave like a real provider: `profile: entra` in the configuration or a scenario, `npx mockidp serve --profile entra`,',
     "or `{name: entra, audience: common}` with options. Paths are relative to the tenant's mount (`<base>/<tenant>`), so one server can host",
-    "several providers side by side; settings the tenant configures itself win over the profile's. Sources are in `../shared/reference/quirks.md`.",
+    "several providers side by side; settings the tenant configures itself win over the profile's. Each line names its public source.",
     '',
     "Each profile has a fixture with users, groups and clients that look like the provider's (GUID object ids, UPNs, hosted domains,",
     'connection-prefixed subjects, Okta user ids, realm roles): `npx mockidp serve --config fixtures/profiles/entra.yaml --port 0`.',

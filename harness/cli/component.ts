@@ -10,7 +10,7 @@ import {
   startSts,
   type RunningComponent,
 } from '../../components/index.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 import { untilStopped } from './until-stopped.ts';
 
 /*

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { DiscoveryError } from '../scenario/discover.ts';
 import { formatProblem } from '../scenario/errors.ts';
-import { loadScenarios } from '../runner/suite.ts';
+import { loadScenarios } from '../scenario/load.ts';
 import { matchesGrep, matchesTags } from '../runner/select.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 import { builtinScenarios } from '../scenario/builtin.ts';
 
 const usage = `Usage: mockidp list [paths...] [--grep REGEX] [--tag TAG] [--json]

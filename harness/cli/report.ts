@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { mergeResults, MergeError, readResults } from '../report/merge.ts';
 import { checkReporters, writeReports } from '../report/run-with-reports.ts';
 import { reporterKind } from '../report/index.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 const usage = `Usage: mockidp report merge <results.json...> [--out DIR] [--reporter LIST]
 

@@ -6,10 +6,12 @@ import { runFlawMatrix } from '../flaws/matrix.ts';
 import { flawProgress, flawSummary, writeFlawMatrix } from '../flaws/report.ts';
 import { runWithReports } from '../report/run-with-reports.ts';
 import { parseShard } from '../runner/select.ts';
-import { SuiteError, type ExternalTarget, type SuiteOptions } from '../runner/suite.ts';
+import { type SuiteOptions } from '../runner/suite.ts';
+import { type ExternalTarget } from '../runner/plan.ts';
+import { SuiteError } from '../runner/suite-error.ts';
 import { TARGET_NAMES } from '../targets/names.ts';
 import { literal, pairs, port, positiveInt, UsageError } from './args.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 import { builtinScenarios } from '../scenario/builtin.ts';
 
 const usage = `Usage: mockidp run [paths...] [options]

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { scenarioJsonSchema } from '../scenario/schema.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 
 const usage = `Usage: mockidp schema [--out FILE]
 

@@ -12,7 +12,7 @@ import {
   trustHints,
   type MockIdp,
 } from '../../mock-idp/index.ts';
-import type { Command } from './main.ts';
+import type { Command } from './command.ts';
 import { untilStopped } from './until-stopped.ts';
 
 const usage = `Usage: mockidp serve [options]

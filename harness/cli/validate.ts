@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { DiscoveryError } from '../scenario/discover.ts';
 import { formatProblem } from '../scenario/errors.ts';
-import { loadScenarios } from '../runner/suite.ts';
-import type { Command } from './main.ts';
+import { loadScenarios } from '../scenario/load.ts';
+import type { Command } from './command.ts';
 import { builtinScenarios } from '../scenario/builtin.ts';
 
 const usage = `Usage: mockidp validate [paths...]

@@ -15,7 +15,9 @@ import { listen } from '../../components/server/listen.ts';
 import { createWebRpApp } from '../../fixtures/web-rp/app.ts';
 import { toHttpResult } from '../runner/http.ts';
 import { encodeRequest, type HttpRequestSpec, type HttpResult } from '../runner/http.ts';
-import type { CommandIo, CommandResult, EmbeddedSpec, TargetConnection } from '../targets/target.ts';
+import type { EmbeddedSpec } from '../targets/target.ts';
+import type { CommandIo, CommandResult, TargetConnection } from '../targets/session.ts';
+import { componentOfFlaw } from '../flaws/components.ts';
 import { LaunchError, type Launcher } from './launcher.ts';
 
 /*
@@ -23,25 +25,6 @@ import { LaunchError, type Launcher } from './launcher.ts';
  * built in this process for each scenario and driven through supertest. This is the only harness
  * code that imports components/.
  */
-
-/** Which reference components make up each embedded target (a flaw goes to the one it belongs to). */
-export const EMBEDDED_COMPONENTS: Record<EmbeddedSpec['component'], ComponentName[]> = {
-  authenticator: ['authenticator'],
-  sts: ['sts'],
-  'lakefs-sts': ['authenticator', 'sts'],
-  'bearer-api': ['bearer-api'],
-  'device-cli': ['device-cli'],
-  'web-rp': [],
-};
-
-/** The component a flaw belongs to, or undefined for an unknown flaw. */
-export function componentOfFlaw(flaw: string): ComponentName | undefined {
-  return FLAWS.find((candidate) => candidate.name === flaw)?.component;
-}
-
-export function flawNames(): string[] {
-  return FLAWS.map((flaw) => flaw.name);
-}
 
 function flawFor(spec: EmbeddedSpec, component: ComponentName): { flaw?: never } | Record<string, string> {
   return spec.flaw !== undefined && componentOfFlaw(spec.flaw) === component ? { flaw: spec.flaw } : {};

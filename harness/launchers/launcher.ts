@@ -1,4 +1,5 @@
-import type { EmbeddedSpec, TargetConnection, TargetKind, TargetSetup } from '../targets/target.ts';
+import type { EmbeddedSpec, TargetKind } from '../targets/target.ts';
+import type { TargetConnection, TargetSetup } from '../targets/session.ts';
 
 /*
  * A launcher starts (or reaches) a target and hands over a connection: in-process (an exported

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fetchHttp } from '../runner/http.ts';
-import type { CommandIo, CommandResult, TargetConnection } from '../targets/target.ts';
+import type { CommandIo, CommandResult, TargetConnection } from '../targets/session.ts';
 import { freePort, lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
 import { LaunchError, type LaunchRequest, type Launcher } from './launcher.ts';
 import { probe } from './url.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toMs } from '../scenario/duration.ts';
+import type { Declared } from '../targets/session.ts';
 import type { TargetKind } from '../targets/target.ts';
 
 /*
@@ -12,12 +13,6 @@ import type { TargetKind } from '../targets/target.ts';
 
 /** The refetch cool-down assumed when a target declares none: jose's createRemoteJWKSet and the reference components use 30 s. */
 export const DEFAULT_JWKS_REFETCH_COOLDOWN_MS = 30_000;
-
-export interface Declared {
-  /** The operations (by offer name) the target offers. */
-  operations: ReadonlySet<string>;
-  jwksRefetchCooldownMs: number;
-}
 
 /** The runner's own target options, valid for every target, with what they mean. */
 export const DECLARED_OPTIONS: Record<keyof Omit<Declared, 'jwksRefetchCooldownMs'> | 'jwksRefetchCooldown', string> = {

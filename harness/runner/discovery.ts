@@ -1,4 +1,6 @@
-import { StepFailure, describeNetworkError, type ScenarioContext } from './context.ts';
+import type { ScenarioContext } from './context.ts';
+import { describeNetworkError } from './network-error.ts';
+import { StepFailure } from './step-failure.ts';
 
 /** The parts of an OpenID Provider's discovery document the runner uses. */
 export interface ProviderMetadata {

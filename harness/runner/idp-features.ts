@@ -1,5 +1,5 @@
 import { AdminError, type AdminClient } from '../../mock-idp/index.ts';
-import { StepFailure } from './context.ts';
+import { StepFailure } from './step-failure.ts';
 
 /*
  * IdP features reached through the admin API only (fault rules, provider profiles), so that they

@@ -1,7 +1,7 @@
 import type { ClientInput, TenantInput, UserInput } from '../../mock-idp/index.ts';
 import { STANDARD_CLIENTS, STANDARD_USERS, userByName } from '../scenario/defaults.ts';
-import type { IdpSetup } from '../scenario/schema.ts';
-import type { ClientSpec } from '../targets/target.ts';
+import type { IdpSetup } from '../scenario/idp-setup.ts';
+import type { ClientSpec } from '../targets/session.ts';
 import type { KeySpec } from './keys.ts';
 
 /*

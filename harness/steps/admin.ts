@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdminError } from '../../mock-idp/index.ts';
-import { StepFailure, type ScenarioContext } from '../runner/context.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { defineStep } from './step.ts';
 
 /*

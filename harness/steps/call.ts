@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { StepFailure, type ScenarioContext } from '../runner/context.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { TARGETS } from '../targets/index.ts';
 import type { Operation, TargetKind } from '../targets/target.ts';

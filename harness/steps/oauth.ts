@@ -1,7 +1,8 @@
-import { StepFailure, type ScenarioContext } from '../runner/context.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { endpoint } from '../runner/discovery.ts';
 import type { HttpResult } from '../runner/http.ts';
-import type { ClientSpec } from '../targets/target.ts';
+import type { ClientSpec } from '../targets/session.ts';
 import { dpopProof } from '../actors/dpop.ts';
 
 /*

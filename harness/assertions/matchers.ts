@@ -1,5 +1,6 @@
 import { decodeToken, select, looksLikeJwt } from '../scenario/path.ts';
 import { show } from './format.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * Matching an actual value against what a scenario expects. An expectation is
@@ -71,7 +72,7 @@ function timeOf(value: unknown, path: string, what: string): number {
   return seconds;
 }
 
-class TimeError extends Error {
+class TimeError extends HarnessError {
   readonly path: string;
   readonly actual: unknown;
   constructor(path: string, message: string, actual: unknown) {

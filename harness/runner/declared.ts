@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { toMs } from '../scenario/duration.ts';
 import type { Declared } from '../targets/session.ts';
 import type { TargetKind } from '../targets/target.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * What a user tells the runner about a target of theirs, next to how it is configured
@@ -21,7 +22,7 @@ export const DECLARED_OPTIONS: Record<keyof Omit<Declared, 'jwksRefetchCooldownM
   jwksRefetchCooldown: `How long the target waits before it fetches the JWKS again for an unknown kid (default ${DEFAULT_JWKS_REFETCH_COOLDOWN_MS / 1000}s); the runner waits it out before a scenario that needs a refetch.`,
 };
 
-export class TargetOptionError extends Error {}
+export class TargetOptionError extends HarnessError {}
 
 /** The name a target declares an operation with. */
 export function offerOf(kind: TargetKind, operation: string): string {

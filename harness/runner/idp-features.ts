@@ -10,7 +10,6 @@ import { StepFailure } from './step-failure.ts';
 export class UnsupportedFeature extends StepFailure {
   constructor(message: string) {
     super(message, 'unsupported');
-    this.name = 'UnsupportedFeature';
   }
 }
 

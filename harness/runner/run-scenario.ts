@@ -17,6 +17,7 @@ import { embeddedOptions, planClients, type Placement, type TargetPlan } from '.
 import { runStepOnce } from './run-step.ts';
 import { clientsOf, otherTenantConfig, tenantConfig } from './tenant-setup.ts';
 import { Trace } from './trace.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * One scenario from set-up to tear-down: its own IdP tenant (or the shared one of an external
@@ -41,7 +42,7 @@ export interface SuiteEnv {
 
 const TEARDOWN_MS = 3_000;
 
-class Timeout extends Error {}
+class Timeout extends HarnessError {}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   promise.catch(() => undefined);

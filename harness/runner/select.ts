@@ -35,14 +35,6 @@ export interface Selected {
   placements: Map<string, Placement>;
 }
 
-export function parseShard(text: string): Shard {
-  const match = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = Number(match?.[1]);
-  const total = Number(match?.[2]);
-  if (!match || total < 1 || index < 1 || index > total) throw new Error(`--shard "${text}" is not i/n with 1 <= i <= n (e.g. --shard 2/4)`);
-  return { index, total };
-}
-
 export function matchesGrep(scenario: { id: string; name: string }, grep: string | undefined): boolean {
   if (!grep) return true;
   let pattern: RegExp;

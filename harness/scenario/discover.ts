@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from './builtin.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * Scenario files under the paths given: *.yaml and *.yml, recursively, in a stable order. Files
@@ -9,7 +10,7 @@ import { packageRoot } from './builtin.ts';
 
 const isScenarioFile = (path: string) => ['.yaml', '.yml'].includes(extname(path).toLowerCase()) && !basename(path).startsWith('_');
 
-export class DiscoveryError extends Error {}
+export class DiscoveryError extends HarnessError {}
 
 export async function findScenarioFiles(paths: string[]): Promise<string[]> {
   const found = new Set<string>();

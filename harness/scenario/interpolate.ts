@@ -1,4 +1,5 @@
 import { get } from './path.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * Variables between steps: "${login.code}" in any string of a step is replaced by the value at that
@@ -6,7 +7,7 @@ import { get } from './path.ts';
  * object stays an object); inside a longer string the value is written as text. "$${" writes "${".
  */
 
-export class InterpolationError extends Error {}
+export class InterpolationError extends HarnessError {}
 
 const PATTERN = /\$\$\{|\$\{([^}]*)\}/g;
 

@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { HarnessError } from '../errors.ts';
 
 /*
  * Path expressions into JSON, XML (parsed), step results and variables:
@@ -10,7 +11,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 export type Segment = string | number | typeof WILDCARD;
 export const WILDCARD = Symbol('*');
 
-export class PathError extends Error {}
+export class PathError extends HarnessError {}
 
 export function parsePath(path: string): Segment[] {
   const segments: Segment[] = [];

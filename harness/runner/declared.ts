@@ -40,8 +40,7 @@ export function referenceDeclared(kind: TargetKind): Declared {
 }
 
 function ownOptionNames(kind: TargetKind): string[] {
-  const schema = kind.optionsSchema as unknown as { shape?: Record<string, unknown> };
-  return Object.keys(schema.shape ?? {});
+  return Object.keys(kind.optionsSchema.shape);
 }
 
 /** Every option a user may give a target with --target-option NAME.key=VALUE. */

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { WebRpOptions } from '../../fixtures/web-rp/app.ts';
 import type { ClientInput } from '../../mock-idp/index.ts';
 import type { StepOutcome } from '../assertions/outcome.ts';
 import type { ScenarioContext } from '../runner/context.ts';
@@ -10,13 +11,17 @@ import type { ClientSpec, TargetSession, TargetSetup, TargetTraits } from './ses
  * One file per target, all with this shape, registered in ./index.ts.
  */
 
-/** How the in-process launcher builds the reference component for a target. */
-export interface EmbeddedSpec {
-  component: 'authenticator' | 'sts' | 'lakefs-sts' | 'bearer-api' | 'device-cli' | 'web-rp';
-  options: Record<string, unknown>;
+/**
+ * How the in-process launcher builds the reference component for a target: the components' options
+ * are parsed with their schemas there; the fixture web app's are typed here.
+ */
+export type EmbeddedSpec = (
+  | { component: 'authenticator' | 'sts' | 'lakefs-sts' | 'bearer-api' | 'device-cli'; options: Record<string, unknown> }
+  | { component: 'web-rp'; options: Omit<WebRpOptions, 'baseUrl'> }
+) & {
   /** A deliberate flaw of the reference component (--flaw), given to the part it belongs to. */
   flaw?: string | undefined;
-}
+};
 
 export interface Operation<P = Record<string, unknown>> {
   summary: string;
@@ -35,7 +40,7 @@ export interface TargetKind extends TargetTraits {
   /** GET path that answers once the server is ready (any status below 500). */
   readinessPath?: string;
   /** Options of the embedded reference component (and of --target-option NAME.key=value). */
-  optionsSchema: z.ZodType<Record<string, unknown>>;
+  optionsSchema: z.ZodObject;
   /**
    * Options a scenario can depend on (aws-sts flavour, bearer-api mode): an external target runs
    * such a scenario only when its user configured the same value (--target-option NAME.key=value).

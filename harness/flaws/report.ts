@@ -1,7 +1,7 @@
+import { escapeHtml } from '../../common/html.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatMs } from '../scenario/duration.ts';
-import { escapeHtml } from '../report/html.ts';
 import type { FlawMatrix, FlawMatrixEvent } from './matrix.ts';
 
 /*

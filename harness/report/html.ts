@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../common/html.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Actor, TraceEvent, TraceExchange } from '../runner/trace.ts';
@@ -13,10 +14,6 @@ import type { ReporterKind } from './reporter.ts';
  * and the decoded tokens (header and claims; signatures are never kept). Works without JavaScript
  * except for the details panel and the filters.
  */
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 const ACTOR_LABEL: Record<Actor, string> = { browser: 'Browser (user agent)', runner: 'Runner', target: 'Target', idp: 'IdP' };
 const ORDER: Actor[] = ['browser', 'runner', 'target', 'idp'];

@@ -1,3 +1,4 @@
+import { formatPath, zodProblems } from '../../common/problems.ts';
 import { z } from 'zod';
 import { toMs } from '../scenario/duration.ts';
 import type { Declared } from '../targets/session.ts';
@@ -94,12 +95,13 @@ export function parseTargetOptions(kind: TargetKind, raw: Record<string, unknown
     // A bare number is seconds, as in the components' --jwks-refetch-cooldown.
     jwksRefetchCooldownMs = typeof parsed.data === 'number' ? parsed.data * 1000 : toMs(parsed.data);
   }
-  let options: Record<string, unknown>;
-  try {
-    options = kind.optionsSchema.parse(own);
-  } catch (error) {
-    const issues = (error as z.ZodError).issues;
-    throw new TargetOptionError(issues ? issues.map((issue) => `${kind.name}.${issue.path.join('.')}: ${issue.message}`).join('; ') : (error as Error).message);
-  }
+  const parsed = kind.optionsSchema.safeParse(own);
+  if (!parsed.success)
+    throw new TargetOptionError(
+      zodProblems(parsed.error, [kind.name])
+        .map(({ path, message }) => `${formatPath(path)}: ${message}`)
+        .join('; '),
+    );
+  const options = parsed.data;
   return { options, declared: { operations: new Set(declaredOperations), jwksRefetchCooldownMs } };
 }

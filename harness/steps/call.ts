@@ -1,3 +1,4 @@
+import { formatPath, zodProblems } from '../../common/problems.ts';
 import { z } from 'zod';
 import type { ScenarioContext } from '../runner/context.ts';
 import { StepFailure } from '../runner/step-failure.ts';
@@ -75,7 +76,9 @@ export const callStep = defineStep<Args>({
     const given = typeof a === 'string' ? {} : (a.with ?? {});
     const parsed = found.operation.params.safeParse(given);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`).join('; ');
+      const problems = zodProblems(parsed.error)
+        .map(({ path, message }) => `${path.length > 0 ? formatPath(path) : '(params)'}: ${message}`)
+        .join('; ');
       throw new StepFailure(`bad parameters for ${found.kind.name}.${split(op).operation}: ${problems}`);
     }
     const outcome = await found.operation.run(ctx, ctx.target, parsed.data);

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { cell } from '../../mock-idp/config/markdown-table.ts';
+import { cell } from '../../common/markdown-table.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { FORM_POST_TAG, NOT_COVERED, OFFICIAL_PROFILES, OFFICIAL_TESTS, officialTest, type OfficialProfile } from './official-tests.ts';

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StartedTestContainer } from 'testcontainers';
 import { fetchHttp } from '../runner/http.ts';
-import { freePort, lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
+import { lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
+import { freePort } from '../../common/free-port.ts';
 import { LaunchError, type Launcher } from './launcher.ts';
 import { probe } from './url.ts';
 

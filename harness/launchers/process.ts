@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fetchHttp } from '../runner/http.ts';
 import type { CommandIo, CommandResult, TargetConnection } from '../targets/session.ts';
-import { freePort, lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
+import { lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
+import { freePort } from '../../common/free-port.ts';
 import { LaunchError, type LaunchRequest, type Launcher } from './launcher.ts';
 import { probe } from './url.ts';
 

@@ -6,7 +6,7 @@ import { STEP_KINDS } from '../steps/index.ts';
 import { TARGETS } from '../targets/index.ts';
 import { scenarioSchema } from './schema.ts';
 import { idpSetupSchema } from './idp-setup.ts';
-import { cell, fieldRows, typeOf, type JsonSchema } from '../../mock-idp/config/markdown-table.ts';
+import { cell, fieldRows, typeOf, type JsonSchema } from '../../common/markdown-table.ts';
 
 /*
  * The generated parts of the scenario documentation: the reference of fields, steps, targets and

@@ -269,13 +269,13 @@ function matchFields(actual: unknown, expected: Record<string, unknown>, path: s
   }
   const mismatches: Mismatch[] = [];
   for (const [key, wanted] of Object.entries(expected)) {
-    const own = Object.prototype.hasOwnProperty.call(actual, key);
+    const own = Object.hasOwn(actual, key);
     if (own || !isPathKey(key)) {
       mismatches.push(...match(own ? (actual as Record<string, unknown>)[key] : undefined, wanted, join(path, key), ctx));
       continue;
     }
     const { values, many } = select(actual, key);
-    if (many) values.forEach((value, index) => mismatches.push(...match(value, wanted, `${join(path, key)}#${index}`, ctx)));
+    if (many) for (const [index, value] of values.entries()) mismatches.push(...match(value, wanted, `${join(path, key)}#${index}`, ctx));
     else mismatches.push(...match(values[0], wanted, join(path, key), ctx));
   }
   return mismatches;

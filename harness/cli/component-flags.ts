@@ -58,7 +58,8 @@ function setAt(target: Record<string, unknown>, option: string, value: unknown):
   let node = target;
   for (const key of keys.slice(0, -1)) {
     const next = node[key];
-    node = next && typeof next === 'object' ? (next as Record<string, unknown>) : (node[key] = {});
+    if (!next || typeof next !== 'object') node[key] = {};
+    node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]!] = value;
 }

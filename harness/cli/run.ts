@@ -98,7 +98,8 @@ export function parseRunArgs(args: string[]) {
   for (const [key, value] of pairs(values['target-option'], '--target-option', 'NAME.key=VALUE')) {
     const dot = key.lastIndexOf('.');
     if (dot <= 0) throw new UsageError(`--target-option "${key}=${value}": expected NAME.key=VALUE, e.g. aws-sts.flavour=minio`);
-    (targetOptions[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = literal(value);
+    const name = key.slice(0, dot);
+    targetOptions[name] = { ...targetOptions[name], [key.slice(dot + 1)]: literal(value) };
   }
   const shard = values.shard === undefined ? undefined : shardOf(values.shard);
   const reporters = commaList(values.reporter, 'console,json,junit,html');
@@ -133,7 +134,7 @@ export const runCommand: Command = {
   summary: 'run scenarios against the reference components or your own target, and report',
   usage,
   async run(args) {
-    let parsed;
+    let parsed: ReturnType<typeof parseRunArgs>;
     try {
       parsed = parseRunArgs(args);
     } catch (error) {

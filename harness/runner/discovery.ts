@@ -19,8 +19,8 @@ const cache = new WeakMap<ScenarioContext, Map<string, Promise<ProviderMetadata>
 
 /** Discovery of an issuer (the scenario's by default), fetched once per scenario, not traced. */
 export function discover(ctx: ScenarioContext, issuer = ctx.idp.issuer): Promise<ProviderMetadata> {
-  let perScenario = cache.get(ctx);
-  if (!perScenario) cache.set(ctx, (perScenario = new Map()));
+  const perScenario = cache.get(ctx) ?? new Map<string, Promise<ProviderMetadata>>();
+  cache.set(ctx, perScenario);
   let pending = perScenario.get(issuer);
   if (!pending) {
     pending = (async () => {

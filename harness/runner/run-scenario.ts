@@ -7,6 +7,7 @@ import { launcher, LaunchError } from '../launchers/index.ts';
 import type { Failure, FailureKind, JournalLine, ScenarioResult, StepReport } from '../report/result.ts';
 import type { Scenario, ScenarioStep } from '../scenario/model.ts';
 import { stepKind } from '../steps/index.ts';
+import type { StepRun } from '../steps/step.ts';
 import type { TargetName } from '../targets/names.ts';
 import type { TargetConnection, TargetSession, TargetSetup } from '../targets/session.ts';
 import { ScenarioContext, type ScenarioIdp } from './context.ts';
@@ -266,7 +267,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
         fail('timeout', `the scenario ran out of time (${scenario.timeoutMs ?? env.scenarioTimeoutMs} ms) before step ${step.index + 1}`, step);
         break;
       }
-      let run;
+      let run: StepRun;
       try {
         run = await withTimeout(
           runStepOnce(ctx, step),

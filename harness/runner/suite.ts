@@ -130,7 +130,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
     flaw: options.flaw,
     plans,
-    nextTenantName: () => `h${runId}-${(counter += 1)}`,
+    nextTenantName: () => {
+      counter += 1;
+      return `h${runId}-${counter}`;
+    },
   };
   const targets: Record<string, string> = {};
   try {

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from './builtin.ts';
@@ -15,7 +16,7 @@ export class DiscoveryError extends HarnessError {}
 export async function findScenarioFiles(paths: string[]): Promise<string[]> {
   const found = new Set<string>();
   for (const path of paths) {
-    let info;
+    let info: Stats;
     try {
       info = await stat(path);
     } catch {

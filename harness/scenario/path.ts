@@ -81,7 +81,7 @@ function step(value: unknown, segment: string | number): unknown {
     return undefined;
   }
   if (typeof value === 'string' && segment === 'length') return value.length;
-  if (typeof value === 'object') return Object.prototype.hasOwnProperty.call(value, segment) ? (value as Record<string | number, unknown>)[segment] : undefined;
+  if (typeof value === 'object') return Object.hasOwn(value, segment) ? (value as Record<string | number, unknown>)[segment] : undefined;
   return undefined;
 }
 

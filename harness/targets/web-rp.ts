@@ -166,7 +166,7 @@ export const webRpTarget: TargetKind = {
         const redirectUri = target.setup.clients['main']?.redirectUri ?? `${base}${o.callbackPath}`;
         const start = `${ctx.idp.issuer}/initiate_login?client_id=${encodeURIComponent(target.setup.clients['main']!.id)}&login_hint=${encodeURIComponent(p.user)}`;
         const browser = ctx.browser(p.browser);
-        let result;
+        let result: Awaited<ReturnType<typeof browserlessLogin>>;
         try {
           result = await browserlessLogin({ authorizationUrl: start, redirectUri, username: p.user, password: p.password, userAgent: browser });
         } catch (error) {

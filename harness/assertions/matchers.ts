@@ -39,7 +39,7 @@ function asNumber(value: unknown): number | undefined {
 }
 
 /** Epoch seconds of a time value: seconds or milliseconds since 1970, or an ISO 8601 date. */
-export function asEpochSeconds(value: unknown): number | undefined {
+function asEpochSeconds(value: unknown): number | undefined {
   const number = asNumber(value);
   if (number !== undefined) return number > 1e12 ? number / 1000 : number;
   if (typeof value === 'string') {
@@ -228,8 +228,7 @@ const operators: Record<string, Operator> = {
       : fail(path, `expected a time after ${show(argument)}, got ${show(actual)}`, { after: argument }, actual),
 };
 
-export const OPERATORS = Object.keys(operators);
-export const TIME_OPERATORS = ['within', 'secondsFromNow'];
+const TIME_OPERATORS = ['within', 'secondsFromNow'];
 
 function describe(expected: unknown): string {
   if (typeof expected === 'number' || typeof expected === 'string') return String(expected);
@@ -241,7 +240,7 @@ function formatDistance(seconds: number): string {
   return rounded === 0 ? 'now' : rounded > 0 ? `${rounded} s from now` : `${-rounded} s ago`;
 }
 
-export function isOperatorObject(value: unknown): value is Record<string, unknown> {
+function isOperatorObject(value: unknown): value is Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => key in operators);

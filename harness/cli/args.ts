@@ -12,11 +12,6 @@ import { toMs } from '../scenario/duration.ts';
 /** A command line that cannot be run as written: the command prints the message and exits 2. */
 export class UsageError extends HarnessError {}
 
-export interface ParsedFlags {
-  values: Record<string, string | boolean | Array<string | boolean> | undefined>;
-  positionals: string[];
-}
-
 /** node:util's parseArgs (strict), with its errors as UsageErrors. */
 export function parseFlags<T extends ParseArgsOptionsConfig>(args: string[], options: T, allowPositionals = false) {
   try {

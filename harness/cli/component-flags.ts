@@ -11,7 +11,7 @@ import { pairs, port, UsageError, wholeNumber } from './args.ts';
  */
 
 type FlagValue = string | boolean | Array<string | boolean> | undefined;
-export type FlagValues = Record<string, FlagValue>;
+type FlagValues = Record<string, FlagValue>;
 
 /** How one flag sets an option of a component. */
 interface Flag {
@@ -68,7 +68,7 @@ function textsOf(value: FlagValue): string[] {
   return (Array.isArray(value) ? value : [value]).filter((text): text is string => typeof text === 'string');
 }
 
-export class ComponentFlags<S extends z.ZodObject> {
+class ComponentFlags<S extends z.ZodObject> {
   readonly #schema: S;
   readonly #flags: Array<[string, Flag]>;
   /** The flags for node:util parseArgs: repeatable where the option is a list or a map. */

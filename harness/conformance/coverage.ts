@@ -10,7 +10,7 @@ import { FORM_POST_TAG, NOT_COVERED, OFFICIAL_PROFILES, OFFICIAL_TESTS, official
  * scenarios and the components they judge, and the count per profile.
  */
 
-export interface TestCoverage {
+interface TestCoverage {
   module: string;
   legacy: string | undefined;
   title: string;

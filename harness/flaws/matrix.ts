@@ -11,7 +11,7 @@ import { SuiteError } from '../runner/suite-error.ts';
  * the clean components proves nothing about a flaw, so it never counts).
  */
 
-export interface FlawRow {
+interface FlawRow {
   flaw: string;
   component: ComponentName;
   description: string;

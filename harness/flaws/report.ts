@@ -51,7 +51,7 @@ export function flawSummary(matrix: FlawMatrix, stream: Stream): void {
 }
 
 /** One self-contained page: each flaw, what it does, and the scenarios that caught it (or that nothing did). */
-export function renderFlawMatrix(matrix: FlawMatrix): string {
+function renderFlawMatrix(matrix: FlawMatrix): string {
   const caught = matrix.rows.length - matrix.uncaught.length;
   const rows = matrix.rows
     .map((row) => {

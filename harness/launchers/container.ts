@@ -19,7 +19,7 @@ import { probe } from './url.ts';
 const CONTAINER_CA = '/etc/mockidp/ca.pem';
 const CONTAINER_CA_BUNDLE = '/etc/mockidp/bundle.pem';
 
-export function splitImageSpec(spec: string): { image: string; args: string[] } {
+function splitImageSpec(spec: string): { image: string; args: string[] } {
   const [image = '', ...args] = spec.trim().split(/\s+/);
   return { image, args };
 }

@@ -44,7 +44,7 @@ function testcase(result: ScenarioResult): string {
   return `    <testcase ${attrs}/>`;
 }
 
-export function renderJunit(suite: SuiteResult): string {
+function renderJunit(suite: SuiteResult): string {
   const groups = new Map<string, ScenarioResult[]>();
   for (const result of suite.scenarios) groups.set(suiteName(result), [...(groups.get(suiteName(result)) ?? []), result]);
   const count = (results: ScenarioResult[], kind: 'assertion' | 'error') =>

@@ -7,7 +7,7 @@ import { HarnessError } from '../errors.ts';
  * the wall time of the slowest shard, the earliest start.
  */
 
-export class MergeError extends HarnessError {}
+class MergeError extends HarnessError {}
 
 export async function readResults(path: string): Promise<SuiteResult> {
   let text: string;

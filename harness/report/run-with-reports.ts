@@ -15,7 +15,7 @@ export interface ReportOptions {
 }
 
 /** A reporter name that names none. */
-export class ReporterError extends HarnessError {}
+class ReporterError extends HarnessError {}
 
 export function checkReporters(names: string[]): void {
   const unknown = names.filter((name) => !reporterKind(name));

@@ -14,10 +14,10 @@ import { HarnessError } from '../errors.ts';
  */
 
 /** The refetch cool-down assumed when a target declares none: jose's createRemoteJWKSet and the reference components use 30 s. */
-export const DEFAULT_JWKS_REFETCH_COOLDOWN_MS = 30_000;
+const DEFAULT_JWKS_REFETCH_COOLDOWN_MS = 30_000;
 
 /** The runner's own target options, valid for every target, with what they mean. */
-export const DECLARED_OPTIONS: Record<keyof Omit<Declared, 'jwksRefetchCooldownMs'> | 'jwksRefetchCooldown', string> = {
+const DECLARED_OPTIONS: Record<keyof Omit<Declared, 'jwksRefetchCooldownMs'> | 'jwksRefetchCooldown', string> = {
   operations:
     'The operations of its contract the target offers, comma-separated (default: every one); scenarios that call another are skipped with that reason.',
   jwksRefetchCooldown: `How long the target waits before it fetches the JWKS again for an unknown kid (default ${DEFAULT_JWKS_REFETCH_COOLDOWN_MS / 1000}s); the runner waits it out before a scenario that needs a refetch.`,
@@ -31,7 +31,7 @@ export function offerOf(kind: TargetKind, operation: string): string {
 }
 
 /** Every operation name a target can declare, in the order of its operations. */
-export function offersOf(kind: TargetKind): string[] {
+function offersOf(kind: TargetKind): string[] {
   return [...new Set(Object.keys(kind.operations).map((operation) => offerOf(kind, operation)))];
 }
 
@@ -45,7 +45,7 @@ function ownOptionNames(kind: TargetKind): string[] {
 }
 
 /** Every option a user may give a target with --target-option NAME.key=VALUE. */
-export function knownTargetOptions(kind: TargetKind): string[] {
+function knownTargetOptions(kind: TargetKind): string[] {
   return [...ownOptionNames(kind), ...Object.keys(DECLARED_OPTIONS)];
 }
 

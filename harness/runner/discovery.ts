@@ -18,7 +18,7 @@ export interface ProviderMetadata {
 const cache = new WeakMap<ScenarioContext, Map<string, Promise<ProviderMetadata>>>();
 
 /** Discovery of an issuer (the scenario's by default), fetched once per scenario, not traced. */
-export function discover(ctx: ScenarioContext, issuer = ctx.idp.issuer): Promise<ProviderMetadata> {
+function discover(ctx: ScenarioContext, issuer = ctx.idp.issuer): Promise<ProviderMetadata> {
   const perScenario = cache.get(ctx) ?? new Map<string, Promise<ProviderMetadata>>();
   cache.set(ctx, perScenario);
   let pending = perScenario.get(issuer);

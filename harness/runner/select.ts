@@ -60,7 +60,7 @@ export function matchesTags(scenario: { tags: string[] }, tags: string[] | undef
 }
 
 /** The scenarios of one shard: every n-th of the id-sorted list, so shards stay balanced and disjoint. */
-export function inShard<T extends { id: string }>(items: T[], shard: Shard | undefined): T[] {
+function inShard<T extends { id: string }>(items: T[], shard: Shard | undefined): T[] {
   if (!shard || shard.total === 1) return items;
   return [...items].sort((a, b) => a.id.localeCompare(b.id)).filter((_, position) => position % shard.total === shard.index - 1);
 }

@@ -32,7 +32,7 @@ export interface TraceExchange {
   nested?: TraceExchange[];
 }
 
-export interface TraceNote {
+interface TraceNote {
   type: 'note';
   step: number;
   at: number;

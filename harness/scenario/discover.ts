@@ -11,7 +11,7 @@ import { HarnessError } from '../errors.ts';
 
 const isScenarioFile = (path: string) => ['.yaml', '.yml'].includes(extname(path).toLowerCase()) && !basename(path).startsWith('_');
 
-export class DiscoveryError extends HarnessError {}
+class DiscoveryError extends HarnessError {}
 
 export async function findScenarioFiles(paths: string[]): Promise<string[]> {
   const found = new Set<string>();

@@ -11,10 +11,6 @@ export class InterpolationError extends HarnessError {}
 
 const PATTERN = /\$\$\{|\$\{([^}]*)\}/g;
 
-export function hasTemplate(value: string): boolean {
-  return /(?<!\$)\$\{/.test(value);
-}
-
 function resolve(expression: string, vars: Record<string, unknown>): unknown {
   const trimmed = expression.trim();
   const [path, fallback] = splitFallback(trimmed);
@@ -52,7 +48,7 @@ function describeKeys(value: unknown): string {
   return `the value ${JSON.stringify(value)?.slice(0, 60)}`;
 }
 
-export function interpolateString(text: string, vars: Record<string, unknown>): unknown {
+function interpolateString(text: string, vars: Record<string, unknown>): unknown {
   const whole = /^\$\{([^}]*)\}$/.exec(text);
   if (whole) return resolve(whole[1]!, vars);
   if (!text.includes('${')) return text;

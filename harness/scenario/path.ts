@@ -9,11 +9,11 @@ import { HarnessError } from '../errors.ts';
  */
 
 export type Segment = string | number | typeof WILDCARD;
-export const WILDCARD = Symbol('*');
+const WILDCARD = Symbol('*');
 
-export class PathError extends HarnessError {}
+class PathError extends HarnessError {}
 
-export function parsePath(path: string): Segment[] {
+function parsePath(path: string): Segment[] {
   const segments: Segment[] = [];
   let i = path.startsWith('$') ? 1 : 0;
   if (path[i] === '.') i += 1;

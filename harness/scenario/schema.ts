@@ -10,7 +10,7 @@ import { commonStepFields } from './step-fields.ts';
  * editors, `mockidp validate` checks files against it, and docs/scenarios.md describes it.
  */
 
-export const targetRefSchema = z
+const targetRefSchema = z
   .union([
     z.enum(TARGET_NAMES),
     z.strictObject({
@@ -27,7 +27,7 @@ export const targetRefSchema = z
   ])
   .describe('The system under test. Omit it for scenarios that test the IdP itself.');
 
-export const stepSchema = z
+const stepSchema = z
   .union(
     STEP_KINDS.map((kind) => z.strictObject({ [kind.name]: kind.schema, ...commonStepFields }).describe(kind.summary)) as unknown as [
       z.ZodType,
@@ -56,8 +56,6 @@ export const scenarioSchema = z
     steps: z.array(z.unknown()).min(1).describe('The steps, in order.'),
   })
   .describe('A scenario: IdP set-up, target and steps.');
-
-export type ScenarioInput = z.output<typeof scenarioSchema>;
 
 /** The JSON Schema of scenario files (for editors: yaml-language-server, VS Code, IntelliJ). */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -41,7 +41,7 @@ type Args = z.output<typeof args>;
 
 const verifierOf = () => randomBytes(32).toString('base64url');
 
-export function resolveLoginClient(ctx: ScenarioContext, id: string | undefined): ClientSpec {
+function resolveLoginClient(ctx: ScenarioContext, id: string | undefined): ClientSpec {
   if (id) return ctx.client(id);
   const main = ctx.target?.setup.clients['main'];
   if (main && ctx.target?.kind.shape === 'server' && main.config.grants?.includes('authorization_code')) return main;

@@ -29,7 +29,7 @@ export function credentialsOf(client: ClientSpec, secretOverride?: string): Clie
 }
 
 /** Form fields and headers that authenticate a client at the token endpoint. */
-export function authenticate(credentials: ClientCredentials, form: Record<string, string>): { form: Record<string, string>; headers: Record<string, string> } {
+function authenticate(credentials: ClientCredentials, form: Record<string, string>): { form: Record<string, string>; headers: Record<string, string> } {
   if (credentials.method === 'client_secret_basic' && credentials.secret !== undefined) {
     const basic = Buffer.from(`${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`).toString('base64');
     return { form, headers: { authorization: `Basic ${basic}` } };
@@ -69,7 +69,7 @@ export interface LastTokens {
   refresh_token?: string;
 }
 
-export const LAST_TOKENS = '$tokens';
+const LAST_TOKENS = '$tokens';
 
 export function rememberTokens(ctx: ScenarioContext, client: string, json: unknown): void {
   if (!json || typeof json !== 'object') return;

@@ -5,10 +5,10 @@ import { defineOperation, type TargetKind } from './target.ts';
 import type { ClientSpec } from './session.ts';
 
 /*
- * A remote authenticator implementing the lakeFS authentication API (contracts.md §1): it turns
- * an authorization code into string claims. The URL given is lakeFS's
- * auth.authentication_api.endpoint: operations append /sts/login, /auth/external/principal/login
- * and /healthcheck to it.
+ * A remote authenticator implementing the lakeFS authentication API (api/authentication.yml in
+ * https://github.com/treeverse/lakeFS): it turns an authorization code into string claims. The URL
+ * given is lakeFS's auth.authentication_api.endpoint: operations append /sts/login,
+ * /auth/external/principal/login and /healthcheck to it.
  */
 
 const optionsSchema = z.looseObject({

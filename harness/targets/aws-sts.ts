@@ -10,9 +10,11 @@ import { latestToken, required } from './params.ts';
 import { defineOperation, type TargetKind } from './target.ts';
 
 /*
- * An STS speaking the AWS query protocol (contracts.md §3, §4): AssumeRoleWithWebIdentity turns an
- * IdP ID token into temporary credentials (XML); GetCallerIdentity, SigV4-signed with them, says
- * who they belong to. Flavour aws (AWS STS) or minio (MinIO's parameters and error codes).
+ * An STS speaking the AWS query protocol (https://docs.aws.amazon.com/STS/latest/APIReference/, and
+ * MinIO's AssumeRoleWithWebIdentity, https://min.io/docs/minio/linux/developers/security-token-service.html):
+ * AssumeRoleWithWebIdentity turns an IdP ID token into temporary credentials (XML); GetCallerIdentity,
+ * SigV4-signed with them, says who they belong to. Flavour aws (AWS STS) or minio (MinIO's parameters
+ * and error codes).
  */
 
 const optionsSchema = z.looseObject({
@@ -22,7 +24,7 @@ const optionsSchema = z.looseObject({
   region: z.string().default('us-east-1').describe('Region used to sign GetCallerIdentity.'),
 });
 
-export const AWS_CREDENTIALS = '$awsCredentials';
+const AWS_CREDENTIALS = '$awsCredentials';
 
 interface Credentials {
   accessKeyId: string;

@@ -5,10 +5,10 @@ import { dpopProof } from '../actors/dpop.ts';
 import { defineOperation, type TargetKind } from './target.ts';
 
 /*
- * An API protected by IdP access tokens (RFC 6750) that maps the caller to roles (contracts.md §6):
- * users by a claim such as groups, applications by client id. The conformance mapping (configure an
- * external API the same way): admins → admin (scope cluster), developers → reader, the app client
- * "api-app" → writer.
+ * An API protected by IdP access tokens (RFC 6750) that maps the caller to roles (AuthMap, as in
+ * docs/components.md): users by a claim such as groups, applications by client id. The conformance
+ * mapping (configure an external API the same way): admins → admin (scope cluster), developers →
+ * reader, the app client "api-app" → writer.
  */
 
 const optionsSchema = z.looseObject({

@@ -5,9 +5,9 @@ import { defineOperation, type TargetKind } from './target.ts';
 import { authenticatorClients } from './authenticator.ts';
 
 /*
- * lakeFS's public STS login (contracts.md §2): POST /api/v1/sts/login turns a code into a
- * lakeFS login token (HS256 JWT, iss auth, aud login), through lakeFS's authenticator. The URL
- * is lakeFS's (or the STS component's) base URL.
+ * lakeFS's public STS login (https://docs.lakefs.io/security/sts-login.html; stsLogin in lakeFS's
+ * api/swagger.yml): POST /api/v1/sts/login turns a code into a lakeFS login token (HS256 JWT, iss
+ * auth, aud login), through lakeFS's authenticator. The URL is lakeFS's (or the STS component's) base URL.
  */
 
 const optionsSchema = z.looseObject({
@@ -20,7 +20,7 @@ const optionsSchema = z.looseObject({
 
 const nullable = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]).optional();
 
-export const LAKEFS_TOKEN = '$lakefsToken';
+const LAKEFS_TOKEN = '$lakefsToken';
 
 export const lakefsStsTarget: TargetKind = {
   name: 'lakefs-sts',

@@ -13,6 +13,8 @@ import { SuiteError } from './suite-error.ts';
  * scenarios on one long-lived instance (its URL, or the instance the runner starts for the run):
  * they share one tenant and run one after another. A target the runner starts (command, image)
  * also gets an instance of its own, on its own tenant, for a scenario that needs a fresh one.
+ * The plans come from the run's --target, --target-client, --target-redirect-uri and --target-option
+ * values (by target name or alias); without a target of the user's, every reference component runs.
  */
 
 /** A target of the user's, as the command line names it. */

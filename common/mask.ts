@@ -123,3 +123,41 @@ function basicClientId(credentials: string): string {
     return raw;
   }
 }
+
+/*
+ * Fields of bodies and headers (token responses, STS credentials, cookies) that hold a secret or a token,
+ * beyond the OAuth parameters above: what the runner's reports and failure messages mask.
+ */
+const SECRET_FIELDS = new Set([...SECRET_PARAMS, 'secret', 'verifier', 'secretaccesskey', 'secret_access_key']);
+const TOKEN_FIELDS = new Set([
+  ...TOKEN_PARAMS,
+  'sessiontoken',
+  'session_token',
+  'webidentitytoken',
+  'identitytoken',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-amz-security-token',
+]);
+
+/** Whether a field (of a body or of headers, in any case) holds a secret (shown as ***), a token (shortened), or neither. */
+export function secrecyOf(name: string): 'secret' | 'token' | undefined {
+  const lower = name.toLowerCase();
+  if (SECRET_FIELDS.has(lower)) return 'secret';
+  if (TOKEN_FIELDS.has(lower)) return 'token';
+  return undefined;
+}
+
+/** Headers as a report may show them: credentials down to their scheme, cookies and session tokens to their length, long values cut. */
+export function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization' || lower === 'proxy-authorization') out[lower] = maskAuthorization(value) ?? '';
+    else if (secrecyOf(lower)) out[lower] = value.length > 0 ? `*** (${value.length} characters)` : '';
+    else out[lower] = boundText(value, 300);
+  }
+  return out;
+}

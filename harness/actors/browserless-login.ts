@@ -1,4 +1,5 @@
 import { UserAgent, readForms, type HtmlForm } from './user-agent.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * A person logging in, scripted: drives the IdP's interaction API (JSON) with a cookie jar, the
@@ -28,12 +29,11 @@ export interface LoginResult {
   formPost?: Record<string, string>;
 }
 
-export class LoginError extends Error {
+export class LoginError extends HarnessError {
   readonly status: number | undefined;
   readonly body: string | undefined;
   constructor(message: string, status?: number, body?: string) {
     super(message);
-    this.name = 'LoginError';
     this.status = status;
     this.body = body;
   }

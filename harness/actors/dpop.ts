@@ -16,7 +16,8 @@ interface DpopKey {
 const KEYS = '$dpopKeys';
 
 async function keyOf(ctx: ScenarioContext, name: string): Promise<DpopKey> {
-  const keys = (ctx.vars[KEYS] ??= new Map<string, Promise<DpopKey>>()) as Map<string, Promise<DpopKey>>;
+  if (!(ctx.vars[KEYS] instanceof Map)) ctx.vars[KEYS] = new Map<string, Promise<DpopKey>>();
+  const keys = ctx.vars[KEYS] as Map<string, Promise<DpopKey>>;
   let key = keys.get(name);
   if (!key) {
     key = generateKeyPair('ES256').then(async ({ privateKey, publicKey }) => ({ privateKey, publicJwk: await exportJWK(publicKey) }));

@@ -1,26 +1,17 @@
+import { maskToken, secrecyOf } from '../../common/mask.ts';
 import { looksLikeJwt } from '../scenario/path.ts';
 
 /*
- * How values appear in failure messages and reports: short, and never a full token or secret.
- * JWT-like strings keep a prefix and their length (the journal's style, mock-idp/journal/mask.ts).
+ * How values appear in failure messages and reports: short, and never a full token or secret
+ * (which fields hold one: common/mask.ts, as in the IdP's journal).
  */
-
-export function maskToken(value: string): string {
-  return value.length <= 8 ? '…' : `${value.slice(0, 6)}…(${value.length})`;
-}
-
-const SECRET_KEYS =
-  /^(client_secret|secret|password|code_verifier|secretaccesskey|secret_access_key|sessiontoken|session_token|client_assertion|refresh_token|access_token|id_token|device_code|code|token|webidentitytoken|authorization|cookie|set-cookie|x-amz-security-token|verifier|identitytoken)$/i;
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.test(key);
-}
 
 /** A copy of a value safe to print: tokens shortened, secret fields masked. */
 export function redact(value: unknown, key?: string, depth = 0): unknown {
   if (depth > 12) return '…';
   if (typeof value === 'string') {
-    if (key !== undefined && isSecretKey(key)) return value.length === 0 ? '' : /secret|password|verifier/i.test(key) ? '***' : maskToken(value);
+    const secrecy = key === undefined ? undefined : secrecyOf(key);
+    if (secrecy) return value.length === 0 ? '' : secrecy === 'secret' ? '***' : maskToken(value);
     if (looksLikeJwt(value)) return maskToken(value);
     return value.length > 400 ? `${value.slice(0, 400)}…(${value.length})` : value;
   }

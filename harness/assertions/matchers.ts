@@ -1,5 +1,6 @@
 import { decodeToken, select, looksLikeJwt } from '../scenario/path.ts';
 import { show } from './format.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * Matching an actual value against what a scenario expects. An expectation is
@@ -38,7 +39,7 @@ function asNumber(value: unknown): number | undefined {
 }
 
 /** Epoch seconds of a time value: seconds or milliseconds since 1970, or an ISO 8601 date. */
-export function asEpochSeconds(value: unknown): number | undefined {
+function asEpochSeconds(value: unknown): number | undefined {
   const number = asNumber(value);
   if (number !== undefined) return number > 1e12 ? number / 1000 : number;
   if (typeof value === 'string') {
@@ -71,7 +72,7 @@ function timeOf(value: unknown, path: string, what: string): number {
   return seconds;
 }
 
-class TimeError extends Error {
+class TimeError extends HarnessError {
   readonly path: string;
   readonly actual: unknown;
   constructor(path: string, message: string, actual: unknown) {
@@ -227,8 +228,7 @@ const operators: Record<string, Operator> = {
       : fail(path, `expected a time after ${show(argument)}, got ${show(actual)}`, { after: argument }, actual),
 };
 
-export const OPERATORS = Object.keys(operators);
-export const TIME_OPERATORS = ['within', 'secondsFromNow'];
+const TIME_OPERATORS = ['within', 'secondsFromNow'];
 
 function describe(expected: unknown): string {
   if (typeof expected === 'number' || typeof expected === 'string') return String(expected);
@@ -240,7 +240,7 @@ function formatDistance(seconds: number): string {
   return rounded === 0 ? 'now' : rounded > 0 ? `${rounded} s from now` : `${-rounded} s ago`;
 }
 
-export function isOperatorObject(value: unknown): value is Record<string, unknown> {
+function isOperatorObject(value: unknown): value is Record<string, unknown> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
   const keys = Object.keys(value);
   return keys.length > 0 && keys.every((key) => key in operators);
@@ -268,13 +268,13 @@ function matchFields(actual: unknown, expected: Record<string, unknown>, path: s
   }
   const mismatches: Mismatch[] = [];
   for (const [key, wanted] of Object.entries(expected)) {
-    const own = Object.prototype.hasOwnProperty.call(actual, key);
+    const own = Object.hasOwn(actual, key);
     if (own || !isPathKey(key)) {
       mismatches.push(...match(own ? (actual as Record<string, unknown>)[key] : undefined, wanted, join(path, key), ctx));
       continue;
     }
     const { values, many } = select(actual, key);
-    if (many) values.forEach((value, index) => mismatches.push(...match(value, wanted, `${join(path, key)}#${index}`, ctx)));
+    if (many) for (const [index, value] of values.entries()) mismatches.push(...match(value, wanted, `${join(path, key)}#${index}`, ctx));
     else mismatches.push(...match(values[0], wanted, join(path, key), ctx));
   }
   return mismatches;

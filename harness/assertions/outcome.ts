@@ -17,3 +17,13 @@ export interface StepOutcome {
   /** Step-specific values (a login's code and state, a minted token, journal entries, ...). */
   value?: unknown;
 }
+
+/** The variable a step's outcome is saved as: the step value's fields, plus status, json, ... */
+export function outcomeVariable(outcome: StepOutcome): Record<string, unknown> {
+  const value = outcome.value;
+  const fields = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const variable: Record<string, unknown> = { ...fields };
+  for (const key of ['status', 'headers', 'body', 'json', 'xml', 'exit', 'stdout', 'stderr', 'value'] as const)
+    if (outcome[key] !== undefined) variable[key] = outcome[key];
+  return variable;
+}

@@ -1,16 +1,17 @@
-import { parseArgs } from 'node:util';
 import {
-  FLAWS,
   DEVICE_CLI_USAGE,
+  FLAWS,
   OptionsError,
-  parseMapEntry,
+  type RunningComponent,
   runDeviceCli,
   startAuthenticator,
   startBearerApi,
   startSts,
-  type RunningComponent,
 } from '../../components/index.ts';
-import type { Command } from './main.ts';
+import { HarnessError } from '../errors.ts';
+import { parseFlags, UsageError } from './args.ts';
+import type { Command } from './command.ts';
+import { authenticatorFlags, bearerApiFlags, stsFlags } from './component-flags.ts';
 import { untilStopped } from './until-stopped.ts';
 
 /*
@@ -85,202 +86,27 @@ ${flawList('bearer-api')}
   device-cli:
 ${flawList('device-cli')}`;
 
-class UsageError extends Error {}
-
-const common = {
-  host: { type: 'string' },
-  port: { type: 'string' },
-  'log-level': { type: 'string' },
-  flaw: { type: 'string' },
-  issuer: { type: 'string' },
-  'discovery-url': { type: 'string' },
-  alg: { type: 'string', multiple: true },
-  skew: { type: 'string' },
-  'ca-file': { type: 'string' },
-  'jwks-refetch-cooldown': { type: 'string' },
-} as const;
-
-function portOf(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new UsageError(`--port ${value} is not a port: use 0-65535 (0 picks a free port)`);
-  return Number(value);
-}
-
-function secondsOf(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} ${value} is not a whole number of seconds`);
-  return Number(value);
-}
-
-function pairs(values: string[] | undefined, flag: string): Record<string, string> | undefined {
-  if (!values) return undefined;
-  const out: Record<string, string> = {};
-  for (const value of values) {
-    const at = value.indexOf('=');
-    if (at < 1 || at === value.length - 1) throw new UsageError(`${flag} ${value}: use NAME=VALUE`);
-    out[value.slice(0, at)] = value.slice(at + 1);
-  }
-  return out;
-}
-
-function roleMap(values: string[] | undefined): Record<string, { role: string; scope: string }> | undefined {
-  if (!values) return undefined;
-  const map: Record<string, { role: string; scope: string }> = {};
-  for (const value of values) {
-    try {
-      const [id, grant] = parseMapEntry(value);
-      map[id] = grant;
-    } catch (error) {
-      throw new UsageError(`--map ${(error as Error).message}`);
-    }
-  }
-  return map;
-}
-
-function commonOptions(values: Record<string, unknown>, defaultPort: number) {
-  const logLevel = (values['log-level'] as string | undefined) ?? 'info';
-  if (!['silent', 'info', 'debug'].includes(logLevel)) throw new UsageError(`--log-level ${logLevel}: use silent, info or debug`);
-  return {
-    host: (values['host'] as string | undefined) ?? '127.0.0.1',
-    port: portOf(values['port'] as string | undefined, defaultPort),
-    logLevel: logLevel as 'silent' | 'info' | 'debug',
-    ...(values['flaw'] === undefined ? {} : { flaw: values['flaw'] as never }),
-    ...(values['discovery-url'] === undefined ? {} : { discoveryUrl: values['discovery-url'] as string }),
-    ...(values['alg'] === undefined ? {} : { allowedAlgs: values['alg'] as string[] }),
-    ...(values['skew'] === undefined ? {} : { clockSkewSeconds: secondsOf(values['skew'] as string, '--skew') }),
-    ...caFileOf(values),
-    ...(values['jwks-refetch-cooldown'] === undefined
-      ? {}
-      : { jwksRefetchCooldownSeconds: secondsOf(values['jwks-refetch-cooldown'] as string, '--jwks-refetch-cooldown') }),
-  };
-}
-
-/** --ca-file, else MOCKIDP_CA_FILE (the process launcher sets it for an https IdP). */
-function caFileOf(values: Record<string, unknown>): { caFile?: string } {
-  const caFile = (values['ca-file'] as string | undefined) ?? (process.env['MOCKIDP_CA_FILE'] || undefined);
-  return caFile === undefined ? {} : { caFile };
-}
-
-function required(values: Record<string, unknown>, flag: string): string {
-  const value = values[flag];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${flag} is required`);
-  return value;
-}
-
 async function authenticator(args: string[]): Promise<RunningComponent> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      ...common,
-      'client-id': { type: 'string' },
-      'client-secret': { type: 'string' },
-      'auth-method': { type: 'string' },
-      'redirect-uri': { type: 'string', multiple: true },
-      'trusted-audience': { type: 'string', multiple: true },
-      claim: { type: 'string', multiple: true },
-      pkce: { type: 'string' },
-    },
-  });
-  const secret = values['client-secret'] ?? process.env['MOCKIDP_CLIENT_SECRET'];
-  return startAuthenticator({
-    ...commonOptions(values, 9410),
-    issuer: required(values, 'issuer'),
-    clientId: required(values, 'client-id'),
-    ...(secret ? { clientSecret: secret } : {}),
-    ...(values['auth-method'] ? { tokenEndpointAuthMethod: values['auth-method'] as never } : {}),
-    ...(values['redirect-uri'] ? { redirectUris: values['redirect-uri'] } : {}),
-    ...(values['trusted-audience'] ? { trustedAudiences: values['trusted-audience'] } : {}),
-    ...(values.claim ? { claimMapping: pairs(values.claim, '--claim') } : {}),
-    ...(values.pkce ? { pkce: values.pkce as never } : {}),
-  });
-}
-
-function roleMapping(values: { mode?: string | undefined; 'claim-name'?: string | undefined; 'app-claim'?: string | undefined; map?: string[] | undefined }) {
-  const map = roleMap(values.map);
-  if (!map) return undefined;
-  const mode = (values.mode ?? 'user') as 'user' | 'app' | 'converge';
-  const claimName = values['claim-name'];
-  return {
-    mode,
-    map,
-    ...(claimName && mode === 'app' ? { appClaim: claimName } : claimName ? { userClaim: claimName } : {}),
-    ...(values['app-claim'] ? { appClaim: values['app-claim'] } : {}),
-  };
+  const { values } = parseFlags(args, authenticatorFlags.parseArgsOptions);
+  return startAuthenticator(authenticatorFlags.options(values));
 }
 
 async function sts(args: string[]): Promise<RunningComponent> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      ...common,
-      authenticator: { type: 'string' },
-      flavour: { type: 'string' },
-      'client-id': { type: 'string', multiple: true },
-      role: { type: 'string', multiple: true },
-      map: { type: 'string', multiple: true },
-      mode: { type: 'string' },
-      'claim-name': { type: 'string' },
-      'account-id': { type: 'string' },
-      user: { type: 'string', multiple: true },
-      'token-secret': { type: 'string' },
-    },
-  });
-  if (!values.issuer && !values.authenticator)
+  const { values } = parseFlags(args, stsFlags.parseArgsOptions);
+  if (!values['issuer'] && !values['authenticator'])
     throw new UsageError('give --issuer URL (for AssumeRoleWithWebIdentity) and/or --authenticator URL (for the lakeFS login)');
-  const roles = values.role?.map((text) => {
-    const [name, max] = text.split(':');
-    return { name: name!, ...(max === undefined ? {} : { maxSessionSeconds: secondsOf(max, '--role') }) };
-  });
-  const tokenSecret = values['token-secret'] ?? process.env['MOCKIDP_STS_TOKEN_SECRET'];
-  const mapping = roleMapping(values);
-  return startSts({
-    ...commonOptions(values, 9420),
-    ...(values.issuer ? { issuer: values.issuer } : {}),
-    ...(values.authenticator ? { authenticatorUrl: values.authenticator } : {}),
-    ...(values.flavour ? { flavour: values.flavour as never } : {}),
-    ...(values['client-id'] ? { clientIds: values['client-id'] } : {}),
-    ...(roles ? { roles } : {}),
-    ...(mapping ? { roleMapping: mapping } : {}),
-    ...(values['account-id'] ? { accountId: values['account-id'] } : {}),
-    ...(values.user ? { lakefsUsers: pairs(values.user, '--user') } : {}),
-    ...(tokenSecret ? { tokenSecret } : {}),
-  });
+  return startSts(stsFlags.options(values));
 }
 
 async function bearerApi(args: string[]): Promise<RunningComponent> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      ...common,
-      audience: { type: 'string', multiple: true },
-      map: { type: 'string', multiple: true },
-      mode: { type: 'string' },
-      'claim-name': { type: 'string' },
-      'app-claim': { type: 'string' },
-      'opaque-tokens': { type: 'string' },
-      dpop: { type: 'string' },
-      'public-url': { type: 'string' },
-    },
-  });
-  if (!values.audience) throw new UsageError("--audience is required (the aud of the API's access tokens, e.g. api://storage)");
-  const mapping = roleMapping(values);
-  if (!mapping) throw new UsageError('give at least one --map ID=ROLE[:SCOPE] (e.g. --map admins=admin:cluster)');
-  return startBearerApi({
-    ...commonOptions(values, 9430),
-    issuer: required(values, 'issuer'),
-    audiences: values.audience,
-    roleMapping: mapping,
-    ...(values['opaque-tokens'] ? { opaqueTokens: values['opaque-tokens'] as never } : {}),
-    ...(values.dpop ? { dpop: values.dpop as never } : {}),
-    ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
-  });
+  const { values } = parseFlags(args, bearerApiFlags.parseArgsOptions);
+  if (!values['audience']) throw new UsageError("--audience is required (the aud of the API's access tokens, e.g. api://storage)");
+  if (!values['map']) throw new UsageError('give at least one --map ID=ROLE[:SCOPE] (e.g. --map admins=admin:cluster)');
+  return startBearerApi(bearerApiFlags.options(values));
 }
 
 function listFlaws(args: string[]): number {
-  const { values } = parseArgs({ args, strict: true, options: { component: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseFlags(args, { component: { type: 'string' }, json: { type: 'boolean' } });
   const flaws = FLAWS.filter((flaw) => values.component === undefined || flaw.component === values.component);
   if (values.component !== undefined && flaws.length === 0)
     throw new UsageError(`--component ${values.component}: use authenticator, sts, bearer-api or device-cli`);
@@ -315,8 +141,8 @@ export const componentCommand: Command = {
       process.stdout.write('Press Ctrl-C to stop.\n');
       return await untilStopped(() => running.close());
     } catch (error) {
-      if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`mockidp component: ${(error as Error).message}\n\nRun "mockidp component --help" for the options.\n`);
+      if (error instanceof HarnessError) {
+        process.stderr.write(`mockidp component: ${error.message}\n\nRun "mockidp component --help" for the options.\n`);
         return 2;
       }
       if (error instanceof OptionsError) {

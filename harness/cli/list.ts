@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
-import { DiscoveryError } from '../scenario/discover.ts';
+import { HarnessError } from '../errors.ts';
 import { formatProblem } from '../scenario/errors.ts';
-import { loadScenarios } from '../runner/suite.ts';
+import { loadScenarios } from '../scenario/load.ts';
 import { matchesGrep, matchesTags } from '../runner/select.ts';
-import type { Command } from './main.ts';
+import { parseFlags } from './args.ts';
+import type { Command } from './command.ts';
 import { builtinScenarios } from '../scenario/builtin.ts';
 
 const usage = `Usage: mockidp list [paths...] [--grep REGEX] [--tag TAG] [--json]
@@ -15,20 +15,12 @@ export const listCommand: Command = {
   summary: 'list scenarios with their target and tags',
   usage,
   async run(args) {
-    let parsed;
     try {
-      parsed = parseArgs({
+      const { values, positionals } = parseFlags(
         args,
-        allowPositionals: true,
-        strict: true,
-        options: { grep: { type: 'string', short: 'g' }, tag: { type: 'string', multiple: true, short: 't' }, json: { type: 'boolean' } },
-      });
-    } catch (error) {
-      process.stderr.write(`mockidp list: ${(error as Error).message}\n`);
-      return 2;
-    }
-    const { values, positionals } = parsed;
-    try {
+        { grep: { type: 'string', short: 'g' }, tag: { type: 'string', multiple: true, short: 't' }, json: { type: 'boolean' } },
+        true,
+      );
       const { scenarios, problems } = await loadScenarios(positionals.length > 0 ? positionals : [builtinScenarios()]);
       const shown = scenarios.filter((scenario) => matchesGrep(scenario, values.grep) && matchesTags(scenario, values.tag));
       if (values.json) {
@@ -48,7 +40,7 @@ export const listCommand: Command = {
       for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
       return problems.length > 0 ? 1 : 0;
     } catch (error) {
-      if (error instanceof DiscoveryError) {
+      if (error instanceof HarnessError) {
         process.stderr.write(`mockidp list: ${error.message}\n`);
         return 2;
       }

@@ -1,9 +1,4 @@
-export interface Command {
-  name: string;
-  summary: string;
-  usage: string;
-  run(args: string[]): Promise<number>;
-}
+import type { Command } from './command.ts';
 
 /*
  * The commands, loaded only when run: `mockidp serve` does not pay for the runner, the reference

@@ -1,8 +1,9 @@
-import { parseArgs } from 'node:util';
-import { mergeResults, MergeError, readResults } from '../report/merge.ts';
-import { checkReporters, writeReports } from '../report/run-with-reports.ts';
+import { HarnessError } from '../errors.ts';
 import { reporterKind } from '../report/index.ts';
-import type { Command } from './main.ts';
+import { mergeResults, readResults } from '../report/merge.ts';
+import { checkReporters, writeReports } from '../report/run-with-reports.ts';
+import { commaList, parseFlags, UsageError } from './args.ts';
+import type { Command } from './command.ts';
 
 const usage = `Usage: mockidp report merge <results.json...> [--out DIR] [--reporter LIST]
 
@@ -20,24 +21,10 @@ export const reportCommand: Command = {
       process.stderr.write(`mockidp report: ${sub ? `unknown subcommand "${sub}"` : 'missing subcommand'}; use "mockidp report merge <results.json...>"\n`);
       return 2;
     }
-    let parsed;
     try {
-      parsed = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        strict: true,
-        options: { out: { type: 'string', short: 'o' }, reporter: { type: 'string', multiple: true } },
-      });
-      if (parsed.positionals.length === 0) throw new Error('give the results.json files of the shards');
-    } catch (error) {
-      process.stderr.write(`mockidp report merge: ${(error as Error).message}\n`);
-      return 2;
-    }
-    const names = (parsed.values.reporter ?? ['console,json,junit,html'])
-      .flatMap((value) => value.split(','))
-      .map((name) => name.trim())
-      .filter(Boolean);
-    try {
+      const parsed = parseFlags(rest, { out: { type: 'string', short: 'o' }, reporter: { type: 'string', multiple: true } }, true);
+      if (parsed.positionals.length === 0) throw new UsageError('give the results.json files of the shards');
+      const names = commaList(parsed.values.reporter, 'console,json,junit,html');
       checkReporters(names);
       const merged = mergeResults(await Promise.all(parsed.positionals.map((path) => readResults(path))));
       const outDir = parsed.values.out ?? 'reports/mockidp';
@@ -45,7 +32,7 @@ export const reportCommand: Command = {
       await writeReports(merged, reporters);
       return merged.summary.failed > 0 ? 1 : 0;
     } catch (error) {
-      if (error instanceof MergeError || /unknown reporter/.test((error as Error).message)) {
+      if (error instanceof HarnessError) {
         process.stderr.write(`mockidp report merge: ${(error as Error).message}\n`);
         return 2;
       }

@@ -1,16 +1,14 @@
-import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
-import { DiscoveryError } from '../scenario/discover.ts';
-import { toMs } from '../scenario/duration.ts';
+import { HarnessError } from '../errors.ts';
 import { runFlawMatrix } from '../flaws/matrix.ts';
 import { flawProgress, flawSummary, writeFlawMatrix } from '../flaws/report.ts';
 import { runWithReports } from '../report/run-with-reports.ts';
-import { parseShard } from '../runner/select.ts';
-import { SuiteError, type ExternalTarget, type SuiteOptions } from '../runner/suite.ts';
-import { TARGET_NAMES } from '../targets/names.ts';
-import { literal, pairs, port, positiveInt, UsageError } from './args.ts';
-import type { Command } from './main.ts';
+import type { ExternalTarget } from '../runner/plan.ts';
+import type { SuiteOptions } from '../runner/suite.ts';
 import { builtinScenarios } from '../scenario/builtin.ts';
+import { TARGET_NAMES } from '../targets/names.ts';
+import { commaList, duration, literal, pairs, parseFlags, port, positiveInt, shard as shardOf, UsageError } from './args.ts';
+import type { Command } from './command.ts';
 
 const usage = `Usage: mockidp run [paths...] [options]
 
@@ -58,11 +56,9 @@ Reports:
   --out DIR          where report files go (default reports/mockidp, or reports/mockidp/shard-i-of-n)`;
 
 export function parseRunArgs(args: string[]) {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseFlags(
     args,
-    allowPositionals: true,
-    strict: true,
-    options: {
+    {
       target: { type: 'string', multiple: true },
       'target-command': { type: 'string', multiple: true },
       'target-image': { type: 'string', multiple: true },
@@ -86,7 +82,8 @@ export function parseRunArgs(args: string[]) {
       reporter: { type: 'string', multiple: true },
       out: { type: 'string' },
     },
-  });
+    true,
+  );
   const targets: ExternalTarget[] = [
     ...pairs(values.target, '--target', 'NAME=URL').map(([name, url]) => ({ name, url })),
     ...pairs(values['target-command'], '--target-command', 'NAME="command"').map(([name, command]) => ({ name, command })),
@@ -101,21 +98,11 @@ export function parseRunArgs(args: string[]) {
   for (const [key, value] of pairs(values['target-option'], '--target-option', 'NAME.key=VALUE')) {
     const dot = key.lastIndexOf('.');
     if (dot <= 0) throw new UsageError(`--target-option "${key}=${value}": expected NAME.key=VALUE, e.g. aws-sts.flavour=minio`);
-    (targetOptions[key.slice(0, dot)] ??= {})[key.slice(dot + 1)] = literal(value);
+    const name = key.slice(0, dot);
+    targetOptions[name] = { ...targetOptions[name], [key.slice(dot + 1)]: literal(value) };
   }
-  const duration = (value: string | undefined, flag: string) => {
-    if (value === undefined) return undefined;
-    try {
-      return toMs(/^\d+$/.test(value) ? Number(value) : value);
-    } catch {
-      throw new UsageError(`${flag} "${value}": expected a duration such as 500ms, 5s or 2m`);
-    }
-  };
-  const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-  const reporters = (values.reporter ?? ['console,json,junit,html'])
-    .flatMap((value) => value.split(','))
-    .map((name) => name.trim())
-    .filter(Boolean);
+  const shard = values.shard === undefined ? undefined : shardOf(values.shard);
+  const reporters = commaList(values.reporter, 'console,json,junit,html');
   const options: SuiteOptions = {
     paths: positionals.length > 0 ? positionals : [builtinScenarios()],
     targets,
@@ -147,7 +134,7 @@ export const runCommand: Command = {
   summary: 'run scenarios against the reference components or your own target, and report',
   usage,
   async run(args) {
-    let parsed;
+    let parsed: ReturnType<typeof parseRunArgs>;
     try {
       parsed = parseRunArgs(args);
     } catch (error) {
@@ -165,7 +152,7 @@ export const runCommand: Command = {
       process.stdout.write(`Flaw matrix: ${relative(process.cwd(), html!)} (JSON: ${relative(process.cwd(), json!)})\n`);
       return result.summary.failed > 0 || matrix.uncaught.length > 0 ? 1 : 0;
     } catch (error) {
-      if (error instanceof SuiteError || error instanceof DiscoveryError || error instanceof UsageError || /unknown reporter/.test((error as Error).message)) {
+      if (error instanceof HarnessError) {
         process.stderr.write(`mockidp run: ${(error as Error).message}\n`);
         return 2;
       }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { scenarioJsonSchema } from '../scenario/schema.ts';
-import type { Command } from './main.ts';
+import { parseFlags, UsageError } from './args.ts';
+import type { Command } from './command.ts';
 
 const usage = `Usage: mockidp schema [--out FILE]
 
@@ -16,9 +16,10 @@ export const schemaCommand: Command = {
   async run(args) {
     let values: { out?: string | undefined };
     try {
-      ({ values } = parseArgs({ args, strict: true, allowPositionals: false, options: { out: { type: 'string', short: 'o' } } }));
+      ({ values } = parseFlags(args, { out: { type: 'string', short: 'o' } }));
     } catch (error) {
-      process.stderr.write(`mockidp schema: ${(error as Error).message}\n`);
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`mockidp schema: ${error.message}\n`);
       return 2;
     }
     const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;

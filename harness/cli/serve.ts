@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import {
   ConfigError,
@@ -12,7 +11,8 @@ import {
   trustHints,
   type MockIdp,
 } from '../../mock-idp/index.ts';
-import type { Command } from './main.ts';
+import { parseFlags, UsageError } from './args.ts';
+import type { Command } from './command.ts';
 import { untilStopped } from './until-stopped.ts';
 
 const usage = `Usage: mockidp serve [options]
@@ -67,35 +67,35 @@ function tlsLines(idp: MockIdp): string[] {
   ];
 }
 
+function serveFlags(args: string[]) {
+  return parseFlags(args, {
+    config: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    tenant: { type: 'string', multiple: true },
+    profile: { type: 'string' },
+    'admin-token': { type: 'string' },
+    'unsafe-admin': { type: 'boolean' },
+    'log-level': { type: 'string' },
+    tls: { type: 'boolean' },
+    'tls-name': { type: 'string', multiple: true },
+    'ca-dir': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+  });
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the mock IdP (tenants, users, clients from a config file)',
   usage,
   async run(args) {
-    let values;
+    let values: ReturnType<typeof serveFlags>['values'];
     try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          config: { type: 'string' },
-          host: { type: 'string' },
-          port: { type: 'string' },
-          tenant: { type: 'string', multiple: true },
-          profile: { type: 'string' },
-          'admin-token': { type: 'string' },
-          'unsafe-admin': { type: 'boolean' },
-          'log-level': { type: 'string' },
-          tls: { type: 'boolean' },
-          'tls-name': { type: 'string', multiple: true },
-          'ca-dir': { type: 'string' },
-          'tls-cert': { type: 'string' },
-          'tls-key': { type: 'string' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
+      ({ values } = serveFlags(args));
     } catch (error) {
-      process.stderr.write(`mockidp serve: ${(error as Error).message}\n\n${usage}\n`);
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`mockidp serve: ${error.message}\n\n${usage}\n`);
       return 2;
     }
     let idp: MockIdp;

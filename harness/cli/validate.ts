@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
-import { DiscoveryError } from '../scenario/discover.ts';
+import { HarnessError } from '../errors.ts';
 import { formatProblem } from '../scenario/errors.ts';
-import { loadScenarios } from '../runner/suite.ts';
-import type { Command } from './main.ts';
+import { loadScenarios } from '../scenario/load.ts';
+import { parseFlags } from './args.ts';
+import type { Command } from './command.ts';
 import { builtinScenarios } from '../scenario/builtin.ts';
 
 const usage = `Usage: mockidp validate [paths...]
@@ -16,14 +16,8 @@ export const validateCommand: Command = {
   summary: 'check scenario files without running them',
   usage,
   async run(args) {
-    let positionals: string[];
     try {
-      ({ positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: {} }));
-    } catch (error) {
-      process.stderr.write(`mockidp validate: ${(error as Error).message}\n`);
-      return 2;
-    }
-    try {
+      const { positionals } = parseFlags(args, {}, true);
       const { scenarios, problems, files } = await loadScenarios(positionals.length > 0 ? positionals : [builtinScenarios()]);
       for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
       const badFiles = new Set(problems.map((problem) => problem.file)).size;
@@ -32,7 +26,7 @@ export const validateCommand: Command = {
       );
       return problems.length > 0 ? 1 : 0;
     } catch (error) {
-      if (error instanceof DiscoveryError) {
+      if (error instanceof HarnessError) {
         process.stderr.write(`mockidp validate: ${error.message}\n`);
         return 2;
       }

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { cell } from '../../mock-idp/config/markdown-table.ts';
-import { loadScenarios } from '../runner/suite.ts';
+import { cell } from '../../common/markdown-table.ts';
+import { loadScenarios } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { FORM_POST_TAG, NOT_COVERED, OFFICIAL_PROFILES, OFFICIAL_TESTS, officialTest, type OfficialProfile } from './official-tests.ts';
 
@@ -10,7 +10,7 @@ import { FORM_POST_TAG, NOT_COVERED, OFFICIAL_PROFILES, OFFICIAL_TESTS, official
  * scenarios and the components they judge, and the count per profile.
  */
 
-export interface TestCoverage {
+interface TestCoverage {
   module: string;
   legacy: string | undefined;
   title: string;

@@ -1,6 +1,8 @@
 import { FLAWS, type ComponentName } from '../../components/index.ts';
 import type { SuiteResult } from '../report/result.ts';
-import { runSuite, SuiteError, type SuiteOptions } from '../runner/suite.ts';
+import { componentOfFlaw, flawNames } from './components.ts';
+import { runSuite, type SuiteOptions } from '../runner/suite.ts';
+import { SuiteError } from '../runner/suite-error.ts';
 
 /*
  * The suite's power, measured: the suite runs against the clean reference components, then
@@ -9,7 +11,7 @@ import { runSuite, SuiteError, type SuiteOptions } from '../runner/suite.ts';
  * the clean components proves nothing about a flaw, so it never counts).
  */
 
-export interface FlawRow {
+interface FlawRow {
   flaw: string;
   component: ComponentName;
   description: string;
@@ -44,8 +46,8 @@ export interface FlawMatrixOptions extends Omit<SuiteOptions, 'flaw' | 'targets'
 export async function runFlawMatrix(options: FlawMatrixOptions): Promise<FlawMatrix> {
   const started = performance.now();
   const { flaws: only, clean: given, onFlaw, onEvent, ...suite } = options;
-  const unknown = (only ?? []).filter((name) => !FLAWS.some((flaw) => flaw.name === name));
-  if (unknown.length > 0) throw new SuiteError(`unknown flaw "${unknown[0]}"; flaws: ${FLAWS.map((flaw) => flaw.name).join(', ')}`);
+  const unknown = (only ?? []).filter((name) => !componentOfFlaw(name));
+  if (unknown.length > 0) throw new SuiteError(`unknown flaw "${unknown[0]}"; flaws: ${flawNames().join(', ')}`);
   const clean = given ?? (await runSuite({ ...suite, ...(onEvent ? { onEvent } : {}) }));
   const passedClean = new Set(clean.scenarios.filter((scenario) => scenario.status === 'passed').map((scenario) => scenario.id));
   const chosen = FLAWS.filter((flaw) => !only || only.includes(flaw.name));

@@ -1,7 +1,7 @@
+import { escapeHtml } from '../../common/html.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatMs } from '../scenario/duration.ts';
-import { escapeHtml } from '../report/html.ts';
 import type { FlawMatrix, FlawMatrixEvent } from './matrix.ts';
 
 /*
@@ -51,7 +51,7 @@ export function flawSummary(matrix: FlawMatrix, stream: Stream): void {
 }
 
 /** One self-contained page: each flaw, what it does, and the scenarios that caught it (or that nothing did). */
-export function renderFlawMatrix(matrix: FlawMatrix): string {
+function renderFlawMatrix(matrix: FlawMatrix): string {
   const caught = matrix.rows.length - matrix.uncaught.length;
   const rows = matrix.rows
     .map((row) => {

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StartedTestContainer } from 'testcontainers';
 import { fetchHttp } from '../runner/http.ts';
-import { freePort, lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
+import { lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
+import { freePort } from '../../common/free-port.ts';
 import { LaunchError, type Launcher } from './launcher.ts';
 import { probe } from './url.ts';
 
@@ -18,7 +19,7 @@ import { probe } from './url.ts';
 const CONTAINER_CA = '/etc/mockidp/ca.pem';
 const CONTAINER_CA_BUNDLE = '/etc/mockidp/bundle.pem';
 
-export function splitImageSpec(spec: string): { image: string; args: string[] } {
+function splitImageSpec(spec: string): { image: string; args: string[] } {
   const [image = '', ...args] = spec.trim().split(/\s+/);
   return { image, args };
 }

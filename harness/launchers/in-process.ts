@@ -1,56 +1,58 @@
 import type { RequestListener, Server } from 'node:http';
 import type Koa from 'koa';
 import request from 'supertest';
+import type { z } from 'zod';
+import { formatPath, zodProblems } from '../../common/problems.ts';
 import {
-  createAuthenticatorApp,
-  createBearerApiApp,
-  createStsApp,
+  authenticatorOptionsSchema,
+  bearerApiOptionsSchema,
+  type ComponentName,
+  type FlawName,
   FLAWS,
+  type RunningComponent,
   runDeviceCli,
   startAuthenticator,
-  type ComponentName,
-  type RunningComponent,
+  startBearerApi,
+  startSts,
+  stsOptionsSchema,
 } from '../../components/index.ts';
 import { listen } from '../../components/server/listen.ts';
 import { createWebRpApp } from '../../fixtures/web-rp/app.ts';
-import { toHttpResult } from '../runner/http.ts';
-import { encodeRequest, type HttpRequestSpec, type HttpResult } from '../runner/http.ts';
-import type { CommandIo, CommandResult, EmbeddedSpec, TargetConnection } from '../targets/target.ts';
+import { encodeRequest, type HttpRequestSpec, type HttpResult, toHttpResult } from '../runner/http.ts';
+import type { CommandIo, CommandResult, TargetConnection } from '../targets/session.ts';
+import type { EmbeddedSpec } from '../targets/target.ts';
 import { LaunchError, type Launcher } from './launcher.ts';
 
 /*
- * The embedded default: the reference components of components/ (and the fixture web app),
- * built in this process for each scenario and driven through supertest. This is the only harness
- * code that imports components/.
+ * The embedded default: the reference components of components/ (and the fixture web app), started
+ * in this process for each scenario on a free loopback port and driven through supertest. The
+ * options a target gives a component are parsed with the component's own schema here, at the
+ * boundary (a bad one fails the launch, naming the field). The CLI (cli/component.ts) and the flaw
+ * lookups (flaws/) use components/ too.
  */
 
-/** Which reference components make up each embedded target (a flaw goes to the one it belongs to). */
-export const EMBEDDED_COMPONENTS: Record<EmbeddedSpec['component'], ComponentName[]> = {
-  authenticator: ['authenticator'],
-  sts: ['sts'],
-  'lakefs-sts': ['authenticator', 'sts'],
-  'bearer-api': ['bearer-api'],
-  'device-cli': ['device-cli'],
-  'web-rp': [],
-};
-
-/** The component a flaw belongs to, or undefined for an unknown flaw. */
-export function componentOfFlaw(flaw: string): ComponentName | undefined {
-  return FLAWS.find((candidate) => candidate.name === flaw)?.component;
+/** The spec's flaw when it belongs to this component (a lakeFS target's flaw goes to its authenticator or its STS). */
+function flawOf(spec: EmbeddedSpec, component: ComponentName): { flaw?: FlawName } {
+  const flaw = FLAWS.find((candidate) => candidate.name === spec.flaw && candidate.component === component)?.name;
+  return flaw === undefined ? {} : { flaw };
 }
 
-export function flawNames(): string[] {
-  return FLAWS.map((flaw) => flaw.name);
+/** A component's options, parsed with its schema. */
+function optionsFor<S extends z.ZodObject>(schema: S, component: string, options: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const problems = zodProblems(parsed.error).map(({ path, message }) => `${formatPath(path)}: ${message}`);
+  throw new LaunchError(`the reference ${component} refused its options: ${problems.join('; ')}`);
 }
 
-function flawFor(spec: EmbeddedSpec, component: ComponentName): { flaw?: never } | Record<string, string> {
-  return spec.flaw !== undefined && componentOfFlaw(spec.flaw) === component ? { flaw: spec.flaw } : {};
+/** An object option of a target made of two components (lakefs-sts: authenticator and sts). */
+function part(options: Record<string, unknown>, name: string): Record<string, unknown> {
+  const value = options[name];
+  return value && typeof value === 'object' && !Array.isArray(value) ? { ...value } : {};
 }
 
-type Served = RunningComponent;
-
-/** An in-process target on a free loopback port, served like the components serve themselves. */
-function serve(handler: RequestListener): Promise<Served> {
+/** The fixture web app on a free loopback port, served as the components serve themselves. */
+function serve(handler: RequestListener): Promise<RunningComponent> {
   return listen(handler, {}, 'in-process target');
 }
 
@@ -87,7 +89,7 @@ async function viaSupertest(server: Server, spec: HttpRequestSpec, signal: Abort
   }
 }
 
-function appConnection(served: Served, describe: string, extra: Array<() => Promise<void>> = []): TargetConnection {
+function appConnection(served: RunningComponent, describe: string, extra: Array<() => Promise<void>> = []): TargetConnection {
   return {
     url: served.url,
     request: (spec, signal) => viaSupertest(served.server, spec, signal),
@@ -100,7 +102,7 @@ function appConnection(served: Served, describe: string, extra: Array<() => Prom
 }
 
 function deviceCliConnection(spec: EmbeddedSpec): TargetConnection {
-  const flaw = flawFor(spec, 'device-cli') as { flaw?: 'ignore-slow-down' | 'world-readable-session' };
+  const flaw = flawOf(spec, 'device-cli');
   return {
     url: undefined,
     describe: 'reference device CLI (in-process)',
@@ -138,57 +140,48 @@ function deviceCliConnection(spec: EmbeddedSpec): TargetConnection {
 
 export const inProcessLauncher: Launcher = {
   name: 'in-process',
-  summary: 'The reference component built in this process for each scenario (an exported Koa app driven with supertest).',
+  summary: 'The reference component started in this process for each scenario (an exported Koa app driven with supertest).',
   async launch({ embedded }) {
     if (!embedded) throw new LaunchError('the in-process launcher needs an embedded component');
-    const options = embedded.options;
-    const build = (factory: () => Koa, name: string) => {
-      let app: Koa;
-      try {
-        app = factory();
-      } catch (error) {
-        throw new LaunchError(`the reference ${name} refused its options: ${(error as Error).message}`);
-      }
-      return serve(app.callback());
-    };
     switch (embedded.component) {
-      case 'authenticator':
-        return appConnection(
-          await build(() => createAuthenticatorApp({ ...options, ...flawFor(embedded, 'authenticator') } as never), 'authenticator'),
-          'reference authenticator (in-process)',
-        );
-      case 'sts':
-        return appConnection(await build(() => createStsApp({ ...options, ...flawFor(embedded, 'sts') } as never), 'sts'), 'reference STS (in-process)');
-      case 'bearer-api':
-        return appConnection(
-          await build(() => createBearerApiApp({ ...options, ...flawFor(embedded, 'bearer-api') } as never), 'bearer API'),
-          'reference bearer API (in-process)',
-        );
+      case 'authenticator': {
+        const options = optionsFor(authenticatorOptionsSchema, 'authenticator', { ...embedded.options, ...flawOf(embedded, 'authenticator') });
+        return appConnection(await startAuthenticator(options), 'reference authenticator (in-process)');
+      }
+      case 'sts': {
+        const options = optionsFor(stsOptionsSchema, 'sts', { ...embedded.options, ...flawOf(embedded, 'sts') });
+        return appConnection(await startSts(options), 'reference STS (in-process)');
+      }
+      case 'bearer-api': {
+        const options = optionsFor(bearerApiOptionsSchema, 'bearer API', { ...embedded.options, ...flawOf(embedded, 'bearer-api') });
+        return appConnection(await startBearerApi(options), 'reference bearer API (in-process)');
+      }
       case 'lakefs-sts': {
-        const authenticator = await startAuthenticator({ ...(options['authenticator'] as object), ...flawFor(embedded, 'authenticator') } as never).catch(
-          (error: Error) => {
-            throw new LaunchError(`the reference authenticator behind lakeFS refused its options: ${error.message}`);
-          },
-        );
-        const sts = await build(
-          () => createStsApp({ ...(options['sts'] as object), authenticatorUrl: `${authenticator.url}/api/v1`, ...flawFor(embedded, 'sts') } as never),
-          'sts',
-        ).catch(async (error: Error) => {
+        const authenticatorOptions = optionsFor(authenticatorOptionsSchema, 'authenticator behind lakeFS', {
+          ...part(embedded.options, 'authenticator'),
+          ...flawOf(embedded, 'authenticator'),
+        });
+        const authenticator = await startAuthenticator(authenticatorOptions);
+        try {
+          const options = optionsFor(stsOptionsSchema, 'sts', {
+            ...part(embedded.options, 'sts'),
+            authenticatorUrl: `${authenticator.url}/api/v1`,
+            ...flawOf(embedded, 'sts'),
+          });
+          return appConnection(await startSts(options), 'reference STS + authenticator (in-process)', [() => authenticator.close()]);
+        } catch (error) {
           await authenticator.close();
           throw error;
-        });
-        return appConnection(sts, 'reference STS + authenticator (in-process)', [() => authenticator.close()]);
+        }
       }
       case 'web-rp': {
         let handler: ReturnType<Koa['callback']> | undefined;
         const served = await serve((req, res) => void handler!(req, res));
-        handler = createWebRpApp({ ...(options as { issuer: string; clientId: string; clientSecret: string }), baseUrl: served.url }).callback();
+        handler = createWebRpApp({ ...embedded.options, baseUrl: served.url }).callback();
         return appConnection(served, 'reference web app (in-process)');
       }
       case 'device-cli':
         return deviceCliConnection(embedded);
-      default:
-        throw new LaunchError(`no reference component "${String((embedded as EmbeddedSpec).component)}"`);
     }
   },
 };

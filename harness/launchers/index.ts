@@ -5,10 +5,10 @@ import { processLauncher } from './process.ts';
 import { urlLauncher } from './url.ts';
 
 /** Every launcher, one file each. */
-export const LAUNCHERS: readonly Launcher[] = [inProcessLauncher, processLauncher, urlLauncher, containerLauncher];
+const LAUNCHERS: readonly Launcher[] = [inProcessLauncher, processLauncher, urlLauncher, containerLauncher];
 
 export function launcher(name: LauncherName): Launcher {
   return LAUNCHERS.find((candidate) => candidate.name === name)!;
 }
 
-export { LaunchError, type Launcher, type LauncherName, type LaunchRequest } from './launcher.ts';
+export { LaunchError, type Launcher, type LauncherName } from './launcher.ts';

@@ -1,4 +1,3 @@
-export { freePort } from '../../mock-idp/server/free-port.ts';
 import type { LaunchRequest } from './launcher.ts';
 
 /*

@@ -1,4 +1,6 @@
-import type { EmbeddedSpec, TargetConnection, TargetKind, TargetSetup } from '../targets/target.ts';
+import type { EmbeddedSpec, TargetKind } from '../targets/target.ts';
+import type { TargetConnection, TargetSetup } from '../targets/session.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * A launcher starts (or reaches) a target and hands over a connection: in-process (an exported
@@ -31,9 +33,8 @@ export interface Launcher {
 }
 
 /** A target that could not be started or reached; the message says why and what to check. */
-export class LaunchError extends Error {
+export class LaunchError extends HarnessError {
   constructor(message: string) {
     super(message);
-    this.name = 'LaunchError';
   }
 }

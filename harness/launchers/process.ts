@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fetchHttp } from '../runner/http.ts';
-import type { CommandIo, CommandResult, TargetConnection } from '../targets/target.ts';
-import { freePort, lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
+import type { CommandIo, CommandResult, TargetConnection } from '../targets/session.ts';
+import { lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
+import { freePort } from '../../common/free-port.ts';
 import { LaunchError, type LaunchRequest, type Launcher } from './launcher.ts';
 import { probe } from './url.ts';
 
@@ -17,11 +18,11 @@ import { probe } from './url.ts';
 // The URL after "listening on", without punctuation that follows it ("listening on http://127.0.0.1:9420: ...").
 const LISTENING = /listening on (https?:\/\/[^\s"']+?)[.,;:]*\s/i;
 
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function expandCommand(command: string, values: Record<string, string>): string {
+function expandCommand(command: string, values: Record<string, string>): string {
   return command.replace(PLACEHOLDER, (_, name: string) => shellQuote(values[name] ?? ''));
 }
 

@@ -1,5 +1,5 @@
 import { fetchHttp } from '../runner/http.ts';
-import { describeNetworkError } from '../runner/context.ts';
+import { describeNetworkError } from '../runner/network-error.ts';
 import { LaunchError, type Launcher } from './launcher.ts';
 
 /*

@@ -6,7 +6,7 @@ import type { JournalLine, ScenarioResult } from './result.ts';
  * came instead, and the last requests the IdP saw. Console, JUnit and HTML all use it.
  */
 
-export function journalLine(line: JournalLine): string {
+function journalLine(line: JournalLine): string {
   const who = line.by === 'target' ? 'target ' : 'harness';
   const details = [
     line.clientId && `client ${line.clientId}`,

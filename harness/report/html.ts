@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../common/html.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Actor, TraceEvent, TraceExchange } from '../runner/trace.ts';
@@ -13,10 +14,6 @@ import type { ReporterKind } from './reporter.ts';
  * and the decoded tokens (header and claims; signatures are never kept). Works without JavaScript
  * except for the details panel and the filters.
  */
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 const ACTOR_LABEL: Record<Actor, string> = { browser: 'Browser (user agent)', runner: 'Runner', target: 'Target', idp: 'IdP' };
 const ORDER: Actor[] = ['browser', 'runner', 'target', 'idp'];
@@ -203,7 +200,7 @@ document.getElementById('search').addEventListener('input',function(e){query=e.t
  * Claims that failed an expectation, for highlighting in the decoded tokens: a mismatch at
  * "claims.tokens.id_token.sub" is the claim "sub" of the token found in field "id_token".
  */
-export function offendingClaims(result: ScenarioResult): Array<{ field: string; claim: string }> {
+function offendingClaims(result: ScenarioResult): Array<{ field: string; claim: string }> {
   const found: Array<{ field: string; claim: string }> = [];
   for (const mismatch of result.failure?.mismatches ?? []) {
     const segments = mismatch.path.split('.');
@@ -222,7 +219,7 @@ function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-export function renderHtml(suite: SuiteResult): string {
+function renderHtml(suite: SuiteResult): string {
   const rank = { failed: 0, skipped: 1, passed: 2 } as const;
   const ordered = [...suite.scenarios].sort((a, b) => rank[a.status] - rank[b.status]);
   const details: unknown[][] = [];

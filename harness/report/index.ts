@@ -11,4 +11,4 @@ export function reporterKind(name: string): ReporterKind | undefined {
   return REPORTERS.find((kind) => kind.name === name);
 }
 
-export type { Reporter, ReporterContext, ReporterKind } from './reporter.ts';
+export type { Reporter, ReporterKind } from './reporter.ts';

@@ -9,10 +9,17 @@ import type { ReporterKind } from './reporter.ts';
  * scenario folder, one <testcase> per scenario, the failure explained in its text.
  */
 
-export function escapeXml(text: string): string {
+/** Whether XML 1.0 allows a character (its Char production): tab, newlines, and the rest above the control characters. */
+function allowedInXml(char: string): boolean {
+  const code = char.codePointAt(0) ?? 0;
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || code >= 0x10000;
+}
+
+function escapeXml(text: string): string {
   // Characters XML 1.0 forbids are dropped.
-  return text
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+  return [...text]
+    .filter(allowedInXml)
+    .join('')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -37,7 +44,7 @@ function testcase(result: ScenarioResult): string {
   return `    <testcase ${attrs}/>`;
 }
 
-export function renderJunit(suite: SuiteResult): string {
+function renderJunit(suite: SuiteResult): string {
   const groups = new Map<string, ScenarioResult[]>();
   for (const result of suite.scenarios) groups.set(suiteName(result), [...(groups.get(suiteName(result)) ?? []), result]);
   const count = (results: ScenarioResult[], kind: 'assertion' | 'error') =>

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { summarize, type ScenarioResult, type SuiteResult } from './result.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * Combines the JSON results of several shards (or runs) into one result: every scenario once,
  * the wall time of the slowest shard, the earliest start.
  */
 
-export class MergeError extends Error {}
+class MergeError extends HarnessError {}
 
 export async function readResults(path: string): Promise<SuiteResult> {
   let text: string;

@@ -6,7 +6,7 @@ import type { SuiteResult } from './result.ts';
  * One file each, same shape, registered in ./index.ts.
  */
 
-export interface ReporterContext {
+interface ReporterContext {
   /** Directory for report files. */
   outDir: string;
   /** Where console output goes. */

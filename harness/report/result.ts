@@ -5,10 +5,10 @@ import type { TraceEvent } from '../runner/trace.ts';
  * combines across shards).
  */
 
-export type ScenarioStatus = 'passed' | 'failed' | 'skipped';
+type ScenarioStatus = 'passed' | 'failed' | 'skipped';
 
 /** Why a scenario did not run: the reports count skips by these. */
-export const SKIP_KINDS = {
+const SKIP_KINDS = {
   'not-offered': 'operation not offered',
   profile: 'provider profile',
   'fresh-target': 'needs a fresh target',
@@ -22,7 +22,7 @@ export type SkipKind = keyof typeof SKIP_KINDS;
 
 export type FailureKind = 'assertion' | 'error' | 'timeout' | 'unsupported' | 'invalid' | 'launch';
 
-export interface MismatchReport {
+interface MismatchReport {
   path: string;
   message: string;
   expected: unknown;

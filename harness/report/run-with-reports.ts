@@ -1,3 +1,4 @@
+import { HarnessError } from '../errors.ts';
 import { runSuite, type SuiteOptions } from '../runner/suite.ts';
 import { reporterKind, REPORTERS, type Reporter } from './index.ts';
 import type { SuiteResult } from './result.ts';
@@ -13,9 +14,12 @@ export interface ReportOptions {
   stream: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+/** A reporter name that names none. */
+class ReporterError extends HarnessError {}
+
 export function checkReporters(names: string[]): void {
   const unknown = names.filter((name) => !reporterKind(name));
-  if (unknown.length > 0) throw new Error(`unknown reporter "${unknown[0]}"; reporters: ${REPORTERS.map((kind) => kind.name).join(', ')}`);
+  if (unknown.length > 0) throw new ReporterError(`unknown reporter "${unknown[0]}"; reporters: ${REPORTERS.map((kind) => kind.name).join(', ')}`);
 }
 
 export async function writeReports(result: SuiteResult, reporters: Array<{ name: string; reporter: Reporter }>): Promise<string[]> {

@@ -1,14 +1,18 @@
+import { maskUrl } from '../../common/mask.ts';
 import type { AdminClient, JournalEntry } from '../../mock-idp/index.ts';
-import { UserAgent, type ObservedRequest } from '../actors/user-agent.ts';
+import { UserAgent } from '../actors/user-agent.ts';
 import type { Scenario } from '../scenario/model.ts';
-import type { ClientSpec, TargetSession } from '../targets/target.ts';
+import type { ClientSpec, TargetSession } from '../targets/session.ts';
 import { fetchHttp, type HttpRequestSpec, type HttpResult } from './http.ts';
-import { findTokens, maskHeaders, safeBody, type Actor, type Trace, type TraceExchange } from './trace.ts';
+import { describeNetworkError } from './network-error.ts';
+import { answeredExchange, browserExchange, type ExchangeFrame, failedExchange, journalExchange } from './recording.ts';
+import { StepFailure } from './step-failure.ts';
+import type { Actor, Trace, TraceExchange } from './trace.ts';
 
 /*
  * Everything a step can use while a scenario runs: the scenario's IdP tenant and admin client, the
- * target, the variables, the browsers (cookie jars), and HTTP helpers that record each exchange
- * for the report. Requests the harness sends to the IdP carry the scenario tag
+ * target, the variables, the browsers (cookie jars), and HTTP helpers that add each exchange to the
+ * trace (./recording.ts says what of it). Requests the harness sends to the IdP carry the scenario tag
  * (x-mockidp-scenario), so the journal tells them apart from the target's own requests.
  */
 
@@ -27,15 +31,6 @@ export interface ScenarioIdp {
   lastSeq(): number;
   /** Restarts the whole IdP (see MockIdp.restart); only scenarios that run alone may. */
   restart(options: { downtimeMs: number; newKeys: boolean }): Promise<void>;
-}
-
-export class StepFailure extends Error {
-  readonly reason: 'error' | 'unsupported' | 'timeout';
-  constructor(message: string, reason: 'error' | 'unsupported' | 'timeout' = 'error') {
-    super(message);
-    this.name = 'StepFailure';
-    this.reason = reason;
-  }
 }
 
 export class ScenarioContext {
@@ -98,7 +93,7 @@ export class ScenarioContext {
       agent = new UserAgent({
         headers: { 'x-mockidp-scenario': this.tag, 'user-agent': `mockidp-harness-browser/${name}` },
         signal: this.signal,
-        observe: (request) => this.#recordBrowser(request),
+        observe: (request) => this.trace.add(browserExchange(this.step, this.actorOf(request.url), request, this.trace.elapsed())),
       });
       this.#browsers.set(name, agent);
     }
@@ -109,26 +104,6 @@ export class ScenarioContext {
   newBrowser(name = 'default'): UserAgent {
     this.#browsers.delete(name);
     return this.browser(name);
-  }
-
-  #recordBrowser(request: ObservedRequest): void {
-    const to = this.actorOf(request.url);
-    const label = request.location ? `→ ${shortUrl(request.location)}` : undefined;
-    const requestBody = request.requestBody === undefined ? undefined : parseBody(request.requestBody, request.requestHeaders['content-type']);
-    this.trace.add({
-      type: 'exchange',
-      step: this.step,
-      at: Math.max(0, this.trace.elapsed() - request.ms),
-      ms: round(request.ms),
-      from: 'browser',
-      to,
-      method: request.method,
-      url: maskUrl(request.url),
-      status: request.status,
-      ...(label ? { label } : {}),
-      request: { headers: maskHeaders(withoutNoise(request.requestHeaders)), ...(requestBody === undefined ? {} : { body: safeBody(requestBody) }) },
-      response: { headers: maskHeaders(pick(request.responseHeaders, ['content-type', 'location', 'set-cookie'])) },
-    });
   }
 
   /** The runner's own request to the IdP (a path is relative to the issuer). */
@@ -151,10 +126,10 @@ export class ScenarioContext {
     const started = performance.now();
     try {
       const result = await fetchHttp(url, spec, this.signal);
-      this.#record(from, to, url, spec, result, at, performance.now() - started, label);
+      this.trace.add(answeredExchange(this.#frame(from, to, url, at, started, label), spec, result));
       return result;
     } catch (error) {
-      this.#recordError(from, to, url, spec, error, at, performance.now() - started, label);
+      this.trace.add(failedExchange(this.#frame(from, to, url, at, started, label), spec, error));
       throw new StepFailure(`${spec.method ?? 'request'} ${maskUrl(url)} failed: ${describeNetworkError(error)}`);
     }
   }
@@ -172,10 +147,10 @@ export class ScenarioContext {
         target.connection.request && !/^https?:\/\//.test(spec.url)
           ? await target.connection.request({ ...spec, headers }, this.signal)
           : await fetchHttp(url, { ...spec, headers }, this.signal);
-      this.#record('runner', 'target', url, { ...spec, headers }, result, at, performance.now() - started, label, this.#targetRequests());
+      this.trace.add(answeredExchange(this.#frame('runner', 'target', url, at, started, label, this.#targetRequests()), { ...spec, headers }, result));
       return result;
     } catch (error) {
-      this.#recordError('runner', 'target', url, spec, error, at, performance.now() - started, label, this.#targetRequests());
+      this.trace.add(failedExchange(this.#frame('runner', 'target', url, at, started, label, this.#targetRequests()), spec, error));
       const gone = this.signal.aborted ? undefined : await target.connection.diagnose?.();
       throw new StepFailure(`${label ?? 'call'}: ${spec.method ?? 'GET'} ${maskUrl(url)} failed: ${describeNetworkError(error)}${gone ? `; ${gone}` : ''}`);
     }
@@ -193,60 +168,9 @@ export class ScenarioContext {
     for (const exchange of this.#targetRequests()) this.trace.add(exchange);
   }
 
-  #record(
-    from: Actor,
-    to: Actor,
-    url: string,
-    spec: HttpRequestSpec,
-    result: HttpResult,
-    at: number,
-    ms: number,
-    label?: string,
-    nested?: TraceExchange[],
-  ): void {
-    const requestBody = spec.json ?? spec.form ?? (spec.body === undefined ? undefined : parseBody(spec.body, spec.headers?.['content-type']));
-    const responseBody = result.json ?? result.xml ?? (result.body.length > 0 ? result.body.slice(0, 2000) : undefined);
-    const tokens = [...findTokens(requestBody), ...findTokens(result.json), ...findTokens(result.xml)];
-    this.trace.add({
-      ...this.#exchange(from, to, url, spec.method ?? (requestBody === undefined ? 'GET' : 'POST'), at, ms, label, nested),
-      status: result.status,
-      request: { headers: maskHeaders(withoutNoise(spec.headers ?? {})), ...(requestBody === undefined ? {} : { body: safeBody(requestBody) }) },
-      response: {
-        headers: maskHeaders(pick(result.headers, ['content-type', 'location', 'www-authenticate', 'cache-control', 'retry-after'])),
-        ...(responseBody === undefined ? {} : { body: safeBody(responseBody) }),
-      },
-      ...(tokens.length > 0 ? { tokens } : {}),
-    });
-  }
-
-  #recordError(
-    from: Actor,
-    to: Actor,
-    url: string,
-    spec: HttpRequestSpec,
-    error: unknown,
-    at: number,
-    ms: number,
-    label?: string,
-    nested?: TraceExchange[],
-  ): void {
-    this.trace.add({ ...this.#exchange(from, to, url, spec.method ?? 'GET', at, ms, label, nested), error: describeNetworkError(error) });
-  }
-
-  /** What every recorded exchange has: who called whom, where, when and for how long. */
-  #exchange(from: Actor, to: Actor, url: string, method: string, at: number, ms: number, label: string | undefined, nested: TraceExchange[] | undefined) {
-    return {
-      type: 'exchange' as const,
-      step: this.step,
-      at,
-      ms: round(ms),
-      from,
-      to,
-      method: method.toUpperCase(),
-      url: maskUrl(url),
-      ...(label ? { label } : {}),
-      ...(nested && nested.length > 0 ? { nested } : {}),
-    };
+  /** Who called whom and when; the request took from `started` (performance.now()) until now. */
+  #frame(from: Actor, to: Actor, url: string, at: number, started: number, label?: string, nested?: TraceExchange[]): Omit<ExchangeFrame, 'method'> {
+    return { step: this.step, from, to, url, at, ms: performance.now() - started, label, nested };
   }
 
   /** The scenario's IdP clock, in epoch seconds. */
@@ -261,71 +185,4 @@ export class ScenarioContext {
     if (!client) throw new StepFailure(`no client "${id}" in this scenario; clients: ${Object.keys(this.clients).join(', ')} (add it under idp.clients)`);
     return client;
   }
-}
-
-function journalExchange(entry: JournalEntry, step: number, at: number): TraceExchange {
-  return {
-    type: 'exchange',
-    step,
-    at,
-    ms: entry.latencyMs,
-    from: 'target',
-    to: 'idp',
-    method: entry.method,
-    url: entry.path,
-    status: entry.status,
-    label: `${entry.endpoint}${entry.grantType ? ` (${entry.grantType})` : ''}${entry.error ? ` → ${entry.error}` : ''}`,
-    request: { body: entry.params, ...(entry.authorization ? { headers: { authorization: entry.authorization } } : {}) },
-    ...(entry.tokens ? { tokens: entry.tokens.map((token) => ({ field: token.field, header: token.header, claims: token.payload })) } : {}),
-  };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
-}
-
-function pick(headers: Record<string, string>, names: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of names) if (headers[name] !== undefined) out[name] = headers[name]!;
-  return out;
-}
-
-function withoutNoise(headers: Record<string, string>): Record<string, string> {
-  const { 'user-agent': _ua, 'x-mockidp-scenario': _tag, ...rest } = headers;
-  return rest;
-}
-
-function parseBody(body: string, contentType: string | undefined): unknown {
-  if (contentType?.includes('json')) {
-    try {
-      return JSON.parse(body);
-    } catch {
-      return body;
-    }
-  }
-  if (contentType?.includes('x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(body));
-  return body.length > 2000 ? `${body.slice(0, 2000)}…` : body;
-}
-
-const SECRET_QUERY =
-  /([?&](?:code|state|token|access_token|id_token|refresh_token|code_verifier|client_secret|user_code|id_token_hint|X-Amz-Signature|X-Amz-Security-Token)=)([^&#]+)/gi;
-
-/** A URL with codes, tokens and secrets in its query shortened. */
-export function maskUrl(url: string): string {
-  return url.replace(SECRET_QUERY, (_, name: string, value: string) => `${name}${value.length <= 8 ? '…' : `${value.slice(0, 6)}…`}`);
-}
-
-export function shortUrl(url: string): string {
-  const masked = maskUrl(url);
-  return masked.length > 90 ? `${masked.slice(0, 90)}…` : masked;
-}
-
-export function describeNetworkError(error: unknown): string {
-  const err = error as Error & { cause?: { code?: string; message?: string } };
-  if (err?.name === 'AbortError' || err?.name === 'TimeoutError') return 'aborted (the step or scenario timed out)';
-  if (err instanceof StepFailure) return err.message;
-  const cause = err?.cause;
-  if (cause?.code === 'ECONNREFUSED') return `connection refused (${cause.message ?? 'is it running?'})`;
-  if (cause?.code) return `${cause.code}: ${cause.message ?? ''}`.trim();
-  return err?.message ?? String(error);
 }

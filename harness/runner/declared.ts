@@ -1,6 +1,9 @@
+import { formatPath, zodProblems } from '../../common/problems.ts';
 import { z } from 'zod';
 import { toMs } from '../scenario/duration.ts';
+import type { Declared } from '../targets/session.ts';
 import type { TargetKind } from '../targets/target.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * What a user tells the runner about a target of theirs, next to how it is configured
@@ -11,22 +14,16 @@ import type { TargetKind } from '../targets/target.ts';
  */
 
 /** The refetch cool-down assumed when a target declares none: jose's createRemoteJWKSet and the reference components use 30 s. */
-export const DEFAULT_JWKS_REFETCH_COOLDOWN_MS = 30_000;
-
-export interface Declared {
-  /** The operations (by offer name) the target offers. */
-  operations: ReadonlySet<string>;
-  jwksRefetchCooldownMs: number;
-}
+const DEFAULT_JWKS_REFETCH_COOLDOWN_MS = 30_000;
 
 /** The runner's own target options, valid for every target, with what they mean. */
-export const DECLARED_OPTIONS: Record<keyof Omit<Declared, 'jwksRefetchCooldownMs'> | 'jwksRefetchCooldown', string> = {
+const DECLARED_OPTIONS: Record<keyof Omit<Declared, 'jwksRefetchCooldownMs'> | 'jwksRefetchCooldown', string> = {
   operations:
     'The operations of its contract the target offers, comma-separated (default: every one); scenarios that call another are skipped with that reason.',
   jwksRefetchCooldown: `How long the target waits before it fetches the JWKS again for an unknown kid (default ${DEFAULT_JWKS_REFETCH_COOLDOWN_MS / 1000}s); the runner waits it out before a scenario that needs a refetch.`,
 };
 
-export class TargetOptionError extends Error {}
+export class TargetOptionError extends HarnessError {}
 
 /** The name a target declares an operation with. */
 export function offerOf(kind: TargetKind, operation: string): string {
@@ -34,7 +31,7 @@ export function offerOf(kind: TargetKind, operation: string): string {
 }
 
 /** Every operation name a target can declare, in the order of its operations. */
-export function offersOf(kind: TargetKind): string[] {
+function offersOf(kind: TargetKind): string[] {
   return [...new Set(Object.keys(kind.operations).map((operation) => offerOf(kind, operation)))];
 }
 
@@ -44,12 +41,11 @@ export function referenceDeclared(kind: TargetKind): Declared {
 }
 
 function ownOptionNames(kind: TargetKind): string[] {
-  const schema = kind.optionsSchema as unknown as { shape?: Record<string, unknown> };
-  return Object.keys(schema.shape ?? {});
+  return Object.keys(kind.optionsSchema.shape);
 }
 
 /** Every option a user may give a target with --target-option NAME.key=VALUE. */
-export function knownTargetOptions(kind: TargetKind): string[] {
+function knownTargetOptions(kind: TargetKind): string[] {
   return [...ownOptionNames(kind), ...Object.keys(DECLARED_OPTIONS)];
 }
 
@@ -99,12 +95,13 @@ export function parseTargetOptions(kind: TargetKind, raw: Record<string, unknown
     // A bare number is seconds, as in the components' --jwks-refetch-cooldown.
     jwksRefetchCooldownMs = typeof parsed.data === 'number' ? parsed.data * 1000 : toMs(parsed.data);
   }
-  let options: Record<string, unknown>;
-  try {
-    options = kind.optionsSchema.parse(own);
-  } catch (error) {
-    const issues = (error as z.ZodError).issues;
-    throw new TargetOptionError(issues ? issues.map((issue) => `${kind.name}.${issue.path.join('.')}: ${issue.message}`).join('; ') : (error as Error).message);
-  }
+  const parsed = kind.optionsSchema.safeParse(own);
+  if (!parsed.success)
+    throw new TargetOptionError(
+      zodProblems(parsed.error, [kind.name])
+        .map(({ path, message }) => `${formatPath(path)}: ${message}`)
+        .join('; '),
+    );
+  const options = parsed.data;
   return { options, declared: { operations: new Set(declaredOperations), jwksRefetchCooldownMs } };
 }

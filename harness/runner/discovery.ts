@@ -1,4 +1,6 @@
-import { StepFailure, describeNetworkError, type ScenarioContext } from './context.ts';
+import type { ScenarioContext } from './context.ts';
+import { describeNetworkError } from './network-error.ts';
+import { StepFailure } from './step-failure.ts';
 
 /** The parts of an OpenID Provider's discovery document the runner uses. */
 export interface ProviderMetadata {
@@ -16,9 +18,9 @@ export interface ProviderMetadata {
 const cache = new WeakMap<ScenarioContext, Map<string, Promise<ProviderMetadata>>>();
 
 /** Discovery of an issuer (the scenario's by default), fetched once per scenario, not traced. */
-export function discover(ctx: ScenarioContext, issuer = ctx.idp.issuer): Promise<ProviderMetadata> {
-  let perScenario = cache.get(ctx);
-  if (!perScenario) cache.set(ctx, (perScenario = new Map()));
+function discover(ctx: ScenarioContext, issuer = ctx.idp.issuer): Promise<ProviderMetadata> {
+  const perScenario = cache.get(ctx) ?? new Map<string, Promise<ProviderMetadata>>();
+  cache.set(ctx, perScenario);
   let pending = perScenario.get(issuer);
   if (!pending) {
     pending = (async () => {

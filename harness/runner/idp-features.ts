@@ -1,5 +1,5 @@
 import { AdminError, type AdminClient } from '../../mock-idp/index.ts';
-import { StepFailure } from './context.ts';
+import { StepFailure } from './step-failure.ts';
 
 /*
  * IdP features reached through the admin API only (fault rules, provider profiles), so that they
@@ -10,7 +10,6 @@ import { StepFailure } from './context.ts';
 export class UnsupportedFeature extends StepFailure {
   constructor(message: string) {
     super(message, 'unsupported');
-    this.name = 'UnsupportedFeature';
   }
 }
 

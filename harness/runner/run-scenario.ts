@@ -7,15 +7,18 @@ import { launcher, LaunchError } from '../launchers/index.ts';
 import type { Failure, FailureKind, JournalLine, ScenarioResult, StepReport } from '../report/result.ts';
 import type { Scenario, ScenarioStep } from '../scenario/model.ts';
 import { stepKind } from '../steps/index.ts';
+import type { StepRun } from '../steps/step.ts';
 import type { TargetName } from '../targets/names.ts';
-import type { TargetConnection, TargetSession, TargetSetup } from '../targets/target.ts';
-import { ScenarioContext, StepFailure, type ScenarioIdp } from './context.ts';
+import type { TargetConnection, TargetSession, TargetSetup } from '../targets/session.ts';
+import { ScenarioContext, type ScenarioIdp } from './context.ts';
+import { StepFailure } from './step-failure.ts';
 import { addFaults, profileRefusal } from './idp-features.ts';
 import type { SuiteKeys } from './keys.ts';
 import { embeddedOptions, planClients, type Placement, type TargetPlan } from './plan.ts';
 import { runStepOnce } from './run-step.ts';
 import { clientsOf, otherTenantConfig, tenantConfig } from './tenant-setup.ts';
 import { Trace } from './trace.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * One scenario from set-up to tear-down: its own IdP tenant (or the shared one of an external
@@ -40,7 +43,7 @@ export interface SuiteEnv {
 
 const TEARDOWN_MS = 3_000;
 
-class Timeout extends Error {}
+class Timeout extends HarnessError {}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   promise.catch(() => undefined);
@@ -233,7 +236,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
     const vars: Record<string, unknown> = {
       scenario: { id: scenario.id, name: scenario.name },
       idp: { url: idp.url, issuer: idp.issuer, tenant, others: idp.others },
-      ...(target
+      ...(target && plan
         ? {
             target: {
               name: target.kind.name,
@@ -241,7 +244,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
               client: target.setup.clients['main'],
               clients: target.setup.clients,
               redirect_uri: target.setup.clients['main']?.redirectUri,
-              ...target.kind.vars?.(target.setup),
+              ...plan.kind.vars?.(target.setup),
             },
           }
         : {}),
@@ -264,7 +267,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
         fail('timeout', `the scenario ran out of time (${scenario.timeoutMs ?? env.scenarioTimeoutMs} ms) before step ${step.index + 1}`, step);
         break;
       }
-      let run;
+      let run: StepRun;
       try {
         run = await withTimeout(
           runStepOnce(ctx, step),
@@ -288,14 +291,12 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
       }
       if (run.mismatches.length > 0) {
         report.status = 'failed';
-        const mismatches = run.mismatches
-          .slice(0, 10)
-          .map((mismatch) => ({
-            path: mismatch.path,
-            message: mismatch.message,
-            expected: redact(mismatch.expected, lastKey(mismatch.path)),
-            actual: redact(mismatch.actual, lastKey(mismatch.path)),
-          }));
+        const mismatches = run.mismatches.slice(0, 10).map((mismatch) => ({
+          path: mismatch.path,
+          message: mismatch.message,
+          expected: redact(mismatch.expected, lastKey(mismatch.path)),
+          actual: redact(mismatch.actual, lastKey(mismatch.path)),
+        }));
         const first = mismatches[0]!;
         fail('assertion', `${first.path}: ${first.message}${mismatches.length > 1 ? ` (and ${mismatches.length - 1} more)` : ''}`, step, mismatches);
         break;

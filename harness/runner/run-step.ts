@@ -1,31 +1,21 @@
-import { evaluate, needsClock, type Expect } from '../assertions/expect.ts';
-import type { Mismatch } from '../assertions/matchers.ts';
-import type { StepOutcome } from '../assertions/outcome.ts';
-import { interpolate, InterpolationError } from '../scenario/interpolate.ts';
+import { formatPath, zodProblems } from '../../common/problems.ts';
+import { evaluate, type Expect, needsClock } from '../assertions/expect.ts';
+import { outcomeVariable, type StepOutcome } from '../assertions/outcome.ts';
+import { InterpolationError, interpolate } from '../scenario/interpolate.ts';
 import type { ScenarioStep } from '../scenario/model.ts';
 import { stepKind } from '../steps/index.ts';
-import { StepFailure, type ScenarioContext } from './context.ts';
+import { parseStepObject } from '../steps/parse.ts';
+import type { NestedSteps, StepRun } from '../steps/step.ts';
+import type { ScenarioContext } from './context.ts';
+import { StepFailure } from './step-failure.ts';
 
 /*
  * One step, once: resolve its templates, run it, save its outcome under its variable, and check it
  * against its expectation (or, without one, against what the step kind considers success).
  */
 
-export interface StepRun {
-  outcome: StepOutcome;
-  mismatches: Mismatch[];
-  error?: Error;
-}
-
-/** The variable a step's outcome is saved as: the step value's fields, plus status, json, ... */
-export function outcomeVariable(outcome: StepOutcome): Record<string, unknown> {
-  const value = outcome.value;
-  const fields = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  const variable: Record<string, unknown> = { ...fields };
-  for (const key of ['status', 'headers', 'body', 'json', 'xml', 'exit', 'stdout', 'stderr', 'value'] as const)
-    if (outcome[key] !== undefined) variable[key] = outcome[key];
-  return variable;
-}
+/** How steps that nest others (parallel, wait_until) parse and run them. */
+const nestedSteps: Pick<NestedSteps, 'parse' | 'run'> = { parse: parseStepObject, run: runStepOnce };
 
 export async function runStepOnce(ctx: ScenarioContext, step: ScenarioStep): Promise<StepRun> {
   const kind = stepKind(step.kind);
@@ -36,7 +26,9 @@ export async function runStepOnce(ctx: ScenarioContext, step: ScenarioStep): Pro
     if (kind.interpolate !== false) {
       const checked = kind.schema.safeParse(args);
       if (!checked.success) {
-        const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`).join('; ');
+        const problems = zodProblems(checked.error)
+          .map((problem) => `${problem.path.length > 0 ? formatPath(problem.path) : '(arguments)'}: ${problem.message}`)
+          .join('; ');
         throw new StepFailure(`after resolving variables, the arguments are wrong: ${problems}`);
       }
       args = checked.data;
@@ -46,7 +38,7 @@ export async function runStepOnce(ctx: ScenarioContext, step: ScenarioStep): Pro
   }
   let outcome: StepOutcome;
   try {
-    outcome = await kind.run(ctx, args);
+    outcome = await kind.run(ctx, args, nestedSteps);
   } catch (error) {
     return { outcome: {}, mismatches: [], error: error as Error };
   }
@@ -71,7 +63,7 @@ export async function runStepOnce(ctx: ScenarioContext, step: ScenarioStep): Pro
     return {
       outcome,
       mismatches: [],
-      error: error instanceof InterpolationError ? new StepFailure(`in expect: ${error.message}`) : new StepFailure(`in expect: ${(error as Error).message}`),
+      error: new StepFailure(`in expect: ${(error as Error).message}`),
     };
   }
 }

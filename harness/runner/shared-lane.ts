@@ -13,7 +13,7 @@ import type { ScenarioNeeds } from './needs.ts';
  * (the jwks_cooldown step).
  */
 
-export interface LaneTarget {
+interface LaneTarget {
   /** Names the target in notices. */
   name: string;
   cooldownMs: number;

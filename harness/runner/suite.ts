@@ -1,51 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { ConfigError, startMockIdp, trustCa, type MockIdp } from '../../mock-idp/index.ts';
-import { componentOfFlaw, EMBEDDED_COMPONENTS, flawNames } from '../launchers/in-process.ts';
-import { launcher, LaunchError, type LauncherName } from '../launchers/index.ts';
-import { summarize, type ScenarioResult, type SkipKind, type SuiteResult } from '../report/result.ts';
-import { findScenarioFiles } from '../scenario/discover.ts';
+import { ConfigError, type MockIdp, startMockIdp, trustCa } from '../../mock-idp/index.ts';
+import { componentOfFlaw, componentsOf, flawNames } from '../flaws/components.ts';
+import { LaunchError, launcher } from '../launchers/index.ts';
+import { type ScenarioResult, type SkipKind, type SuiteResult, summarize } from '../report/result.ts';
 import { formatProblem, type ScenarioProblem } from '../scenario/errors.ts';
-import { loadScenarioFile } from '../scenario/load.ts';
+import { loadScenarios } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/model.ts';
-import { TARGET_ALIASES, TARGET_NAMES, type TargetName } from '../targets/names.ts';
-import { targetKind } from '../targets/index.ts';
-import type { TargetConnection } from '../targets/target.ts';
-import { offerOf, parseTargetOptions, referenceDeclared, TargetOptionError } from './declared.ts';
+import type { TargetName } from '../targets/names.ts';
+import type { TargetConnection } from '../targets/session.ts';
 import { SuiteKeys } from './keys.ts';
 import { scenarioNeeds } from './needs.ts';
-import { mismatchedOption, planClients, type Placement, type TargetPlan } from './plan.ts';
+import { buildPlans, type Placement, type PlanOptions, planClients, type TargetPlan } from './plan.ts';
 import { runScenario, type SuiteEnv } from './run-scenario.ts';
 import { runPool } from './schedule.ts';
+import { type SelectOptions, selectScenarios } from './select.ts';
 import { SharedLane } from './shared-lane.ts';
-import { inShard, matchesGrep, matchesTags, type Shard } from './select.ts';
+import { SuiteError } from './suite-error.ts';
 import { clientsOf, tenantConfig } from './tenant-setup.ts';
 
 /*
  * A whole run: load the scenario files (bad ones become failed results, the rest still run),
- * decide how each target runs, pick the scenarios (target, grep, tags, shard, flaw), start the
- * IdP, run them (in parallel, each on its own tenant; one after another for an external target
- * and for exclusive scenarios), and return the results.
+ * decide how each target runs (./plan.ts), pick the scenarios (./select.ts), start the IdP, run
+ * them (in parallel, each on its own tenant; one after another for an external target and for
+ * exclusive scenarios), and return the results.
  */
 
-export interface ExternalTarget {
-  /** A target name or an alias (sts = lakefs-sts + aws-sts). */
-  name: string;
-  url?: string;
-  command?: string;
-  image?: string;
-}
-
-export interface SuiteOptions {
+export interface SuiteOptions extends PlanOptions, SelectOptions {
   paths: string[];
-  targets?: ExternalTarget[];
-  /** NAME or NAME.role -> client id and secret of the external target's IdP client. */
-  targetClients?: Record<string, { id: string; secret?: string }>;
-  /** NAME or NAME.role -> redirect URI the external target uses. */
-  targetRedirectUris?: Record<string, string>;
-  /** NAME -> options (aws-sts flavour, bearer-api mode...) of the external target. */
-  targetOptions?: Record<string, Record<string, unknown>>;
   idpHost?: string;
   /** Port of the suite's IdP: default 9400 with an external target, else a free port. */
   idpPort?: number;
@@ -58,12 +39,7 @@ export interface SuiteOptions {
   idpTls?: boolean | { caDir?: string };
   /** Scenarios running at once (default 8; external targets always one at a time). */
   concurrency?: number;
-  shard?: Shard;
-  grep?: string;
-  tags?: string[];
   bail?: boolean;
-  /** Run the embedded reference components with this deliberate flaw. */
-  flaw?: string;
   stepTimeoutMs?: number;
   scenarioTimeoutMs?: number;
   readyTimeoutMs?: number;
@@ -75,221 +51,6 @@ export type SuiteEvent =
   | { type: 'scenario-start'; scenario: Scenario }
   | { type: 'scenario-end'; result: ScenarioResult; done: number; total: number }
   | { type: 'notice'; message: string };
-
-/** A run that cannot start at all (bad flags, port in use): the message says what to change. */
-export class SuiteError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SuiteError';
-  }
-}
-
-export interface Loaded {
-  scenarios: Scenario[];
-  problems: ScenarioProblem[];
-  files: number;
-}
-
-export async function loadScenarios(paths: string[]): Promise<Loaded> {
-  // Each file's includes must stay inside the folder it was found under (or its own folder).
-  const roots = new Map<string, string>();
-  for (const path of paths) {
-    const root = (await stat(path).catch(() => undefined))?.isDirectory() ? resolve(path) : dirname(resolve(path));
-    for (const file of await findScenarioFiles([path])) if (!roots.has(file)) roots.set(file, root);
-  }
-  const files = [...roots.keys()].sort();
-  const loaded = await Promise.all(files.map((file) => loadScenarioFile(file, roots.get(file))));
-  return { scenarios: loaded.flatMap((file) => file.scenarios), problems: loaded.flatMap((file) => file.problems), files: files.length };
-}
-
-function resolveNames(name: string): TargetName[] {
-  if (name in TARGET_ALIASES) return TARGET_ALIASES[name]!;
-  if ((TARGET_NAMES as readonly string[]).includes(name)) return [name as TargetName];
-  throw new SuiteError(
-    `unknown target "${name}"; targets: ${TARGET_NAMES.join(', ')} (and ${Object.keys(TARGET_ALIASES).join(', ')} for ${Object.values(TARGET_ALIASES)
-      .map((names) => names.join(' + '))
-      .join(', ')})`,
-  );
-}
-
-/** A per-target flag value: NAME.role, NAME, or an alias of NAME (sts for lakefs-sts and aws-sts). */
-function lookup<T>(table: Record<string, T> | undefined, name: TargetName, role?: string): T | undefined {
-  if (!table) return undefined;
-  const names = [
-    name,
-    ...Object.entries(TARGET_ALIASES)
-      .filter(([, members]) => members.includes(name))
-      .map(([alias]) => alias),
-  ];
-  for (const key of names) {
-    const value = table[role ? `${key}.${role}` : key];
-    if (value !== undefined) return value;
-  }
-  return undefined;
-}
-
-/** The reference components an embedded target is made of. */
-function componentsOf(plan: TargetPlan): string[] {
-  const spec = plan.kind.embedded({
-    issuer: 'http://127.0.0.1',
-    tenant: '',
-    clients: {},
-    options: plan.kind.optionsSchema.parse({}),
-    flaw: undefined,
-    workDir: '',
-  });
-  return EMBEDDED_COMPONENTS[spec.component];
-}
-
-export function buildPlans(options: SuiteOptions): Map<TargetName, TargetPlan> {
-  const plans = new Map<TargetName, TargetPlan>();
-  for (const external of options.targets ?? []) {
-    const launcherName: LauncherName = external.url ? 'url' : external.command ? 'process' : external.image ? 'container' : 'url';
-    for (const name of resolveNames(external.name)) {
-      const kind = targetKind(name)!;
-      let parsed: ReturnType<typeof parseTargetOptions>;
-      try {
-        parsed = parseTargetOptions(kind, lookup(options.targetOptions, name) ?? {});
-      } catch (error) {
-        if (error instanceof TargetOptionError) throw new SuiteError(`--target-option: ${error.message}`);
-        throw error;
-      }
-      const roles = Object.keys(kind.clients(parsed.options));
-      const clientOverrides: TargetPlan['clientOverrides'] = {};
-      for (const role of roles) {
-        const client =
-          role === 'main' ? (lookup(options.targetClients, name) ?? lookup(options.targetClients, name, role)) : lookup(options.targetClients, name, role);
-        const redirectUri =
-          role === 'main'
-            ? (lookup(options.targetRedirectUris, name) ?? lookup(options.targetRedirectUris, name, role))
-            : lookup(options.targetRedirectUris, name, role);
-        if (client || redirectUri)
-          clientOverrides[role] = {
-            ...(client ? { id: client.id, ...(client.secret !== undefined ? { secret: client.secret } : {}) } : {}),
-            ...(redirectUri ? { redirectUri } : {}),
-          };
-      }
-      plans.set(name, {
-        kind,
-        mode: 'external',
-        launcher: launcherName,
-        ...(external.url ? { url: external.url.replace(/\/$/, '') } : {}),
-        ...(external.command ? { command: external.command } : {}),
-        ...(external.image ? { image: external.image } : {}),
-        options: parsed.options,
-        declared: parsed.declared,
-        clientOverrides,
-      });
-    }
-  }
-  const configured = new Set(
-    [...plans.keys()].flatMap((name) => [
-      name,
-      ...Object.entries(TARGET_ALIASES)
-        .filter(([, members]) => members.includes(name))
-        .map(([alias]) => alias),
-    ]),
-  );
-  const stray = Object.keys(options.targetOptions ?? {}).filter((name) => !configured.has(name));
-  if (stray.length > 0) {
-    throw new SuiteError(
-      `--target-option for ${stray.join(', ')}: ${plans.size === 0 ? 'target options describe a target of yours, and no --target, --target-command or --target-image names one' : `no such target of yours in this run (yours: ${[...plans.keys()].join(', ')})`}`,
-    );
-  }
-  if (plans.size === 0) {
-    for (const name of TARGET_NAMES) {
-      const kind = targetKind(name)!;
-      plans.set(name, { kind, mode: 'embedded', launcher: 'in-process', options: {}, declared: referenceDeclared(kind), clientOverrides: {} });
-    }
-  }
-  return plans;
-}
-
-interface Selected {
-  run: Scenario[];
-  skipped: Array<{ scenario: Scenario; reason: string; kind: SkipKind }>;
-  /** Where each scenario to run runs, by id. */
-  placements: Map<string, Placement>;
-}
-
-type Verdict = { skip: { kind: SkipKind; reason: string } } | { placement: Placement };
-
-const STARTED_BY_RUNNER: readonly LauncherName[] = ['process', 'container'];
-
-/** Where a scenario of an external target runs, or why it cannot (docs/scenarios.md). */
-export function externalVerdict(plan: TargetPlan, scenario: Scenario): Verdict {
-  const name = plan.kind.name;
-  const mismatch = mismatchedOption(plan, scenario);
-  if (mismatch) return { skip: { kind: 'configuration', reason: mismatch } };
-  const needs = scenarioNeeds(scenario);
-  const missing = [...new Set(needs.operations.map((operation) => offerOf(plan.kind, operation)))].filter((offer) => !plan.declared.operations.has(offer));
-  if (missing.length > 0) {
-    return {
-      skip: {
-        kind: 'not-offered',
-        reason: `it calls ${missing.join(', ')}, which this ${name} is not declared to offer (--target-option ${name}.operations=${[...plan.declared.operations].join(',')})`,
-      },
-    };
-  }
-  if (scenario.tags.includes('in-process')) {
-    return { skip: { kind: 'in-process', reason: 'it watches what only the embedded reference component exposes (its waits turned into IdP clock moves)' } };
-  }
-  const ownInstance = STARTED_BY_RUNNER.includes(plan.launcher);
-  // A command runs anew for each operation: each scenario gets its own issuer and runs in parallel.
-  if (plan.kind.shape === 'command' && ownInstance) return { placement: 'own' };
-  const hint = `with --target-command or --target-image the runner starts an instance of your ${name} for it`;
-  if (needs.profile !== undefined) {
-    if (ownInstance) return { placement: 'own' };
-    return {
-      skip: {
-        kind: 'profile',
-        reason: `it gives the IdP the shape of ${needs.profile} (another issuer and endpoints), which a target configured once with one issuer cannot follow; ${hint}`,
-      },
-    };
-  }
-  if (needs.freshTarget) {
-    if (ownInstance) return { placement: 'own' };
-    return {
-      skip: {
-        kind: 'fresh-target',
-        reason: `it needs a target that fetches the IdP's discovery document during the scenario, and yours fetched it before; ${hint}`,
-      },
-    };
-  }
-  if (ownInstance && (needs.ownKeys || needs.keyChanges)) return { placement: 'own' };
-  return { placement: 'shared' };
-}
-
-export function selectScenarios(scenarios: Scenario[], plans: Map<TargetName, TargetPlan>, options: SuiteOptions): Selected {
-  const external = [...plans.values()].some((plan) => plan.mode === 'external');
-  const flawComponent = options.flaw ? componentOfFlaw(options.flaw) : undefined;
-  const picked = inShard(
-    scenarios.filter((scenario) => matchesGrep(scenario, options.grep) && matchesTags(scenario, options.tags)),
-    options.shard,
-  );
-  const run: Scenario[] = [];
-  const skipped: Selected['skipped'] = [];
-  const placements = new Map<string, Placement>();
-  for (const scenario of picked) {
-    const plan = scenario.target ? plans.get(scenario.target.name) : undefined;
-    if (external) {
-      if (!plan) continue;
-      const verdict = externalVerdict(plan, scenario);
-      if ('skip' in verdict) {
-        skipped.push({ scenario, ...verdict.skip });
-        continue;
-      }
-      placements.set(scenario.id, verdict.placement);
-    } else {
-      placements.set(scenario.id, 'embedded');
-    }
-    if (flawComponent) {
-      if (!plan || !componentsOf(plan).includes(flawComponent)) continue;
-    }
-    run.push(scenario);
-  }
-  return { run, skipped, placements };
-}
 
 function invalidResult(file: string, problems: ScenarioProblem[]): ScenarioResult {
   const first = problems[0]!;
@@ -369,7 +130,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
     flaw: options.flaw,
     plans,
-    nextTenantName: () => `h${runId}-${(counter += 1)}`,
+    nextTenantName: () => {
+      counter += 1;
+      return `h${runId}-${counter}`;
+    },
   };
   const targets: Record<string, string> = {};
   try {
@@ -384,7 +148,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
         targets[name] =
           plan.mode === 'external'
             ? `${plan.launcher}: ${plan.url ?? plan.command ?? plan.image}`
-            : `reference component (in-process)${options.flaw && componentsOf(plan).includes(componentOfFlaw(options.flaw)!) ? `, flaw ${options.flaw}` : ''}`;
+            : `reference component (in-process)${options.flaw && componentsOf(plan.kind).includes(componentOfFlaw(options.flaw)!) ? `, flaw ${options.flaw}` : ''}`;
     }
     const total = run.length + invalid.length + skipped.length;
     emit({ type: 'start', total, idpUrl: idp.url, ...(external ? { issuer: idp.issuer(env.sharedTenant) } : {}), targets });

@@ -1,7 +1,7 @@
 import type { ClientInput, TenantInput, UserInput } from '../../mock-idp/index.ts';
 import { STANDARD_CLIENTS, STANDARD_USERS, userByName } from '../scenario/defaults.ts';
-import type { IdpSetup } from '../scenario/schema.ts';
-import type { ClientSpec } from '../targets/target.ts';
+import type { IdpSetup } from '../scenario/idp-setup.ts';
+import type { ClientSpec } from '../targets/session.ts';
 import type { KeySpec } from './keys.ts';
 
 /*
@@ -9,7 +9,7 @@ import type { KeySpec } from './keys.ts';
  * the target's clients, and the run's keys, as one tenant configuration for the admin API.
  */
 
-export function usersOf(users: IdpSetup['users']): Record<string, UserInput> {
+function usersOf(users: IdpSetup['users']): Record<string, UserInput> {
   if (users === undefined) return { ...STANDARD_USERS };
   if (Array.isArray(users)) return Object.fromEntries(users.map((name) => [name, userByName(name)]));
   return users as Record<string, UserInput>;

@@ -18,7 +18,8 @@ export function packageRoot(): string {
     if (parent === directory) throw new Error(`mockidp: no package.json above ${fileURLToPath(import.meta.url)}: the package is incomplete, reinstall it`);
     directory = parent;
   }
-  return (root = directory);
+  root = directory;
+  return root;
 }
 
 /** The built-in scenario library, run when no path is given. */

@@ -1,6 +1,8 @@
+import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { packageRoot } from './builtin.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * Scenario files under the paths given: *.yaml and *.yml, recursively, in a stable order. Files
@@ -9,12 +11,12 @@ import { packageRoot } from './builtin.ts';
 
 const isScenarioFile = (path: string) => ['.yaml', '.yml'].includes(extname(path).toLowerCase()) && !basename(path).startsWith('_');
 
-export class DiscoveryError extends Error {}
+class DiscoveryError extends HarnessError {}
 
 export async function findScenarioFiles(paths: string[]): Promise<string[]> {
   const found = new Set<string>();
   for (const path of paths) {
-    let info;
+    let info: Stats;
     try {
       info = await stat(path);
     } catch {

@@ -5,7 +5,7 @@
 
 export interface ScenarioProblem {
   file: string;
-  /** Dotted path of the field, e.g. `steps[2].login.user`. */
+  /** The field as people write it (common/problems.ts formatPath), e.g. `steps[2].login.user`. */
   field: string;
   message: string;
   /** 1-based position in the file, when known. */
@@ -16,24 +16,4 @@ export interface ScenarioProblem {
 export function formatProblem(problem: ScenarioProblem): string {
   const where = problem.line ? `${problem.file}:${problem.line}:${problem.column ?? 1}` : problem.file;
   return `${where} ${problem.field}: ${problem.message}`;
-}
-
-export class ScenarioError extends Error {
-  readonly problems: ScenarioProblem[];
-
-  constructor(problems: ScenarioProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-    this.name = 'ScenarioError';
-    this.problems = problems;
-  }
-}
-
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$-]*$/.test(key)) out += out ? `.${key}` : key;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out || '(root)';
 }

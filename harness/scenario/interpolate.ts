@@ -1,4 +1,5 @@
 import { get } from './path.ts';
+import { HarnessError } from '../errors.ts';
 
 /*
  * Variables between steps: "${login.code}" in any string of a step is replaced by the value at that
@@ -6,13 +7,9 @@ import { get } from './path.ts';
  * object stays an object); inside a longer string the value is written as text. "$${" writes "${".
  */
 
-export class InterpolationError extends Error {}
+export class InterpolationError extends HarnessError {}
 
 const PATTERN = /\$\$\{|\$\{([^}]*)\}/g;
-
-export function hasTemplate(value: string): boolean {
-  return /(?<!\$)\$\{/.test(value);
-}
 
 function resolve(expression: string, vars: Record<string, unknown>): unknown {
   const trimmed = expression.trim();
@@ -51,7 +48,7 @@ function describeKeys(value: unknown): string {
   return `the value ${JSON.stringify(value)?.slice(0, 60)}`;
 }
 
-export function interpolateString(text: string, vars: Record<string, unknown>): unknown {
+function interpolateString(text: string, vars: Record<string, unknown>): unknown {
   const whole = /^\$\{([^}]*)\}$/.exec(text);
   if (whole) return resolve(whole[1]!, vars);
   if (!text.includes('${')) return text;

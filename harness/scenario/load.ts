@@ -1,12 +1,11 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isMap, isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
-import { stepKind } from '../steps/index.ts';
-import { parseStep, reportZod } from '../steps/parse.ts';
-import { displayPath } from './discover.ts';
+import { isMap, LineCounter, parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { formatPath, yamlPosition, zodProblems } from '../../common/problems.ts';
+import { checkStep, parseStep } from '../steps/parse.ts';
+import { displayPath, findScenarioFiles } from './discover.ts';
 import { toMs } from './duration.ts';
-import { formatPath, ScenarioError, type ScenarioProblem } from './errors.ts';
+import type { ScenarioProblem } from './errors.ts';
 import type { Scenario, ScenarioStep, TargetRef } from './model.ts';
 import { scenarioSchema } from './schema.ts';
 
@@ -19,6 +18,19 @@ export interface LoadedFile {
   file: string;
   scenarios: Scenario[];
   problems: ScenarioProblem[];
+}
+
+/** Every scenario file under the paths, loaded (a bad file becomes problems; the others still load). */
+export async function loadScenarios(paths: string[]): Promise<{ scenarios: Scenario[]; problems: ScenarioProblem[]; files: number }> {
+  // Each file's includes must stay inside the folder it was found under (or its own folder).
+  const roots = new Map<string, string>();
+  for (const path of paths) {
+    const root = (await stat(path).catch(() => undefined))?.isDirectory() ? resolve(path) : dirname(resolve(path));
+    for (const file of await findScenarioFiles([path])) if (!roots.has(file)) roots.set(file, root);
+  }
+  const files = [...roots.keys()].sort();
+  const loaded = await Promise.all(files.map((file) => loadScenarioFile(file, roots.get(file))));
+  return { scenarios: loaded.flatMap((file) => file.scenarios), problems: loaded.flatMap((file) => file.problems), files: files.length };
 }
 
 /** root: the folder includes must stay in (the folder given to the runner; default: the file's own). */
@@ -81,7 +93,7 @@ async function parseDocumentScenario(doc: Document.Parsed, context: DocContext):
       }),
     };
   }
-  const locate = (path: ReadonlyArray<PropertyKey>) => locateIn(doc, path, lineCounter);
+  const locate = (path: ReadonlyArray<PropertyKey>) => yamlPosition(doc, path, lineCounter);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
@@ -96,7 +108,7 @@ async function parseDocumentScenario(doc: Document.Parsed, context: DocContext):
   if (includeProblems.length > 0) return { problems: includeProblems };
 
   const parsed = scenarioSchema.safeParse(data);
-  if (!parsed.success) return { problems: zodProblems(parsed.error, [], file, locate) };
+  if (!parsed.success) return { problems: zodProblems(parsed.error).map(({ path, message }) => ({ file, field: formatPath(path), message, ...locate(path) })) };
   const input = parsed.data;
   const problems: ScenarioProblem[] = [];
   const steps: ScenarioStep[] = [];
@@ -129,7 +141,7 @@ async function parseDocumentScenario(doc: Document.Parsed, context: DocContext):
     steps,
   };
   for (const step of steps) {
-    const found = stepKind(step.kind)?.check?.(step.args, scenario);
+    const found = checkStep(step, scenario);
     if (found) report(['steps', step.index, step.kind, ...(found.field ? found.field.split('.') : [])], found.message);
   }
   if (problems.length > 0) return { problems };
@@ -218,22 +230,3 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value);
 }
-
-function locateIn(doc: Document.Parsed, keys: ReadonlyArray<PropertyKey>, lineCounter: LineCounter): { line?: number; column?: number } {
-  for (let depth = keys.length; depth >= 0; depth -= 1) {
-    const node = depth === 0 ? doc.contents : doc.getIn(keys.slice(0, depth) as (string | number)[], true);
-    if (isNode(node) && node.range) {
-      const pos = lineCounter.linePos(node.range[0]);
-      return { line: pos.line, column: pos.col };
-    }
-  }
-  return {};
-}
-
-function zodProblems(error: z.ZodError, prefix: PropertyKey[], file: string, locate: Locate): ScenarioProblem[] {
-  const problems: ScenarioProblem[] = [];
-  reportZod(error, prefix, (path, message) => problems.push({ file, field: formatPath(path), message, ...locate(path) }));
-  return problems;
-}
-
-export { ScenarioError };

@@ -1,6 +1,6 @@
 import type { Expect } from '../assertions/expect.ts';
 import type { TargetName } from '../targets/names.ts';
-import type { IdpSetup } from './schema.ts';
+import type { IdpSetup } from './idp-setup.ts';
 
 /** A scenario after loading: validated, with its steps split into kind and arguments. */
 export interface Scenario {

@@ -1,4 +1,5 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { HarnessError } from '../errors.ts';
 
 /*
  * Path expressions into JSON, XML (parsed), step results and variables:
@@ -8,11 +9,11 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
  */
 
 export type Segment = string | number | typeof WILDCARD;
-export const WILDCARD = Symbol('*');
+const WILDCARD = Symbol('*');
 
-export class PathError extends Error {}
+class PathError extends HarnessError {}
 
-export function parsePath(path: string): Segment[] {
+function parsePath(path: string): Segment[] {
   const segments: Segment[] = [];
   let i = path.startsWith('$') ? 1 : 0;
   if (path[i] === '.') i += 1;
@@ -80,7 +81,7 @@ function step(value: unknown, segment: string | number): unknown {
     return undefined;
   }
   if (typeof value === 'string' && segment === 'length') return value.length;
-  if (typeof value === 'object') return Object.prototype.hasOwnProperty.call(value, segment) ? (value as Record<string | number, unknown>)[segment] : undefined;
+  if (typeof value === 'object') return Object.hasOwn(value, segment) ? (value as Record<string | number, unknown>)[segment] : undefined;
   return undefined;
 }
 

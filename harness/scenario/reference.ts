@@ -1,11 +1,12 @@
 import { relative } from 'node:path';
 import { z } from 'zod';
 import { expectSchema } from '../assertions/expect.ts';
-import { loadScenarios } from '../runner/suite.ts';
+import { loadScenarios } from './load.ts';
 import { STEP_KINDS } from '../steps/index.ts';
 import { TARGETS } from '../targets/index.ts';
-import { idpSetupSchema, scenarioSchema } from './schema.ts';
-import { cell, fieldRows, typeOf, type JsonSchema } from '../../mock-idp/config/markdown-table.ts';
+import { scenarioSchema } from './schema.ts';
+import { idpSetupSchema } from './idp-setup.ts';
+import { cell, fieldRows, typeOf, type JsonSchema } from '../../common/markdown-table.ts';
 
 /*
  * The generated parts of the scenario documentation: the reference of fields, steps, targets and

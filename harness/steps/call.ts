@@ -1,5 +1,7 @@
+import { formatPath, zodProblems } from '../../common/problems.ts';
 import { z } from 'zod';
-import { StepFailure, type ScenarioContext } from '../runner/context.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import type { Scenario } from '../scenario/model.ts';
 import { TARGETS } from '../targets/index.ts';
 import type { Operation, TargetKind } from '../targets/target.ts';
@@ -74,7 +76,9 @@ export const callStep = defineStep<Args>({
     const given = typeof a === 'string' ? {} : (a.with ?? {});
     const parsed = found.operation.params.safeParse(given);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(params)'}: ${issue.message}`).join('; ');
+      const problems = zodProblems(parsed.error)
+        .map(({ path, message }) => `${path.length > 0 ? formatPath(path) : '(params)'}: ${message}`)
+        .join('; ');
       throw new StepFailure(`bad parameters for ${found.kind.name}.${split(op).operation}: ${problems}`);
     }
     const outcome = await found.operation.run(ctx, ctx.target, parsed.data);

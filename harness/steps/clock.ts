@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StepFailure } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { defineStep } from './step.ts';
 
 /*

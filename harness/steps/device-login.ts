@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { approveDevice, LoginError } from '../actors/browserless-login.ts';
-import { StepFailure } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { credentialsOf, rememberTokens, tokenRequest } from './oauth.ts';
 import { defineStep } from './step.ts';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { faultRuleSchema } from '../../mock-idp/index.ts';
 import { addFaults, clearFaults } from '../runner/idp-features.ts';
-import { StepFailure } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { defineStep } from './step.ts';
 
 /*

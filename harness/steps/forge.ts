@@ -1,6 +1,8 @@
 import { exportSPKI, generateKeyPair, importJWK, SignJWT, UnsecuredJWT, type JWK } from 'jose';
 import { z } from 'zod';
-import { StepFailure, describeNetworkError, type ScenarioContext } from '../runner/context.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import { describeNetworkError } from '../runner/network-error.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { endpoint } from '../runner/discovery.ts';
 import { decodeToken } from '../scenario/path.ts';
 import { defineStep } from './step.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { JournalEntry } from '../../mock-idp/index.ts';
 import { redact } from '../assertions/format.ts';
 import { match } from '../assertions/matchers.ts';
-import { StepFailure } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { defineStep } from './step.ts';
 
 /*

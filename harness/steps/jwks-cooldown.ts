@@ -15,7 +15,7 @@ import { defineStep } from './step.ts';
 const MARGIN_MS = 250;
 
 /** How long the scenario's target must still wait before it may fetch the JWKS again. */
-export function cooldownLeft(ctx: ScenarioContext): number {
+function cooldownLeft(ctx: ScenarioContext): number {
   const target = ctx.target;
   if (!target?.external) return 0;
   const run = ctx.tag.slice(0, ctx.tag.indexOf('/') + 1);

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { browserlessLogin, LoginError } from '../actors/browserless-login.ts';
-import { StepFailure, type ScenarioContext } from '../runner/context.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { endpoint } from '../runner/discovery.ts';
-import type { ClientSpec } from '../targets/target.ts';
+import type { ClientSpec } from '../targets/session.ts';
 import { credentialsOf, describeTokenResponse, rememberTokens, tokenRequest } from './oauth.ts';
 import { defineStep } from './step.ts';
 
@@ -40,7 +41,7 @@ type Args = z.output<typeof args>;
 
 const verifierOf = () => randomBytes(32).toString('base64url');
 
-export function resolveLoginClient(ctx: ScenarioContext, id: string | undefined): ClientSpec {
+function resolveLoginClient(ctx: ScenarioContext, id: string | undefined): ClientSpec {
   if (id) return ctx.client(id);
   const main = ctx.target?.setup.clients['main'];
   if (main && ctx.target?.kind.shape === 'server' && main.config.grants?.includes('authorization_code')) return main;

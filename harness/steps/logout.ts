@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { afterLogoutPage } from '../actors/after-logout.ts';
 import { readForms } from '../actors/user-agent.ts';
-import { StepFailure } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { endpoint } from '../runner/discovery.ts';
 import { lastTokens } from './oauth.ts';
 import { defineStep } from './step.ts';

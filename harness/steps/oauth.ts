@@ -1,7 +1,8 @@
-import { StepFailure, type ScenarioContext } from '../runner/context.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { endpoint } from '../runner/discovery.ts';
 import type { HttpResult } from '../runner/http.ts';
-import type { ClientSpec } from '../targets/target.ts';
+import type { ClientSpec } from '../targets/session.ts';
 import { dpopProof } from '../actors/dpop.ts';
 
 /*
@@ -28,7 +29,7 @@ export function credentialsOf(client: ClientSpec, secretOverride?: string): Clie
 }
 
 /** Form fields and headers that authenticate a client at the token endpoint. */
-export function authenticate(credentials: ClientCredentials, form: Record<string, string>): { form: Record<string, string>; headers: Record<string, string> } {
+function authenticate(credentials: ClientCredentials, form: Record<string, string>): { form: Record<string, string>; headers: Record<string, string> } {
   if (credentials.method === 'client_secret_basic' && credentials.secret !== undefined) {
     const basic = Buffer.from(`${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`).toString('base64');
     return { form, headers: { authorization: `Basic ${basic}` } };
@@ -68,7 +69,7 @@ export interface LastTokens {
   refresh_token?: string;
 }
 
-export const LAST_TOKENS = '$tokens';
+const LAST_TOKENS = '$tokens';
 
 export function rememberTokens(ctx: ScenarioContext, client: string, json: unknown): void {
   if (!json || typeof json !== 'object') return;

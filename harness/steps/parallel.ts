@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { StepFailure } from '../runner/context.ts';
-import { outcomeVariable, runStepOnce } from '../runner/run-step.ts';
+import { outcomeVariable } from '../assertions/outcome.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import type { ScenarioStep } from '../scenario/model.ts';
-import { stepKind } from './index.ts';
-import { parseStepObject } from './parse.ts';
-import { defineStep } from './step.ts';
+import { defineStep, type NestedSteps } from './step.ts';
 
 /*
  * Starts several steps at the same moment and waits for all of them: the same code redeemed twice
@@ -24,10 +22,10 @@ const args = z.strictObject({
 
 type Args = z.output<typeof args>;
 
-function parseAll(a: Args, base: number): ScenarioStep[] | { index: number; message: string } {
+function parseAll(a: Args, base: number, nested: Pick<NestedSteps, 'parse'>): ScenarioStep[] | { index: number; message: string } {
   const steps: ScenarioStep[] = [];
   for (const [index, raw] of a.steps.entries()) {
-    const parsed = parseStepObject(raw, base);
+    const parsed = nested.parse(raw, base);
     if (typeof parsed === 'string') return { index, message: parsed };
     steps.push(parsed);
   }
@@ -46,7 +44,7 @@ export const parallelStep = defineStep<Args>({
   schema: args,
   interpolate: false,
   label: (a) => `parallel: ${a.steps.map((step) => Object.keys(step).find((key) => !['name', 'as', 'timeout'].includes(key)) ?? 'step').join(', ')}`,
-  check(a, scenario) {
+  check(a, scenario, nestedSteps) {
     for (const [index, raw] of a.steps.entries()) {
       const field = `steps.${index}`;
       if (raw['expect'] !== undefined)
@@ -54,18 +52,18 @@ export const parallelStep = defineStep<Args>({
           field: `${field}.expect`,
           message: 'the steps of parallel have no expect of their own: put it on the parallel step (value.statuses, value.status_counts, value.outcomes)',
         };
-      const nested = parseStepObject(raw, 0);
+      const nested = nestedSteps.parse(raw, 0);
       if (typeof nested === 'string') return { field, message: nested };
       if (NOT_NESTABLE.includes(nested.kind)) return { field: `${field}.${nested.kind}`, message: `${nested.kind} cannot run inside parallel` };
-      const inner = stepKind(nested.kind)?.check?.(nested.args, scenario);
+      const inner = nestedSteps.check(nested, scenario);
       if (inner) return { field: `${field}.${nested.kind}${inner.field ? `.${inner.field}` : ''}`, message: inner.message };
     }
     return undefined;
   },
-  async run(ctx, a) {
-    const steps = parseAll(a, ctx.step);
+  async run(ctx, a, nestedSteps) {
+    const steps = parseAll(a, ctx.step, nestedSteps);
     if (!Array.isArray(steps)) throw new StepFailure(`parallel: steps.${steps.index}: ${steps.message}`);
-    const runs = await Promise.all(steps.map((step) => runStepOnce(ctx, step)));
+    const runs = await Promise.all(steps.map((step) => nestedSteps.run(ctx, step)));
     const broken = runs.findIndex((run) => run.error);
     if (broken >= 0) throw new StepFailure(`parallel: steps.${broken} (${steps[broken]!.kind}) failed: ${runs[broken]!.error!.message}`);
     const outcomes = runs.map((run) => outcomeVariable(run.outcome));

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+import { formatPath, zodProblems } from '../../common/problems.ts';
 import { expectSchema } from '../assertions/expect.ts';
 import { toMs } from '../scenario/duration.ts';
-import { formatPath } from '../scenario/errors.ts';
-import type { ScenarioStep } from '../scenario/model.ts';
+import type { Scenario, ScenarioStep } from '../scenario/model.ts';
 import { commonStepFields } from '../scenario/step-fields.ts';
 import { STEP_KINDS, stepKind } from './index.ts';
+import type { NestedSteps, StepProblem } from './step.ts';
 
 /*
  * One step of a scenario file, from YAML to kind + arguments, with a problem report for each thing
@@ -89,34 +90,18 @@ export function parseStepObject(raw: unknown, index: number): ScenarioStep | str
   return step ?? problems[0] ?? 'not a step';
 }
 
-export function reportZod(error: z.ZodError, prefix: PropertyKey[], report: Report): void {
-  for (const issue of error.issues) {
-    const path = [...prefix, ...issue.path];
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove it or check its spelling`;
-      report(issue.keys.length === 1 ? [...path, issue.keys[0]!] : path, message);
-      continue;
-    }
-    if (issue.code === 'invalid_value' && 'values' in issue) message = `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
-    else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message))
-      message = `missing required field (${issue.message.replace(/^Invalid input: /, '')})`;
-    else if (issue.code === 'invalid_type') message = issue.message.replace(/^Invalid input: /, '');
-    else if (issue.code === 'invalid_union') message = `${unionMessage(issue)}`;
-    report(path, message);
-  }
+/** A step's own checks (./step.ts `check`), with nested steps reached through this module. */
+export function checkStep(step: ScenarioStep, scenario: Scenario): StepProblem | undefined {
+  return stepKind(step.kind)?.check?.(step.args, scenario, nestedChecks);
 }
 
-function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
-  const branches = issue.errors
-    .map((errors) =>
-      errors.map((inner) => `${inner.path.length ? `${inner.path.join('.')}: ` : ''}${inner.message.replace(/^Invalid input: /, '')}`).join(', '),
-    )
-    .filter(Boolean);
-  return `does not fit any accepted form (${branches.slice(0, 3).join(' | ')})`;
+const nestedChecks: Pick<NestedSteps, 'parse' | 'check'> = { parse: parseStepObject, check: checkStep };
+
+function reportZod(error: z.ZodError, prefix: PropertyKey[], report: Report): void {
+  for (const problem of zodProblems(error, prefix)) report(problem.path, problem.message);
 }
 
-export function suggest(word: string, candidates: string[]): string {
+function suggest(word: string, candidates: string[]): string {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

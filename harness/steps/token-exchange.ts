@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StepFailure } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { latestToken } from '../targets/params.ts';
 import { credentialsOf, expectOk, rememberTokens, tokenRequest } from './oauth.ts';
 import { defineStep } from './step.ts';

@@ -1,10 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { StepFailure } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { durationSchema, toMs } from '../scenario/duration.ts';
-import { runStepOnce } from '../runner/run-step.ts';
-import { stepKind } from './index.ts';
-import { parseStepObject } from './parse.ts';
 import { defineStep } from './step.ts';
 
 /*
@@ -26,23 +23,23 @@ export const waitUntilStep = defineStep<Args>({
   schema: args,
   interpolate: false,
   label: (a) => `wait until ${Object.keys(a.step).filter((key) => !['expect', 'name', 'as', 'timeout'].includes(key))[0] ?? 'step'} passes`,
-  check(a, scenario) {
+  check(a, scenario, nestedSteps) {
     if (a.step['expect'] === undefined) return { field: 'step.expect', message: 'the repeated step needs an "expect": it says when to stop waiting' };
     if (Object.keys(a.step).some((key) => key === 'wait_until')) return { field: 'step', message: 'wait_until cannot repeat another wait_until' };
-    const nested = parseStepObject(a.step, 0);
+    const nested = nestedSteps.parse(a.step, 0);
     if (typeof nested === 'string') return { field: 'step', message: nested };
-    const inner = stepKind(nested.kind)?.check?.(nested.args, scenario);
+    const inner = nestedSteps.check(nested, scenario);
     return inner ? { field: `step.${nested.kind}${inner.field ? `.${inner.field}` : ''}`, message: inner.message } : undefined;
   },
-  async run(ctx, a) {
-    const parsed = parseStepObject(a.step, ctx.step);
+  async run(ctx, a, nestedSteps) {
+    const parsed = nestedSteps.parse(a.step, ctx.step);
     if (typeof parsed === 'string') throw new StepFailure(`wait_until: ${parsed}`);
     const deadline = performance.now() + toMs(a.timeout);
     const every = toMs(a.every);
     let attempts = 0;
     for (;;) {
       attempts += 1;
-      const { outcome, mismatches, error } = await runStepOnce(ctx, parsed);
+      const { outcome, mismatches, error } = await nestedSteps.run(ctx, parsed);
       if (!error && mismatches.length === 0) return { ...outcome, value: { attempts, outcome: outcome.value } };
       if (performance.now() + every > deadline || ctx.signal.aborted) {
         const last = error ? error.message : mismatches.map((mismatch) => `${mismatch.path}: ${mismatch.message}`).join('; ');

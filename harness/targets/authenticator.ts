@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { DEFAULT_REDIRECT_URI } from '../scenario/defaults.ts';
 import { fromLogin, pickValue, required, withoutUndefined } from './params.ts';
-import type { ClientSpec, TargetKind } from './target.ts';
+import { defineOperation, type TargetKind } from './target.ts';
+import type { ClientSpec } from './session.ts';
 
 /*
- * A remote authenticator implementing the lakeFS authentication API (contracts.md §1): it turns
- * an authorization code into string claims. The URL given is lakeFS's
- * auth.authentication_api.endpoint: operations append /sts/login, /auth/external/principal/login
- * and /healthcheck to it.
+ * A remote authenticator implementing the lakeFS authentication API (api/authentication.yml in
+ * https://github.com/treeverse/lakeFS): it turns an authorization code into string claims. The URL
+ * given is lakeFS's auth.authentication_api.endpoint: operations append /sts/login,
+ * /auth/external/principal/login and /healthcheck to it.
  */
 
 const optionsSchema = z.looseObject({
@@ -54,7 +55,7 @@ export const authenticatorTarget: TargetKind = {
     return { component: 'authenticator', options: { ...rest, issuer: setup.issuer, clientId, ...(clientSecret ? { clientSecret } : {}) }, flaw: setup.flaw };
   },
   operations: {
-    login: {
+    login: defineOperation({
       offer: 'sts-login',
       summary:
         "POST /sts/login with {code, state, redirect_uri} (default: the latest login's). A field set to null is left out; `body` sends any JSON instead.",
@@ -81,8 +82,8 @@ export const authenticatorTarget: TargetKind = {
           : { method: 'POST', url: '/sts/login', json: body };
         return ctx.callTarget(spec, 'sts/login');
       },
-    },
-    principal_login: {
+    }),
+    principal_login: defineOperation({
       offer: 'principal-login',
       summary: 'POST /auth/external/principal/login with {identityToken} (or any JSON `body`).',
       params: z.strictObject({ identityToken: z.string().optional(), body: z.unknown().optional() }),
@@ -90,11 +91,11 @@ export const authenticatorTarget: TargetKind = {
         const body = p.body ?? { identityToken: required(p.identityToken, 'principal_login needs identityToken (or body)') };
         return ctx.callTarget({ method: 'POST', url: '/auth/external/principal/login', json: body }, 'auth/external/principal/login');
       },
-    },
-    healthcheck: {
+    }),
+    healthcheck: defineOperation({
       summary: 'GET /healthcheck (204 when healthy).',
       params: z.strictObject({}),
       run: (ctx) => ctx.callTarget({ method: 'GET', url: '/healthcheck' }, 'healthcheck'),
-    },
+    }),
   },
 };

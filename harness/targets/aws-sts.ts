@@ -3,16 +3,18 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { z } from 'zod';
 import type { StepOutcome } from '../assertions/outcome.ts';
-import { StepFailure } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { DEFAULT_REDIRECT_URI } from '../scenario/defaults.ts';
 import { get } from '../scenario/path.ts';
 import { latestToken, required } from './params.ts';
-import type { TargetKind } from './target.ts';
+import { defineOperation, type TargetKind } from './target.ts';
 
 /*
- * An STS speaking the AWS query protocol (contracts.md §3, §4): AssumeRoleWithWebIdentity turns an
- * IdP ID token into temporary credentials (XML); GetCallerIdentity, SigV4-signed with them, says
- * who they belong to. Flavour aws (AWS STS) or minio (MinIO's parameters and error codes).
+ * An STS speaking the AWS query protocol (https://docs.aws.amazon.com/STS/latest/APIReference/, and
+ * MinIO's AssumeRoleWithWebIdentity, https://min.io/docs/minio/linux/developers/security-token-service.html):
+ * AssumeRoleWithWebIdentity turns an IdP ID token into temporary credentials (XML); GetCallerIdentity,
+ * SigV4-signed with them, says who they belong to. Flavour aws (AWS STS) or minio (MinIO's parameters
+ * and error codes).
  */
 
 const optionsSchema = z.looseObject({
@@ -22,7 +24,7 @@ const optionsSchema = z.looseObject({
   region: z.string().default('us-east-1').describe('Region used to sign GetCallerIdentity.'),
 });
 
-export const AWS_CREDENTIALS = '$awsCredentials';
+const AWS_CREDENTIALS = '$awsCredentials';
 
 interface Credentials {
   accessKeyId: string;
@@ -65,7 +67,7 @@ export const awsStsTarget: TargetKind = {
     return { component: 'sts', options: { ...rest, issuer: setup.issuer, clientIds: [clientId] }, flaw: setup.flaw };
   },
   operations: {
-    assume_role: {
+    assume_role: defineOperation({
       offer: 'assume-role-with-web-identity',
       summary:
         'AssumeRoleWithWebIdentity (form POST /): token (default: the latest ID token), role_arn, session_name, duration, policy, version, action; `params` adds or (with null) removes raw parameters. Saves the credentials for caller_identity.',
@@ -132,8 +134,8 @@ export const awsStsTarget: TargetKind = {
           },
         };
       },
-    },
-    caller_identity: {
+    }),
+    caller_identity: defineOperation({
       offer: 'get-caller-identity',
       summary:
         'GetCallerIdentity, SigV4-signed with the credentials of the latest assume_role (or given ones); tamper: "secret" signs with a wrong secret, "unsigned" sends no signature.',
@@ -164,7 +166,7 @@ export const awsStsTarget: TargetKind = {
         const result = resultOf(outcome, 'GetCallerIdentity');
         return { ...outcome, value: { ...(result ? { user_id: result['UserId'], account: result['Account'], arn: result['Arn'] } : {}), ...errorOf(outcome) } };
       },
-    },
+    }),
   },
 };
 

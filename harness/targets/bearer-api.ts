@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { DEFAULT_REDIRECT_URI } from '../scenario/defaults.ts';
 import { latestToken, required } from './params.ts';
 import { dpopProof } from '../actors/dpop.ts';
-import type { TargetKind } from './target.ts';
+import { defineOperation, type TargetKind } from './target.ts';
 
 /*
- * An API protected by IdP access tokens (RFC 6750) that maps the caller to roles (contracts.md §6):
- * users by a claim such as groups, applications by client id. The conformance mapping (configure an
- * external API the same way): admins → admin (scope cluster), developers → reader, the app client
- * "api-app" → writer.
+ * An API protected by IdP access tokens (RFC 6750) that maps the caller to roles (AuthMap, as in
+ * docs/components.md): users by a claim such as groups, applications by client id. The conformance
+ * mapping (configure an external API the same way): admins → admin (scope cluster), developers →
+ * reader, the app client "api-app" → writer.
  */
 
 const optionsSchema = z.looseObject({
@@ -74,7 +74,7 @@ export const bearerApiTarget: TargetKind = {
     };
   },
   operations: {
-    whoami: {
+    whoami: defineOperation({
       summary:
         'GET /whoami with a bearer token (default: the latest access token); token: null sends no Authorization header. dpop: a key name sends "DPoP <token>" with a fresh proof of that key; dpop_proof sends this proof (a replay).',
       params: z.strictObject({
@@ -99,8 +99,8 @@ export const bearerApiTarget: TargetKind = {
         const result = await ctx.callTarget({ method: 'GET', url: '/whoami', headers }, 'whoami');
         return proof === undefined ? result : { ...result, value: { dpop_proof: proof } };
       },
-    },
-    role: {
+    }),
+    role: defineOperation({
       summary: 'GET /roles/{role} with a bearer token: 200 when the caller holds the role, 403 otherwise.',
       params: z.strictObject({ role: z.string().min(1), token: z.string().optional() }),
       run(ctx, _target, p) {
@@ -110,6 +110,6 @@ export const bearerApiTarget: TargetKind = {
         );
         return ctx.callTarget({ method: 'GET', url: `/roles/${encodeURIComponent(p.role)}`, headers: { authorization: `Bearer ${token}` } }, `roles/${p.role}`);
       },
-    },
+    }),
   },
 };

@@ -1,9 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { approveDevice, LoginError } from '../actors/browserless-login.ts';
-import { StepFailure, type ScenarioContext } from '../runner/context.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { get } from '../scenario/path.ts';
-import type { CommandIo, TargetKind, TargetSession } from './target.ts';
+import { defineOperation, type TargetKind } from './target.ts';
+import type { CommandIo, TargetSession } from './session.ts';
 
 /*
  * A command-line tool that logs in with the device flow (RFC 8628) and keeps its tokens in a store:
@@ -176,7 +178,7 @@ export const deviceCliTarget: TargetKind = {
     return { component: 'device-cli', options: {}, flaw: setup.flaw };
   },
   operations: {
-    login: {
+    login: defineOperation({
       summary:
         "Runs the login command; a person approves (or denies, or ignores) the printed code. Value: session (the store's JSON, with subject), session_exists, session_mode, waits (ms between polls, in-process).",
       params: z.strictObject({
@@ -197,7 +199,7 @@ export const deviceCliTarget: TargetKind = {
         const { exit, stdout, stderr, waits } = await runCli(ctx, target, args, { user: p.user, decision: p.decision }, p.idp_clock_factor);
         return { exit, stdout, stderr, value: { ...(await sessionOf(target)), waits } };
       },
-    },
+    }),
     token: commandOperation(
       'tokenCommand',
       'Runs the token command: prints a valid access token (refreshing it when needed). Value: token (read with tokenPattern), and the store.',

@@ -13,5 +13,3 @@ export const TARGETS: readonly TargetKind[] = [authenticatorTarget, lakefsStsTar
 export function targetKind(name: TargetName | string): TargetKind | undefined {
   return TARGETS.find((kind) => kind.name === name);
 }
-
-export { TARGET_NAMES, TARGET_ALIASES, type TargetName } from './names.ts';

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { DEFAULT_REDIRECT_URI } from '../scenario/defaults.ts';
 import { fromLogin, pickValue, required, withoutUndefined } from './params.ts';
-import type { TargetKind } from './target.ts';
+import { defineOperation, type TargetKind } from './target.ts';
 import { authenticatorClients } from './authenticator.ts';
 
 /*
- * lakeFS's public STS login (contracts.md §2): POST /api/v1/sts/login turns a code into a
- * lakeFS login token (HS256 JWT, iss auth, aud login), through lakeFS's authenticator. The URL
- * is lakeFS's (or the STS component's) base URL.
+ * lakeFS's public STS login (https://docs.lakefs.io/security/sts-login.html; stsLogin in lakeFS's
+ * api/swagger.yml): POST /api/v1/sts/login turns a code into a lakeFS login token (HS256 JWT, iss
+ * auth, aud login), through lakeFS's authenticator. The URL is lakeFS's (or the STS component's) base URL.
  */
 
 const optionsSchema = z.looseObject({
@@ -20,7 +20,7 @@ const optionsSchema = z.looseObject({
 
 const nullable = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]).optional();
 
-export const LAKEFS_TOKEN = '$lakefsToken';
+const LAKEFS_TOKEN = '$lakefsToken';
 
 export const lakefsStsTarget: TargetKind = {
   name: 'lakefs-sts',
@@ -42,7 +42,7 @@ export const lakefsStsTarget: TargetKind = {
     };
   },
   operations: {
-    login: {
+    login: defineOperation({
       offer: 'sts-login',
       summary: 'POST /api/v1/sts/login with {code, state, redirect_uri} of the latest login and an optional ttl_seconds; null leaves a field out.',
       params: z.strictObject({
@@ -68,8 +68,8 @@ export const lakefsStsTarget: TargetKind = {
         if (result.status === 200 && typeof token === 'string') ctx.vars[LAKEFS_TOKEN] = token;
         return result;
       },
-    },
-    user: {
+    }),
+    user: defineOperation({
       summary: "GET /api/v1/user with the lakeFS token (default: the latest login's) as a bearer token.",
       params: z.strictObject({ token: z.string().optional() }),
       async run(ctx, _target, p) {
@@ -79,11 +79,11 @@ export const lakefsStsTarget: TargetKind = {
         );
         return ctx.callTarget({ method: 'GET', url: '/api/v1/user', headers: { authorization: `Bearer ${token}` } }, 'api/v1/user');
       },
-    },
-    healthcheck: {
+    }),
+    healthcheck: defineOperation({
       summary: 'GET /healthcheck.',
       params: z.strictObject({}),
       run: (ctx) => ctx.callTarget({ method: 'GET', url: '/healthcheck' }, 'healthcheck'),
-    },
+    }),
   },
 };

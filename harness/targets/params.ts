@@ -1,4 +1,5 @@
-import { StepFailure, type ScenarioContext } from '../runner/context.ts';
+import type { ScenarioContext } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 
 /*
  * Defaults shared by target operations: values from earlier steps (the latest login's code, the

@@ -3,10 +3,10 @@ import { browserlessLogin, LoginError } from '../actors/browserless-login.ts';
 import { readForms } from '../actors/user-agent.ts';
 import { afterLogoutPage, type FrameLoad } from '../actors/after-logout.ts';
 import type { ClientInput } from '../../mock-idp/index.ts';
-import { StepFailure } from '../runner/context.ts';
+import { StepFailure } from '../runner/step-failure.ts';
 import { headersOf, toHttpResult } from '../runner/http.ts';
 import { required } from './params.ts';
-import type { TargetKind } from './target.ts';
+import { defineOperation, type TargetKind } from './target.ts';
 
 /*
  * A web application that logs people in with the IdP (a relying party). Its contract, which an
@@ -121,7 +121,7 @@ export const webRpTarget: TargetKind = {
     };
   },
   operations: {
-    login: {
+    login: defineOperation({
       summary: "A person signs in through the app: the browser opens /login, logs in at the IdP, comes back to /callback; the answer is the app's final page.",
       params: z.strictObject({
         user: z.string().min(1),
@@ -155,8 +155,8 @@ export const webRpTarget: TargetKind = {
         ctx.recordTargetRequests();
         return { ...result, value: { callback_url: callbackUrl } };
       },
-    },
-    third_party_login: {
+    }),
+    third_party_login: defineOperation({
       summary:
         "A login started by a third party: the browser opens the IdP's initiate_login page for the app's client, which sends it to the app's initiate_login_uri with iss; the app sends it on to log in (as login).",
       params: z.strictObject({ user: z.string().min(1), password: z.string().optional(), browser: z.string().default('default') }),
@@ -166,7 +166,7 @@ export const webRpTarget: TargetKind = {
         const redirectUri = target.setup.clients['main']?.redirectUri ?? `${base}${o.callbackPath}`;
         const start = `${ctx.idp.issuer}/initiate_login?client_id=${encodeURIComponent(target.setup.clients['main']!.id)}&login_hint=${encodeURIComponent(p.user)}`;
         const browser = ctx.browser(p.browser);
-        let result;
+        let result: Awaited<ReturnType<typeof browserlessLogin>>;
         try {
           result = await browserlessLogin({ authorizationUrl: start, redirectUri, username: p.user, password: p.password, userAgent: browser });
         } catch (error) {
@@ -178,8 +178,8 @@ export const webRpTarget: TargetKind = {
         ctx.recordTargetRequests();
         return { ...answer, value: { callback_url: result.callbackUrl } };
       },
-    },
-    get: {
+    }),
+    get: defineOperation({
       summary: 'The browser GETs a path of the app with its cookies (default /me).',
       params: z.strictObject({ path: z.string().default('/me'), browser: z.string().default('default') }),
       async run(ctx, target, p) {
@@ -189,8 +189,8 @@ export const webRpTarget: TargetKind = {
         ctx.recordTargetRequests();
         return result;
       },
-    },
-    logout: {
+    }),
+    logout: defineOperation({
       summary:
         "RP-initiated logout: the browser opens /logout, confirms at the IdP, and comes back to the app; the answer is the app's page after logout. Value: state (what the IdP sent back).",
       params: z.strictObject({ browser: z.string().default('default') }),
@@ -226,8 +226,8 @@ export const webRpTarget: TargetKind = {
         ctx.recordTargetRequests();
         return { ...result, value: { returned_to: back, state: new URL(back).searchParams.get('state') ?? undefined, frontchannel: frames } };
       },
-    },
-    refresh: {
+    }),
+    refresh: defineOperation({
       summary: 'The browser POSTs /refresh with its cookies: the app refreshes its tokens (and checks the new ID token and userinfo).',
       params: z.strictObject({ browser: z.string().default('default') }),
       async run(ctx, target, p) {
@@ -237,8 +237,8 @@ export const webRpTarget: TargetKind = {
         ctx.recordTargetRequests();
         return result;
       },
-    },
-    replay_callback: {
+    }),
+    replay_callback: defineOperation({
       summary: 'The browser opens the latest callback URL again (a replayed code and state); a careful app refuses it.',
       params: z.strictObject({ browser: z.string().default('default') }),
       async run(ctx, _target, p) {
@@ -251,6 +251,6 @@ export const webRpTarget: TargetKind = {
         ctx.recordTargetRequests();
         return result;
       },
-    },
+    }),
   },
 };

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { processLauncher } from '../../harness/launchers/process.ts';
 import { runSuite } from '../../harness/runner/suite.ts';
 import { authenticatorTarget } from '../../harness/targets/authenticator.ts';
-import type { TargetConnection } from '../../harness/targets/target.ts';
+import type { TargetConnection } from '../../harness/targets/session.ts';
 import { freePort } from './support/scenarios.ts';
 
 /*

@@ -6,7 +6,10 @@ describe('the command registry', () => {
     const modules = await loadCommands();
     const output: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (output.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      output.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
     try {
       expect(await main(['--help'])).toBe(0);
     } finally {

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { coverageOf, tagProblems } from '../../../harness/conformance/coverage.ts';
 import { OFFICIAL_PROFILES, OFFICIAL_TESTS } from '../../../harness/conformance/official-tests.ts';
-import { loadScenarios } from '../../../harness/runner/suite.ts';
+import { loadScenarios } from '../../../harness/scenario/load.ts';
 import { scenarioDir } from '../support/scenarios.ts';
 
 const SCENARIOS = fileURLToPath(new URL('../../../scenarios', import.meta.url));

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAuthenticator, type RunningComponent } from '../../../components/index.ts';
-import { runSuite, SuiteError, type SuiteEvent } from '../../../harness/runner/suite.ts';
+import { runSuite, type SuiteEvent } from '../../../harness/runner/suite.ts';
+import { SuiteError } from '../../../harness/runner/suite-error.ts';
 import { startPartialAuthenticator, type PartialAuthenticator } from '../support/partial-authenticator.ts';
 import { AUTHENTICATOR_LOGIN as LOGIN, freePort, runScenarios, scenario } from '../support/scenarios.ts';
 

@@ -4,7 +4,7 @@ import { scenarioDir } from '../support/scenarios.ts';
 import { loadScenarioFile } from '../../../harness/scenario/load.ts';
 import { join } from 'node:path';
 import { symlink } from 'node:fs/promises';
-import { loadScenarios } from '../../../harness/runner/suite.ts';
+import { loadScenarios } from '../../../harness/scenario/load.ts';
 
 const load = (text: string) => parseScenarioText(text, 'scenarios/example.yaml');
 

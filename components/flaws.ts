@@ -130,9 +130,7 @@ export const FLAWS = [
 
 export type FlawName = (typeof FLAWS)[number]['name'];
 
-export type FlawOf<C extends ComponentName> = Extract<(typeof FLAWS)[number], { component: C }>['name'];
-
-export function flawsOf(component: ComponentName): FlawDescriptor[] {
+function flawsOf(component: ComponentName): FlawDescriptor[] {
   return FLAWS.filter((flaw) => flaw.component === component);
 }
 

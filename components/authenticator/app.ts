@@ -23,7 +23,7 @@ import { trustCaFile } from '../server/trust.ts';
  * same operation.
  */
 
-export const AUTHENTICATOR_ROUTE_PREFIXES = ['', '/api/v1'] as const;
+const AUTHENTICATOR_ROUTE_PREFIXES = ['', '/api/v1'] as const;
 
 /** Token and code failures are the caller's problem (401); an unusable IdP is a 502. */
 function failureToHttp(error: unknown): unknown {

@@ -23,7 +23,7 @@ export interface StsLoginDeps {
   replayCache: Map<string, string>;
 }
 
-export interface StsLogin {
+interface StsLogin {
   request: LoginRequest;
   codeVerifier: string | undefined;
   nonce: string | undefined;
@@ -92,7 +92,7 @@ function renderClaims(ctx: Context, login: StsLogin): void {
   ctx.body = { claims: login.reply };
 }
 
-export const STS_LOGIN_STEPS: readonly StsLoginStep[] = [
+const STS_LOGIN_STEPS: readonly StsLoginStep[] = [
   readRequest,
   checkRedirectUri,
   readPkceState,

@@ -14,7 +14,7 @@ import { HttpError } from '../server/http-error.ts';
 
 const REALM = 'mockidp-bearer-api';
 
-export function unauthorized(description: string | undefined): HttpError {
+function unauthorized(description: string | undefined): HttpError {
   const challenge =
     description === undefined
       ? `Bearer realm="${REALM}"`

@@ -4,7 +4,7 @@ import type { JWTPayload } from 'jose';
 import type { FlawName } from '../flaws.ts';
 import { Discovery } from '../oidc/discovery.ts';
 import { UpstreamError } from '../oidc/errors.ts';
-import { ACCESS_TOKEN_STEPS } from '../oidc/token-checks.ts';
+import { PRESENTED_TOKEN_STEPS } from '../oidc/token-checks.ts';
 import { TokenValidator } from '../oidc/token-validator.ts';
 import { MappingError, mapIdentity, type AuthMapConfig, type MappedIdentity } from '../role-mapping/auth-map.ts';
 import { errorBoundary } from '../server/error-boundary.ts';
@@ -82,7 +82,7 @@ function mapRolesAnyKind(ctx: Context, call: Call, deps: Deps): void {
   mapRoles(ctx, call, deps, false);
 }
 
-export const BEARER_STEPS: readonly Step[] = [readToken, verifyToken, checkSenderConstraint, mapRoles];
+const BEARER_STEPS: readonly Step[] = [readToken, verifyToken, checkSenderConstraint, mapRoles];
 
 const FLAWED: Partial<Record<FlawName, Record<string, Step>>> = {
   'roles-from-unverified-claim': { verifyToken: decodeToken },
@@ -126,7 +126,7 @@ export function createBearerApiApp(options: BearerApiOptions, logger?: Logger): 
       maxLength: 16_384,
       now: config.now,
     },
-    steps: ACCESS_TOKEN_STEPS,
+    steps: PRESENTED_TOKEN_STEPS,
     discovery,
     jwks: { maxAgeSeconds: config.jwksMaxAgeSeconds, refetchCooldownSeconds: config.jwksRefetchCooldownSeconds },
     timeoutMs: config.httpTimeoutMs,

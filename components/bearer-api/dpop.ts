@@ -9,7 +9,7 @@ import { HttpError } from '../server/http-error.ts';
  * (htm, htu, ath), recent (iat) and never seen before (jti).
  */
 
-export const DPOP_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA'];
+const DPOP_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA'];
 const REALM = 'mockidp-bearer-api';
 
 export type Scheme = 'Bearer' | 'DPoP';

@@ -11,7 +11,7 @@ export interface ProviderMetadata {
   revocation_endpoint?: string;
 }
 
-export function discoveryUrlOf(issuer: string): string {
+function discoveryUrlOf(issuer: string): string {
   return `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
 }
 

@@ -21,11 +21,10 @@ export const authMapSchema = z
   .describe('Role mapping (AuthMap).');
 
 export type AuthMapConfig = z.output<typeof authMapSchema>;
-export type AuthMapInput = z.input<typeof authMapSchema>;
 
-export type TokenKind = 'user' | 'app';
+type TokenKind = 'user' | 'app';
 
-export interface RoleGrant {
+interface RoleGrant {
   role: string;
   scope: string;
   /** The identifier that matched. */
@@ -59,7 +58,7 @@ function clientIdOf(claims: JWTPayload): string | undefined {
 }
 
 /** An app token is one whose subject is the client itself (client_credentials); anything else is a user's. */
-export function tokenKind(claims: JWTPayload): TokenKind {
+function tokenKind(claims: JWTPayload): TokenKind {
   const clientId = clientIdOf(claims);
   return clientId !== undefined && claims.sub === clientId ? 'app' : 'user';
 }
@@ -80,7 +79,7 @@ function appIdentifier(claims: JWTPayload, claimName: string): string {
 }
 
 /** The identifiers a token is known by under a mode; enforceKind=false is the ignore-token-kind flaw. */
-export function identifiersOf(config: AuthMapConfig, claims: JWTPayload, kind: TokenKind, options: { enforceKind: boolean }): string[] {
+function identifiersOf(config: AuthMapConfig, claims: JWTPayload, kind: TokenKind, options: { enforceKind: boolean }): string[] {
   const mode = options.enforceKind ? config.mode : 'converge';
   if (mode === 'user' && kind === 'app')
     throw new MappingError('wrong-kind', 'this service accepts user tokens only (mode user), and this is an application token (client_credentials)');

@@ -14,7 +14,7 @@ import { awsTimestamp, renderResult } from './xml.ts';
  * validate the web identity token, authorize the role, issue credentials, render the XML.
  */
 
-export interface RoleConfig {
+interface RoleConfig {
   name: string;
   maxSessionSeconds: number;
 }
@@ -219,7 +219,7 @@ function credentialsXml(credentials: IssuedCredentials): Record<string, string> 
   };
 }
 
-export const ASSUME_ROLE_STEPS: readonly Step[] = [
+const ASSUME_ROLE_STEPS: readonly Step[] = [
   readRoleArn,
   readRoleSessionName,
   readWebIdentityToken,

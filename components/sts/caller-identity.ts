@@ -113,7 +113,7 @@ function renderCallerIdentity(ctx: Context, call: CallerIdentity): void {
   renderResult(ctx, 'GetCallerIdentity', { UserId: credentials.assumedRoleId, Account: credentials.account, Arn: credentials.arn }, call.requestId);
 }
 
-export const CALLER_IDENTITY_STEPS: readonly Step[] = [
+const CALLER_IDENTITY_STEPS: readonly Step[] = [
   readAuthorization,
   checkCredentialScope,
   findCredentials,

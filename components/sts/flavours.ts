@@ -29,7 +29,7 @@ export interface Flavour {
   rejectedClaim(message: string): StsError;
 }
 
-export const AWS: Flavour = {
+const AWS: Flavour = {
   name: 'aws',
   errorType: (status) => (status >= 500 ? 'Receiver' : 'Sender'),
   requestIdHeader: 'x-amzn-RequestId',
@@ -64,7 +64,7 @@ export const AWS: Flavour = {
   rejectedClaim: (message) => new StsError('IDPRejectedClaim', 403, message),
 };
 
-export const MINIO: Flavour = {
+const MINIO: Flavour = {
   name: 'minio',
   errorType: () => '',
   requestIdHeader: 'x-amz-request-id',

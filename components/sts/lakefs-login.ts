@@ -12,8 +12,8 @@ import { validateSts } from './authenticator-client.ts';
  * lakeFS's own short-lived HS256 login token.
  */
 
-export const DEFAULT_TTL_SECONDS = 3600;
-export const MAX_TTL_SECONDS = 43200;
+const DEFAULT_TTL_SECONDS = 3600;
+const MAX_TTL_SECONDS = 43200;
 
 export interface LakefsLoginDeps {
   authenticatorUrl: string | undefined;
@@ -107,7 +107,7 @@ function renderToken(ctx: Context, login: LakefsLogin): void {
   ctx.body = { token: login.token, token_expiration: login.expiration };
 }
 
-export const LAKEFS_LOGIN_STEPS: readonly Step[] = [
+const LAKEFS_LOGIN_STEPS: readonly Step[] = [
   readLoginBody,
   requireAuthenticationApi,
   callAuthenticator,

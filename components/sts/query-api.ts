@@ -9,7 +9,7 @@ import { renderError } from './xml.ts';
 
 /** The AWS query protocol at `/`: Action and Version pick the operation; errors are XML. */
 
-export const STS_VERSION = '2011-06-15';
+const STS_VERSION = '2011-06-15';
 
 export interface QueryApiDeps {
   flavour: Flavour;

@@ -8,7 +8,7 @@
 export { FLAWS, type FlawName, type ComponentName } from './flaws.ts';
 export type { RunningComponent } from './server/listen.ts';
 export type { Logger } from './server/logger.ts';
-export { OptionsError } from './server/options.ts';
+export { OptionsError } from './errors.ts';
 export { createAuthenticatorApp, startAuthenticator } from './authenticator/app.ts';
 export { authenticatorOptionsSchema, type AuthenticatorOptions } from './authenticator/options.ts';
 export { createStsApp, startSts } from './sts/app.ts';

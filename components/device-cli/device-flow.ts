@@ -1,3 +1,4 @@
+import { ComponentError } from '../errors.ts';
 import type { ProviderMetadata } from '../oidc/discovery.ts';
 import { UpstreamError } from '../oidc/errors.ts';
 import { excerpt, fetchJson, isObject } from '../oidc/http.ts';
@@ -26,11 +27,10 @@ export interface TokenResponse {
   scope?: string;
 }
 
-export class DeviceFlowError extends Error {
+export class DeviceFlowError extends ComponentError {
   readonly error: string;
   constructor(error: string, message: string) {
     super(message);
-    this.name = 'DeviceFlowError';
     this.error = error;
   }
 }

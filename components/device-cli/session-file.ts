@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ComponentError } from '../errors.ts';
 
 /*
  * The CLI's session: one JSON file, readable by its owner only (0600, in a 0700 directory),
@@ -36,12 +37,7 @@ export function defaultSessionPath(env: Record<string, string | undefined>): str
   return join(config, 'mockidp-cli', 'session.json');
 }
 
-export class SessionFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SessionFileError';
-  }
-}
+export class SessionFileError extends ComponentError {}
 
 export async function writeSession(path: string, session: Session, mode = SESSION_FILE_MODE): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });

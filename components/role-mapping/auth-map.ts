@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { z } from 'zod';
+import { ComponentError, OptionsError } from '../errors.ts';
 
 /*
  * The AuthMap of the Lightbits seed (contracts.md §6): an identifier taken from a token (a group of
@@ -40,11 +41,10 @@ export interface MappedIdentity {
 }
 
 /** Why a token could not be mapped; `status` 403 in every case, `reason` tells them apart. */
-export class MappingError extends Error {
+export class MappingError extends ComponentError {
   readonly reason: 'wrong-kind' | 'claim-missing' | 'claim-type' | 'no-role';
   constructor(reason: MappingError['reason'], message: string) {
     super(message);
-    this.name = 'MappingError';
     this.reason = reason;
   }
 }
@@ -124,6 +124,6 @@ export function mapIdentity(config: AuthMapConfig, claims: JWTPayload, options: 
 /** Parses the CLI form IDENTIFIER=ROLE[:SCOPE]. */
 export function parseMapEntry(text: string): [string, { role: string; scope: string }] {
   const match = /^([^=]+)=([^:]+)(?::(.+))?$/.exec(text);
-  if (!match) throw new Error(`"${text}" is not a role mapping: use IDENTIFIER=ROLE or IDENTIFIER=ROLE:SCOPE, e.g. admins=admin:cluster`);
+  if (!match) throw new OptionsError(`"${text}" is not a role mapping: use IDENTIFIER=ROLE or IDENTIFIER=ROLE:SCOPE, e.g. admins=admin:cluster`);
   return [match[1]!, { role: match[2]!, scope: match[3] ?? '*' }];
 }

@@ -415,7 +415,7 @@ describe('authenticator: other lakeFS operations', () => {
 
 describe('authenticator: options', () => {
   it('refuses alg none in the allow-list with a message naming the field', () => {
-    expect(() => createAuthenticatorApp({ issuer, clientId: 'lakefs', allowedAlgs: ['none'] })).toThrow(/allowedAlgs\.0: "none" is not allowed/);
+    expect(() => createAuthenticatorApp({ issuer, clientId: 'lakefs', allowedAlgs: ['none'] })).toThrow(/allowedAlgs\[0\]: "none" is not allowed/);
   });
 
   it('refuses a flaw that belongs to another component', () => {

@@ -79,7 +79,10 @@ const imported = new WeakMap<JWK, Map<string, CryptoKey | Uint8Array>>();
 
 async function importVerificationKey(jwk: JWK, alg: string): Promise<CryptoKey | Uint8Array> {
   let byAlg = imported.get(jwk);
-  if (!byAlg) imported.set(jwk, (byAlg = new Map()));
+  if (!byAlg) {
+    byAlg = new Map();
+    imported.set(jwk, byAlg);
+  }
   let key = byAlg.get(alg);
   if (!key) {
     key = await importJWK(jwk, alg);

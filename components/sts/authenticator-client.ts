@@ -1,5 +1,5 @@
 import { HttpError } from '../server/http-error.ts';
-import { fetchJson, isObject } from '../oidc/http.ts';
+import { fetchJson, isObject, type JsonResponse } from '../oidc/http.ts';
 
 /*
  * lakeFS's side of the authentication API (contracts.md §1, "How lakeFS reads the reply"): only
@@ -12,7 +12,7 @@ export async function validateSts(
   timeoutMs: number,
 ): Promise<Record<string, string>> {
   const url = `${authenticatorUrl.replace(/\/$/, '')}/sts/login`;
-  let response;
+  let response: JsonResponse;
   try {
     response = await fetchJson(url, {
       method: 'POST',

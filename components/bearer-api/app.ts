@@ -13,7 +13,8 @@ import { listen, type RunningComponent } from '../server/listen.ts';
 import { consoleLogger, type Logger } from '../server/logger.ts';
 import { parseOptions } from '../server/options.ts';
 import { decodeAccessToken, readAuthorization, verifyAccessToken, type AccessTokenVerifier } from './access-token.ts';
-import { ProofReplayCache, boundKey, dpopRefusal, verifyDpopProof, type DpopPolicy, type Scheme } from './dpop.ts';
+import { dpopRefusal, insufficientScope, type Scheme } from './challenge.ts';
+import { ProofReplayCache, boundKey, verifyDpopProof, type DpopPolicy } from './dpop.ts';
 import { bearerApiOptionsSchema, type BearerApiConfig, type BearerApiOptions } from './options.ts';
 import { trustCaFile } from '../server/trust.ts';
 
@@ -71,8 +72,7 @@ function mapRoles(_ctx: Context, call: Call, deps: Deps, enforceKind = true): vo
   try {
     call.identity = mapIdentity(deps.roleMapping, call.claims, { enforceKind });
   } catch (error) {
-    if (error instanceof MappingError)
-      throw new HttpError(403, error.message, { 'www-authenticate': 'Bearer realm="mockidp-bearer-api", error="insufficient_scope"' });
+    if (error instanceof MappingError) throw insufficientScope(error.message);
     throw error;
   }
 }
@@ -176,10 +176,7 @@ export function createBearerApiApp(options: BearerApiOptions, logger?: Logger): 
     const identity = await authenticate(ctx);
     const role = ctx.params['role']!;
     const grant = identity.roles.find((candidate) => candidate.role === role);
-    if (!grant)
-      throw new HttpError(403, `the caller does not hold role "${role}" (roles: ${identity.roles.map((g) => g.role).join(', ')})`, {
-        'www-authenticate': 'Bearer realm="mockidp-bearer-api", error="insufficient_scope"',
-      });
+    if (!grant) throw insufficientScope(`the caller does not hold role "${role}" (roles: ${identity.roles.map((g) => g.role).join(', ')})`);
     ctx.body = { allowed: true, role: grant.role, scope: grant.scope, via: grant.via, subject: identity.subject };
   });
   router.get('/healthcheck', (ctx) => {

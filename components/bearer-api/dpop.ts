@@ -1,30 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import { EmbeddedJWK, calculateJwkThumbprint, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { HttpError } from '../server/http-error.ts';
+import { DPOP_ALGS, dpopRefusal } from './challenge.ts';
 
 /*
  * Sender-constrained access tokens (RFC 9449 section 7): a token bound to a key (cnf.jkt) is only
  * good with "Authorization: DPoP <token>" and a DPoP proof of that key made for this very request
  * (htm, htu, ath), recent (iat) and never seen before (jti).
  */
-
-const DPOP_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA'];
-const REALM = 'mockidp-bearer-api';
-
-export type Scheme = 'Bearer' | 'DPoP';
-
-function challenge(scheme: Scheme, error: string, description: string): string {
-  const quoted = description.replace(/["\\]/g, "'");
-  return scheme === 'DPoP'
-    ? `DPoP realm="${REALM}", algs="${DPOP_ALGS.join(' ')}", error="${error}", error_description="${quoted}"`
-    : `Bearer realm="${REALM}", error="${error}", error_description="${quoted}"`;
-}
-
-/** 401 with the RFC 9449 section 7.1 challenge: invalid_dpop_proof for the proof, invalid_token for the token. */
-export function dpopRefusal(error: 'invalid_dpop_proof' | 'invalid_token', description: string, scheme: Scheme = 'DPoP'): HttpError {
-  return new HttpError(401, description, { 'www-authenticate': challenge(scheme, error, description) });
-}
 
 /** Remembers proof ids for as long as their iat is acceptable, so a proof works once. */
 export class ProofReplayCache {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'koa';
 import { SignJWT } from 'jose';
 import type { FlawName } from '../flaws.ts';
-import { isObject } from '../oidc/http.ts';
 import { HttpError } from '../server/http-error.ts';
+import { readJsonObject } from '../server/json-body.ts';
 import { validateSts } from './authenticator-client.ts';
 
 /*
@@ -37,9 +37,7 @@ interface LakefsLogin {
 type Step = ((ctx: Context, login: LakefsLogin, deps: LakefsLoginDeps) => void | Promise<void>) & { readonly name: string };
 
 function readLoginBody(ctx: Context, login: LakefsLogin): void {
-  if (!ctx.is('application/json')) throw new HttpError(400, 'send the body as JSON with Content-Type: application/json');
-  const body = ctx.request.body;
-  if (!isObject(body)) throw new HttpError(400, 'the body must be one JSON object: {"code", "state", "redirect_uri", "ttl_seconds"?}');
+  const body = readJsonObject(ctx, '{"code", "state", "redirect_uri", "ttl_seconds"?}');
   const fields: Record<string, string> = {};
   for (const field of ['code', 'state', 'redirect_uri']) {
     const value = body[field];

@@ -19,9 +19,9 @@ import { bearerApiOptionsSchema, type BearerApiConfig, type BearerApiOptions } f
 import { trustCaFile } from '../server/trust.ts';
 
 /*
- * A small API protected by IdP access tokens whose caller's role comes from the AuthMap (the
- * Lightbits seed): GET /whoami shows the mapping, GET /roles/:role answers 200 only to callers that
- * hold the role. Errors follow RFC 6750 (WWW-Authenticate, error, error_description).
+ * A small API protected by IdP access tokens whose caller's role comes from the AuthMap (the role
+ * mapping after Lightbits' federated authentication): GET /whoami shows the mapping, GET /roles/:role
+ * answers 200 only to callers that hold the role. Errors follow RFC 6750 (WWW-Authenticate, error, error_description).
  */
 
 interface Call {

@@ -65,7 +65,7 @@ export async function requestDeviceCode(metadata: ProviderMetadata, clientId: st
       );
     throw new UpstreamError(`device authorization answered ${response.status}: ${excerpt(response.text)}`, response.status);
   }
-  // Google names the page verification_url (quirks.md §2.5); clients in the wild accept both.
+  // Google names the page verification_url (its guide "OAuth 2.0 for TV and Limited-Input Device Applications"); clients in the wild accept both.
   if (body && typeof body['verification_uri'] !== 'string' && typeof body['verification_url'] === 'string') body['verification_uri'] = body['verification_url'];
   if (
     !body ||

@@ -3,7 +3,7 @@ import { TokenError } from './errors.ts';
 import type { KeySource } from './key-sources.ts';
 
 /*
- * Token validation as a pipeline of named checks (STYLE.md §1). Each check reads or fills the
+ * Token validation as a pipeline of named checks (the shape of oidc-provider's endpoints, e.g. lib/actions/revocation.js). Each check reads or fills the
  * TokenCheck record and throws a TokenError to refuse. A flawed variant replaces or drops one check
  * by name (see ./token-flaws.ts), so the difference between the correct and the flawed component
  * is one visible line.

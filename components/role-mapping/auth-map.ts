@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { ComponentError, OptionsError } from '../errors.ts';
 
 /*
- * The AuthMap of the Lightbits seed (contracts.md §6): an identifier taken from a token (a group of
- * a user, or the client id of an application) maps to a role and a scope. The mode says which
+ * An AuthMap in the manner of Lightbits' federated authentication (which publishes no specification
+ * of it): an identifier taken from a token (a group of a user, or the client id of an application)
+ * maps to a role and a scope. The mode says which
  * tokens count: `user` (people, e.g. a device-flow login), `app` (client_credentials tokens) or
  * `converge` (both; a user token is identified by its user claim and by the client it came
  * through).

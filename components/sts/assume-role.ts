@@ -10,7 +10,7 @@ import type { QueryParameters } from './query-request.ts';
 import { awsTimestamp, renderResult } from './xml.ts';
 
 /*
- * AssumeRoleWithWebIdentity (contracts.md §3, §4) as its pipeline: read and check each parameter,
+ * AssumeRoleWithWebIdentity (AWS STS API Reference; MinIO's cmd/sts-handlers.go) as its pipeline: read and check each parameter,
  * validate the web identity token, authorize the role, issue credentials, render the XML.
  */
 

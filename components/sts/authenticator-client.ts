@@ -2,7 +2,7 @@ import { HttpError } from '../server/http-error.ts';
 import { fetchJson, isObject, type JsonResponse } from '../oidc/http.ts';
 
 /*
- * lakeFS's side of the authentication API (contracts.md §1, "How lakeFS reads the reply"): only
+ * lakeFS's side of the authentication API (ValidateSTS in lakeFS's pkg/authentication/service.go): only
  * 400 and 401 pass through; anything unexpected (another status, no JSON, a non-string claim, the
  * authenticator down) is a 500, as lakeFS answers.
  */

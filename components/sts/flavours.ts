@@ -2,7 +2,8 @@ import type { TokenProblem } from '../oidc/errors.ts';
 import { StsError } from './sts-error.ts';
 
 /*
- * What differs between AWS STS and MinIO's STS (contracts.md §3, §4): which parameters are
+ * What differs between AWS STS (its API Reference and botocore's sts service model) and MinIO's STS
+ * (cmd/sts-handlers.go, cmd/sts-errors.go): which parameters are
  * required, the limits, and the error codes. The token checks themselves are the same strict
  * ones in both flavours: MinIO's lax points (no iss check, ...) are flaws, not a flavour.
  */

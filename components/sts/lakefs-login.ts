@@ -7,7 +7,8 @@ import { readJsonObject } from '../server/json-body.ts';
 import { validateSts } from './authenticator-client.ts';
 
 /*
- * POST /api/v1/sts/login: lakeFS's public STS login (contracts.md §2) as its pipeline. The code,
+ * POST /api/v1/sts/login: lakeFS's public STS login (stsLogin in api/swagger.yml and pkg/api/controller.go of
+ * treeverse/lakeFS; https://docs.lakefs.io/security/sts-login.html) as its pipeline. The code,
  * state and redirect_uri go to the authenticator; its claims pick the lakeFS user; the answer is
  * lakeFS's own short-lived HS256 login token.
  */

@@ -23,7 +23,7 @@ const assumeRole: Action = (ctx, params, requestId, deps) => assumeRoleWithWebId
 const callerIdentity: Action = (ctx, _params, requestId, deps) => getCallerIdentity(ctx, requestId, deps.callerIdentity.steps, deps.callerIdentity.deps);
 
 function actionsOf(flavour: Flavour): Record<string, Action> {
-  // MinIO serves AssumeRoleWithClientGrants with the same handler (contracts.md §3).
+  // MinIO serves AssumeRoleWithClientGrants with the same handler (cmd/sts-handlers.go).
   return flavour.name === 'minio'
     ? { AssumeRoleWithWebIdentity: assumeRole, AssumeRoleWithClientGrants: assumeRole, GetCallerIdentity: callerIdentity }
     : { AssumeRoleWithWebIdentity: assumeRole, GetCallerIdentity: callerIdentity };

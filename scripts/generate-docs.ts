@@ -5,6 +5,7 @@ import { scenarioCatalogue, scenarioReference } from '../harness/scenario/refere
 import { faultsReference } from '../mock-idp/faults/reference.ts';
 import { profilePages } from '../mock-idp/profiles/reference.ts';
 import { conformanceReference } from '../harness/conformance/coverage.ts';
+import { renderArchitectureDoc } from './docs/architecture.ts';
 import { renderComponentsDoc } from './docs/components.ts';
 
 export const generatedDocs: Record<string, () => string | Promise<string>> = {
@@ -16,6 +17,7 @@ export const generatedDocs: Record<string, () => string | Promise<string>> = {
   'docs/conformance.md': () => conformanceReference(),
   // prose around generated tables: rendered from the page as it is
   'docs/components.md': async () => renderComponentsDoc(await readFile('docs/components.md', 'utf8')),
+  'docs/architecture.md': async () => renderArchitectureDoc(await readFile('docs/architecture.md', 'utf8')),
   ...Object.fromEntries(Object.entries(profilePages()).map(([path, text]) => [path, () => text])),
 };
 

@@ -27,7 +27,7 @@ export interface TokenResponse {
   scope?: string;
 }
 
-export class DeviceFlowError extends ComponentError {
+class DeviceFlowError extends ComponentError {
   readonly error: string;
   constructor(error: string, message: string) {
     super(message);

@@ -46,7 +46,7 @@ function relativeImports(file: string, code: string): string[] {
 }
 
 /** Each part's imports of other parts, from the files on disk. */
-export async function partImports(): Promise<Map<Part, Set<Part>>> {
+async function partImports(): Promise<Map<Part, Set<Part>>> {
   const arrows = new Map<Part, Set<Part>>(PARTS.map((part) => [part, new Set<Part>()]));
   for (const part of PARTS) {
     for (const file of await sourceFiles(part)) {
@@ -60,7 +60,7 @@ export async function partImports(): Promise<Map<Part, Set<Part>>> {
 }
 
 /** The Mermaid graph: one arrow per importing pair of parts, then the ties that are not imports (dotted). */
-export async function partsGraph(): Promise<string> {
+async function partsGraph(): Promise<string> {
   const lines = ['```mermaid', 'graph TD', ...NODES];
   for (const [from, targets] of await partImports()) {
     for (const to of PARTS) if (targets.has(to)) lines.push(`  ${node(from)} --> ${node(to)}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import { EmbeddedJWK, calculateJwkThumbprint, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { EmbeddedJWK, calculateJwkThumbprint, errors as joseErrors, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { DPOP_ALGS, dpopRefusal } from './challenge.ts';
 
 /*
@@ -56,11 +56,12 @@ export async function verifyDpopProof(ctx: Context, token: string, policy: DpopP
   if (header === undefined) throw dpopRefusal('invalid_dpop_proof', 'a DPoP-bound token needs a DPoP proof header');
   if (Array.isArray(header) || header.includes(',')) throw dpopRefusal('invalid_dpop_proof', 'send exactly one DPoP proof');
   let payload: JWTPayload;
-  let jwk: Record<string, unknown>;
+  let jwk: JWK;
   try {
     const verified = await jwtVerify(header, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: DPOP_ALGS });
     payload = verified.payload;
-    jwk = verified.protectedHeader.jwk as unknown as Record<string, unknown>;
+    // EmbeddedJWK has verified the proof with this key, so it is there
+    jwk = verified.protectedHeader.jwk!;
   } catch (error) {
     const reason = error instanceof joseErrors.JOSEError ? error.message : 'not a JWT';
     throw dpopRefusal('invalid_dpop_proof', `the DPoP proof does not verify with its own key (${reason})`);
@@ -80,7 +81,7 @@ export async function verifyDpopProof(ctx: Context, token: string, policy: DpopP
     throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof is not for this access token (ath)');
   if (typeof payload.jti !== 'string' || payload.jti === '') throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof has no jti');
   if (!policy.replay.firstUse(payload.jti, policy.maxAgeSeconds)) throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof was used before (jti replay)');
-  return calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0]);
+  return calculateJwkThumbprint(jwk);
 }
 
 /** The key a token is bound to (RFC 9449 section 6.1), if any. */

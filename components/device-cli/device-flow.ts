@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { formatPath, zodProblems } from '../../common/problems.ts';
 import { ComponentError } from '../errors.ts';
 import type { ProviderMetadata } from '../oidc/discovery.ts';
 import { UpstreamError } from '../oidc/errors.ts';
@@ -9,22 +11,39 @@ import { excerpt, fetchJson, isObject } from '../oidc/http.ts';
  * user approves or denies, or the device code expires.
  */
 
-export interface DeviceAuthorization {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete?: string;
-  expires_in: number;
-  interval?: number;
-}
+/** RFC 8628 §3.2; an interval that is not a positive number means the default of 5 s. */
+const deviceAuthorizationSchema = z.looseObject({
+  device_code: z.string(),
+  user_code: z.string(),
+  verification_uri: z.string(),
+  verification_uri_complete: z.string().optional(),
+  expires_in: z.number(),
+  interval: z.number().positive().optional().catch(undefined),
+});
 
-export interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in?: number;
-  refresh_token?: string;
-  id_token?: string;
-  scope?: string;
+type DeviceAuthorization = z.output<typeof deviceAuthorizationSchema>;
+
+/** RFC 6749 §5.1: what the CLI keeps of a successful token response. */
+const tokenResponseSchema = z.looseObject({
+  access_token: z.string(),
+  token_type: z.string().optional(),
+  expires_in: z.number().optional(),
+  refresh_token: z.string().optional(),
+  id_token: z.string().optional(),
+  scope: z.string().optional(),
+});
+
+export type TokenResponse = z.output<typeof tokenResponseSchema>;
+
+/** A JSON answer of the IdP as the schema reads it, or an UpstreamError that names what is wrong with it. */
+function parseAnswer<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new UpstreamError(
+    `${what} is not usable: ${zodProblems(parsed.error)
+      .map((problem) => `${formatPath(problem.path)}: ${problem.message}`)
+      .join('; ')}`,
+  );
 }
 
 class DeviceFlowError extends ComponentError {
@@ -76,7 +95,7 @@ export async function requestDeviceCode(metadata: ProviderMetadata, clientId: st
   ) {
     throw new UpstreamError(`device authorization answered without device_code, user_code, verification_uri and expires_in: ${excerpt(response.text)}`);
   }
-  return body as unknown as DeviceAuthorization;
+  return parseAnswer(deviceAuthorizationSchema, body, 'the device authorization answer');
 }
 
 async function tokenRequest(
@@ -86,14 +105,15 @@ async function tokenRequest(
 ): Promise<{ ok: true; tokens: TokenResponse } | { ok: false; error: string; description: string | undefined }> {
   const response = await fetchJson(endpoint, { ...form(values), timeoutMs, what: 'token endpoint' });
   const body = isObject(response.body) ? response.body : undefined;
-  if (response.status === 200 && body && typeof body['access_token'] === 'string') return { ok: true, tokens: body as unknown as TokenResponse };
+  if (response.status === 200 && body && typeof body['access_token'] === 'string')
+    return { ok: true, tokens: parseAnswer(tokenResponseSchema, body, 'the token response') };
   if (body && typeof body['error'] === 'string')
     return { ok: false, error: body['error'], description: typeof body['error_description'] === 'string' ? body['error_description'] : undefined };
   throw new UpstreamError(`the token endpoint answered ${response.status}: ${excerpt(response.text)}`, response.status);
 }
 
 export async function pollForTokens(tokenEndpoint: string, clientId: string, device: DeviceAuthorization, polling: Polling): Promise<TokenResponse> {
-  let interval = typeof device.interval === 'number' && device.interval > 0 ? device.interval : 5;
+  let interval = device.interval ?? 5;
   const deadline = polling.now() + device.expires_in * 1000;
   let reason: 'interval' | 'slow_down' = 'interval';
   for (;;) {

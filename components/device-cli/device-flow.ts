@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { formatPath, zodProblems } from '../../common/problems.ts';
 import { ComponentError } from '../errors.ts';
 import type { ProviderMetadata } from '../oidc/discovery.ts';
 import { UpstreamError } from '../oidc/errors.ts';
-import { excerpt, fetchJson, isObject } from '../oidc/http.ts';
+import { excerpt, fetchJson, isObject, parseAnswer } from '../oidc/http.ts';
 
 /*
  * RFC 8628 from the device's side: ask for a user code, then poll the token endpoint at the
@@ -34,17 +33,6 @@ const tokenResponseSchema = z.looseObject({
 });
 
 export type TokenResponse = z.output<typeof tokenResponseSchema>;
-
-/** A JSON answer of the IdP as the schema reads it, or an UpstreamError that names what is wrong with it. */
-function parseAnswer<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  throw new UpstreamError(
-    `${what} is not usable: ${zodProblems(parsed.error)
-      .map((problem) => `${formatPath(problem.path)}: ${problem.message}`)
-      .join('; ')}`,
-  );
-}
 
 class DeviceFlowError extends ComponentError {
   readonly error: string;

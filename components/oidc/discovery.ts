@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { formatPath, zodProblems } from '../../common/problems.ts';
 import { UpstreamError } from './errors.ts';
-import { excerpt, fetchJson, isObject } from './http.ts';
+import { excerpt, fetchJson, isObject, parseAnswer } from './http.ts';
 
 /** The parts of an OpenID Provider's metadata that the components use (OpenID Connect Discovery §3). */
 const providerMetadataSchema = z.looseObject({
@@ -56,11 +55,6 @@ export class Discovery {
       );
     }
     if (typeof metadata['jwks_uri'] !== 'string') throw new UpstreamError(`OpenID discovery at ${this.url} has no jwks_uri`);
-    const parsed = providerMetadataSchema.safeParse(metadata);
-    if (!parsed.success) {
-      const problems = zodProblems(parsed.error).map((problem) => `${formatPath(problem.path)}: ${problem.message}`);
-      throw new UpstreamError(`OpenID discovery at ${this.url} is not usable: ${problems.join('; ')}`);
-    }
-    return parsed.data;
+    return parseAnswer(providerMetadataSchema, metadata, `OpenID discovery at ${this.url}`);
   }
 }

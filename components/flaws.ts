@@ -1,3 +1,5 @@
+import { OptionsError } from './errors.ts';
+
 /*
  * The deliberate flaws of the reference components, one at a time. A flawed variant replaces or
  * drops one named step of a component's pipeline; every flaw changes behaviour that a black-box
@@ -130,9 +132,7 @@ export const FLAWS = [
 
 export type FlawName = (typeof FLAWS)[number]['name'];
 
-export type FlawOf<C extends ComponentName> = Extract<(typeof FLAWS)[number], { component: C }>['name'];
-
-export function flawsOf(component: ComponentName): FlawDescriptor[] {
+function flawsOf(component: ComponentName): FlawDescriptor[] {
   return FLAWS.filter((flaw) => flaw.component === component);
 }
 
@@ -141,14 +141,14 @@ export function checkFlaw(component: ComponentName, flaw: string | undefined): v
   if (flaw === undefined) return;
   const found = FLAWS.find((candidate) => candidate.name === flaw);
   if (!found) {
-    throw new Error(
+    throw new OptionsError(
       `unknown flaw "${flaw}"; flaws of the ${component}: ${flawsOf(component)
         .map((f) => f.name)
         .join(', ')}`,
     );
   }
   if (found.component !== component) {
-    throw new Error(
+    throw new OptionsError(
       `flaw "${flaw}" belongs to the ${found.component}, not the ${component}; flaws of the ${component}: ${flawsOf(component)
         .map((f) => f.name)
         .join(', ')}`,

@@ -1,10 +1,12 @@
 // `npm run docs`: regenerates the documents that are derived from code (a test checks they are current).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { configJsonSchema, configReference } from '../mock-idp/config/reference.ts';
 import { scenarioCatalogue, scenarioReference } from '../harness/scenario/reference.ts';
 import { faultsReference } from '../mock-idp/faults/reference.ts';
 import { profilePages } from '../mock-idp/profiles/reference.ts';
 import { conformanceReference } from '../harness/conformance/coverage.ts';
+import { renderArchitectureDoc } from './docs/architecture.ts';
+import { renderComponentsDoc } from './docs/components.ts';
 
 export const generatedDocs: Record<string, () => string | Promise<string>> = {
   'docs/configuration.md': configReference,
@@ -13,6 +15,9 @@ export const generatedDocs: Record<string, () => string | Promise<string>> = {
   'docs/scenario-reference.md': scenarioReference,
   'docs/scenario-catalogue.md': () => scenarioCatalogue(),
   'docs/conformance.md': () => conformanceReference(),
+  // prose around generated tables: rendered from the page as it is
+  'docs/components.md': async () => renderComponentsDoc(await readFile('docs/components.md', 'utf8')),
+  'docs/architecture.md': async () => renderArchitectureDoc(await readFile('docs/architecture.md', 'utf8')),
   ...Object.fromEntries(Object.entries(profilePages()).map(([path, text]) => [path, () => text])),
 };
 

@@ -17,13 +17,13 @@ import { runStsLogin, stsLoginSteps, type StsLoginDeps } from './sts-login.ts';
 import { trustCaFile } from '../server/trust.ts';
 
 /*
- * The lakeFS authentication API (contracts.md §1) as a Koa app. lakeFS appends the operation path
+ * The lakeFS authentication API (api/authentication.yml in treeverse/lakeFS) as a Koa app. lakeFS appends the operation path
  * to its configured endpoint (documented example: https://host/api/v1), so every route is served
  * both at the root and under /api/v1: POST {url}/sts/login and POST {url}/api/v1/sts/login are the
  * same operation.
  */
 
-export const AUTHENTICATOR_ROUTE_PREFIXES = ['', '/api/v1'] as const;
+const AUTHENTICATOR_ROUTE_PREFIXES = ['', '/api/v1'] as const;
 
 /** Token and code failures are the caller's problem (401); an unusable IdP is a 502. */
 function failureToHttp(error: unknown): unknown {

@@ -1,3 +1,4 @@
+import { ComponentError } from '../errors.ts';
 import type { Discovery } from '../oidc/discovery.ts';
 import { TokenError, UpstreamError } from '../oidc/errors.ts';
 import { excerpt, fetchJson, isObject } from '../oidc/http.ts';
@@ -11,11 +12,10 @@ export interface CodeExchangeClient {
 }
 
 /** The IdP refused the code (invalid_grant and friends): the login fails, not the component. */
-export class CodeRejectedError extends Error {
+export class CodeRejectedError extends ComponentError {
   readonly error: string;
   constructor(error: string, description: string | undefined) {
     super(`the IdP refused the authorization code: ${error}${description ? ` (${description})` : ''}`);
-    this.name = 'CodeRejectedError';
     this.error = error;
   }
 }

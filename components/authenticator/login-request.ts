@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
-import { isObject } from '../oidc/http.ts';
 import { HttpError } from '../server/http-error.ts';
+import { readJsonObject } from '../server/json-body.ts';
 
 /** The lakeFS StsAuthRequest, checked: `{code, state, redirect_uri}`, all non-empty strings. */
 export interface LoginRequest {
@@ -10,13 +10,6 @@ export interface LoginRequest {
 }
 
 const LIMITS = { code: 4096, state: 2048, redirect_uri: 2048 } as const;
-
-export function readJsonObject(ctx: Context): Record<string, unknown> {
-  if (!ctx.is('application/json')) throw new HttpError(400, 'send the body as JSON with Content-Type: application/json');
-  const body = ctx.request.body;
-  if (!isObject(body)) throw new HttpError(400, 'the body must be one JSON object');
-  return body;
-}
 
 export function readLoginRequest(ctx: Context): LoginRequest {
   const body = readJsonObject(ctx);

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { TokenValidator } from '../oidc/token-validator.ts';
 import { HttpError } from '../server/http-error.ts';
-import { readJsonObject } from './login-request.ts';
+import { readJsonObject } from '../server/json-body.ts';
 
 /*
  * POST /auth/external/principal/login: lakeFS sends a free-form JSON object

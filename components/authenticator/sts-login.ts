@@ -8,7 +8,7 @@ import { readLoginRequest, readState, type LoginRequest } from './login-request.
 import { mapClaims, stringClaims } from './string-claims.ts';
 
 /*
- * POST /sts/login: the lakeFS authentication API's STSLogin operation (contracts.md §1), as its
+ * POST /sts/login: the STSLogin operation of lakeFS's authentication API (api/authentication.yml in treeverse/lakeFS), as its
  * pipeline of named steps. Token failures become 401 {message}, a bad body 400, an unreachable or
  * broken IdP 502 (see ./app.ts for the mapping).
  */
@@ -23,7 +23,7 @@ export interface StsLoginDeps {
   replayCache: Map<string, string>;
 }
 
-export interface StsLogin {
+interface StsLogin {
   request: LoginRequest;
   codeVerifier: string | undefined;
   nonce: string | undefined;
@@ -92,7 +92,7 @@ function renderClaims(ctx: Context, login: StsLogin): void {
   ctx.body = { claims: login.reply };
 }
 
-export const STS_LOGIN_STEPS: readonly StsLoginStep[] = [
+const STS_LOGIN_STEPS: readonly StsLoginStep[] = [
   readRequest,
   checkRedirectUri,
   readPkceState,

@@ -5,22 +5,13 @@ import { TokenError, UpstreamError } from '../oidc/errors.ts';
 import { excerpt, fetchJson, isObject } from '../oidc/http.ts';
 import type { TokenValidator } from '../oidc/token-validator.ts';
 import { HttpError } from '../server/http-error.ts';
+import { unauthorized } from './challenge.ts';
 
 /*
  * Who is calling: the bearer token (RFC 6750) checked and turned into claims. JWT access tokens
  * are validated locally (signature, iss, aud, exp, ...); other tokens, if allowed, are sent to the
  * IdP's userinfo endpoint, which only answers for live user tokens.
  */
-
-const REALM = 'mockidp-bearer-api';
-
-export function unauthorized(description: string | undefined): HttpError {
-  const challenge =
-    description === undefined
-      ? `Bearer realm="${REALM}"`
-      : `Bearer realm="${REALM}", error="invalid_token", error_description="${description.replace(/["\\]/g, "'")}"`;
-  return new HttpError(401, description ?? 'send an access token as Authorization: Bearer <token>', { 'www-authenticate': challenge });
-}
 
 /** The access token and how it was presented: "Bearer <token>" (RFC 6750) or "DPoP <token>" (RFC 9449). */
 export function readAuthorization(ctx: Context): { scheme: 'Bearer' | 'DPoP'; token: string } {

@@ -4,7 +4,7 @@ import type { JWTPayload } from 'jose';
 import type { FlawName } from '../flaws.ts';
 import { Discovery } from '../oidc/discovery.ts';
 import { UpstreamError } from '../oidc/errors.ts';
-import { ACCESS_TOKEN_STEPS } from '../oidc/token-checks.ts';
+import { PRESENTED_TOKEN_STEPS } from '../oidc/token-checks.ts';
 import { TokenValidator } from '../oidc/token-validator.ts';
 import { MappingError, mapIdentity, type AuthMapConfig, type MappedIdentity } from '../role-mapping/auth-map.ts';
 import { errorBoundary } from '../server/error-boundary.ts';
@@ -13,14 +13,15 @@ import { listen, type RunningComponent } from '../server/listen.ts';
 import { consoleLogger, type Logger } from '../server/logger.ts';
 import { parseOptions } from '../server/options.ts';
 import { decodeAccessToken, readAuthorization, verifyAccessToken, type AccessTokenVerifier } from './access-token.ts';
-import { ProofReplayCache, boundKey, dpopRefusal, verifyDpopProof, type DpopPolicy, type Scheme } from './dpop.ts';
+import { dpopRefusal, insufficientScope, type Scheme } from './challenge.ts';
+import { ProofReplayCache, boundKey, verifyDpopProof, type DpopPolicy } from './dpop.ts';
 import { bearerApiOptionsSchema, type BearerApiConfig, type BearerApiOptions } from './options.ts';
 import { trustCaFile } from '../server/trust.ts';
 
 /*
- * A small API protected by IdP access tokens whose caller's role comes from the AuthMap (the
- * Lightbits seed): GET /whoami shows the mapping, GET /roles/:role answers 200 only to callers that
- * hold the role. Errors follow RFC 6750 (WWW-Authenticate, error, error_description).
+ * A small API protected by IdP access tokens whose caller's role comes from the AuthMap (the role
+ * mapping after Lightbits' federated authentication): GET /whoami shows the mapping, GET /roles/:role
+ * answers 200 only to callers that hold the role. Errors follow RFC 6750 (WWW-Authenticate, error, error_description).
  */
 
 interface Call {
@@ -71,8 +72,7 @@ function mapRoles(_ctx: Context, call: Call, deps: Deps, enforceKind = true): vo
   try {
     call.identity = mapIdentity(deps.roleMapping, call.claims, { enforceKind });
   } catch (error) {
-    if (error instanceof MappingError)
-      throw new HttpError(403, error.message, { 'www-authenticate': 'Bearer realm="mockidp-bearer-api", error="insufficient_scope"' });
+    if (error instanceof MappingError) throw insufficientScope(error.message);
     throw error;
   }
 }
@@ -82,7 +82,7 @@ function mapRolesAnyKind(ctx: Context, call: Call, deps: Deps): void {
   mapRoles(ctx, call, deps, false);
 }
 
-export const BEARER_STEPS: readonly Step[] = [readToken, verifyToken, checkSenderConstraint, mapRoles];
+const BEARER_STEPS: readonly Step[] = [readToken, verifyToken, checkSenderConstraint, mapRoles];
 
 const FLAWED: Partial<Record<FlawName, Record<string, Step>>> = {
   'roles-from-unverified-claim': { verifyToken: decodeToken },
@@ -126,7 +126,7 @@ export function createBearerApiApp(options: BearerApiOptions, logger?: Logger): 
       maxLength: 16_384,
       now: config.now,
     },
-    steps: ACCESS_TOKEN_STEPS,
+    steps: PRESENTED_TOKEN_STEPS,
     discovery,
     jwks: { maxAgeSeconds: config.jwksMaxAgeSeconds, refetchCooldownSeconds: config.jwksRefetchCooldownSeconds },
     timeoutMs: config.httpTimeoutMs,
@@ -176,10 +176,7 @@ export function createBearerApiApp(options: BearerApiOptions, logger?: Logger): 
     const identity = await authenticate(ctx);
     const role = ctx.params['role']!;
     const grant = identity.roles.find((candidate) => candidate.role === role);
-    if (!grant)
-      throw new HttpError(403, `the caller does not hold role "${role}" (roles: ${identity.roles.map((g) => g.role).join(', ')})`, {
-        'www-authenticate': 'Bearer realm="mockidp-bearer-api", error="insufficient_scope"',
-      });
+    if (!grant) throw insufficientScope(`the caller does not hold role "${role}" (roles: ${identity.roles.map((g) => g.role).join(', ')})`);
     ctx.body = { allowed: true, role: grant.role, scope: grant.scope, via: grant.via, subject: identity.subject };
   });
   router.get('/healthcheck', (ctx) => {

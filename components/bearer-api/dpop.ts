@@ -1,30 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
-import { EmbeddedJWK, calculateJwkThumbprint, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { HttpError } from '../server/http-error.ts';
+import { EmbeddedJWK, calculateJwkThumbprint, errors as joseErrors, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { DPOP_ALGS, dpopRefusal } from './challenge.ts';
 
 /*
  * Sender-constrained access tokens (RFC 9449 section 7): a token bound to a key (cnf.jkt) is only
  * good with "Authorization: DPoP <token>" and a DPoP proof of that key made for this very request
  * (htm, htu, ath), recent (iat) and never seen before (jti).
  */
-
-export const DPOP_ALGS = ['ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512', 'RS256', 'RS384', 'RS512', 'EdDSA'];
-const REALM = 'mockidp-bearer-api';
-
-export type Scheme = 'Bearer' | 'DPoP';
-
-function challenge(scheme: Scheme, error: string, description: string): string {
-  const quoted = description.replace(/["\\]/g, "'");
-  return scheme === 'DPoP'
-    ? `DPoP realm="${REALM}", algs="${DPOP_ALGS.join(' ')}", error="${error}", error_description="${quoted}"`
-    : `Bearer realm="${REALM}", error="${error}", error_description="${quoted}"`;
-}
-
-/** 401 with the RFC 9449 section 7.1 challenge: invalid_dpop_proof for the proof, invalid_token for the token. */
-export function dpopRefusal(error: 'invalid_dpop_proof' | 'invalid_token', description: string, scheme: Scheme = 'DPoP'): HttpError {
-  return new HttpError(401, description, { 'www-authenticate': challenge(scheme, error, description) });
-}
 
 /** Remembers proof ids for as long as their iat is acceptable, so a proof works once. */
 export class ProofReplayCache {
@@ -73,11 +56,12 @@ export async function verifyDpopProof(ctx: Context, token: string, policy: DpopP
   if (header === undefined) throw dpopRefusal('invalid_dpop_proof', 'a DPoP-bound token needs a DPoP proof header');
   if (Array.isArray(header) || header.includes(',')) throw dpopRefusal('invalid_dpop_proof', 'send exactly one DPoP proof');
   let payload: JWTPayload;
-  let jwk: Record<string, unknown>;
+  let jwk: JWK;
   try {
     const verified = await jwtVerify(header, EmbeddedJWK, { typ: 'dpop+jwt', algorithms: DPOP_ALGS });
     payload = verified.payload;
-    jwk = verified.protectedHeader.jwk as unknown as Record<string, unknown>;
+    // EmbeddedJWK has verified the proof with this key, so it is there
+    jwk = verified.protectedHeader.jwk!;
   } catch (error) {
     const reason = error instanceof joseErrors.JOSEError ? error.message : 'not a JWT';
     throw dpopRefusal('invalid_dpop_proof', `the DPoP proof does not verify with its own key (${reason})`);
@@ -97,7 +81,7 @@ export async function verifyDpopProof(ctx: Context, token: string, policy: DpopP
     throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof is not for this access token (ath)');
   if (typeof payload.jti !== 'string' || payload.jti === '') throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof has no jti');
   if (!policy.replay.firstUse(payload.jti, policy.maxAgeSeconds)) throw dpopRefusal('invalid_dpop_proof', 'the DPoP proof was used before (jti replay)');
-  return calculateJwkThumbprint(jwk as Parameters<typeof calculateJwkThumbprint>[0]);
+  return calculateJwkThumbprint(jwk);
 }
 
 /** The key a token is bound to (RFC 9449 section 6.1), if any. */

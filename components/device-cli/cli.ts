@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
 import type { JWTPayload } from 'jose';
+import { ComponentError } from '../errors.ts';
 import { checkFlaw, type FlawName } from '../flaws.ts';
 import { Discovery } from '../oidc/discovery.ts';
 import { TokenError, UpstreamError } from '../oidc/errors.ts';
 import { ID_TOKEN_STEPS } from '../oidc/token-checks.ts';
 import { TokenValidator } from '../oidc/token-validator.ts';
 import { ASYMMETRIC_ALGS } from '../server/options.ts';
-import { DeviceFlowError, pollForTokens, refreshTokens, requestDeviceCode, revokeToken, type TokenResponse } from './device-flow.ts';
+import { pollForTokens, refreshTokens, requestDeviceCode, revokeToken, type TokenResponse } from './device-flow.ts';
 import { SESSION_FILE_MODE, SessionFileError, defaultSessionPath, readSession, removeSession, writeSession, type Session } from './session-file.ts';
 import { trustCaFile } from '../server/trust.ts';
 
@@ -47,7 +48,7 @@ Options:
 
 const REFRESH_MARGIN_SECONDS = 60;
 
-class UsageError extends Error {}
+class UsageError extends ComponentError {}
 
 interface Context {
   io: Required<Pick<DeviceCliIo, 'stdout' | 'stderr'>> & { sleep: (ms: number) => Promise<void>; now: () => number };
@@ -179,13 +180,12 @@ async function status(ctx: Context): Promise<number> {
     return 1;
   }
   const left = session.expires_at - nowSeconds(ctx);
-  ctx.io.stdout.write(
-    [
-      `Logged in as ${session.display_name ?? session.subject ?? 'an unknown user'} at ${session.issuer} (client ${session.client_id})`,
-      `Access token: ${left > 0 ? `expires in ${left} s` : `expired ${-left} s ago`}; refresh token: ${session.refresh_token ? 'yes' : 'no'}`,
-      `Session file: ${ctx.sessionPath}`,
-    ].join('\n') + '\n',
-  );
+  const lines = [
+    `Logged in as ${session.display_name ?? session.subject ?? 'an unknown user'} at ${session.issuer} (client ${session.client_id})`,
+    `Access token: ${left > 0 ? `expires in ${left} s` : `expired ${-left} s ago`}; refresh token: ${session.refresh_token ? 'yes' : 'no'}`,
+    `Session file: ${ctx.sessionPath}`,
+  ];
+  ctx.io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 
@@ -203,25 +203,24 @@ async function logout(ctx: Context): Promise<number> {
   return 0;
 }
 
+const CLI_OPTIONS = {
+  issuer: { type: 'string' },
+  'client-id': { type: 'string' },
+  scope: { type: 'string' },
+  session: { type: 'string' },
+  flaw: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'ca-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const parseCliArgs = (argv: string[]) => parseArgs({ args: argv, options: CLI_OPTIONS, allowPositionals: true, strict: true });
+
 /** Runs the device-flow CLI; resolves to the exit code (0 ok, 1 failed, 2 usage). */
 export async function runDeviceCli(argv: string[], io: DeviceCliIo): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCliArgs>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        issuer: { type: 'string' },
-        'client-id': { type: 'string' },
-        scope: { type: 'string' },
-        session: { type: 'string' },
-        flaw: { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        'ca-file': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseCliArgs(argv);
   } catch (error) {
     io.stderr.write(`device-cli: ${(error as Error).message}\n\n${DEVICE_CLI_USAGE}\n`);
     return 2;
@@ -278,7 +277,7 @@ export async function runDeviceCli(argv: string[], io: DeviceCliIo): Promise<num
       io.stderr.write(`device-cli: ${error.message}\n\n${DEVICE_CLI_USAGE}\n`);
       return 2;
     }
-    if (error instanceof DeviceFlowError || error instanceof SessionFileError || error instanceof UpstreamError || error instanceof TokenError) {
+    if (error instanceof ComponentError) {
       io.stderr.write(`device-cli: ${error instanceof TokenError ? `the IdP's ID token is not valid: ${error.message}` : error.message}\n`);
       return 1;
     }

@@ -1,6 +1,8 @@
+import { z } from 'zod';
+import { ComponentError } from '../errors.ts';
 import type { ProviderMetadata } from '../oidc/discovery.ts';
 import { UpstreamError } from '../oidc/errors.ts';
-import { excerpt, fetchJson, isObject } from '../oidc/http.ts';
+import { excerpt, fetchJson, isObject, parseAnswer } from '../oidc/http.ts';
 
 /*
  * RFC 8628 from the device's side: ask for a user code, then poll the token endpoint at the
@@ -8,29 +10,34 @@ import { excerpt, fetchJson, isObject } from '../oidc/http.ts';
  * user approves or denies, or the device code expires.
  */
 
-export interface DeviceAuthorization {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete?: string;
-  expires_in: number;
-  interval?: number;
-}
+/** RFC 8628 §3.2; an interval that is not a positive number means the default of 5 s. */
+const deviceAuthorizationSchema = z.looseObject({
+  device_code: z.string(),
+  user_code: z.string(),
+  verification_uri: z.string(),
+  verification_uri_complete: z.string().optional(),
+  expires_in: z.number(),
+  interval: z.number().positive().optional().catch(undefined),
+});
 
-export interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in?: number;
-  refresh_token?: string;
-  id_token?: string;
-  scope?: string;
-}
+type DeviceAuthorization = z.output<typeof deviceAuthorizationSchema>;
 
-export class DeviceFlowError extends Error {
+/** RFC 6749 §5.1: what the CLI keeps of a successful token response. */
+const tokenResponseSchema = z.looseObject({
+  access_token: z.string(),
+  token_type: z.string().optional(),
+  expires_in: z.number().optional(),
+  refresh_token: z.string().optional(),
+  id_token: z.string().optional(),
+  scope: z.string().optional(),
+});
+
+export type TokenResponse = z.output<typeof tokenResponseSchema>;
+
+class DeviceFlowError extends ComponentError {
   readonly error: string;
   constructor(error: string, message: string) {
     super(message);
-    this.name = 'DeviceFlowError';
     this.error = error;
   }
 }
@@ -65,7 +72,7 @@ export async function requestDeviceCode(metadata: ProviderMetadata, clientId: st
       );
     throw new UpstreamError(`device authorization answered ${response.status}: ${excerpt(response.text)}`, response.status);
   }
-  // Google names the page verification_url (quirks.md §2.5); clients in the wild accept both.
+  // Google names the page verification_url (its guide "OAuth 2.0 for TV and Limited-Input Device Applications"); clients in the wild accept both.
   if (body && typeof body['verification_uri'] !== 'string' && typeof body['verification_url'] === 'string') body['verification_uri'] = body['verification_url'];
   if (
     !body ||
@@ -76,7 +83,7 @@ export async function requestDeviceCode(metadata: ProviderMetadata, clientId: st
   ) {
     throw new UpstreamError(`device authorization answered without device_code, user_code, verification_uri and expires_in: ${excerpt(response.text)}`);
   }
-  return body as unknown as DeviceAuthorization;
+  return parseAnswer(deviceAuthorizationSchema, body, 'the device authorization answer');
 }
 
 async function tokenRequest(
@@ -86,14 +93,15 @@ async function tokenRequest(
 ): Promise<{ ok: true; tokens: TokenResponse } | { ok: false; error: string; description: string | undefined }> {
   const response = await fetchJson(endpoint, { ...form(values), timeoutMs, what: 'token endpoint' });
   const body = isObject(response.body) ? response.body : undefined;
-  if (response.status === 200 && body && typeof body['access_token'] === 'string') return { ok: true, tokens: body as unknown as TokenResponse };
+  if (response.status === 200 && body && typeof body['access_token'] === 'string')
+    return { ok: true, tokens: parseAnswer(tokenResponseSchema, body, 'the token response') };
   if (body && typeof body['error'] === 'string')
     return { ok: false, error: body['error'], description: typeof body['error_description'] === 'string' ? body['error_description'] : undefined };
   throw new UpstreamError(`the token endpoint answered ${response.status}: ${excerpt(response.text)}`, response.status);
 }
 
 export async function pollForTokens(tokenEndpoint: string, clientId: string, device: DeviceAuthorization, polling: Polling): Promise<TokenResponse> {
-  let interval = typeof device.interval === 'number' && device.interval > 0 ? device.interval : 5;
+  let interval = device.interval ?? 5;
   const deadline = polling.now() + device.expires_in * 1000;
   let reason: 'interval' | 'slow_down' = 'interval';
   for (;;) {

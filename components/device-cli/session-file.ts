@@ -2,6 +2,8 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { ComponentError } from '../errors.ts';
 
 /*
  * The CLI's session: one JSON file, readable by its owner only (0600, in a 0700 directory),
@@ -9,23 +11,25 @@ import { randomBytes } from 'node:crypto';
  * other users can read is refused, the way ssh refuses such a private key.
  */
 
-export interface Session {
-  version: 1;
-  issuer: string;
-  client_id: string;
-  token_endpoint: string;
-  revocation_endpoint?: string | undefined;
-  scope?: string | undefined;
-  token_type: string;
-  access_token: string;
+const sessionSchema = z.object({
+  version: z.literal(1),
+  issuer: z.string(),
+  client_id: z.string(),
+  token_endpoint: z.string(),
+  revocation_endpoint: z.string().optional(),
+  scope: z.string().optional(),
+  token_type: z.string(),
+  access_token: z.string(),
   /** Epoch seconds. */
-  expires_at: number;
-  refresh_token?: string | undefined;
-  id_token?: string | undefined;
-  subject?: string | undefined;
+  expires_at: z.number(),
+  refresh_token: z.string().optional(),
+  id_token: z.string().optional(),
+  subject: z.string().optional(),
   /** preferred_username or email of the ID token, for status lines. */
-  display_name?: string | undefined;
-}
+  display_name: z.string().optional(),
+});
+
+export type Session = z.output<typeof sessionSchema>;
 
 export const SESSION_FILE_MODE = 0o600;
 
@@ -36,12 +40,7 @@ export function defaultSessionPath(env: Record<string, string | undefined>): str
   return join(config, 'mockidp-cli', 'session.json');
 }
 
-export class SessionFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SessionFileError';
-  }
-}
+export class SessionFileError extends ComponentError {}
 
 export async function writeSession(path: string, session: Session, mode = SESSION_FILE_MODE): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -76,17 +75,9 @@ export async function readSession(path: string): Promise<Session | undefined> {
   } catch {
     throw new SessionFileError(`the session file ${path} is not valid JSON: log out and log in again`);
   }
-  const s = session as Partial<Session>;
-  if (
-    s.version !== 1 ||
-    typeof s.access_token !== 'string' ||
-    typeof s.token_endpoint !== 'string' ||
-    typeof s.client_id !== 'string' ||
-    typeof s.expires_at !== 'number'
-  ) {
-    throw new SessionFileError(`the session file ${path} is not a session of this CLI: log out and log in again`);
-  }
-  return s as Session;
+  const parsed = sessionSchema.safeParse(session);
+  if (!parsed.success) throw new SessionFileError(`the session file ${path} is not a session of this CLI: log out and log in again`);
+  return parsed.data;
 }
 
 export async function removeSession(path: string): Promise<boolean> {

@@ -1,17 +1,20 @@
+import { z } from 'zod';
 import { UpstreamError } from './errors.ts';
-import { excerpt, fetchJson, isObject } from './http.ts';
+import { excerpt, fetchJson, isObject, parseAnswer } from './http.ts';
 
-/** The parts of an OpenID Provider's metadata that the components use. */
-export interface ProviderMetadata {
-  issuer: string;
-  jwks_uri: string;
-  token_endpoint?: string;
-  device_authorization_endpoint?: string;
-  userinfo_endpoint?: string;
-  revocation_endpoint?: string;
-}
+/** The parts of an OpenID Provider's metadata that the components use (OpenID Connect Discovery §3). */
+const providerMetadataSchema = z.looseObject({
+  issuer: z.string(),
+  jwks_uri: z.string(),
+  token_endpoint: z.string().optional(),
+  device_authorization_endpoint: z.string().optional(),
+  userinfo_endpoint: z.string().optional(),
+  revocation_endpoint: z.string().optional(),
+});
 
-export function discoveryUrlOf(issuer: string): string {
+export type ProviderMetadata = z.output<typeof providerMetadataSchema>;
+
+function discoveryUrlOf(issuer: string): string {
   return `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
 }
 
@@ -52,6 +55,6 @@ export class Discovery {
       );
     }
     if (typeof metadata['jwks_uri'] !== 'string') throw new UpstreamError(`OpenID discovery at ${this.url} has no jwks_uri`);
-    return metadata as unknown as ProviderMetadata;
+    return parseAnswer(providerMetadataSchema, metadata, `OpenID discovery at ${this.url}`);
   }
 }

@@ -4,6 +4,8 @@
  * WWW-Authenticate: Bearer error="invalid_token".
  */
 
+import { ComponentError } from '../errors.ts';
+
 export type TokenProblem =
   | 'malformed'
   | 'algorithm'
@@ -19,21 +21,19 @@ export type TokenProblem =
   | 'nonce'
   | 'subject';
 
-export class TokenError extends Error {
+export class TokenError extends ComponentError {
   readonly problem: TokenProblem;
   constructor(problem: TokenProblem, message: string) {
     super(message);
-    this.name = 'TokenError';
     this.problem = problem;
   }
 }
 
 /** The IdP could not be reached or answered something unusable (discovery, JWKS, token endpoint). */
-export class UpstreamError extends Error {
+export class UpstreamError extends ComponentError {
   readonly status: number | undefined;
   constructor(message: string, status?: number) {
     super(message);
-    this.name = 'UpstreamError';
     this.status = status;
   }
 }

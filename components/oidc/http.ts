@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+import { formatPath, zodProblems } from '../../common/problems.ts';
 import { UpstreamError } from './errors.ts';
 
 /*
@@ -52,4 +54,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 120 ? `${flat.slice(0, 120)}...` : flat || '(empty body)';
+}
+
+/** A JSON answer read by its schema, or an UpstreamError naming each field that is wrong (`what`: whose answer). */
+export function parseAnswer<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const problems = zodProblems(parsed.error).map((problem) => `${formatPath(problem.path)}: ${problem.message}`);
+  throw new UpstreamError(`${what} is not usable: ${problems.join('; ')}`);
 }

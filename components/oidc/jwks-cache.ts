@@ -117,7 +117,7 @@ export class JwksCache {
 const CURVES: Record<string, string> = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' };
 
 /** Whether a published key can verify a signature of this JWS algorithm (its kty, curve, alg and use). */
-export function fits(jwk: JWK, alg: string): boolean {
+function fits(jwk: JWK, alg: string): boolean {
   if (jwk.use !== undefined && jwk.use !== 'sig') return false;
   if (jwk.alg !== undefined && jwk.alg !== alg) return false;
   if (/^(RS|PS)\d{3}$/.test(alg)) return jwk.kty === 'RSA';

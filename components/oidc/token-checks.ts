@@ -3,7 +3,7 @@ import { TokenError } from './errors.ts';
 import type { KeySource } from './key-sources.ts';
 
 /*
- * Token validation as a pipeline of named checks (STYLE.md §1). Each check reads or fills the
+ * Token validation as a pipeline of named checks (the shape of oidc-provider's endpoints, e.g. lib/actions/revocation.js). Each check reads or fills the
  * TokenCheck record and throws a TokenError to refuse. A flawed variant replaces or drops one check
  * by name (see ./token-flaws.ts), so the difference between the correct and the flawed component
  * is one visible line.
@@ -41,7 +41,7 @@ export interface TokenCheck {
 
 export type TokenStep = ((check: TokenCheck) => void | Promise<void>) & { readonly name: string };
 
-export function readHeader(check: TokenCheck): void {
+function readHeader(check: TokenCheck): void {
   if (check.token.length > check.policy.maxLength)
     throw new TokenError('malformed', `the token is ${check.token.length} characters long; at most ${check.policy.maxLength} are accepted`);
   if (check.token.split('.').length !== 3) throw new TokenError('malformed', 'the token is not a compact JWS (three base64url parts separated by dots)');
@@ -79,7 +79,10 @@ const imported = new WeakMap<JWK, Map<string, CryptoKey | Uint8Array>>();
 
 async function importVerificationKey(jwk: JWK, alg: string): Promise<CryptoKey | Uint8Array> {
   let byAlg = imported.get(jwk);
-  if (!byAlg) imported.set(jwk, (byAlg = new Map()));
+  if (!byAlg) {
+    byAlg = new Map();
+    imported.set(jwk, byAlg);
+  }
   let key = byAlg.get(alg);
   if (!key) {
     key = await importJWK(jwk, alg);
@@ -154,7 +157,7 @@ function parseClaims(payload: Uint8Array): JWTPayload {
   return claims as JWTPayload;
 }
 
-export function checkType(check: TokenCheck): void {
+function checkType(check: TokenCheck): void {
   const typ = typeof check.header.typ === 'string' ? check.header.typ.toLowerCase().replace(/^application\//, '') : undefined;
   if (typ !== undefined && check.policy.forbiddenTypes.includes(typ))
     throw new TokenError('type', `a token of type "${check.header.typ}" is not accepted here`);
@@ -166,7 +169,7 @@ export function checkIssuer(check: TokenCheck): void {
   }
 }
 
-export function checkSubject(check: TokenCheck): void {
+function checkSubject(check: TokenCheck): void {
   if (typeof check.claims.sub !== 'string' || check.claims.sub === '') throw new TokenError('subject', 'the token has no sub (a non-empty string is required)');
 }
 
@@ -177,7 +180,7 @@ function audiencesOf(claims: JWTPayload): string[] {
   throw new TokenError('audience', 'the token has no aud (a string or a non-empty array of strings is required)');
 }
 
-export function checkAudience(check: TokenCheck): void {
+function checkAudience(check: TokenCheck): void {
   const { audiences, trustedAudiences, allowUntrustedAudiences } = check.policy;
   const aud = audiencesOf(check.claims);
   if (!aud.some((value) => audiences.includes(value))) {
@@ -192,7 +195,7 @@ export function checkAudience(check: TokenCheck): void {
   }
 }
 
-export function checkAuthorizedParty(check: TokenCheck): void {
+function checkAuthorizedParty(check: TokenCheck): void {
   const { azp } = check.claims as { azp?: unknown };
   const several = Array.isArray(check.claims.aud) && check.claims.aud.length > 1;
   if (azp === undefined && !several) return;
@@ -218,20 +221,20 @@ function numericDate(check: TokenCheck, claim: 'exp' | 'nbf' | 'iat', required: 
   return value;
 }
 
-export function checkExpiry(check: TokenCheck): void {
+function checkExpiry(check: TokenCheck): void {
   const exp = numericDate(check, 'exp', true)!;
   const late = nowSeconds(check) - exp;
   if (late >= check.policy.clockSkewSeconds) throw new TokenError('expired', `the token expired ${Math.round(late)} s ago (exp ${exp})`);
 }
 
-export function checkNotBefore(check: TokenCheck): void {
+function checkNotBefore(check: TokenCheck): void {
   const nbf = numericDate(check, 'nbf', false);
   if (nbf !== undefined && nbf - nowSeconds(check) > check.policy.clockSkewSeconds) {
     throw new TokenError('not-yet-valid', `the token is not valid before ${nbf}, ${Math.round(nbf - nowSeconds(check))} s from now`);
   }
 }
 
-export function checkIssuedAt(check: TokenCheck): void {
+function checkIssuedAt(check: TokenCheck): void {
   const iat = numericDate(check, 'iat', true)!;
   if (iat - nowSeconds(check) > check.policy.clockSkewSeconds) {
     throw new TokenError(
@@ -241,7 +244,7 @@ export function checkIssuedAt(check: TokenCheck): void {
   }
 }
 
-export function checkNonce(check: TokenCheck): void {
+function checkNonce(check: TokenCheck): void {
   if (check.expectedNonce === undefined) return;
   const { nonce } = check.claims as { nonce?: unknown };
   if (nonce !== check.expectedNonce)
@@ -265,13 +268,13 @@ export const ID_TOKEN_STEPS: readonly TokenStep[] = [
   checkNonce,
 ];
 
-/** The checks of a web identity token at an STS: an ID token without nonce, whose kid picks the key (MinIO requires it). */
-export const WEB_IDENTITY_TOKEN_STEPS: readonly TokenStep[] = ID_TOKEN_STEPS.filter((step) => step !== checkNonce).map((step) =>
+/**
+ * The checks of a token a caller presents to a service (a web identity token at an STS, a JWT access token at an
+ * API): those of an ID token without the nonce, and a kid is required to pick the key (MinIO requires one).
+ */
+export const PRESENTED_TOKEN_STEPS: readonly TokenStep[] = ID_TOKEN_STEPS.filter((step) => step !== checkNonce).map((step) =>
   step === checkKid ? requireKid : step,
 );
-
-/** The same checks for a JWT access token presented to an API (no nonce; the kid picks the key). */
-export const ACCESS_TOKEN_STEPS: readonly TokenStep[] = WEB_IDENTITY_TOKEN_STEPS;
 
 export function replaceStep(steps: readonly TokenStep[], name: string, replacement: TokenStep | undefined): TokenStep[] {
   if (!steps.some((step) => step.name === name)) throw new Error(`no token check named ${name}`);

@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 import type { FlawName } from '../flaws.ts';
-import { Discovery } from './discovery.ts';
+import type { Discovery } from './discovery.ts';
 import { JwksCache } from './jwks-cache.ts';
 import { IssuerKeys, TokenIssuerKeys, type KeySource } from './key-sources.ts';
 import type { TokenCheck, TokenPolicy, TokenStep } from './token-checks.ts';

@@ -1,9 +1,11 @@
 import type { JWTPayload } from 'jose';
 import { z } from 'zod';
+import { ComponentError, OptionsError } from '../errors.ts';
 
 /*
- * The AuthMap of the Lightbits seed (contracts.md §6): an identifier taken from a token (a group of
- * a user, or the client id of an application) maps to a role and a scope. The mode says which
+ * An AuthMap in the manner of Lightbits' federated authentication (which publishes no specification
+ * of it): an identifier taken from a token (a group of a user, or the client id of an application)
+ * maps to a role and a scope. The mode says which
  * tokens count: `user` (people, e.g. a device-flow login), `app` (client_credentials tokens) or
  * `converge` (both; a user token is identified by its user claim and by the client it came
  * through).
@@ -21,11 +23,10 @@ export const authMapSchema = z
   .describe('Role mapping (AuthMap).');
 
 export type AuthMapConfig = z.output<typeof authMapSchema>;
-export type AuthMapInput = z.input<typeof authMapSchema>;
 
-export type TokenKind = 'user' | 'app';
+type TokenKind = 'user' | 'app';
 
-export interface RoleGrant {
+interface RoleGrant {
   role: string;
   scope: string;
   /** The identifier that matched. */
@@ -41,11 +42,10 @@ export interface MappedIdentity {
 }
 
 /** Why a token could not be mapped; `status` 403 in every case, `reason` tells them apart. */
-export class MappingError extends Error {
+export class MappingError extends ComponentError {
   readonly reason: 'wrong-kind' | 'claim-missing' | 'claim-type' | 'no-role';
   constructor(reason: MappingError['reason'], message: string) {
     super(message);
-    this.name = 'MappingError';
     this.reason = reason;
   }
 }
@@ -59,7 +59,7 @@ function clientIdOf(claims: JWTPayload): string | undefined {
 }
 
 /** An app token is one whose subject is the client itself (client_credentials); anything else is a user's. */
-export function tokenKind(claims: JWTPayload): TokenKind {
+function tokenKind(claims: JWTPayload): TokenKind {
   const clientId = clientIdOf(claims);
   return clientId !== undefined && claims.sub === clientId ? 'app' : 'user';
 }
@@ -80,7 +80,7 @@ function appIdentifier(claims: JWTPayload, claimName: string): string {
 }
 
 /** The identifiers a token is known by under a mode; enforceKind=false is the ignore-token-kind flaw. */
-export function identifiersOf(config: AuthMapConfig, claims: JWTPayload, kind: TokenKind, options: { enforceKind: boolean }): string[] {
+function identifiersOf(config: AuthMapConfig, claims: JWTPayload, kind: TokenKind, options: { enforceKind: boolean }): string[] {
   const mode = options.enforceKind ? config.mode : 'converge';
   if (mode === 'user' && kind === 'app')
     throw new MappingError('wrong-kind', 'this service accepts user tokens only (mode user), and this is an application token (client_credentials)');
@@ -125,6 +125,6 @@ export function mapIdentity(config: AuthMapConfig, claims: JWTPayload, options: 
 /** Parses the CLI form IDENTIFIER=ROLE[:SCOPE]. */
 export function parseMapEntry(text: string): [string, { role: string; scope: string }] {
   const match = /^([^=]+)=([^:]+)(?::(.+))?$/.exec(text);
-  if (!match) throw new Error(`"${text}" is not a role mapping: use IDENTIFIER=ROLE or IDENTIFIER=ROLE:SCOPE, e.g. admins=admin:cluster`);
+  if (!match) throw new OptionsError(`"${text}" is not a role mapping: use IDENTIFIER=ROLE or IDENTIFIER=ROLE:SCOPE, e.g. admins=admin:cluster`);
   return [match[1]!, { role: match[2]!, scope: match[3] ?? '*' }];
 }

@@ -19,8 +19,3 @@ export function consoleLogger(level: LogLevel, name: string): Logger {
     debug: (message) => (level === 'debug' ? void write(process.stdout, message) : undefined),
   };
 }
-
-/** The first and last characters of a token, enough to tell two apart in a log. */
-export function tokenHint(token: string): string {
-  return token.length <= 12 ? '[redacted]' : `${token.slice(0, 6)}...${token.slice(-4)} (${token.length} chars)`;
-}

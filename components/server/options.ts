@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { formatPath, zodProblems } from '../../common/problems.ts';
+import { OptionsError } from '../errors.ts';
 import { FLAWS, checkFlaw, type ComponentName, type FlawName } from '../flaws.ts';
 
 /** Options every component shares: where it listens, how much it logs, its clock, its flaw. */
@@ -36,18 +38,11 @@ export function flawOption(component: ComponentName) {
     .describe(`A deliberate flaw (for conformance tests only): ${names.join(', ')}.`);
 }
 
-export class OptionsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OptionsError';
-  }
-}
-
 /** Parses options with a zod schema; the error names each bad field and what is expected. */
 export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, component: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(options)'}: ${issue.message}`);
+  const problems = zodProblems(result.error).map((problem) => `  ${problem.path.length > 0 ? formatPath(problem.path) : '(options)'}: ${problem.message}`);
   throw new OptionsError(`invalid ${component} options:\n${problems.join('\n')}`);
 }
 

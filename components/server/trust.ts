@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as tls from 'node:tls';
-import { OptionsError } from './options.ts';
+import { OptionsError } from '../errors.ts';
 
 /*
  * The components' `caFile` option: an IdP served over https by a private CA (mockidp's local CA,

@@ -3,7 +3,7 @@ import Koa, { type Context } from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import { Discovery } from '../oidc/discovery.ts';
-import { WEB_IDENTITY_TOKEN_STEPS } from '../oidc/token-checks.ts';
+import { PRESENTED_TOKEN_STEPS } from '../oidc/token-checks.ts';
 import { TokenValidator } from '../oidc/token-validator.ts';
 import { bodyParserError, errorBoundary, renderJsonMessage } from '../server/error-boundary.ts';
 import { listen, type RunningComponent } from '../server/listen.ts';
@@ -55,7 +55,7 @@ export function createStsApp(options: StsOptions, logger?: Logger): StsApp {
             maxLength: 20_000,
             now,
           },
-          steps: WEB_IDENTITY_TOKEN_STEPS,
+          steps: PRESENTED_TOKEN_STEPS,
           discovery: new Discovery(config.issuer, { discoveryUrl: config.discoveryUrl, timeoutMs: config.httpTimeoutMs }),
           jwks: { maxAgeSeconds: config.jwksMaxAgeSeconds, refetchCooldownSeconds: config.jwksRefetchCooldownSeconds },
           timeoutMs: config.httpTimeoutMs,

@@ -3,18 +3,18 @@ import type { JWTPayload } from 'jose';
 import type { FlawName } from '../flaws.ts';
 import { TokenError, UpstreamError } from '../oidc/errors.ts';
 import type { TokenValidator } from '../oidc/token-validator.ts';
-import { MappingError, mapIdentity, type AuthMapConfig } from '../role-mapping/auth-map.ts';
+import { MappingError, mapIdentity, type AuthMapConfig, type MappedIdentity } from '../role-mapping/auth-map.ts';
 import { roleId, type CredentialStore, type IssuedCredentials } from './credentials.ts';
 import type { Flavour } from './flavours.ts';
 import type { QueryParameters } from './query-request.ts';
 import { awsTimestamp, renderResult } from './xml.ts';
 
 /*
- * AssumeRoleWithWebIdentity (contracts.md §3, §4) as its pipeline: read and check each parameter,
+ * AssumeRoleWithWebIdentity (AWS STS API Reference; MinIO's cmd/sts-handlers.go) as its pipeline: read and check each parameter,
  * validate the web identity token, authorize the role, issue credentials, render the XML.
  */
 
-export interface RoleConfig {
+interface RoleConfig {
   name: string;
   maxSessionSeconds: number;
 }
@@ -116,7 +116,7 @@ function readPolicy(_ctx: Context, call: AssumeRole, { flavour }: AssumeRoleDeps
   if (policy === undefined) return;
   if (flavour.name === 'aws') {
     if (policy.length < 1 || policy.length > 2048) throw flavour.invalid('Policy', 'Member must have length between 1 and 2048');
-    if (!/^[\u0009\u000A\u000D\u0020-\u00FF]+$/.test(policy))
+    if (!/^[\t\n\r\u0020-\u00FF]+$/.test(policy))
       throw flavour.invalid('Policy', 'Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+');
   }
   let document: unknown;
@@ -149,7 +149,7 @@ function authorizeRole(_ctx: Context, call: AssumeRole, { flavour, roles, roleMa
     call.role ??= roles[0];
     return;
   }
-  let mapped;
+  let mapped: MappedIdentity;
   try {
     mapped = mapIdentity(roleMapping, call.claims);
   } catch (error) {
@@ -219,7 +219,7 @@ function credentialsXml(credentials: IssuedCredentials): Record<string, string> 
   };
 }
 
-export const ASSUME_ROLE_STEPS: readonly Step[] = [
+const ASSUME_ROLE_STEPS: readonly Step[] = [
   readRoleArn,
   readRoleSessionName,
   readWebIdentityToken,

@@ -1,8 +1,8 @@
 import { HttpError } from '../server/http-error.ts';
-import { fetchJson, isObject } from '../oidc/http.ts';
+import { fetchJson, isObject, type JsonResponse } from '../oidc/http.ts';
 
 /*
- * lakeFS's side of the authentication API (contracts.md §1, "How lakeFS reads the reply"): only
+ * lakeFS's side of the authentication API (ValidateSTS in lakeFS's pkg/authentication/service.go): only
  * 400 and 401 pass through; anything unexpected (another status, no JSON, a non-string claim, the
  * authenticator down) is a 500, as lakeFS answers.
  */
@@ -12,7 +12,7 @@ export async function validateSts(
   timeoutMs: number,
 ): Promise<Record<string, string>> {
   const url = `${authenticatorUrl.replace(/\/$/, '')}/sts/login`;
-  let response;
+  let response: JsonResponse;
   try {
     response = await fetchJson(url, {
       method: 'POST',

@@ -8,7 +8,7 @@ import { StsError } from './sts-error.ts';
 import { awsTimestamp, renderResult } from './xml.ts';
 
 /*
- * GetCallerIdentity (contracts.md §4): a SigV4-signed request made with temporary credentials
+ * GetCallerIdentity (AWS STS API Reference): a SigV4-signed request made with temporary credentials
  * from AssumeRoleWithWebIdentity; the answer says whose they are.
  */
 
@@ -113,7 +113,7 @@ function renderCallerIdentity(ctx: Context, call: CallerIdentity): void {
   renderResult(ctx, 'GetCallerIdentity', { UserId: credentials.assumedRoleId, Account: credentials.account, Arn: credentials.arn }, call.requestId);
 }
 
-export const CALLER_IDENTITY_STEPS: readonly Step[] = [
+const CALLER_IDENTITY_STEPS: readonly Step[] = [
   readAuthorization,
   checkCredentialScope,
   findCredentials,

@@ -2,7 +2,8 @@ import type { TokenProblem } from '../oidc/errors.ts';
 import { StsError } from './sts-error.ts';
 
 /*
- * What differs between AWS STS and MinIO's STS (contracts.md §3, §4): which parameters are
+ * What differs between AWS STS (its API Reference and botocore's sts service model) and MinIO's STS
+ * (cmd/sts-handlers.go, cmd/sts-errors.go): which parameters are
  * required, the limits, and the error codes. The token checks themselves are the same strict
  * ones in both flavours: MinIO's lax points (no iss check, ...) are flaws, not a flavour.
  */
@@ -29,7 +30,7 @@ export interface Flavour {
   rejectedClaim(message: string): StsError;
 }
 
-export const AWS: Flavour = {
+const AWS: Flavour = {
   name: 'aws',
   errorType: (status) => (status >= 500 ? 'Receiver' : 'Sender'),
   requestIdHeader: 'x-amzn-RequestId',
@@ -64,7 +65,7 @@ export const AWS: Flavour = {
   rejectedClaim: (message) => new StsError('IDPRejectedClaim', 403, message),
 };
 
-export const MINIO: Flavour = {
+const MINIO: Flavour = {
   name: 'minio',
   errorType: () => '',
   requestIdHeader: 'x-amz-request-id',

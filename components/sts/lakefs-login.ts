@@ -2,18 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'koa';
 import { SignJWT } from 'jose';
 import type { FlawName } from '../flaws.ts';
-import { isObject } from '../oidc/http.ts';
 import { HttpError } from '../server/http-error.ts';
+import { readJsonObject } from '../server/json-body.ts';
 import { validateSts } from './authenticator-client.ts';
 
 /*
- * POST /api/v1/sts/login: lakeFS's public STS login (contracts.md §2) as its pipeline. The code,
+ * POST /api/v1/sts/login: lakeFS's public STS login (stsLogin in api/swagger.yml and pkg/api/controller.go of
+ * treeverse/lakeFS; https://docs.lakefs.io/security/sts-login.html) as its pipeline. The code,
  * state and redirect_uri go to the authenticator; its claims pick the lakeFS user; the answer is
  * lakeFS's own short-lived HS256 login token.
  */
 
-export const DEFAULT_TTL_SECONDS = 3600;
-export const MAX_TTL_SECONDS = 43200;
+const DEFAULT_TTL_SECONDS = 3600;
+const MAX_TTL_SECONDS = 43200;
 
 export interface LakefsLoginDeps {
   authenticatorUrl: string | undefined;
@@ -37,9 +38,7 @@ interface LakefsLogin {
 type Step = ((ctx: Context, login: LakefsLogin, deps: LakefsLoginDeps) => void | Promise<void>) & { readonly name: string };
 
 function readLoginBody(ctx: Context, login: LakefsLogin): void {
-  if (!ctx.is('application/json')) throw new HttpError(400, 'send the body as JSON with Content-Type: application/json');
-  const body = ctx.request.body;
-  if (!isObject(body)) throw new HttpError(400, 'the body must be one JSON object: {"code", "state", "redirect_uri", "ttl_seconds"?}');
+  const body = readJsonObject(ctx, '{"code", "state", "redirect_uri", "ttl_seconds"?}');
   const fields: Record<string, string> = {};
   for (const field of ['code', 'state', 'redirect_uri']) {
     const value = body[field];
@@ -107,7 +106,7 @@ function renderToken(ctx: Context, login: LakefsLogin): void {
   ctx.body = { token: login.token, token_expiration: login.expiration };
 }
 
-export const LAKEFS_LOGIN_STEPS: readonly Step[] = [
+const LAKEFS_LOGIN_STEPS: readonly Step[] = [
   readLoginBody,
   requireAuthenticationApi,
   callAuthenticator,

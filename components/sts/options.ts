@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authMapSchema } from '../role-mapping/auth-map.ts';
 import { algorithmsOption, clockSkewOption, commonOptions, flawOption, jwksOptions } from '../server/options.ts';
 
-export const roleSchema = z
+const roleSchema = z
   .strictObject({
     name: z
       .string()

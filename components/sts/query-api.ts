@@ -9,7 +9,7 @@ import { renderError } from './xml.ts';
 
 /** The AWS query protocol at `/`: Action and Version pick the operation; errors are XML. */
 
-export const STS_VERSION = '2011-06-15';
+const STS_VERSION = '2011-06-15';
 
 export interface QueryApiDeps {
   flavour: Flavour;
@@ -23,7 +23,7 @@ const assumeRole: Action = (ctx, params, requestId, deps) => assumeRoleWithWebId
 const callerIdentity: Action = (ctx, _params, requestId, deps) => getCallerIdentity(ctx, requestId, deps.callerIdentity.steps, deps.callerIdentity.deps);
 
 function actionsOf(flavour: Flavour): Record<string, Action> {
-  // MinIO serves AssumeRoleWithClientGrants with the same handler (contracts.md §3).
+  // MinIO serves AssumeRoleWithClientGrants with the same handler (cmd/sts-handlers.go).
   return flavour.name === 'minio'
     ? { AssumeRoleWithWebIdentity: assumeRole, AssumeRoleWithClientGrants: assumeRole, GetCallerIdentity: callerIdentity }
     : { AssumeRoleWithWebIdentity: assumeRole, GetCallerIdentity: callerIdentity };

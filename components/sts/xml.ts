@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { XMLBuilder } from 'fast-xml-parser';
 import type { Flavour } from './flavours.ts';
 
-export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
+const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false, processEntities: true });
 

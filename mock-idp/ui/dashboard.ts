@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { FAULT_CATALOGUE } from '../faults/catalogue.ts';
+import { FAVICON_LINK } from './favicon.ts';
 
 /*
  * The dashboard at /_ui: tenants and their issuers, users, clients, keys, clock and fault rules
@@ -167,6 +168,7 @@ function dashboardPage(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>mockidp dashboard</title>
+${FAVICON_LINK}
 <style>${style}</style>
 </head>
 <body>

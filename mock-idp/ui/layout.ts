@@ -1,4 +1,5 @@
 import { html, raw, type Html } from '../../common/html.ts';
+import { FAVICON_LINK } from './favicon.ts';
 
 // Inline styles only: the pages must work on a machine without internet and leak nothing outside.
 const style = `
@@ -38,6 +39,7 @@ export function page(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · ${tenantName}</title>
+${raw(FAVICON_LINK)}
 <style>${raw(style)}</style>
 </head>
 <body${brand ? html` style="--accent:${brand.accent}"` : ''}>

@@ -85,8 +85,8 @@ ${alert(args.error)}
 <p>${args.clientName} asks for:</p>
 <ul class="scopes">${args.scopes.map((scope) => html`<li><code>${scope}</code></li>`)}</ul>
 <div class="row">
-<form method="post" action="${args.abortAction}" style="flex:1"><button type="submit" style="width:100%">Deny</button></form>
 <form method="post" action="${args.action}" style="flex:1"><button type="submit" class="primary" style="margin:0">Allow</button></form>
+<form method="post" action="${args.abortAction}" style="flex:1"><button type="submit" style="width:100%">Deny</button></form>
 </div>`,
   );
 }
@@ -115,8 +115,8 @@ export function deviceConfirmPage(args: { tenant: PageTenant; form: string; clie
 <p><code class="user-code">${args.userCode}</code></p>
 ${raw(args.form)}
 <div class="row">
-<button type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Deny</button>
 <button type="submit" form="op.deviceConfirmForm" class="primary" style="margin:0">Allow</button>
+<button type="submit" form="op.deviceConfirmForm" name="abort" value="yes">Deny</button>
 </div>`,
   );
 }

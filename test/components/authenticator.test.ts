@@ -328,6 +328,17 @@ describe('authenticator: the IdP key set', () => {
     const reply = await postJson(`${running.url}/sts/login`, await lakefsCode(idp));
     expect(reply).toMatchObject({ status: 502, body: { message: expect.stringContaining('must match exactly') } });
   });
+
+  it('answers 502 naming the field when a discovery field has the wrong type', async () => {
+    await idp.admin.addTenant('odd-discovery', {
+      users: { alice: {} },
+      clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } },
+    });
+    await idp.admin.faults.add('odd-discovery', { match: { endpoint: 'discovery' }, action: { json: { set: { token_endpoint: 42 } } } });
+    const running = await authenticator(idp, { issuer: idp.issuer('odd-discovery') });
+    const reply = await postJson(`${running.url}/sts/login`, await lakefsCode(idp, { tenant: 'odd-discovery' }));
+    expect(reply).toMatchObject({ status: 502, body: { message: expect.stringMatching(/discovery .* is not usable: token_endpoint: expected string/) } });
+  });
 });
 
 describe('authenticator: bad requests', () => {
@@ -415,7 +426,7 @@ describe('authenticator: other lakeFS operations', () => {
 
 describe('authenticator: options', () => {
   it('refuses alg none in the allow-list with a message naming the field', () => {
-    expect(() => createAuthenticatorApp({ issuer, clientId: 'lakefs', allowedAlgs: ['none'] })).toThrow(/allowedAlgs\.0: "none" is not allowed/);
+    expect(() => createAuthenticatorApp({ issuer, clientId: 'lakefs', allowedAlgs: ['none'] })).toThrow(/allowedAlgs\[0\]: "none" is not allowed/);
   });
 
   it('refuses a flaw that belongs to another component', () => {

@@ -84,6 +84,17 @@ describe('device CLI: login', () => {
     expect(await world.run(['login', '--issuer', issuer, '--client-id', 'lakefs-public'])).toBe(1);
     expect(world.stderr.join('')).toContain('refused the device authorization');
   });
+
+  it('fails naming the field when the token response has one of the wrong type', async () => {
+    const rule = await idp.admin.faults.add('default', { match: { endpoint: 'token', client: 'cli-opaque' }, action: { json: { set: { id_token: 42 } } } });
+    try {
+      const world = await deviceWorld(idp);
+      expect(await world.run(login)).toBe(1);
+      expect(world.stderr.join('')).toContain('the token response is not usable: id_token: expected string');
+    } finally {
+      await idp.admin.faults.remove('default', rule.id);
+    }
+  });
 });
 
 describe('device CLI: token, refresh, status, logout', () => {

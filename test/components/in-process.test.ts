@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createAuthenticatorApp, createBearerApiApp, createStsApp } from '../../components/index.ts';
-import type { Logger } from '../../components/server/logger.ts';
+import type { Logger } from '../../components/index.ts';
 import { lakefsCode, startComponentIdp } from './support/idp.ts';
 import { authenticatorOptions } from './support/components.ts';
 import { assumeParams } from './support/sts.ts';

@@ -9,7 +9,7 @@ import { median } from './token.ts';
  * token redemptions with rotation. Each of `connections` workers loops for `seconds`.
  */
 
-export interface FlowRate {
+interface FlowRate {
   flow: string;
   perSecond: number;
   errors: number;
@@ -84,13 +84,13 @@ function p99(latencies: number[]): number {
   return Math.round(sorted[Math.floor(sorted.length * 0.99)] ?? 0);
 }
 
-export const FLOW_SERVERS: Record<string, string> = {
+const FLOW_SERVERS: Record<string, string> = {
   mockidp: 'bench/servers/mockidp-default.ts',
   'bare oidc-provider + headless login': 'bench/servers/bare-oidc-provider-login.ts',
 };
 
 /** Login and refresh rates of one server (its default tenant, or the root issuer of the bare provider). */
-export async function measureFlowRates(script: string, options: { seconds: number; connections: number }): Promise<FlowRate[]> {
+async function measureFlowRates(script: string, options: { seconds: number; connections: number }): Promise<FlowRate[]> {
   const server = await spawnServer(script);
   const issuer = server.discoveryUrl.replace('/.well-known/openid-configuration', '');
   try {

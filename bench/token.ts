@@ -9,7 +9,7 @@ export interface TokenRate {
   p99Ms: number;
 }
 
-export const TOKEN_SERVERS: Record<string, string> = {
+const TOKEN_SERVERS: Record<string, string> = {
   'node:http + jose (ceiling)': 'bench/servers/ceiling.ts',
   mockidp: 'bench/servers/mockidp.ts',
   'bare oidc-provider': 'bench/servers/bare-oidc-provider.ts',
@@ -33,7 +33,7 @@ function load(url: string, seconds: number, connections: number): Promise<autoca
 }
 
 /** client_credentials tokens per second at the given concurrency, after a short warm-up. */
-export async function measureTokenRate(
+async function measureTokenRate(
   name: string,
   script: string,
   alg: string,

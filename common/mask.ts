@@ -34,7 +34,7 @@ export function boundText(value: string, max: number): string {
   return value.length > max ? `${value.slice(0, max)}…(${value.length})` : value;
 }
 
-export function maskParam(name: string, value: string): string {
+function maskParam(name: string, value: string): string {
   if (SECRET_PARAMS.has(name)) return '***';
   if (TOKEN_PARAMS.has(name)) return maskToken(value);
   return boundText(value, PARAM_CHARS);
@@ -104,11 +104,17 @@ export function maskAuthorization(header: string | undefined): string | undefine
   return `${scheme} ***`;
 }
 
-const SECRET_QUERY = new RegExp(`([?&](?:${[...SECRET_PARAMS, ...TOKEN_PARAMS, 'state', 'user_code', 'X-Amz-Signature', 'X-Amz-Security-Token'].join('|')})=)([^&#]+)`, 'gi');
+const SECRET_QUERY = new RegExp(
+  `([?&](?:${[...SECRET_PARAMS, ...TOKEN_PARAMS, 'state', 'user_code', 'X-Amz-Signature', 'X-Amz-Security-Token'].join('|')})=)([^&#]+)`,
+  'gi',
+);
 
 /** A URL with the codes, tokens and secrets of its query shortened. */
 export function maskUrl(url: string): string {
-  return url.replace(SECRET_QUERY, (_, name: string, value: string) => `${name}${SECRET_PARAMS.has(name.slice(1, -1).toLowerCase()) ? '***' : maskToken(value)}`);
+  return url.replace(
+    SECRET_QUERY,
+    (_, name: string, value: string) => `${name}${SECRET_PARAMS.has(name.slice(1, -1).toLowerCase()) ? '***' : maskToken(value)}`,
+  );
 }
 
 /** The client id of Basic credentials, percent-decoded when it can be (RFC 6749 2.3.1), as sent otherwise. */

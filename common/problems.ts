@@ -34,8 +34,10 @@ export function zodProblems(error: z.ZodError, prefix: ReadonlyArray<PropertyKey
       const message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove it or check its spelling`;
       return { path: issue.keys.length === 1 ? [...path, issue.keys[0]!] : path, message };
     }
-    if (issue.code === 'invalid_value' && 'values' in issue) return { path, message: `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}` };
-    if (issue.code === 'invalid_type' && issue.message.includes('received undefined')) return { path, message: `missing required field (${withoutPreamble(issue.message)})` };
+    if (issue.code === 'invalid_value' && 'values' in issue)
+      return { path, message: `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}` };
+    if (issue.code === 'invalid_type' && issue.message.includes('received undefined'))
+      return { path, message: `missing required field (${withoutPreamble(issue.message)})` };
     if (issue.code === 'invalid_type') return { path, message: withoutPreamble(issue.message) };
     // A union's own message (set by its schema) says it best; zod's default one says nothing.
     if (issue.code === 'invalid_union') return { path, message: issue.message === 'Invalid input' ? unionMessage(issue) : issue.message };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { configSchema } from './schema.ts';
-import { fieldRows, type JsonSchema } from './markdown-table.ts';
+import { fieldRows, type JsonSchema } from '../../common/markdown-table.ts';
 
 /*
  * The configuration reference (docs/configuration.md) and the editor schema

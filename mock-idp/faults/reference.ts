@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { cell, fieldRows, type JsonSchema } from '../config/markdown-table.ts';
+import { cell, fieldRows, type JsonSchema } from '../../common/markdown-table.ts';
 import { FAULT_CATALOGUE } from './catalogue.ts';
 import {
   actionSchema,

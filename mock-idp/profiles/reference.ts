@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cell, fieldRows, type JsonSchema } from '../config/markdown-table.ts';
+import { cell, fieldRows, type JsonSchema } from '../../common/markdown-table.ts';
 import { PROFILES } from './index.ts';
 import { PROFILE_NOTES } from './notes.ts';
 import { snippetSections } from './snippets.ts';

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trustCa } from '../tls/trust.ts';
-import { freePort } from '../server/free-port.ts';
+import { freePort } from '../../common/free-port.ts';
 import { AbstractStartedContainer, GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { AdminClient } from '../admin/client.ts';
 import type { MockIdpConfigInput, TenantInput, UserInput } from '../config/schema.ts';

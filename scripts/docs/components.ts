@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authenticatorOptionsSchema, authMapSchema, bearerApiOptionsSchema, FLAWS, stsOptionsSchema } from '../../components/index.ts';
-import { cell, fieldRows, type JsonSchema } from '../../mock-idp/config/markdown-table.ts';
+import { cell, fieldRows, type JsonSchema } from '../../common/markdown-table.ts';
 
 /*
  * docs/components.md is prose with generated sections between <!-- generated:NAME --> markers: the option tables

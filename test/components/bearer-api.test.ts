@@ -22,7 +22,7 @@ const convergeApi = await api({ mode: 'converge', map });
 
 async function get(url: string, token?: string) {
   const response = await fetch(url, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: (await response.json()) as Record<string, any>, challenge: response.headers.get('www-authenticate') };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown>, challenge: response.headers.get('www-authenticate') };
 }
 
 const aliceOpaque = (await deviceFlowToken(idp, { client: 'cli-opaque', user: 'alice' })).access_token;

@@ -49,7 +49,15 @@ describe('caFile', () => {
 
   it('is --ca-file of the device CLI, which exits with 2 and says why when the file is missing', async () => {
     let stderr = '';
-    const io = { stdout: { write: () => true }, stderr: { write: (text: string) => ((stderr += text), true) } };
+    const io = {
+      stdout: { write: () => true },
+      stderr: {
+        write: (text: string) => {
+          stderr += text;
+          return true;
+        },
+      },
+    };
     const code = await runDeviceCli(['login', '--issuer', idp.issuer('default'), '--client-id', 'cli', '--ca-file', join(caDir, 'nope.pem')], io as never);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--ca-file: cannot read .*nope\.pem: no such file/);

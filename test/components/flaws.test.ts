@@ -54,7 +54,8 @@ const SCENARIOS: Record<FlawName, Scenario> = {
   'accept-hs256-with-public-key': tamperedLoginStatus((token) => hmacWithPublicKey(idp, token)),
   'trust-unverified-iss': tamperedLoginStatus((token) => remint(idp, token, { iss: idp.issuer('evil') }, { tenant: 'evil' })),
   'never-refetch-jwks': scenario(200, 401, async (flaw) => {
-    const tenant = `rotating-${(rotations += 1)}`;
+    rotations += 1;
+    const tenant = `rotating-${rotations}`;
     await idp.admin.addTenant(tenant, {
       users: { alice: {} },
       clients: { lakefs: { secret: 'lakefs-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code'] } },

@@ -19,7 +19,8 @@ const idp = await startTestIdp({
 let tenants = 0;
 /** A fresh tenant with one ES256 key, so each test starts from a known key set. */
 async function rotatingTenant(): Promise<string> {
-  const name = `rotating-${(tenants += 1)}`;
+  tenants += 1;
+  const name = `rotating-${tenants}`;
   await idp.admin.addTenant(name, {
     keys: [{ alg: 'ES256' }],
     defaultAlg: 'ES256',

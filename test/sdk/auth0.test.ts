@@ -6,7 +6,7 @@ import { auth as requireJwt } from 'express-oauth2-jwt-bearer';
 import { auth as openidConnect, requiresAuth } from 'express-openid-connect';
 import { afterAll } from 'vitest';
 import { browserlessLogin } from '../../harness/actors/browserless-login.ts';
-import { freePort } from '../../mock-idp/server/free-port.ts';
+import { freePort } from '../../common/free-port.ts';
 import { fixtureIdp, runSnippet } from './support.ts';
 
 /*

@@ -51,4 +51,4 @@ export async function startRelyingPartyApp(options: { issuer: string; clientId: 
   return { url: base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-export { freePort } from '../../mock-idp/server/free-port.ts';
+export { freePort } from '../../common/free-port.ts';

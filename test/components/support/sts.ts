@@ -1,14 +1,17 @@
 import { XMLParser } from 'fast-xml-parser';
 
+// biome-ignore lint/suspicious/noExplicitAny: an XML reply parsed without a schema; the tests read the fields they expect
+type XmlTree = Record<string, any>;
+
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false });
 
-export const parseXml = (text: string) => parser.parse(text) as Record<string, any>;
+export const parseXml = (text: string) => parser.parse(text) as XmlTree;
 
 export interface StsReply {
   status: number;
   headers: Headers;
   text: string;
-  xml: Record<string, any>;
+  xml: XmlTree;
 }
 
 /** One query-protocol call to an STS: form POST (default) or GET with a query string. */
@@ -23,7 +26,7 @@ export async function stsCall(
       ? await fetch(`${url}/?${query}`, { headers: options.headers ?? {} })
       : await fetch(`${url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers }, body: query });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, xml: parser.parse(text) as Record<string, any> };
+  return { status: response.status, headers: response.headers, text, xml: parser.parse(text) as XmlTree };
 }
 
 export function stsError(reply: StsReply): { Type: string; Code: string; Message: string } {

@@ -19,7 +19,7 @@ async function status(url: string): Promise<number> {
     const response = await fetch(url);
     await response.arrayBuffer();
     return response.status;
-  } catch (error) {
+  } catch {
     return -1;
   }
 }

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, type ClientRequest, request } from 'node:http';
 import { startMockIdp, type MockIdp, type MockIdpConfigInput } from '../../../mock-idp/index.ts';
 import { startAuthenticator, startBearerApi, startSts, type RunningComponent } from '../../../components/index.ts';
 
@@ -87,7 +87,7 @@ export class FuzzWorld {
         }
         resolve({ status, body });
       };
-      let req;
+      let req: ClientRequest;
       try {
         req = request(
           { host: base.hostname, port: base.port, method: fuzz.method, path: fuzz.path, headers: fuzz.headers, agent: this.agent, timeout: 20_000 },

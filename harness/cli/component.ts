@@ -141,16 +141,10 @@ export const componentCommand: Command = {
       process.stdout.write('Press Ctrl-C to stop.\n');
       return await untilStopped(() => running.close());
     } catch (error) {
-      if (error instanceof HarnessError) {
-        process.stderr.write(`mockidp component: ${error.message}\n\nRun "mockidp component --help" for the options.\n`);
-        return 2;
-      }
-      if (error instanceof OptionsError) {
-        process.stderr.write(`mockidp component: ${error.message}\n`);
-        return 2;
-      }
+      if (error instanceof HarnessError) throw error;
+      // The component refused its options (exit 2) or could not start, e.g. a port in use (exit 1).
       process.stderr.write(`mockidp component: ${(error as Error).message}\n`);
-      return 1;
+      return error instanceof OptionsError ? 2 : 1;
     }
   },
 };

@@ -1,4 +1,3 @@
-import { HarnessError } from '../errors.ts';
 import { formatProblem } from '../scenario/errors.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { matchesGrep, matchesTags } from '../runner/select.ts';
@@ -15,36 +14,28 @@ export const listCommand: Command = {
   summary: 'list scenarios with their target and tags',
   usage,
   async run(args) {
-    try {
-      const { values, positionals } = parseFlags(
-        args,
-        { grep: { type: 'string', short: 'g' }, tag: { type: 'string', multiple: true, short: 't' }, json: { type: 'boolean' } },
-        true,
+    const { values, positionals } = parseFlags(
+      args,
+      { grep: { type: 'string', short: 'g' }, tag: { type: 'string', multiple: true, short: 't' }, json: { type: 'boolean' } },
+      true,
+    );
+    const { scenarios, problems } = await loadScenarios(positionals.length > 0 ? positionals : [builtinScenarios()]);
+    const shown = scenarios.filter((scenario) => matchesGrep(scenario, values.grep) && matchesTags(scenario, values.tag));
+    if (values.json) {
+      process.stdout.write(
+        `${JSON.stringify(
+          shown.map((s) => ({ id: s.id, name: s.name, file: s.file, line: s.line, target: s.target?.name ?? null, tags: s.tags, steps: s.steps.length })),
+          null,
+          2,
+        )}\n`,
       );
-      const { scenarios, problems } = await loadScenarios(positionals.length > 0 ? positionals : [builtinScenarios()]);
-      const shown = scenarios.filter((scenario) => matchesGrep(scenario, values.grep) && matchesTags(scenario, values.tag));
-      if (values.json) {
-        process.stdout.write(
-          `${JSON.stringify(
-            shown.map((s) => ({ id: s.id, name: s.name, file: s.file, line: s.line, target: s.target?.name ?? null, tags: s.tags, steps: s.steps.length })),
-            null,
-            2,
-          )}\n`,
-        );
-      } else {
-        const width = Math.min(60, Math.max(0, ...shown.map((s) => s.id.length)));
-        for (const s of shown)
-          process.stdout.write(`${s.id.padEnd(width)}  ${(s.target?.name ?? 'idp').padEnd(13)}  ${s.name}${s.tags.length ? `  [${s.tags.join(', ')}]` : ''}\n`);
-        process.stdout.write(`${shown.length} scenario${shown.length === 1 ? '' : 's'}\n`);
-      }
-      for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
-      return problems.length > 0 ? 1 : 0;
-    } catch (error) {
-      if (error instanceof HarnessError) {
-        process.stderr.write(`mockidp list: ${error.message}\n`);
-        return 2;
-      }
-      throw error;
+    } else {
+      const width = Math.min(60, Math.max(0, ...shown.map((s) => s.id.length)));
+      for (const s of shown)
+        process.stdout.write(`${s.id.padEnd(width)}  ${(s.target?.name ?? 'idp').padEnd(13)}  ${s.name}${s.tags.length ? `  [${s.tags.join(', ')}]` : ''}\n`);
+      process.stdout.write(`${shown.length} scenario${shown.length === 1 ? '' : 's'}\n`);
     }
+    for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
+    return problems.length > 0 ? 1 : 0;
   },
 };

@@ -1,3 +1,5 @@
+import { HarnessError } from '../errors.ts';
+import { UsageError } from './args.ts';
 import type { Command } from './command.ts';
 
 /*
@@ -58,5 +60,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${command.usage}\n`);
     return 0;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    // A refused flag or option, a scenario file that does not load, a launch that fails: said in one line, exit 2.
+    if (!(error instanceof HarnessError)) throw error;
+    process.stderr.write(`mockidp ${name}: ${error.message}\n`);
+    if (error instanceof UsageError) process.stderr.write(`Run "mockidp ${name} --help" for the options.\n`);
+    return 2;
+  }
 }

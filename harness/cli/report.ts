@@ -1,4 +1,3 @@
-import { HarnessError } from '../errors.ts';
 import { reporterKind } from '../report/index.ts';
 import { mergeResults, readResults } from '../report/merge.ts';
 import { checkReporters, writeReports } from '../report/run-with-reports.ts';
@@ -21,22 +20,14 @@ export const reportCommand: Command = {
       process.stderr.write(`mockidp report: ${sub ? `unknown subcommand "${sub}"` : 'missing subcommand'}; use "mockidp report merge <results.json...>"\n`);
       return 2;
     }
-    try {
-      const parsed = parseFlags(rest, { out: { type: 'string', short: 'o' }, reporter: { type: 'string', multiple: true } }, true);
-      if (parsed.positionals.length === 0) throw new UsageError('give the results.json files of the shards');
-      const names = commaList(parsed.values.reporter, 'console,json,junit,html');
-      checkReporters(names);
-      const merged = mergeResults(await Promise.all(parsed.positionals.map((path) => readResults(path))));
-      const outDir = parsed.values.out ?? 'reports/mockidp';
-      const reporters = names.map((name) => ({ name, reporter: reporterKind(name)!.create({ outDir, stream: process.stdout }) }));
-      await writeReports(merged, reporters);
-      return merged.summary.failed > 0 ? 1 : 0;
-    } catch (error) {
-      if (error instanceof HarnessError) {
-        process.stderr.write(`mockidp report merge: ${(error as Error).message}\n`);
-        return 2;
-      }
-      throw error;
-    }
+    const parsed = parseFlags(rest, { out: { type: 'string', short: 'o' }, reporter: { type: 'string', multiple: true } }, true);
+    if (parsed.positionals.length === 0) throw new UsageError('give the results.json files of the shards');
+    const names = commaList(parsed.values.reporter, 'console,json,junit,html');
+    checkReporters(names);
+    const merged = mergeResults(await Promise.all(parsed.positionals.map((path) => readResults(path))));
+    const outDir = parsed.values.out ?? 'reports/mockidp';
+    const reporters = names.map((name) => ({ name, reporter: reporterKind(name)!.create({ outDir, stream: process.stdout }) }));
+    await writeReports(merged, reporters);
+    return merged.summary.failed > 0 ? 1 : 0;
   },
 };

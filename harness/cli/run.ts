@@ -1,5 +1,4 @@
 import { relative } from 'node:path';
-import { HarnessError } from '../errors.ts';
 import { runFlawMatrix } from '../flaws/matrix.ts';
 import { flawProgress, flawSummary, writeFlawMatrix } from '../flaws/report.ts';
 import { runWithReports } from '../report/run-with-reports.ts';
@@ -141,22 +140,14 @@ export const runCommand: Command = {
       process.stderr.write(`mockidp run: ${(error as Error).message}\n\nRun "mockidp run --help" for the options.\n`);
       return 2;
     }
-    try {
-      const { result, written } = await runWithReports(parsed.options, { reporters: parsed.reporters, outDir: parsed.outDir, stream: process.stdout });
-      if (!parsed.reporters.includes('console')) for (const path of written) process.stdout.write(`${relative(process.cwd(), path) || path}\n`);
-      if (!parsed.flaws) return result.summary.failed > 0 ? 1 : 0;
-      const { onEvent: _live, ...quiet } = parsed.options;
-      const matrix = await runFlawMatrix({ ...quiet, clean: result, onFlaw: flawProgress(process.stdout) });
-      flawSummary(matrix, process.stdout);
-      const [json, html] = await writeFlawMatrix(matrix, parsed.outDir);
-      process.stdout.write(`Flaw matrix: ${relative(process.cwd(), html!)} (JSON: ${relative(process.cwd(), json!)})\n`);
-      return result.summary.failed > 0 || matrix.uncaught.length > 0 ? 1 : 0;
-    } catch (error) {
-      if (error instanceof HarnessError) {
-        process.stderr.write(`mockidp run: ${(error as Error).message}\n`);
-        return 2;
-      }
-      throw error;
-    }
+    const { result, written } = await runWithReports(parsed.options, { reporters: parsed.reporters, outDir: parsed.outDir, stream: process.stdout });
+    if (!parsed.reporters.includes('console')) for (const path of written) process.stdout.write(`${relative(process.cwd(), path) || path}\n`);
+    if (!parsed.flaws) return result.summary.failed > 0 ? 1 : 0;
+    const { onEvent: _live, ...quiet } = parsed.options;
+    const matrix = await runFlawMatrix({ ...quiet, clean: result, onFlaw: flawProgress(process.stdout) });
+    flawSummary(matrix, process.stdout);
+    const [json, html] = await writeFlawMatrix(matrix, parsed.outDir);
+    process.stdout.write(`Flaw matrix: ${relative(process.cwd(), html!)} (JSON: ${relative(process.cwd(), json!)})\n`);
+    return result.summary.failed > 0 || matrix.uncaught.length > 0 ? 1 : 0;
   },
 };

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { scenarioJsonSchema } from '../scenario/schema.ts';
-import { parseFlags, UsageError } from './args.ts';
+import { parseFlags } from './args.ts';
 import type { Command } from './command.ts';
 
 const usage = `Usage: mockidp schema [--out FILE]
@@ -14,14 +14,7 @@ export const schemaCommand: Command = {
   summary: 'write the JSON Schema of scenario files (for editors)',
   usage,
   async run(args) {
-    let values: { out?: string | undefined };
-    try {
-      ({ values } = parseFlags(args, { out: { type: 'string', short: 'o' } }));
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      process.stderr.write(`mockidp schema: ${error.message}\n`);
-      return 2;
-    }
+    const { values } = parseFlags(args, { out: { type: 'string', short: 'o' } });
     const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
     if (values.out) {
       await writeFile(values.out, text);

@@ -1,4 +1,3 @@
-import { HarnessError } from '../errors.ts';
 import { formatProblem } from '../scenario/errors.ts';
 import { loadScenarios } from '../scenario/load.ts';
 import { parseFlags } from './args.ts';
@@ -16,21 +15,13 @@ export const validateCommand: Command = {
   summary: 'check scenario files without running them',
   usage,
   async run(args) {
-    try {
-      const { positionals } = parseFlags(args, {}, true);
-      const { scenarios, problems, files } = await loadScenarios(positionals.length > 0 ? positionals : [builtinScenarios()]);
-      for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
-      const badFiles = new Set(problems.map((problem) => problem.file)).size;
-      process.stdout.write(
-        `${files} file${files === 1 ? '' : 's'}, ${scenarios.length} valid scenario${scenarios.length === 1 ? '' : 's'}${problems.length > 0 ? `, ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${badFiles} file${badFiles === 1 ? '' : 's'}` : ''}\n`,
-      );
-      return problems.length > 0 ? 1 : 0;
-    } catch (error) {
-      if (error instanceof HarnessError) {
-        process.stderr.write(`mockidp validate: ${error.message}\n`);
-        return 2;
-      }
-      throw error;
-    }
+    const { positionals } = parseFlags(args, {}, true);
+    const { scenarios, problems, files } = await loadScenarios(positionals.length > 0 ? positionals : [builtinScenarios()]);
+    for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
+    const badFiles = new Set(problems.map((problem) => problem.file)).size;
+    process.stdout.write(
+      `${files} file${files === 1 ? '' : 's'}, ${scenarios.length} valid scenario${scenarios.length === 1 ? '' : 's'}${problems.length > 0 ? `, ${problems.length} problem${problems.length === 1 ? '' : 's'} in ${badFiles} file${badFiles === 1 ? '' : 's'}` : ''}\n`,
+    );
+    return problems.length > 0 ? 1 : 0;
   },
 };

@@ -87,11 +87,9 @@ function messageOf(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
-export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: Placement = 'embedded'): Promise<ScenarioResult> {
-  const started = performance.now();
-  const journalAtStart = env.idp.journal.lastSeq;
-  const trace = new Trace();
-  const base = {
+/** What every result of a scenario says about it, run or not. */
+export function scenarioHeader(scenario: Scenario) {
+  return {
     id: scenario.id,
     name: scenario.name,
     file: scenario.file,
@@ -99,6 +97,13 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
     tags: scenario.tags,
     ...(scenario.target ? { target: scenario.target.name } : {}),
   };
+}
+
+export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: Placement = 'embedded'): Promise<ScenarioResult> {
+  const started = performance.now();
+  const journalAtStart = env.idp.journal.lastSeq;
+  const trace = new Trace();
+  const base = scenarioHeader(scenario);
   const steps: StepReport[] = scenario.steps.map((step) => ({
     index: step.index,
     kind: step.kind,

@@ -11,7 +11,7 @@ import type { TargetConnection } from '../targets/session.ts';
 import { SuiteKeys } from './keys.ts';
 import { scenarioNeeds } from './needs.ts';
 import { buildPlans, type Placement, type PlanOptions, planClients, type TargetPlan } from './plan.ts';
-import { runScenario, type SuiteEnv } from './run-scenario.ts';
+import { runScenario, scenarioHeader, type SuiteEnv } from './run-scenario.ts';
 import { runPool } from './schedule.ts';
 import { type SelectOptions, selectScenarios } from './select.ts';
 import { SharedLane } from './shared-lane.ts';
@@ -70,12 +70,7 @@ function invalidResult(file: string, problems: ScenarioProblem[]): ScenarioResul
 
 function skippedResult(scenario: Scenario, reason: string, kind: SkipKind): ScenarioResult {
   return {
-    id: scenario.id,
-    name: scenario.name,
-    file: scenario.file,
-    line: scenario.line,
-    tags: scenario.tags,
-    ...(scenario.target ? { target: scenario.target.name } : {}),
+    ...scenarioHeader(scenario),
     status: 'skipped',
     skipReason: reason,
     skipKind: kind,

@@ -8,8 +8,8 @@ export interface RunningServer extends Announcement {
 }
 
 /** Starts a bench server script in its own process and waits for its announcement line. */
-export async function spawnServer(script: string, args: string[] = []): Promise<RunningServer> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnServer(script: string, args: string[] = [], nodeArgs: string[] = []): Promise<RunningServer> {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });

@@ -1,3 +1,4 @@
+import type { CookieKeys } from '../server/cookie-keys.ts';
 import type { Configuration, ClientMetadata, KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { GRANT_TYPE_URNS, corsOriginsOf, resolveAuthMethod, publicClient, type ClientConfig, type TenantConfig, type UserConfig } from '../config/schema.ts';
@@ -19,7 +20,7 @@ export interface ProviderTenant {
   readonly config: TenantConfig;
   readonly store: TtlStore;
   readonly keys: KeySet;
-  readonly cookieKeys: string[];
+  readonly cookieKeys: CookieKeys;
   readonly users: ReadonlyMap<string, UserConfig>;
   readonly clients: ReadonlyMap<string, ClientConfig>;
   userBySub(sub: string): { username: string; user: UserConfig } | undefined;

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
+import { CookieKeys } from './cookie-keys.ts';
 import Koa from 'koa';
 import compose from 'koa-compose';
 import { parseConfig } from '../config/load.ts';
@@ -100,7 +100,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   const tenants = new Map<string, Tenant>();
   const journal = new Journal({ limit: config.server.journalLimit, bytes: config.server.journalBytes });
   const app = new Koa();
-  const cookieKeys = [randomBytes(32).toString('base64url')];
+  const cookieKeys = new CookieKeys();
   app.keys = cookieKeys;
   app.silent = true;
   app.on('error', (error: Error) => logger.debug(`koa: ${error.message}`));

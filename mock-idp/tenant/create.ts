@@ -1,3 +1,4 @@
+import type { CookieKeys } from '../server/cookie-keys.ts';
 import { ClockRangeError } from '../clock/clock.ts';
 import { parseInput } from '../config/parse-input.ts';
 import { type Limits, limitsSchema, type TenantConfig, tenantSchema } from '../config/schema.ts';
@@ -23,7 +24,7 @@ export async function createTenant(
   name: string,
   baseUrl: string,
   config: TenantConfig,
-  cookieKeys: string[],
+  cookieKeys: CookieKeys,
   logger: Logger,
   limits: Limits = limitsSchema.parse({}),
 ): Promise<Tenant> {

@@ -1,3 +1,4 @@
+import type { CookieKeys } from '../server/cookie-keys.ts';
 import { randomBytes } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
@@ -39,7 +40,7 @@ export interface TenantParts {
   mount: string;
   config: TenantConfig;
   keys: KeySet;
-  cookieKeys: string[];
+  cookieKeys: CookieKeys;
   logger: Logger;
   limits: Limits;
   build: (tenant: Tenant) => BuiltProvider;
@@ -51,7 +52,7 @@ export class Tenant implements ProviderTenant {
   readonly store = new TtlStore();
   readonly dpopNonceSecret = randomBytes(32);
   readonly loginClaims = new LoginClaims(this.store, () => this.config.ttl.grant);
-  readonly cookieKeys: string[];
+  readonly cookieKeys: CookieKeys;
   readonly clock: Clock;
   readonly users = new Map<string, UserConfig>();
   readonly clients = new Map<string, ClientConfig>();

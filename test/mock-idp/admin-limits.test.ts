@@ -1,3 +1,4 @@
+import { CookieKeys } from '../../mock-idp/server/cookie-keys.ts';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../mock-idp/index.ts';
 import { createTenant } from '../../mock-idp/tenant/create.ts';
@@ -78,7 +79,7 @@ describe('per-request work independent of the totals', () => {
 
   it('a user change that brings no new claim name keeps the provider, so its cost does not grow with the users', async () => {
     const config = parseConfig({ tenants: { solo: { keys: [{ alg: 'ES256' }], users: { a: { claims: { tier: 'gold' } } } } } }, 'solo').tenants['solo']!;
-    const tenant = await createTenant('solo', 'http://127.0.0.1:1', config, ['k'], { info() {}, warn() {}, error() {}, debug() {} });
+    const tenant = await createTenant('solo', 'http://127.0.0.1:1', config, new CookieKeys(['k']), { info() {}, warn() {}, error() {}, debug() {} });
     try {
       const provider = tenant.provider;
       const operations = new TenantOperations(tenant);

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 
 /*
@@ -70,16 +69,22 @@ export async function jsonAsForm(ctx: Context): Promise<void> {
 }
 
 /**
- * Hands the request on with a stream that yields these bytes, everything else unchanged: the request object
- * itself answers as that stream for what body parsers use (readable, iterator), so nothing else of it changes.
+ * Hands the request on as if these bytes were its body, everything else unchanged: the request object itself
+ * answers for what body parsers use (readable, readableEncoding, iterator, async iteration) and yields the
+ * bytes once. No stream is made for it: a token request goes through here, and a stream cost more than the rest.
  */
 function replay(ctx: Context, body: Buffer): void {
-  const stream = Readable.from([body]);
   peeked.set(ctx.req, body);
+  let consumed = false;
+  async function* once(): AsyncGenerator<Buffer> {
+    if (consumed) return;
+    consumed = true;
+    yield body;
+  }
   Object.defineProperties(ctx.req, {
-    readable: { configurable: true, get: () => stream.readable },
+    readable: { configurable: true, get: () => !consumed },
     readableEncoding: { configurable: true, value: null },
-    iterator: { configurable: true, value: stream.iterator.bind(stream) },
-    [Symbol.asyncIterator]: { configurable: true, value: stream[Symbol.asyncIterator].bind(stream) },
+    iterator: { configurable: true, value: once },
+    [Symbol.asyncIterator]: { configurable: true, value: once },
   });
 }

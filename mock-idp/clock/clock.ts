@@ -100,8 +100,12 @@ export class Clock {
    * and entering one costs every await of the request (the token endpoint's hot path).
    */
   run<T>(fn: () => T): T {
-    if (!this.isShifted() && activeClock.getStore() === undefined) return fn();
-    return activeClock.run(this, fn);
+    return this.needsContext() ? activeClock.run(this, fn) : fn();
+  }
+
+  /** False when code may run on this clock without entering it: real time, and no other clock entered. */
+  needsContext(): boolean {
+    return this.isShifted() || activeClock.getStore() !== undefined;
   }
 }
 

@@ -47,7 +47,8 @@ export function devicePolling(store: TtlStore, options: () => DevicePollingOptio
   return async function devicePolling(ctx, next) {
     const { paths, interval, enforceInterval, deviceCodeTtl } = options();
     if (ctx.method !== 'POST' || !paths.includes(ctx.path)) return next();
-    if (enforceInterval && slowedDown(ctx, store, await peekParams(ctx), interval)) return;
+    // Only a device code polled before can be polled too soon: other token requests keep their body unread.
+    if (enforceInterval && store.countOf(MODEL) > 0 && slowedDown(ctx, store, await peekParams(ctx), interval)) return;
     await next();
     const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
     if (oidc?.route === 'device_authorization' && ctx.status === 200 && isObject(ctx.body)) {

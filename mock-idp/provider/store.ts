@@ -32,6 +32,7 @@ const SWEEP_EVERY_MS = 5_000;
 
 export class TtlStore {
   #entries = new Map<string, Entry>();
+  #perModel = new Map<string, number>();
   #byGrant = new Map<string, Set<string>>();
   #byUid = new Map<string, string>();
   #byUserCode = new Map<string, string>();
@@ -55,6 +56,7 @@ export class TtlStore {
     const key = TtlStore.key(model, id);
     const previous = this.#entries.get(key);
     if (previous) this.#unindex(key, previous);
+    else this.#perModel.set(model, (this.#perModel.get(model) ?? 0) + 1);
     const expiresAt = expiresInSeconds === undefined ? Infinity : realTime() + expiresInSeconds * 1000;
     this.#entries.set(key, { model, id, payload, expiresAt });
     if (payload.grantId) {
@@ -71,6 +73,11 @@ export class TtlStore {
       if (keys) keys.push(key);
       else this.#wheel.set(bucket, [key]);
     }
+  }
+
+  /** How many entries of a model the store holds (expired ones until they are swept or looked at). */
+  countOf(model: string): number {
+    return this.#perModel.get(model) ?? 0;
   }
 
   find(model: string, id: string): Payload | undefined {
@@ -106,6 +113,7 @@ export class TtlStore {
 
   clear(): void {
     this.#entries.clear();
+    this.#perModel.clear();
     this.#byGrant.clear();
     this.#byUid.clear();
     this.#byUserCode.clear();
@@ -148,6 +156,7 @@ export class TtlStore {
     const entry = this.#entries.get(key);
     if (!entry) return;
     this.#entries.delete(key);
+    this.#perModel.set(entry.model, (this.#perModel.get(entry.model) ?? 1) - 1);
     this.#unindex(key, entry);
   }
 

@@ -135,24 +135,30 @@ export function tenantPipeline(tenant: Tenant): Middleware {
     return chain(ctx, next);
   };
 
+  const confirmPath = `${ROUTES.end_session}/confirm`;
+  const front = frontChannelLogout(() => ({ confirmPath, store: tenant.store }));
+  const pruneRetiredKeys: Middleware = (_ctx, next) => {
+    if (tenant.keys.nextRetirement() <= Date.now() && tenant.keys.prune()) tenant.rebuild();
+    return next();
+  };
   const host = faultHost(tenant);
-  return mountTenant(
-    `/${tenant.name}`,
-    compose([
-      (_ctx, next) => tenant.clock.run(next),
-      ...(tenant.profile ? [profileMiddleware(() => ({ profile: tenant.profile, mount: tenant.mount, tenant: profileTenant(tenant) }))] : []),
-      // Outside the faults, so that the page after a logout goes where a fault may have sent it.
-      frontChannelLogout(() => ({ confirmPath: `${ROUTES.end_session}/confirm`, store: tenant.store })),
-      faultMiddleware(host),
-      ...(tenant.profileRules.size > 0 ? [faultMiddleware({ ...host, rules: tenant.profileRules })] : []),
-      realTimeCookies(tenant.clock),
-      (_ctx, next) => {
-        if (tenant.keys.nextRetirement() <= Date.now() && tenant.keys.prune()) tenant.rebuild();
-        return next();
-      },
-      endpoint,
-    ]),
-  );
+  const full = compose([
+    (_ctx, next) => tenant.clock.run(next),
+    ...(tenant.profile ? [profileMiddleware(() => ({ profile: tenant.profile, mount: tenant.mount, tenant: profileTenant(tenant) }))] : []),
+    // Outside the faults, so that the page after a logout goes where a fault may have sent it.
+    front,
+    faultMiddleware(host),
+    ...(tenant.profileRules.size > 0 ? [faultMiddleware({ ...host, rules: tenant.profileRules })] : []),
+    realTimeCookies(tenant.clock),
+    pruneRetiredKeys,
+    endpoint,
+  ]);
+  // Most requests reach a tenant on real time, without a provider profile or a fault rule: for them every layer
+  // above but the key pruning would only pass the request on, so they go straight to their endpoint's steps.
+  const direct: Middleware = (ctx, next) =>
+    pruneRetiredKeys(ctx, () => (ctx.path === confirmPath ? front(ctx, () => endpoint(ctx, next)) : endpoint(ctx, next)));
+  const plain = () => !tenant.profile && tenant.faults.size === 0 && !tenant.clock.needsContext();
+  return mountTenant(`/${tenant.name}`, (ctx, next) => (plain() ? direct(ctx, next) : full(ctx, next)));
 }
 
 /** What the fault middleware needs of a tenant. */

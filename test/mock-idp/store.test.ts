@@ -19,6 +19,28 @@ describe('token store', () => {
     }
   });
 
+  it('counts the entries of each model through updates, deletions, grant revocation, sweeps and clearing', () => {
+    const store = new TtlStore();
+    try {
+      store.upsert('DevicePolling', 'a', {}, 60);
+      store.upsert('DevicePolling', 'a', { interval: 10 }, 60);
+      store.upsert('DevicePolling', 'b', {}, 1);
+      store.upsert('AccessToken', 'at', { grantId: 'g' }, 60);
+      expect([store.countOf('DevicePolling'), store.countOf('AccessToken'), store.countOf('Session')]).toEqual([2, 1, 0]);
+      store.destroy('DevicePolling', 'a');
+      store.destroy('DevicePolling', 'a');
+      store.revokeByGrantId('AccessToken', 'g');
+      expect([store.countOf('DevicePolling'), store.countOf('AccessToken')]).toEqual([1, 0]);
+      store.sweep(realTime() + 20_000);
+      expect(store.countOf('DevicePolling')).toBe(0);
+      store.upsert('Session', 's', {}, 60);
+      store.clear();
+      expect(store.countOf('Session')).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+
   it('keeps live entries when sweeping', () => {
     const store = new TtlStore();
     try {

@@ -9,9 +9,14 @@ import { basicClientId } from '../faults/request.ts';
  * what oidc-provider does (MSAL sends the original scope with every refresh): unknown scopes are
  * ignored at the refresh grant too. Known scopes outside the grant are still refused.
  */
-export function ignoreUnknownRefreshScopes(options: { tokenPath: string; knownScopes(clientId: string | undefined): ReadonlySet<string> }): Middleware {
+export function ignoreUnknownRefreshScopes(options: {
+  tokenPath: string;
+  /** While no refresh token exists, a refresh request fails whatever its scope: other token requests keep their body unread. */
+  refreshTokensExist(): boolean;
+  knownScopes(clientId: string | undefined): ReadonlySet<string>;
+}): Middleware {
   return async function ignoreUnknownRefreshScopes(ctx, next) {
-    if (ctx.method !== 'POST' || ctx.path !== options.tokenPath) return next();
+    if (ctx.method !== 'POST' || ctx.path !== options.tokenPath || !options.refreshTokensExist()) return next();
     await rewriteForm(ctx, (params) => {
       const scope = params.get('scope');
       if (params.get('grant_type') !== 'refresh_token' || scope === null) return undefined;

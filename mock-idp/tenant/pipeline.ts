@@ -80,6 +80,7 @@ export function tenantPipeline(tenant: Tenant): Middleware {
       paths: at(ROUTES.token),
       middleware: ignoreUnknownRefreshScopes({
         tokenPath: ROUTES.token,
+        refreshTokensExist: () => tenant.store.countOf('RefreshToken') > 0,
         knownScopes: (clientId) =>
           new Set([...OIDC_SCOPES, ...tenant.config.scopes, ...((clientId === undefined ? undefined : tenant.clients.get(clientId)?.scopes) ?? [])]),
       }),

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { JWK } from 'jose';
 import type Forge from 'node-forge';
@@ -6,7 +6,7 @@ import type Forge from 'node-forge';
 /*
  * Self-signed X.509 certificates for signing keys, as Entra, AD FS, Keycloak and Auth0 publish
  * them in their JWKS (x5c, x5t, x5t#S256). node:crypto reads certificates but cannot make them, so
- * node-forge builds and signs one. The certificate is a pure function of the key and the subject
+ * node-forge builds one and node:crypto signs it. The certificate is a pure function of the key and the subject
  * (serial number from the modulus, fixed validity; RSA PKCS#1 v1.5 signatures are deterministic),
  * so a restarted IdP that keeps its keys publishes the same thumbprints.
  */
@@ -35,12 +35,9 @@ export function certificateFor(privateJwk: JWK, commonName: string): KeyCertific
   if (cached) return cached;
 
   const forge = loadForge();
-  const pem = createPrivateKey({ key: { ...privateJwk }, format: 'jwk' })
-    .export({ type: 'pkcs1', format: 'pem' })
-    .toString();
-  const privateKey = forge.pki.privateKeyFromPem(pem);
+  const privateKey = createPrivateKey({ key: { ...privateJwk }, format: 'jwk' });
   const certificate = forge.pki.createCertificate();
-  certificate.publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
+  certificate.publicKey = forge.pki.publicKeyFromPem(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString());
   // A positive serial number (leading 0 nibble pair), stable per key.
   certificate.serialNumber = `00${createHash('sha256').update(privateJwk.n).digest('hex').slice(0, 30)}`;
   certificate.validity.notBefore = NOT_BEFORE;
@@ -52,7 +49,15 @@ export function certificateFor(privateJwk: JWK, commonName: string): KeyCertific
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true },
   ]);
-  certificate.sign(privateKey, forge.md.sha256.create());
+  // What forge's certificate.sign() does, with node:crypto's signature instead of forge's JavaScript RSA (tens of
+  // milliseconds per certificate): the same deterministic PKCS#1 v1.5 signature over the same TBSCertificate.
+  certificate.signatureOid = forge.pki.oids['sha256WithRSAEncryption']!;
+  certificate.siginfo.algorithmOid = certificate.signatureOid;
+  certificate.tbsCertificate = (forge.pki as typeof forge.pki & { getTBSCertificate(of: Forge.pki.Certificate): Forge.asn1.Asn1 }).getTBSCertificate(
+    certificate,
+  );
+  const tbs = Buffer.from(forge.asn1.toDer(certificate.tbsCertificate).getBytes(), 'binary');
+  certificate.signature = sign('sha256', tbs, privateKey).toString('binary');
 
   const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary');
   const made: KeyCertificate = {

@@ -2,40 +2,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConfigError, parseConfigText } from '../../mock-idp/index.ts';
 import { startTestIdp } from '../support/idp.ts';
+import { PARAM_NAMES } from './fuzz/requests.ts';
 
 const idp = await startTestIdp();
 const issuer = idp.issuer();
 const runs = { numRuns: 60, seed: 20261124 };
 
-const paramNames = [
-  'grant_type',
-  'client_id',
-  'client_secret',
-  'code',
-  'code_verifier',
-  'redirect_uri',
-  'refresh_token',
-  'scope',
-  'token',
-  'token_type_hint',
-  'device_code',
-  'user_code',
-  'resource',
-  'audience',
-  'response_type',
-  'state',
-  'nonce',
-  'prompt',
-  'id_token_hint',
-  'post_logout_redirect_uri',
-  'code_challenge',
-  'code_challenge_method',
-  'client_assertion',
-  'client_assertion_type',
-  'xsrf',
-  'username',
-  'password',
-];
 const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
@@ -62,7 +34,7 @@ const hostileString = fc.oneof(
   ),
   fc.integer({ min: 1000, max: 70000 }).map((length) => 'x'.repeat(length)),
 );
-const form = fc.dictionary(fc.constantFrom(...paramNames), hostileString, { maxKeys: 8 });
+const form = fc.dictionary(fc.constantFrom(...PARAM_NAMES), hostileString, { maxKeys: 8 });
 const contentType = fc.constantFrom(
   'application/x-www-form-urlencoded',
   'application/json',

@@ -1,10 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { parse as parseHtml } from 'node-html-parser';
 import { describe, expect, it } from 'vitest';
-import { browserlessLogin } from '../../harness/actors/browserless-login.ts';
 import { readForms, type UserAgent } from '../../harness/actors/user-agent.ts';
 import { defaultTenant } from '../../mock-idp/index.ts';
+import { codeLogin } from '../support/code-login.ts';
 import { startTestIdp } from '../support/idp.ts';
 
 /* OpenID Front-Channel Logout 1.0, which the IdP adds to oidc-provider: the page after a logout. */
@@ -23,30 +22,8 @@ const idp = await startTestIdp({ tenants: { default: { ...defaultTenant, clients
 const issuer = idp.issuer('default');
 
 async function login(client: string): Promise<{ idToken: string; userAgent: UserAgent }> {
-  const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({
-    client_id: client,
-    response_type: 'code',
-    scope: 'openid',
-    redirect_uri: REDIRECT_URI,
-    state: 's',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  const { params, userAgent } = await browserlessLogin({ authorizationUrl: `${issuer}/auth?${query}`, redirectUri: REDIRECT_URI, username: 'alice' });
-  const tokens = (await (
-    await fetch(`${issuer}/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: params.get('code')!,
-        redirect_uri: REDIRECT_URI,
-        client_id: client,
-        code_verifier: verifier,
-      }),
-    })
-  ).json()) as { id_token: string };
-  return { idToken: tokens.id_token, userAgent };
+  const { tokens, userAgent } = await codeLogin(issuer, { client, redirectUri: REDIRECT_URI });
+  return { idToken: tokens.id_token!, userAgent };
 }
 
 async function logout(userAgent: UserAgent, client: string, idToken: string) {

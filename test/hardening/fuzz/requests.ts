@@ -94,7 +94,10 @@ export const cookie = fc.oneof(
   latin1.map((text) => `k=${text}`),
 );
 
-const paramNames = [
+/** Parameter names of every endpoint the fuzzers reach (the IdP's, the STS's, the components'). */
+export const PARAM_NAMES = [
+  'audience',
+  'post_logout_redirect_uri',
   'grant_type',
   'client_id',
   'client_secret',
@@ -156,10 +159,10 @@ const paramValue = fc.oneof(
   jwtShaped,
   fc.integer({ min: 1000, max: 40_000 }).map((length) => 'x'.repeat(length)),
 );
-const fields = fc.dictionary(fc.constantFrom(...paramNames), paramValue, { maxKeys: 8 });
+const fields = fc.dictionary(fc.constantFrom(...PARAM_NAMES), paramValue, { maxKeys: 8 });
 /** Query strings stay under the 16 KB header limit of Node's HTTP parser (past it every server answers 431 alike). */
 const queryFields = fc.dictionary(
-  fc.constantFrom(...paramNames),
+  fc.constantFrom(...PARAM_NAMES),
   fc.oneof(
     paramValue.filter((value) => value.length < 1000),
     fc.constantFrom('x'.repeat(4000)),

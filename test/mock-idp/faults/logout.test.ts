@@ -1,11 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { browserlessLogin } from '../../../harness/actors/browserless-login.ts';
 import { readForms } from '../../../harness/actors/user-agent.ts';
 import { AdminError, defaultTenant } from '../../../mock-idp/index.ts';
+import { codeLogin } from '../../support/code-login.ts';
 import { startTestIdp } from '../../support/idp.ts';
 
 /*
@@ -39,30 +38,8 @@ afterEach(async () => {
 
 /** alice logs in to portal in a browser, then logs out there: returns the logout token portal received. */
 async function logoutToken(): Promise<string> {
-  const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({
-    client_id: 'portal',
-    response_type: 'code',
-    scope: 'openid',
-    redirect_uri: REDIRECT_URI,
-    state: 's',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  const { params, userAgent } = await browserlessLogin({ authorizationUrl: `${issuer}/auth?${query}`, redirectUri: REDIRECT_URI, username: 'alice' });
-  const tokens = (await (
-    await fetch(`${issuer}/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: params.get('code')!,
-        redirect_uri: REDIRECT_URI,
-        client_id: 'portal',
-        code_verifier: verifier,
-      }),
-    })
-  ).json()) as { id_token: string };
-  const page = await userAgent.follow(`${issuer}/session/end?${new URLSearchParams({ id_token_hint: tokens.id_token, client_id: 'portal' })}`);
+  const { tokens, userAgent } = await codeLogin(issuer, { client: 'portal', redirectUri: REDIRECT_URI });
+  const page = await userAgent.follow(`${issuer}/session/end?${new URLSearchParams({ id_token_hint: tokens.id_token ?? '', client_id: 'portal' })}`);
   const form = readForms(await page.response.text(), page.url).find((candidate) => 'xsrf' in candidate.fields)!;
   const done = await userAgent.follow(form.action, { form: { ...form.fields, logout: 'yes' } });
   expect(done.response.status).toBeLessThan(400);

@@ -227,6 +227,10 @@ export const PROFILE_NOTES: Record<string, ProfileNotes> = {
         "Access tokens list the scopes the user granted in `scp` (openid, profile, email...), not only the API's",
         '@okta/jwt-verifier, okta-auth-js (Okta access tokens as they verify them)',
       ],
+      [
+        "On-Behalf-Of token exchange at `/v1/token` (RFC 8693: a user's access token as `subject_token`, an `audience`, a narrower `scope`): the issued access token has Okta's shape (`ver`, `cid` of the requesting service, `scp`), for clients with the `token_exchange` grant",
+        'Okta developer docs "Set up OAuth 2.0 On-Behalf-Of Token Exchange"',
+      ],
     ],
     notEmulated: [
       'the 30-second rotation grace period',

@@ -1,9 +1,20 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loginWithCode, relyingParty, startTestIdp } from '../../support/idp.ts';
-import { discovery, profiledTenant, tokenRequest } from './support.ts';
+import { discovery, profiledTenant, REDIRECT_URI, tokenRequest } from './support.ts';
 
-const idp = await startTestIdp({ tenants: { okta: profiledTenant('okta'), org: profiledTenant({ name: 'okta', server: 'org' }) } });
+const idp = await startTestIdp({
+  tenants: {
+    okta: profiledTenant('okta', {
+      clients: {
+        web: { secret: 'web-secret', redirectUris: [REDIRECT_URI], grants: ['authorization_code', 'refresh_token'] },
+        svc: { secret: 'svc-secret', grants: ['client_credentials'], audience: 'api://orders' },
+        gateway: { secret: 'gateway-secret', grants: ['token_exchange'], exchangeAudiences: ['api://orders'] },
+      },
+    }),
+    org: profiledTenant({ name: 'okta', server: 'org' }),
+  },
+});
 const mount = (tenant: string) => `${idp.url}/${tenant}`;
 
 describe('okta profile', () => {
@@ -36,5 +47,28 @@ describe('okta profile', () => {
     const { keys } = (await (await fetch(`${idp.issuer('okta')}/v1/keys`)).json()) as { keys: Array<Record<string, unknown>> };
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(key).not.toHaveProperty('x5c');
+  });
+
+  it("exchanges a user's access token on behalf of the user (Okta's On-Behalf-Of token exchange) at /v1/token, in Okta's token shape", async () => {
+    const rp = await relyingParty(idp.issuer('okta'), 'web', { secret: 'web-secret' });
+    const { tokens } = await loginWithCode(rp, { username: 'alice', scope: 'openid profile' });
+    const { status, body } = await tokenRequest(
+      idp,
+      'okta',
+      {
+        grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+        subject_token: tokens.access_token,
+        subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+        audience: 'api://orders',
+        scope: 'openid',
+      },
+      'gateway:gateway-secret',
+    );
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ issued_token_type: 'urn:ietf:params:oauth:token-type:access_token', scope: 'openid' });
+    expect(String(body['token_type']).toLowerCase()).toBe('bearer');
+    const claims = decodeJwt(String(body['access_token']));
+    expect(claims).toMatchObject({ iss: idp.issuer('okta'), aud: 'api://orders', sub: tokens.claims()!.sub, ver: 1, cid: 'gateway' });
+    expect(claims['scp']).toEqual(['openid']);
   });
 });

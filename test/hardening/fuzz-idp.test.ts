@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ConfigError, parseConfigText } from '../../mock-idp/index.ts';
 import { startTestIdp } from '../support/idp.ts';
-import { PARAM_NAMES } from './fuzz/requests.ts';
+import { KNOWN_VALUES, PARAM_NAMES } from './fuzz/requests.ts';
 
 const idp = await startTestIdp();
 const issuer = idp.issuer();
@@ -11,27 +11,7 @@ const runs = { numRuns: 60, seed: 20261124 };
 const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom(
-    'authorization_code',
-    'refresh_token',
-    'client_credentials',
-    'urn:ietf:params:oauth:grant-type:device_code',
-    'demo',
-    'service',
-    'service-secret',
-    'openid',
-    'S256',
-    'plain',
-    'http://127.0.0.1:8080/callback',
-    '',
-    '%',
-    '%zz',
-    '\u0000',
-    '../../etc/passwd',
-    '<script>alert(1)</script>',
-    'eyJhbGciOiJub25lIn0.e30.',
-    '{"a":1}',
-  ),
+  fc.constantFrom(...KNOWN_VALUES),
   fc.integer({ min: 1000, max: 70000 }).map((length) => 'x'.repeat(length)),
 );
 const form = fc.dictionary(fc.constantFrom(...PARAM_NAMES), hostileString, { maxKeys: 8 });

@@ -136,30 +136,40 @@ export function tenantPipeline(tenant: Tenant): Middleware {
     return chain(ctx, next);
   };
 
-  const confirmPath = `${ROUTES.end_session}/confirm`;
-  const front = frontChannelLogout(() => ({ confirmPath, store: tenant.store }));
+  const host = faultHost(tenant);
+  const onClock: Middleware = (_ctx, next) => tenant.clock.run(next);
+  const profileEdge = tenant.profile ? [profileMiddleware(() => ({ profile: tenant.profile, mount: tenant.mount, tenant: profileTenant(tenant) }))] : [];
+  const front = frontChannelLogout(() => ({ confirmPath: `${ROUTES.end_session}/confirm`, store: tenant.store }));
+  const faults = faultMiddleware(host);
+  const profileFaults = tenant.profileRules.size > 0 ? [faultMiddleware({ ...host, rules: tenant.profileRules })] : [];
+  const cookiesOnRealTime = realTimeCookies(tenant.clock);
   const pruneRetiredKeys: Middleware = (_ctx, next) => {
     if (tenant.keys.nextRetirement() <= Date.now() && tenant.keys.prune()) tenant.rebuild();
     return next();
   };
-  const host = faultHost(tenant);
-  const full = compose([
-    (_ctx, next) => tenant.clock.run(next),
-    ...(tenant.profile ? [profileMiddleware(() => ({ profile: tenant.profile, mount: tenant.mount, tenant: profileTenant(tenant) }))] : []),
-    // Outside the faults, so that the page after a logout goes where a fault may have sent it.
-    front,
-    faultMiddleware(host),
-    ...(tenant.profileRules.size > 0 ? [faultMiddleware({ ...host, rules: tenant.profileRules })] : []),
-    realTimeCookies(tenant.clock),
-    pruneRetiredKeys,
-    endpoint,
-  ]);
-  // Most requests reach a tenant on real time, without a provider profile or a fault rule: for them every layer
-  // above but the key pruning would only pass the request on, so they go straight to their endpoint's steps.
-  const direct: Middleware = (ctx, next) =>
-    pruneRetiredKeys(ctx, () => (ctx.path === confirmPath ? front(ctx, () => endpoint(ctx, next)) : endpoint(ctx, next)));
-  const plain = () => !tenant.profile && tenant.faults.size === 0 && !tenant.clock.needsContext();
-  return mountTenant(`/${tenant.name}`, (ctx, next) => (plain() ? direct(ctx, next) : full(ctx, next)));
+  // Which layers a request needs depends on the tenant's state now: a clock that is not plain real time, fault
+  // rules. The chain of each state is composed once, without the layers that would only pass the request on.
+  const chains = new Map<string, Middleware>();
+  const chainFor = (shifted: boolean, faulty: boolean): Middleware => {
+    const key = `${shifted}/${faulty}`;
+    let chain = chains.get(key);
+    if (!chain) {
+      chain = compose([
+        ...(shifted ? [onClock] : []),
+        ...profileEdge,
+        // Outside the faults, so that the page after a logout goes where a fault may have sent it.
+        front,
+        ...(faulty ? [faults] : []),
+        ...profileFaults,
+        ...(shifted ? [cookiesOnRealTime] : []),
+        pruneRetiredKeys,
+        endpoint,
+      ]);
+      chains.set(key, chain);
+    }
+    return chain;
+  };
+  return mountTenant(`/${tenant.name}`, (ctx, next) => chainFor(tenant.clock.needsContext(), tenant.faults.size > 0)(ctx, next));
 }
 
 /** What the fault middleware needs of a tenant. */

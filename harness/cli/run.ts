@@ -133,13 +133,7 @@ export const runCommand: Command = {
   summary: 'run scenarios against the reference components or your own target, and report',
   usage,
   async run(args) {
-    let parsed: ReturnType<typeof parseRunArgs>;
-    try {
-      parsed = parseRunArgs(args);
-    } catch (error) {
-      process.stderr.write(`mockidp run: ${(error as Error).message}\n\nRun "mockidp run --help" for the options.\n`);
-      return 2;
-    }
+    const parsed = parseRunArgs(args);
     const { result, written } = await runWithReports(parsed.options, { reporters: parsed.reporters, outDir: parsed.outDir, stream: process.stdout });
     if (!parsed.reporters.includes('console')) for (const path of written) process.stdout.write(`${relative(process.cwd(), path) || path}\n`);
     if (!parsed.flaws) return result.summary.failed > 0 ? 1 : 0;

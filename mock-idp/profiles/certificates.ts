@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto
 import { createRequire } from 'node:module';
 import type { JWK } from 'jose';
 import type Forge from 'node-forge';
+import { serialNumber } from '../tls/serial-number.ts';
 
 /*
  * Self-signed X.509 certificates for signing keys, as Entra, AD FS, Keycloak and Auth0 publish
@@ -38,8 +39,7 @@ export function certificateFor(privateJwk: JWK, commonName: string): KeyCertific
   const privateKey = createPrivateKey({ key: { ...privateJwk }, format: 'jwk' });
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString());
-  // A positive serial number (leading 0 nibble pair), stable per key.
-  certificate.serialNumber = `00${createHash('sha256').update(privateJwk.n).digest('hex').slice(0, 30)}`;
+  certificate.serialNumber = serialNumber(createHash('sha256').update(privateJwk.n).digest());
   certificate.validity.notBefore = NOT_BEFORE;
   certificate.validity.notAfter = NOT_AFTER;
   const name = [{ name: 'commonName', value: commonName }];

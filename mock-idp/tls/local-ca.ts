@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
+import { serialNumber } from './serial-number.ts';
 
 /*
  * The local certificate authority that signs the IdP's https certificates. It is made once and
@@ -78,14 +79,14 @@ function caCertificate(key: KeyObject): forge.pki.Certificate {
   const publicKey = forgePublicKey(key);
   const fingerprint = createHash('sha256')
     .update(key.export({ type: 'pkcs1', format: 'der' }))
-    .digest('hex');
+    .digest();
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = publicKey;
-  certificate.serialNumber = `00${fingerprint.slice(0, 30)}`;
+  certificate.serialNumber = serialNumber(fingerprint);
   certificate.validity.notBefore = CA_NOT_BEFORE;
   certificate.validity.notAfter = CA_NOT_AFTER;
   const name = [
-    { name: 'commonName', value: `mockidp local CA ${fingerprint.slice(0, 8)}` },
+    { name: 'commonName', value: `mockidp local CA ${fingerprint.toString('hex').slice(0, 8)}` },
     { name: 'organizationName', value: 'mockidp (local development only)' },
   ];
   certificate.setSubject(name);

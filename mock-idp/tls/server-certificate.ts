@@ -2,6 +2,7 @@ import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import forge from 'node-forge';
+import { serialNumber } from './serial-number.ts';
 import { certificatePem, privateKeyFile, signCertificate, type LocalCa } from './local-ca.ts';
 import { LOOPBACK_NAMES } from './names.ts';
 
@@ -24,7 +25,7 @@ export async function issueServerCertificate(ca: LocalCa, extraNames: readonly s
   const key: KeyObject = await privateKeyFile(join(ca.dir, 'server-key.pem'));
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString());
-  certificate.serialNumber = `01${randomBytes(15).toString('hex')}`;
+  certificate.serialNumber = serialNumber(randomBytes(15));
   // A day of slack before now: clients whose clock is a little behind still accept it.
   certificate.validity.notBefore = new Date(Date.now() - DAY_MS);
   certificate.validity.notAfter = new Date(Date.now() + 365 * DAY_MS);

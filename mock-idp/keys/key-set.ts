@@ -175,7 +175,10 @@ export class KeySet {
   }
 
   nextRetirement(): number {
-    return Math.min(...this.#keys.map((key) => key.retiresAt ?? Infinity));
+    // Asked on every request: no array made.
+    let next = Infinity;
+    for (const key of this.#keys) if (key.retiresAt !== undefined && key.retiresAt < next) next = key.retiresAt;
+    return next;
   }
 
   summaries(): KeySummary[] {

@@ -1,4 +1,4 @@
-import type { Context, Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import { peekParams, type PeekedParams } from '../faults/request.ts';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { TtlStore } from './store.ts';
@@ -29,7 +29,8 @@ interface PollState {
 
 export interface DevicePollingOptions {
   /** Paths of the device authorization and token endpoints inside the tenant. */
-  paths: string[];
+  deviceAuthorizationPath: string;
+  tokenPath: string;
   interval: number;
   enforceInterval: boolean;
   deviceCodeTtl: () => number;
@@ -44,21 +45,31 @@ export function recordSlowDown(store: TtlStore, deviceCode: string): void {
 }
 
 export function devicePolling(store: TtlStore, options: () => DevicePollingOptions): Middleware {
-  return async function devicePolling(ctx, next) {
-    const { paths, interval, enforceInterval, deviceCodeTtl } = options();
-    if (ctx.method !== 'POST' || !paths.includes(ctx.path)) return next();
+  return function devicePolling(ctx, next) {
+    const current = options();
+    if (ctx.method !== 'POST') return next();
+    if (ctx.path === current.deviceAuthorizationPath) return announceInterval(ctx, next, store, current);
     // Only a device code polled before can be polled too soon: other token requests keep their body unread.
-    if (enforceInterval && store.countOf(MODEL) > 0 && slowedDown(ctx, store, await peekParams(ctx), interval)) return;
-    await next();
-    const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
-    if (oidc?.route === 'device_authorization' && ctx.status === 200 && isObject(ctx.body)) {
-      const body = ctx.body as Record<string, unknown>;
-      body['interval'] = interval;
-      if (typeof body['device_code'] === 'string') {
-        store.upsert(MODEL, body['device_code'], { interval } satisfies PollState, deviceCodeTtl());
-      }
-    }
+    if (ctx.path === current.tokenPath && current.enforceInterval && store.countOf(MODEL) > 0) return keepInterval(ctx, next, store, current);
+    return next();
   };
+}
+
+/** The device authorization response says how long to wait between polls, and the code's polls are followed from then on. */
+async function announceInterval(ctx: Context, next: Next, store: TtlStore, options: DevicePollingOptions): Promise<void> {
+  await next();
+  const oidc = (ctx as unknown as KoaContextWithOIDC).oidc;
+  if (oidc?.route !== 'device_authorization' || ctx.status !== 200 || !isObject(ctx.body)) return;
+  const body = ctx.body as Record<string, unknown>;
+  body['interval'] = options.interval;
+  if (typeof body['device_code'] === 'string') {
+    store.upsert(MODEL, body['device_code'], { interval: options.interval } satisfies PollState, options.deviceCodeTtl());
+  }
+}
+
+async function keepInterval(ctx: Context, next: Next, store: TtlStore, options: DevicePollingOptions): Promise<void> {
+  if (slowedDown(ctx, store, await peekParams(ctx), options.interval)) return;
+  await next();
 }
 
 /** Answers slow_down (and lengthens the interval) when a device code is polled sooner than its interval allows. */

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { ClientConfig } from '../config/schema.ts';
@@ -46,20 +46,25 @@ export function noteFrontChannel(ctx: KoaContextWithOIDC, form: string, store: T
 
 /** The page after a confirmed logout: the clients' front-channel iframes, then on to where the logout was going. */
 export function frontChannelLogout(options: () => { confirmPath: string; store: TtlStore }): Middleware {
-  return async function frontChannel(ctx, next) {
+  return function frontChannel(ctx, next) {
     const { confirmPath, store } = options();
     if (ctx.method !== 'POST' || ctx.path !== confirmPath) return next();
-    const fields = (await peekParams(ctx)).fields ?? {};
-    await next();
-    const pending = fields['xsrf'] ? (store.find(MODEL, fields['xsrf']) as Pending | undefined) : undefined;
-    if (!pending || fields['logout'] !== 'yes' || ctx.status >= 400) return;
-    store.destroy(MODEL, fields['xsrf']!);
-    const location = ctx.status >= 300 && ctx.status < 400 ? ctx.response.get('Location') : undefined;
-    const frames = pending.uris
-      .map((uri) => `<iframe class="frontchannel-logout" src="${escapeHtml(uri)}" title="signing out" style="display:none"></iframe>`)
-      .join('\n');
-    const next_ = location
-      ? `<p><a id="continue" href="${escapeHtml(location)}">Continue</a></p>
+    return withFrontChannelFrames(ctx, next, store);
+  };
+}
+
+async function withFrontChannelFrames(ctx: Context, next: Next, store: TtlStore): Promise<void> {
+  const fields = (await peekParams(ctx)).fields ?? {};
+  await next();
+  const pending = fields['xsrf'] ? (store.find(MODEL, fields['xsrf']) as Pending | undefined) : undefined;
+  if (!pending || fields['logout'] !== 'yes' || ctx.status >= 400) return;
+  store.destroy(MODEL, fields['xsrf']!);
+  const location = ctx.status >= 300 && ctx.status < 400 ? ctx.response.get('Location') : undefined;
+  const frames = pending.uris
+    .map((uri) => `<iframe class="frontchannel-logout" src="${escapeHtml(uri)}" title="signing out" style="display:none"></iframe>`)
+    .join('\n');
+  const next_ = location
+    ? `<p><a id="continue" href="${escapeHtml(location)}">Continue</a></p>
 <script>
 (function () {
   var frames = document.querySelectorAll('iframe.frontchannel-logout'), left = frames.length;
@@ -68,12 +73,11 @@ export function frontChannelLogout(options: () => { confirmPath: string; store: 
   setTimeout(go, 3000);
 })();
 </script>`
-      : '<p>You have signed out.</p>';
-    ctx.status = 200;
-    ctx.remove('Location');
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing out</title></head><body><h1>Signing out</h1>\n${frames}\n${next_}</body></html>`;
-  };
+    : '<p>You have signed out.</p>';
+  ctx.status = 200;
+  ctx.remove('Location');
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Signing out</title></head><body><h1>Signing out</h1>\n${frames}\n${next_}</body></html>`;
 }
 
 /**

@@ -15,9 +15,9 @@ export function ignoreUnknownRefreshScopes(options: {
   refreshTokensExist(): boolean;
   knownScopes(clientId: string | undefined): ReadonlySet<string>;
 }): Middleware {
-  return async function ignoreUnknownRefreshScopes(ctx, next) {
+  return function ignoreUnknownRefreshScopes(ctx, next) {
     if (ctx.method !== 'POST' || ctx.path !== options.tokenPath || !options.refreshTokensExist()) return next();
-    await rewriteForm(ctx, (params) => {
+    return rewriteForm(ctx, (params) => {
       const scope = params.get('scope');
       if (params.get('grant_type') !== 'refresh_token' || scope === null) return undefined;
       const known = options.knownScopes(params.get('client_id') ?? basicClientId(ctx));
@@ -27,7 +27,6 @@ export function ignoreUnknownRefreshScopes(options: {
       if (kept.length === 0) params.delete('scope');
       else params.set('scope', kept.join(' '));
       return params;
-    });
-    return next();
+    }).then(() => next());
   };
 }

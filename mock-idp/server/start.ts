@@ -13,13 +13,13 @@ import { ConflictError, InvalidInputError, LimitReachedError } from '../errors.t
 import { createTenant, parseTenantConfig } from '../tenant/create.ts';
 import type { Tenant } from '../tenant/tenant.ts';
 import { Journal } from '../journal/journal.ts';
-import { journalMiddleware } from '../journal/middleware.ts';
+import { requestRecorder } from '../journal/record-request.ts';
 import { webfinger } from './webfinger.ts';
 import { adminRouter, type AdminServer } from '../admin/router.ts';
 import { AdminClient } from '../admin/client.ts';
-import { errorBoundary } from './error-boundary.ts';
+import { answerError, errorBoundary } from './error-boundary.ts';
 import { dashboard } from '../ui/dashboard.ts';
-import { frameGuard } from '../ui/frame-guard.ts';
+import { frameGuard, guardFrames } from '../ui/frame-guard.ts';
 import { HttpError } from './http-error.ts';
 import { hostGuard } from './host-names.ts';
 import { consoleLogger, type Logger } from './logger.ts';
@@ -137,25 +137,26 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     },
   };
 
-  // A request for a tenant goes through the journal, the error boundary and the frame guard to the tenant's
-  // own pipeline; everything else (admin API, dashboard, WebFinger, health) through the server's routes. Each
-  // request pays only for its own kind.
+  // A request for a tenant is journalled, answered with JSON when it fails and kept out of frames around the
+  // tenant's own pipeline, in one layer; everything else (admin API, dashboard, WebFinger, health) goes through
+  // the server's routes. Each request pays only for its own kind.
   let tenantHost = '';
-  const forTenant = compose([
-    journalMiddleware(journal, { has: (name) => tenants.has(name), usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger, {
-      debug: config.server.logLevel === 'debug',
-    }),
-    errorBoundary(logger),
-    frameGuard(),
-    (ctx, next) => {
-      const tenant = tenants.get((ctx.state as { tenant: string }).tenant);
-      // Gone while the request was on its way (removed by the admin API): like any unknown path.
-      if (!tenant) return next();
+  const recordRequest = requestRecorder(journal, { usernameOf: (name, sub) => tenants.get(name)?.userBySub(sub)?.username }, logger, {
+    debug: config.server.logLevel === 'debug',
+  });
+  async function forTenant(ctx: Koa.Context, next: Koa.Next, tenant: Tenant): Promise<void> {
+    const started = { at: Date.now(), clock: performance.now() };
+    try {
       // oidc-provider builds endpoint URLs from the Host header; a tenant's stay under its issuer.
       ctx.req.headers.host = tenantHost;
-      return tenant.middleware(ctx, next);
-    },
-  ]);
+      await tenant.middleware(ctx, next);
+      guardFrames(ctx);
+    } catch (error) {
+      answerError(ctx, error, logger);
+    } finally {
+      recordRequest(ctx, tenant.name, started);
+    }
+  }
   const forServer = compose([
     errorBoundary(logger),
     frameGuard(),
@@ -194,10 +195,8 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
   app.use(function route(ctx, next) {
     const path = ctx.path;
     const slash = path.indexOf('/', 1);
-    const name = slash === -1 ? path.slice(1) : path.slice(1, slash);
-    if (!tenants.has(name)) return forServer(ctx, next);
-    (ctx.state as { tenant: string }).tenant = name;
-    return forTenant(ctx, next);
+    const tenant = tenants.get(slash === -1 ? path.slice(1) : path.slice(1, slash));
+    return tenant ? forTenant(ctx, next, tenant) : forServer(ctx, next);
   });
 
   const buildTenants = async () => {

@@ -1,5 +1,5 @@
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
-import type { Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import compose from 'koa-compose';
 import { realTimeCookies } from '../clock/real-time-cookies.ts';
 import { type FaultHost, faultMiddleware } from '../faults/middleware.ts';
@@ -26,7 +26,7 @@ import type { Tenant } from './tenant.ts';
  * What a request to a tenant goes through before oidc-provider, in order: the tenant clock, the provider
  * profile (which may move the request to another path), the fault rules, then the steps of the endpoint it
  * reached. A step names the paths it concerns, so each request runs only the steps of its own endpoint
- * (the token endpoint does not pay for the login page's). The pipeline is composed once per path and kept.
+ * (the token endpoint does not pay for the login page's).
  */
 
 /** A step of one or more endpoints: `paths` says which (paths after the mount and the profile's aliases). */
@@ -69,7 +69,8 @@ export function tenantPipeline(tenant: Tenant): Middleware {
     {
       paths: at(ROUTES.device_authorization, ROUTES.token),
       middleware: devicePolling(tenant.store, () => ({
-        paths: [ROUTES.device_authorization, ROUTES.token],
+        deviceAuthorizationPath: ROUTES.device_authorization,
+        tokenPath: ROUTES.token,
         interval: tenant.config.deviceFlow.interval,
         enforceInterval: tenant.config.deviceFlow.enforceInterval,
         deviceCodeTtl: () => tenant.config.ttl.deviceCode,
@@ -123,23 +124,13 @@ export function tenantPipeline(tenant: Tenant): Middleware {
       }),
     },
   ];
+  // The provider of the moment: a layer before it may rebuild it (key rotation, a new claim name).
   const provider: Middleware = (ctx, next) => tenant.providerMiddleware(ctx, next);
-  const byPath = new Map<string, Middleware>();
-  const endpoint: Middleware = (ctx, next) => {
-    const path = ctx.path;
-    let chain = byPath.get(path);
-    if (!chain) {
-      chain = compose([...steps.filter((step) => step.paths(path)).map((step) => step.middleware), provider]);
-      // Paths with ids in them (interactions, device codes) would fill the cache; those are composed each time.
-      if (byPath.size < 256) byPath.set(path, chain);
-    }
-    return chain(ctx, next);
-  };
-
   const host = faultHost(tenant);
   const onClock: Middleware = (_ctx, next) => tenant.clock.run(next);
   const profileEdge = tenant.profile ? [profileMiddleware(() => ({ profile: tenant.profile, mount: tenant.mount, tenant: profileTenant(tenant) }))] : [];
-  const front = frontChannelLogout(() => ({ confirmPath: `${ROUTES.end_session}/confirm`, store: tenant.store }));
+  const confirmPath = `${ROUTES.end_session}/confirm`;
+  const front = frontChannelLogout(() => ({ confirmPath, store: tenant.store }));
   const faults = faultMiddleware(host);
   const profileFaults = tenant.profileRules.size > 0 ? [faultMiddleware({ ...host, rules: tenant.profileRules })] : [];
   const cookiesOnRealTime = realTimeCookies(tenant.clock);
@@ -147,29 +138,36 @@ export function tenantPipeline(tenant: Tenant): Middleware {
     if (tenant.keys.nextRetirement() <= Date.now() && tenant.keys.prune()) tenant.rebuild();
     return next();
   };
-  // Which layers a request needs depends on the tenant's state now: a clock that is not plain real time, fault
-  // rules. The chain of each state is composed once, without the layers that would only pass the request on.
+
+  // Which layers a request needs depends on the tenant's state (a clock that is not plain real time, fault rules)
+  // and on the endpoint it reached: each chain is composed once, without the layers that would only pass the
+  // request on, and kept.
   const chains = new Map<string, Middleware>();
-  const chainFor = (shifted: boolean, faulty: boolean): Middleware => {
-    const key = `${shifted}/${faulty}`;
+  const endpointChain = (path: string, shifted: boolean, faulty: boolean): Middleware => {
+    const key = `${shifted ? 's' : '-'}${faulty ? 'f' : '-'}${path}`;
     let chain = chains.get(key);
     if (!chain) {
       chain = compose([
-        ...(shifted ? [onClock] : []),
-        ...profileEdge,
         // Outside the faults, so that the page after a logout goes where a fault may have sent it.
         front,
         ...(faulty ? [faults] : []),
         ...profileFaults,
         ...(shifted ? [cookiesOnRealTime] : []),
         pruneRetiredKeys,
-        endpoint,
+        ...steps.filter((step) => step.paths(path)).map((step) => step.middleware),
+        provider,
       ]);
-      chains.set(key, chain);
+      // Paths with ids in them (interactions, device codes) would fill the cache; those are composed each time.
+      if (chains.size < 256) chains.set(key, chain);
     }
     return chain;
   };
-  return mountTenant(`/${tenant.name}`, (ctx, next) => chainFor(tenant.clock.needsContext(), tenant.faults.size > 0)(ctx, next));
+  const endpoint = (ctx: Context, next: Next) => endpointChain(ctx.path, tenant.clock.needsContext(), tenant.faults.size > 0)(ctx, next);
+  // The clock and the profile (which may move the request to another path) come before the endpoint is known.
+  const onRealTime: Middleware = profileEdge.length === 0 ? endpoint : compose([...profileEdge, endpoint]);
+  const onShiftedTime = compose([onClock, ...profileEdge, endpoint]);
+  const entry: Middleware = (ctx, next) => (tenant.clock.needsContext() ? onShiftedTime : onRealTime)(ctx, next);
+  return mountTenant(`/${tenant.name}`, entry);
 }
 
 /** What the fault middleware needs of a tenant. */

@@ -1,4 +1,4 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 
 /*
  * Clickjacking: no page of the IdP (login, consent, device, logout, error pages, the dashboard)
@@ -10,11 +10,16 @@ import type { Middleware } from 'koa';
 export function frameGuard(): Middleware {
   return async function frameGuard(ctx, next) {
     await next();
-    // A look at the header, not ctx.response.is(): every JSON answer passes here.
-    if (!String(ctx.response.get('content-type')).includes('html')) return;
-    const policy = ctx.response.get('content-security-policy');
-    const own = /frame-ancestors\s+([^;]*)/.exec(policy)?.[1]?.trim();
-    if (own === undefined) ctx.set('Content-Security-Policy', policy ? `${policy}; frame-ancestors 'none'` : "frame-ancestors 'none'");
-    if (own === undefined || own === "'none'") ctx.set('X-Frame-Options', 'DENY');
+    guardFrames(ctx);
   };
+}
+
+/** Forbids framing of the page about to be answered (nothing to do for any other answer). */
+export function guardFrames(ctx: Context): void {
+  // A look at the header, not ctx.response.is(): every JSON answer passes here.
+  if (!String(ctx.response.get('content-type')).includes('html')) return;
+  const policy = ctx.response.get('content-security-policy');
+  const own = /frame-ancestors\s+([^;]*)/.exec(policy)?.[1]?.trim();
+  if (own === undefined) ctx.set('Content-Security-Policy', policy ? `${policy}; frame-ancestors 'none'` : "frame-ancestors 'none'");
+  if (own === undefined || own === "'none'") ctx.set('X-Frame-Options', 'DENY');
 }

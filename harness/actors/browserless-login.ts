@@ -80,10 +80,7 @@ async function completeInteraction(
   interactionUrl: string,
   options: Pick<LoginOptions, 'username' | 'password' | 'claims' | 'consent'>,
 ): Promise<string> {
-  const described = await ua.request(interactionUrl, { headers: { accept: 'application/json' } });
-  const text = await described.text();
-  if (!described.ok) throw new LoginError(`the interaction at ${interactionUrl} answered ${described.status}: ${summarize(text)}`, described.status, text);
-  const interaction = JSON.parse(text) as InteractionDescription;
+  const interaction = promptInUrl(interactionUrl) ?? (await describe(ua, interactionUrl));
   const origin = new URL(interactionUrl).origin;
   let submitted: Response;
   if (interaction.prompt === 'login') {
@@ -110,6 +107,22 @@ async function completeInteraction(
   }
   await submitted.arrayBuffer();
   return new URL(location, interactionUrl).toString();
+}
+
+/** The interaction as its URL names it (`?prompt=login`, the mock IdP's own), without asking the IdP. */
+function promptInUrl(interactionUrl: string): InteractionDescription | undefined {
+  const url = new URL(interactionUrl);
+  const prompt = url.searchParams.get('prompt');
+  const uid = /\/interaction\/([^/]+)$/.exec(url.pathname)?.[1];
+  if ((prompt !== 'login' && prompt !== 'consent') || !uid) return undefined;
+  return { uid, prompt, actions: { login: `${url.pathname}/login`, consent: `${url.pathname}/consent`, abort: `${url.pathname}/abort` } };
+}
+
+async function describe(ua: UserAgent, interactionUrl: string): Promise<InteractionDescription> {
+  const described = await ua.request(interactionUrl, { headers: { accept: 'application/json' } });
+  const text = await described.text();
+  if (!described.ok) throw new LoginError(`the interaction at ${interactionUrl} answered ${described.status}: ${summarize(text)}`, described.status, text);
+  return JSON.parse(text) as InteractionDescription;
 }
 
 export interface DeviceApprovalOptions {

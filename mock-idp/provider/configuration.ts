@@ -299,7 +299,8 @@ export function providerConfiguration(tenant: ProviderTenant, customClaims: Set<
       Grant: config.ttl.grant,
     },
     interactions: {
-      url: (_ctx, interaction) => `/${tenant.name}/interaction/${interaction.uid}`,
+      // The prompt in the URL lets a scripted user go straight to the action, without reading the page first.
+      url: (_ctx, interaction) => `/${tenant.name}/interaction/${interaction.uid}?prompt=${encodeURIComponent(interaction.prompt.name)}`,
       policy: interactionsWithAddedConsent(),
     },
     extraParams: [ADDED_CONSENT_PARAM],

@@ -140,11 +140,12 @@ export function tenantPipeline(tenant: Tenant): Middleware {
   };
 
   // Which layers a request needs depends on the tenant's state (a clock that is not plain real time, fault rules)
-  // and on the endpoint it reached: each chain is composed once, without the layers that would only pass the
-  // request on, and kept.
-  const chains = new Map<string, Middleware>();
+  // and on the steps of the endpoint it reached: each combination is composed once, without the layers that would
+  // only pass the request on, and kept (keyed by the combination, so paths with ids in them share their chain).
+  const chains = new Map<number, Middleware>();
   const endpointChain = (path: string, shifted: boolean, faulty: boolean): Middleware => {
-    const key = `${shifted ? 's' : '-'}${faulty ? 'f' : '-'}${path}`;
+    let key = (shifted ? 1 : 0) | (faulty ? 2 : 0);
+    for (let index = 0; index < steps.length; index += 1) if (steps[index]!.paths(path)) key |= 1 << (index + 2);
     let chain = chains.get(key);
     if (!chain) {
       chain = compose([
@@ -154,11 +155,10 @@ export function tenantPipeline(tenant: Tenant): Middleware {
         ...profileFaults,
         ...(shifted ? [cookiesOnRealTime] : []),
         pruneRetiredKeys,
-        ...steps.filter((step) => step.paths(path)).map((step) => step.middleware),
+        ...steps.filter((_step, index) => key & (1 << (index + 2))).map((step) => step.middleware),
         provider,
       ]);
-      // Paths with ids in them (interactions, device codes) would fill the cache; those are composed each time.
-      if (chains.size < 256) chains.set(key, chain);
+      chains.set(key, chain);
     }
     return chain;
   };

@@ -1,6 +1,7 @@
 // oidc-provider alone with the smallest headless login a test IdP needs: the same interaction API as mockidp's
-// (GET the interaction as JSON, POST login, POST consent), so one scripted user agent drives both. The peer of
-// mockidp's whole-flow rates: authorization code with PKCE, refresh tokens with rotation.
+// (interaction URLs that name their prompt, GET the interaction as JSON, POST login, POST consent), so one scripted
+// user agent drives both the same way. The peer of mockidp's whole-flow rates: authorization code with PKCE,
+// refresh tokens with rotation.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -29,7 +30,7 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: false } },
   pkce: { required: () => true },
   issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
-  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}?prompt=${interaction.prompt.name}` },
 });
 
 const json = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
@@ -37,9 +38,10 @@ const json = (res: import('node:http').ServerResponse, status: number, body: unk
   res.end(JSON.stringify(body));
 };
 
+const callback = provider.callback();
 server.on('request', async (req, res) => {
-  const match = /^\/interaction\/([\w-]+)(\/login|\/consent)?$/.exec(req.url ?? '');
-  if (!match) return provider.callback()(req, res);
+  const match = /^\/interaction\/([\w-]+)(\/login|\/consent)?(?:\?.*)?$/.exec(req.url ?? '');
+  if (!match) return callback(req, res);
   try {
     const details = await provider.interactionDetails(req, res);
     const [, uid, action] = match;

@@ -4,6 +4,7 @@ import type { SoakResult } from './soak.ts';
 import type { StartupTime } from './startup.ts';
 import type { SuiteTiming } from './suite.ts';
 import type { TenantScaling, TokenComparison } from './token.ts';
+import type { TokenCpu } from './token-cpu.ts';
 
 /*
  * The README's performance tables, rendered from bench/results.json (`npm run bench -- --readme`), so that
@@ -14,6 +15,7 @@ export interface BenchResults {
   machine?: { cpu: string; cores: number; memoryGiB: number; node: string; date: string };
   startup?: StartupTime[];
   tokenRate?: TokenComparison[];
+  tokenCpu?: TokenCpu[];
   tenants?: TenantScaling[];
   flows?: FlowComparison[];
   suite?: SuiteTiming[];
@@ -49,6 +51,20 @@ function renderPerformance(results: BenchResults): string {
     };
     lines.push('| client_credentials tokens/s (16 connections) | ES256 | RS256 |', '| --- | --- | --- |');
     for (const server of [...new Set(results.tokenRate.map((row) => row.server))])
+      lines.push(`| ${server} | ${cell('ES256', server)} | ${cell('RS256', server)} |`);
+    lines.push('');
+  }
+  if (results.tokenCpu) {
+    const cell = (alg: string, server: string) => {
+      const row = results.tokenCpu!.find((candidate) => candidate.alg === alg && candidate.server === server);
+      if (!row) return '';
+      return server === 'mockidp' ? `${row.mainMicros} µs` : `${row.mainMicros} µs (mockidp = ${row.mockidpRatio.toFixed(2)} ×)`;
+    };
+    lines.push(
+      '| CPU per client_credentials token, main thread (all servers loaded at once, same rate; below 1 mockidp costs less) | ES256 | RS256 |',
+      '| --- | --- | --- |',
+    );
+    for (const server of [...new Set(results.tokenCpu.map((row) => row.server))])
       lines.push(`| ${server} | ${cell('ES256', server)} | ${cell('RS256', server)} |`);
     lines.push('');
   }

@@ -1,4 +1,4 @@
-// `npm run bench`: startup, token rates, tenant scaling, whole flows and the suite's wall time of the mock IdP,
+// `npm run bench`: startup, token rates, CPU per token, tenant scaling, whole flows and the suite's wall time of the mock IdP,
 // each side by side with its peers measured in the same run and printed as ratios; written to bench/results.json.
 // `npm run bench -- --readme` also rewrites the README's performance tables from these results.
 import { cpus, totalmem } from 'node:os';
@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { measureStartup } from './startup.ts';
 import { compareTokenRates, measureTenantScaling } from './token.ts';
+import { canMeasureTokenCpu, compareTokenCpu } from './token-cpu.ts';
 import { soak } from './soak.ts';
 import { measureSuite } from './suite.ts';
 import { compareFlowRates } from './flows.ts';
@@ -70,6 +71,19 @@ if (wanted('token')) {
     );
   }
   results.tokenRate = comparisons;
+  out();
+}
+
+if (wanted('token-cpu') && canMeasureTokenCpu()) {
+  const rate = 400;
+  out(`CPU per client_credentials token, every server at ${rate} requests/s at once for ${seconds} s, median of ${rounds} rounds`);
+  const rows = [];
+  for (const alg of ['ES256', 'RS256']) rows.push(...(await compareTokenCpu({ alg, rate, seconds, rounds })));
+  for (const row of rows) {
+    const ratio = row.server === 'mockidp' ? '' : `   mockidp = ${row.mockidpRatio.toFixed(2)} x this (main thread; below 1 mockidp costs less)`;
+    out(`  ${row.alg}  ${row.server.padEnd(28)} main thread ${pad(row.mainMicros, 5)} µs   process ${pad(row.processMicros, 5)} µs${ratio}`);
+  }
+  results.tokenCpu = rows;
   out();
 }
 

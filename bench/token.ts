@@ -9,14 +9,15 @@ export interface TokenRate {
   p99Ms: number;
 }
 
-const TOKEN_SERVERS: Record<string, string> = {
+export const TOKEN_SERVERS: Record<string, string> = {
   'node:http + jose (ceiling)': 'bench/servers/ceiling.ts',
   mockidp: 'bench/servers/mockidp.ts',
   'bare oidc-provider': 'bench/servers/bare-oidc-provider.ts',
   'oauth2-mock-server': 'bench/servers/oauth2-mock-server.ts',
 };
 
-function load(url: string, seconds: number, connections: number): Promise<autocannon.Result> {
+/** client_credentials requests for `seconds`: as fast as `connections` allow, or at `overallRate` requests a second. */
+export function load(url: string, seconds: number, connections: number, overallRate?: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -24,6 +25,7 @@ function load(url: string, seconds: number, connections: number): Promise<autoca
         method: 'POST',
         connections,
         duration: seconds,
+        ...(overallRate === undefined ? {} : { overallRate }),
         headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}` },
         body: 'grant_type=client_credentials',
       },

@@ -10,12 +10,14 @@ const MODULE_ID = '\0node-http-without-esm-facade';
 export function httpWithoutEsmFacade(): Plugin {
   const http = process.getBuiltinModule('node:http');
   const names = Object.keys(http).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && !Object.getOwnPropertyDescriptor(http, name)?.get);
+  const source = [
+    `const http = process.getBuiltinModule('node:http');`,
+    'export default http;',
+    ...names.map((name) => `export const ${name} = http.${name};`),
+  ];
   return {
     name: 'http-without-esm-facade',
     resolveId: (id, _importer, options) => ((id === 'node:http' || id === 'http') && options.kind === 'import-statement' ? MODULE_ID : undefined),
-    load: (id) =>
-      id === MODULE_ID
-        ? [`const http = process.getBuiltinModule('node:http');`, 'export default http;', ...names.map((name) => `export const ${name} = http.${name};`)].join('\n')
-        : undefined,
+    load: (id) => (id === MODULE_ID ? source.join('\n') : undefined),
   };
 }

@@ -38,7 +38,9 @@ async function openInteraction(clientId = 'demo') {
   }))
     url.searchParams.set(key, value);
   const { url: at, response } = await ua.follow(url.toString(), {}, { stop: (next) => next.startsWith(REDIRECT) });
-  return { ua, loginAction: `${at}/login`, html: await response.text(), at };
+  const html = await response.text();
+  const loginAction = readForms(html, at).find((candidate) => candidate.id === 'login-form')!.action;
+  return { ua, loginAction, html, at };
 }
 
 describe('claims chosen at login', () => {

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 
 /*
  * Wall time of the built-in suite, as a user sees it (`mockidp run`, process start included):
- * one process at the default concurrency, one process running one scenario at a time, and two
- * worker processes each running half of the suite (--shard 1/2 and 2/2 side by side).
+ * one process at the default concurrency, one process running one scenario at a time, and the
+ * run spread over two worker processes (--workers 2: shards 1/2 and 2/2, merged into one report).
  */
 
 const MOCKIDP = fileURLToPath(new URL('../harness/cli/bin.ts', import.meta.url));
@@ -54,14 +54,9 @@ async function timed(
 }
 
 export async function measureSuite(runs: number): Promise<SuiteTiming[]> {
-  const twoWorkers = async () => {
-    const started = performance.now();
-    const [a, b] = await Promise.all([runOnce(['--shard', '1/2']), runOnce(['--shard', '2/2'])]);
-    return { ms: performance.now() - started, scenarios: a.scenarios + b.scenarios, passed: a.passed + b.passed, failed: a.failed + b.failed };
-  };
   return [
     await timed('1 process, concurrency 8 (default)', 1, runs, () => runOnce([])),
     await timed('1 process, concurrency 1', 1, runs, () => runOnce(['--concurrency', '1'])),
-    await timed('2 worker processes (--shard 1/2, 2/2)', 2, runs, twoWorkers),
+    await timed('2 worker processes (--workers 2)', 2, runs, () => runOnce(['--workers', '2'])),
   ];
 }

@@ -28,13 +28,14 @@ export class SuiteKeys {
   #primary: Promise<KeySpecs> | undefined;
   #alternate: Promise<KeySpecs> | undefined;
 
+  /** The run's first RS256 and ES256 keys; a scenario that lists keys gets them as its first of each too. */
   primary(): Promise<KeySpecs> {
-    this.#primary ??= this.#pair('suite');
+    this.#primary ??= this.#pair('scenario', 'suite');
     return this.#primary;
   }
 
   alternate(): Promise<KeySpecs> {
-    this.#alternate ??= this.#pair('other');
+    this.#alternate ??= this.#pair('alternate', 'other');
     return this.#alternate;
   }
 
@@ -50,11 +51,11 @@ export class SuiteKeys {
     return longLivedTarget ? specs : this.#completed(specs, `other ${alias}`);
   }
 
-  async #pair(name: string): Promise<KeySpecs> {
-    const [rsa, ec] = await Promise.all([this.#key(`${name} RS256`, 'RS256'), this.#key(`${name} ES256`, 'ES256')]);
+  async #pair(issuer: string, kidPrefix: string): Promise<KeySpecs> {
+    const [rsa, ec] = await Promise.all([this.#key(`${issuer} RS256 0`, 'RS256'), this.#key(`${issuer} ES256 0`, 'ES256')]);
     return [
-      { alg: 'RS256', kid: `${name}-rs256-${this.#nonce}`, jwk: rsa },
-      { alg: 'ES256', kid: `${name}-es256-${this.#nonce}`, jwk: ec },
+      { alg: 'RS256', kid: `${kidPrefix}-rs256-${this.#nonce}`, jwk: rsa },
+      { alg: 'ES256', kid: `${kidPrefix}-es256-${this.#nonce}`, jwk: ec },
     ];
   }
 

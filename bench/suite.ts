@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 
 /*
  * Wall time of the built-in suite, as a user sees it (`mockidp run`, process start included):
- * one process at the default concurrency, one process running one scenario at a time, and two
- * worker processes each running half of the suite (--shard 1/2 and 2/2 side by side).
+ * one process at the default concurrency, one process running one scenario at a time, and the
+ * run spread over two worker processes (--workers 2: shards 1/2 and 2/2, merged into one report),
+ * in rounds that run each mode once.
  */
 
 const MOCKIDP = fileURLToPath(new URL('../harness/cli/bin.ts', import.meta.url));
@@ -40,28 +41,20 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-async function timed(
-  mode: string,
-  workers: number,
-  runs: number,
-  once: () => Promise<{ ms: number; scenarios: number; passed: number; failed: number }>,
-): Promise<SuiteTiming> {
-  await once();
-  const samples = [];
-  for (let run = 0; run < runs; run += 1) samples.push(await once());
-  const last = samples[samples.length - 1]!;
-  return { mode, workers, scenarios: last.scenarios, passed: last.passed, failed: last.failed, wallMs: Math.round(median(samples.map((sample) => sample.ms))) };
-}
+const MODES: Array<{ mode: string; workers: number; args: string[] }> = [
+  { mode: '1 process, concurrency 8 (default)', workers: 1, args: [] },
+  { mode: '1 process, concurrency 1', workers: 1, args: ['--concurrency', '1'] },
+  { mode: '2 worker processes (--workers 2)', workers: 2, args: ['--workers', '2'] },
+];
 
+/** A warm-up of each mode, then `runs` rounds in which every mode runs once, so a burst of load on the machine falls on all of them alike. */
 export async function measureSuite(runs: number): Promise<SuiteTiming[]> {
-  const twoWorkers = async () => {
-    const started = performance.now();
-    const [a, b] = await Promise.all([runOnce(['--shard', '1/2']), runOnce(['--shard', '2/2'])]);
-    return { ms: performance.now() - started, scenarios: a.scenarios + b.scenarios, passed: a.passed + b.passed, failed: a.failed + b.failed };
-  };
-  return [
-    await timed('1 process, concurrency 8 (default)', 1, runs, () => runOnce([])),
-    await timed('1 process, concurrency 1', 1, runs, () => runOnce(['--concurrency', '1'])),
-    await timed('2 worker processes (--shard 1/2, 2/2)', 2, runs, twoWorkers),
-  ];
+  for (const { args } of MODES) await runOnce(args);
+  const samples = MODES.map(() => [] as Array<Awaited<ReturnType<typeof runOnce>>>);
+  for (let round = 0; round < runs; round += 1) for (const [index, { args }] of MODES.entries()) samples[index]!.push(await runOnce(args));
+  return MODES.map(({ mode, workers }, index) => {
+    const own = samples[index]!;
+    const last = own[own.length - 1]!;
+    return { mode, workers, scenarios: last.scenarios, passed: last.passed, failed: last.failed, wallMs: Math.round(median(own.map((sample) => sample.ms))) };
+  });
 }

@@ -1,15 +1,18 @@
 import type { z } from 'zod';
 import { formatPath, zodProblems } from '../../common/problems.ts';
+import { type PlainResponse, plainRequest } from '../../common/http-request.ts';
 import { UpstreamError } from './errors.ts';
 
 /*
- * The one way the components talk to an IdP or to each other: fetch with a timeout, and answers
- * read as JSON with errors that say which call failed and why.
+ * The one way the components talk to an IdP or to each other: a request with a timeout (undici's
+ * request(), see common/http-request.ts), and answers read as JSON with errors that say which call
+ * failed and why.
  */
 
 export interface JsonResponse {
   status: number;
-  headers: Headers;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
   /** Parsed JSON, or undefined when the body was empty or not JSON. */
   body: unknown;
   /** True when the response declared a JSON content type and parsed. */
@@ -17,33 +20,42 @@ export interface JsonResponse {
   text: string;
 }
 
-export async function fetchJson(url: string, init: RequestInit & { timeoutMs: number; what: string }): Promise<JsonResponse> {
-  const { timeoutMs, what, ...rest } = init;
-  let response: Response;
+export interface JsonRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | URLSearchParams;
+  timeoutMs: number;
+  /** Whose answer this is, for error messages ("token endpoint"). */
+  what: string;
+}
+
+export async function fetchJson(url: string, init: JsonRequest): Promise<JsonResponse> {
+  const { timeoutMs, what, body, ...rest } = init;
+  let response: PlainResponse;
   try {
-    response = await fetch(url, { ...rest, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    response = await plainRequest(url, { ...rest, ...(body === undefined ? {} : { body: String(body) }), signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeFetchError(error);
+    const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : describeRequestError(error);
     throw new UpstreamError(`${what}: ${url} is unreachable (${reason})`);
   }
-  const text = await response.text().catch(() => '');
-  const declaredJson = /\bjson\b/i.test(response.headers.get('content-type') ?? '');
-  let body: unknown;
+  const { text } = response;
+  const declaredJson = /\bjson\b/i.test(response.headers['content-type'] ?? '');
+  let parsed: unknown;
   let json = false;
   if (text) {
     try {
-      body = JSON.parse(text);
+      parsed = JSON.parse(text);
       json = declaredJson;
     } catch {
-      body = undefined;
+      parsed = undefined;
     }
   }
-  return { status: response.status, headers: response.headers, body, json, text };
+  return { status: response.status, headers: response.headers, body: parsed, json, text };
 }
 
-function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
+function describeRequestError(error: unknown): string {
+  const failure = error as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  return failure.code ?? failure.cause?.code ?? failure.cause?.message ?? failure.message ?? String(error);
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,5 @@
-import { reporterKind } from '../report/index.ts';
 import { mergeResults, readResults } from '../report/merge.ts';
-import { checkReporters, writeReports } from '../report/run-with-reports.ts';
+import { createReporters, writeReports } from '../report/write-reports.ts';
 import { commaList, parseFlags, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 
@@ -22,11 +21,9 @@ export const reportCommand: Command = {
     }
     const parsed = parseFlags(rest, { out: { type: 'string', short: 'o' }, reporter: { type: 'string', multiple: true } }, true);
     if (parsed.positionals.length === 0) throw new UsageError('give the results.json files of the shards');
-    const names = commaList(parsed.values.reporter, 'console,json,junit,html');
-    checkReporters(names);
-    const merged = mergeResults(await Promise.all(parsed.positionals.map((path) => readResults(path))));
     const outDir = parsed.values.out ?? 'reports/mockidp';
-    const reporters = names.map((name) => ({ name, reporter: reporterKind(name)!.create({ outDir, stream: process.stdout }) }));
+    const reporters = createReporters({ reporters: commaList(parsed.values.reporter, 'console,json,junit,html'), outDir, stream: process.stdout });
+    const merged = mergeResults(await Promise.all(parsed.positionals.map((path) => readResults(path))));
     await writeReports(merged, reporters);
     return merged.summary.failed > 0 ? 1 : 0;
   },

@@ -1,13 +1,14 @@
 import { relative } from 'node:path';
-import { runFlawMatrix } from '../flaws/matrix.ts';
 import { flawProgress, flawSummary, writeFlawMatrix } from '../flaws/report.ts';
-import { runWithReports } from '../report/run-with-reports.ts';
 import type { ExternalTarget } from '../runner/plan.ts';
 import type { SuiteOptions } from '../runner/suite.ts';
 import { builtinScenarios } from '../scenario/builtin.ts';
 import { TARGET_NAMES } from '../targets/names.ts';
 import { commaList, duration, literal, pairs, parseFlags, port, positiveInt, shard as shardOf, UsageError } from './args.ts';
 import type { Command } from './command.ts';
+import { isRunWorker } from './worker-protocol.ts';
+
+const MAX_WORKERS = 64;
 
 const usage = `Usage: mockidp run [paths...] [options]
 
@@ -44,6 +45,8 @@ Selection and running:
   --grep REGEX       scenarios whose name or id matches      --tag TAG[,TAG]  any of these tags (!TAG excludes)
   --shard i/n        the i-th of n slices (CI fan-out; merge with "mockidp report merge")
   --concurrency N    scenarios at once (default 8)           --bail           stop after the first failure
+  --workers N        run in N processes (default 1), each a shard with its own IdP and components, on N cores;
+                     one report and one exit code (--concurrency and --bail then apply to each worker)
   --timeout T        per scenario (default 30s)              --step-timeout T per step (default 10s)
   --ready-timeout T  how long a target may take to start (default 10s)
   --flaw NAME        run the reference components with a deliberate flaw (mockidp component flaws)
@@ -70,6 +73,7 @@ export function parseRunArgs(args: string[]) {
       'idp-tls': { type: 'boolean' },
       concurrency: { type: 'string', short: 'j' },
       shard: { type: 'string' },
+      workers: { type: 'string' },
       grep: { type: 'string', short: 'g' },
       tag: { type: 'string', multiple: true, short: 't' },
       bail: { type: 'boolean' },
@@ -125,7 +129,20 @@ export function parseRunArgs(args: string[]) {
   const outDir = values.out ?? (shard ? `reports/mockidp/shard-${shard.index}-of-${shard.total}` : 'reports/mockidp');
   if (values.flaws && (targets.length > 0 || values.flaw))
     throw new UsageError('--flaws runs the reference components with each flaw in turn: it cannot be combined with --target or --flaw');
-  return { options, reporters, outDir, flaws: values.flaws === true };
+  const workers = workerCount(values.workers, { shard: values.shard, target: targets.length > 0, idpPort: values['idp-port'] });
+  return { options, reporters, outDir, flaws: values.flaws === true, workers };
+}
+
+/** --workers N: how many processes run the suite (1: this one). */
+function workerCount(value: string | undefined, others: { shard: string | undefined; target: boolean; idpPort: string | undefined }): number {
+  const workers = positiveInt(value, '--workers') ?? 1;
+  if (workers > MAX_WORKERS) throw new UsageError(`--workers "${value}": at most ${MAX_WORKERS}`);
+  if (workers === 1) return 1;
+  if (others.shard !== undefined) throw new UsageError('--workers runs shards 1/N to N/N itself: it cannot be combined with --shard');
+  if (others.target)
+    throw new UsageError('--workers runs the embedded reference components; your target runs its scenarios one after another on one IdP: drop --workers');
+  if (others.idpPort !== undefined) throw new UsageError('--workers starts an IdP per worker on a free port: it cannot be combined with --idp-port');
+  return workers;
 }
 
 export const runCommand: Command = {
@@ -133,11 +150,18 @@ export const runCommand: Command = {
   summary: 'run scenarios against the reference components or your own target, and report',
   usage,
   async run(args) {
+    if (isRunWorker()) return (await import('./run-as-worker.ts')).runAsWorker();
     const parsed = parseRunArgs(args);
-    const { result, written } = await runWithReports(parsed.options, { reporters: parsed.reporters, outDir: parsed.outDir, stream: process.stdout });
+    const report = { reporters: parsed.reporters, outDir: parsed.outDir, stream: process.stdout };
+    // A worker is this CLI again: the script this process was started with.
+    const { result, written } =
+      parsed.workers > 1
+        ? await (await import('./run-in-workers.ts')).runInWorkers(parsed.options, parsed.workers, report, process.argv[1]!)
+        : await (await import('../report/run-with-reports.ts')).runWithReports(parsed.options, report);
     if (!parsed.reporters.includes('console')) for (const path of written) process.stdout.write(`${relative(process.cwd(), path) || path}\n`);
     if (!parsed.flaws) return result.summary.failed > 0 ? 1 : 0;
     const { onEvent: _live, ...quiet } = parsed.options;
+    const { runFlawMatrix } = await import('../flaws/matrix.ts');
     const matrix = await runFlawMatrix({ ...quiet, clean: result, onFlaw: flawProgress(process.stdout) });
     flawSummary(matrix, process.stdout);
     const [json, html] = await writeFlawMatrix(matrix, parsed.outDir);

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { StartedTestContainer } from 'testcontainers';
-import { fetchHttp } from '../runner/http.ts';
+import { sendHttp } from '../runner/http.ts';
 import { lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
 import { freePort } from '../../common/free-port.ts';
 import { LaunchError, type Launcher } from './launcher.ts';
@@ -90,7 +90,7 @@ export const containerLauncher: Launcher = {
     }
     return {
       url,
-      request: (spec, signal) => fetchHttp(`${url}${spec.url}`, spec, signal),
+      request: (spec, signal) => sendHttp(`${url}${spec.url}`, spec, signal),
       describe: `${kind.name}: container ${image} (${started.getId().slice(0, 12)}) at ${url}`,
       async diagnose() {
         await delay(300);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fetchHttp } from '../runner/http.ts';
+import { sendHttp } from '../runner/http.ts';
 import type { CommandIo, CommandResult, TargetConnection } from '../targets/session.ts';
 import { lastLines, PLACEHOLDER, placeholders, targetEnvironment } from './launch-values.ts';
 import { freePort } from '../../common/free-port.ts';
@@ -86,7 +86,7 @@ async function startServer(request: LaunchRequest, command: string): Promise<Tar
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url: ready,
-    request: (spec, signal) => fetchHttp(`${ready}${spec.url}`, spec, signal),
+    request: (spec, signal) => sendHttp(`${ready}${spec.url}`, spec, signal),
     describe: `${request.kind.name}: ${line} (pid ${child.pid}) at ${ready}`,
     async diagnose() {
       // A crashing process closes its sockets a moment before its exit is reported.

@@ -1,4 +1,4 @@
-import { fetchHttp } from '../runner/http.ts';
+import { sendHttp } from '../runner/http.ts';
 import { describeNetworkError } from '../runner/network-error.ts';
 import { LaunchError, type Launcher } from './launcher.ts';
 
@@ -9,7 +9,7 @@ import { LaunchError, type Launcher } from './launcher.ts';
 
 export async function probe(url: string, path: string, timeoutMs: number): Promise<string | undefined> {
   try {
-    const result = await fetchHttp(`${url}${path}`, { method: 'GET', url: path }, AbortSignal.timeout(timeoutMs));
+    const result = await sendHttp(`${url}${path}`, { method: 'GET', url: path }, AbortSignal.timeout(timeoutMs));
     return result.status >= 500 ? `answered ${result.status} at ${path}` : undefined;
   } catch (error) {
     return describeNetworkError(error);
@@ -34,7 +34,7 @@ export const urlLauncher: Launcher = {
       throw new LaunchError(`cannot reach the ${kind.name} at ${clean}: ${problem}. Is it running, and on this address?`);
     return {
       url: clean,
-      request: (spec, signal) => fetchHttp(`${clean}${spec.url}`, spec, signal),
+      request: (spec, signal) => sendHttp(`${clean}${spec.url}`, spec, signal),
       describe: `${kind.name} at ${clean}`,
       async close() {},
     };

@@ -3,7 +3,7 @@ import type { AdminClient, JournalEntry } from '../../mock-idp/index.ts';
 import { UserAgent } from '../actors/user-agent.ts';
 import type { Scenario } from '../scenario/model.ts';
 import type { ClientSpec, TargetSession } from '../targets/session.ts';
-import { fetchHttp, type HttpRequestSpec, type HttpResult } from './http.ts';
+import { sendHttp, type HttpRequestSpec, type HttpResult } from './http.ts';
 import { describeNetworkError } from './network-error.ts';
 import { answeredExchange, browserExchange, type ExchangeFrame, failedExchange, journalExchange } from './recording.ts';
 import { StepFailure } from './step-failure.ts';
@@ -125,7 +125,7 @@ export class ScenarioContext {
     const at = this.trace.elapsed();
     const started = performance.now();
     try {
-      const result = await fetchHttp(url, spec, this.signal);
+      const result = await sendHttp(url, spec, this.signal);
       this.trace.add(answeredExchange(this.#frame(from, to, url, at, started, label), spec, result));
       return result;
     } catch (error) {
@@ -146,7 +146,7 @@ export class ScenarioContext {
       const result =
         target.connection.request && !/^https?:\/\//.test(spec.url)
           ? await target.connection.request({ ...spec, headers }, this.signal)
-          : await fetchHttp(url, { ...spec, headers }, this.signal);
+          : await sendHttp(url, { ...spec, headers }, this.signal);
       this.trace.add(answeredExchange(this.#frame('runner', 'target', url, at, started, label, this.#targetRequests()), { ...spec, headers }, result));
       return result;
     } catch (error) {

@@ -1,3 +1,4 @@
+import { type PlainResponse, plainRequest } from '../../common/http-request.ts';
 import type { ScenarioContext } from './context.ts';
 import { describeNetworkError } from './network-error.ts';
 import { StepFailure } from './step-failure.ts';
@@ -24,17 +25,17 @@ function discover(ctx: ScenarioContext, issuer = ctx.idp.issuer): Promise<Provid
   let pending = perScenario.get(issuer);
   if (!pending) {
     pending = (async () => {
-      let response: Response;
+      let response: PlainResponse;
       try {
-        response = await fetch(`${issuer}/.well-known/openid-configuration`, {
+        response = await plainRequest(`${issuer}/.well-known/openid-configuration`, {
           headers: { 'x-mockidp-scenario': ctx.tag, accept: 'application/json' },
           signal: ctx.signal,
         });
       } catch (error) {
         throw new StepFailure(`cannot fetch the discovery document of ${issuer}: ${describeNetworkError(error)}`);
       }
-      if (!response.ok) throw new StepFailure(`the discovery document of ${issuer} answered ${response.status}`);
-      return (await response.json()) as ProviderMetadata;
+      if (response.status < 200 || response.status > 299) throw new StepFailure(`the discovery document of ${issuer} answered ${response.status}`);
+      return JSON.parse(response.text) as ProviderMetadata;
     })();
     perScenario.set(issuer, pending);
     pending.catch(() => perScenario.delete(issuer));

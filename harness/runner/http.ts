@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { plainRequest } from '../../common/http-request.ts';
 import type { StepOutcome } from '../assertions/outcome.ts';
 
 /*
@@ -27,7 +28,7 @@ export interface HttpResult extends StepOutcome {
 
 const xmlParser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false, ignoreDeclaration: true, trimValues: true });
 
-/** Method, headers and body of a request spec, ready for fetch. */
+/** Method, headers and body of a request spec, ready to send. */
 export function encodeRequest(spec: HttpRequestSpec): { method: string; headers: Record<string, string>; body: string | undefined } {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = value;
@@ -74,9 +75,11 @@ export function headersOf(headers: Headers): Record<string, string> {
   return out;
 }
 
-export async function fetchHttp(url: string, spec: HttpRequestSpec, signal: AbortSignal): Promise<HttpResult> {
+export async function sendHttp(url: string, spec: HttpRequestSpec, signal: AbortSignal): Promise<HttpResult> {
   const { method, headers, body } = encodeRequest(spec);
-  const response = await fetch(url, { method, headers, redirect: 'manual', signal, ...(body === undefined ? {} : { body }) });
-  const text = await response.text();
-  return toHttpResult(response.status, headersOf(response.headers), text);
+  // fetch's defaults, which servers may negotiate on: any type accepted, a bare string body sent as text.
+  headers['accept'] ??= '*/*';
+  if (body !== undefined) headers['content-type'] ??= 'text/plain;charset=UTF-8';
+  const response = await plainRequest(url, { method, headers, signal, ...(body === undefined ? {} : { body }) });
+  return toHttpResult(response.status, response.headers, response.text);
 }

@@ -13,7 +13,7 @@ import type { TargetConnection, TargetSession, TargetSetup } from '../targets/se
 import { ScenarioContext, type ScenarioIdp } from './context.ts';
 import { StepFailure } from './step-failure.ts';
 import { addFaults, profileRefusal } from './idp-features.ts';
-import type { SuiteKeys } from './keys.ts';
+import type { KeySpecs, SuiteKeys } from './keys.ts';
 import { embeddedOptions, planClients, type Placement, type TargetPlan } from './plan.ts';
 import { runStepOnce } from './run-step.ts';
 import { clientsOf, otherTenantConfig, tenantConfig } from './tenant-setup.ts';
@@ -145,7 +145,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
     const options = plan ? (plan.mode === 'external' ? plan.options : embeddedOptions(plan, scenario)) : {};
     const targetClients = plan ? planClients(plan, options) : {};
     const clients = clientsOf(scenario.idp, targetClients);
-    const config = tenantConfig(scenario.idp, clients, await env.keys.primary());
+    const config = tenantConfig(scenario.idp, clients, await env.keys.forScenario(scenario.idp.keys as KeySpecs | undefined, shared));
     try {
       await withTimeout(
         (async () => {
@@ -155,7 +155,7 @@ export async function runScenario(scenario: Scenario, env: SuiteEnv, placement: 
             const name = `${tenant}-${alias}`;
             tenants.push(name);
             if (shared) await admin.removeTenant(name).catch(() => undefined);
-            await admin.addTenant(name, otherTenantConfig(other, await env.keys.alternate()));
+            await admin.addTenant(name, otherTenantConfig(other, await env.keys.forOther(alias, other.keys as KeySpecs | undefined, shared)));
           }
           if (scenario.idp.faults?.length) await addFaults(admin, tenant, scenario.idp.faults);
         })(),

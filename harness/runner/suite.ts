@@ -163,7 +163,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       return finished(result);
     };
     const bailed = (scenario: Scenario) => finished(skippedResult(scenario, 'not run: --bail stopped the run after a failure', 'bail'));
-    const primaryKids = (await env.keys.primary()).map((key) => key.kid);
+    const primaryKids = (await env.keys.primary()).map((key) => key.kid!);
     const lane = sharedLane(env, plans, placement, primaryKids, work, bailed, stop, (message) => emit({ type: 'notice', message }));
     // The long-lived instance of an external target runs its scenarios one after another, meanwhile
     // the others (reference components, instances of their own) run in parallel; exclusive ones last, alone.

@@ -2,7 +2,7 @@ import type { ClientInput, TenantInput, UserInput } from '../../mock-idp/index.t
 import { STANDARD_CLIENTS, STANDARD_USERS, userByName } from '../scenario/defaults.ts';
 import type { IdpSetup } from '../scenario/idp-setup.ts';
 import type { ClientSpec } from '../targets/session.ts';
-import type { KeySpec } from './keys.ts';
+import type { KeySpecs } from './keys.ts';
 
 /*
  * The IdP tenant a scenario runs against: the standard users and clients, the scenario's own,
@@ -33,10 +33,11 @@ export function clientsOf(
   return clients;
 }
 
-export function tenantConfig(setup: IdpSetup, clients: Record<string, ClientSpec>, keys: KeySpec[]): TenantInput {
+/** `keys`: the tenant's keys, completed by SuiteKeys (the scenario's own, else the run's). */
+export function tenantConfig(setup: IdpSetup, clients: Record<string, ClientSpec>, keys: KeySpecs): TenantInput {
   return {
     ...(setup.profile ? { profile: setup.profile } : {}),
-    keys: (setup.keys as TenantInput['keys']) ?? keys,
+    keys,
     ...(setup.defaultAlg ? { defaultAlg: setup.defaultAlg } : {}),
     ...(setup.keyRotationGraceSeconds !== undefined ? { keyRotationGraceSeconds: setup.keyRotationGraceSeconds } : {}),
     ...(setup.clock ? { clock: setup.clock } : {}),
@@ -51,10 +52,10 @@ export function tenantConfig(setup: IdpSetup, clients: Record<string, ClientSpec
   };
 }
 
-export function otherTenantConfig(other: NonNullable<IdpSetup['others']>[string], keys: KeySpec[]): TenantInput {
+export function otherTenantConfig(other: NonNullable<IdpSetup['others']>[string], keys: KeySpecs): TenantInput {
   const clients = clientsOf({ clients: other.clients, standardClients: true, targetClient: undefined }, {});
   return {
-    keys: (other.keys as TenantInput['keys']) ?? keys,
+    keys,
     ...(other.defaultAlg ? { defaultAlg: other.defaultAlg } : {}),
     users: usersOf(other.users),
     clients: Object.fromEntries(Object.values(clients).map((client) => [client.id, client.config])),

@@ -30,7 +30,10 @@ const otherTenantSchema = z
   .strictObject({
     users: usersSchema.optional(),
     clients: z.record(z.string().min(1), scenarioClientSchema).optional(),
-    keys: tenantShape.keys.unwrap().optional().describe("Signing keys. Default: the suite's alternate RS256 and ES256 keys (generated once per run)."),
+    keys: tenantShape.keys
+      .unwrap()
+      .optional()
+      .describe("Signing keys. Default: the suite's alternate RS256 and ES256 keys. Keys listed without a jwk get keys made once per run."),
     defaultAlg: tenantShape.defaultAlg.optional(),
   })
   .describe('Another issuer for this scenario (its own keys): tokens from a foreign IdP.');
@@ -47,7 +50,10 @@ export const idpSetupSchema = z
       .describe('Clients by client_id, added to the standard ones (demo, web, service, cli).'),
     standardClients: z.boolean().default(true).describe('Add the standard clients demo, web, service and cli.'),
     // No schema default: without keys the tenant gets the suite's keys, not freshly generated ones.
-    keys: tenantShape.keys.unwrap().optional().describe("Signing keys. Default: the suite's RS256 and ES256 keys (generated once per run)."),
+    keys: tenantShape.keys
+      .unwrap()
+      .optional()
+      .describe("Signing keys. Default: the suite's RS256 and ES256 keys. Keys listed without a jwk get keys made once per run."),
     defaultAlg: tenantShape.defaultAlg.optional(),
     keyRotationGraceSeconds: tenantShape.keyRotationGraceSeconds.optional(),
     clock: tenantShape.clock.optional(),

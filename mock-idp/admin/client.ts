@@ -5,6 +5,7 @@ import type { ClockState } from '../clock/clock.ts';
 import type { MintRequest } from '../tenant/mint.ts';
 import type { FaultRule, FaultRuleInput } from '../faults/schema.ts';
 import { MockIdpError } from '../errors.ts';
+import { plainRequest } from '../../common/http-request.ts';
 
 export class AdminError extends MockIdpError {
   override readonly name: string = 'AdminError';
@@ -46,10 +47,10 @@ export class AdminClient {
     if (this.#token) headers['authorization'] = `Bearer ${this.#token}`;
     // State changes always declare JSON (the admin API refuses them otherwise, see cross-site-guard.ts).
     if (body !== undefined || method === 'POST' || method === 'PUT' || method === 'PATCH') headers['content-type'] = 'application/json';
-    const response = await fetch(`${this.baseUrl}/_admin${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    const text = await response.text();
+    const response = await plainRequest(`${this.baseUrl}/_admin${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const { text } = response;
     const parsed: unknown = text ? JSON.parse(text) : undefined;
-    if (!response.ok) {
+    if (response.status < 200 || response.status > 299) {
       const error = parsed as { error?: string; error_description?: string } | undefined;
       throw new AdminError(response.status, error?.error ?? 'error', error?.error_description ?? text, parsed);
     }

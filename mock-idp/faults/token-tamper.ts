@@ -89,9 +89,20 @@ function keyFor(keys: KeySet, kid: unknown, alg: unknown): SigningKey {
   return key;
 }
 
-async function freshKey(alg: string): Promise<JWK> {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
-  return exportJWK(privateKey);
+const foreignKeys = new Map<string, Promise<JWK>>();
+
+/**
+ * A key of alg that no tenant holds (forged signatures). Made once per process and algorithm: an RSA key
+ * costs a hundred milliseconds of CPU and more, and a key no tenant publishes stays unknown to every verifier.
+ */
+function foreignKey(alg: string): Promise<JWK> {
+  let key = foreignKeys.get(alg);
+  if (!key) {
+    key = generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) }).then(({ privateKey }) => exportJWK(privateKey));
+    key.catch(() => foreignKeys.delete(alg));
+    foreignKeys.set(alg, key);
+  }
+  return key;
 }
 
 async function build(claims: Record<string, unknown>, header: Record<string, unknown>, action: TokenAction, context: TamperContext): Promise<string> {
@@ -108,9 +119,9 @@ async function build(claims: Record<string, unknown>, header: Record<string, unk
       return new SignJWT(claims).setProtectedHeader({ ...header, alg: 'HS256', kid: rsa.kid } as { alg: string }).sign(new TextEncoder().encode(pem));
     }
     case 'unpublished-key':
-      return signWith(claims, { ...header, kid: `unpublished-${random(6)}` }, await freshKey(original.alg), original.alg);
+      return signWith(claims, { ...header, kid: `unpublished-${random(6)}` }, await foreignKey(original.alg), original.alg);
     case 'reused-kid':
-      return signWith(claims, { ...header, kid: original.kid }, await freshKey(original.alg), original.alg);
+      return signWith(claims, { ...header, kid: original.kid }, await foreignKey(original.alg), original.alg);
     case 'unknown-kid':
       return signWith(claims, { ...header, kid: `unknown-${random(6)}` }, original.privateJwk, original.alg);
     case 'other-published-alg': {

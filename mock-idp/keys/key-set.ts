@@ -39,9 +39,29 @@ export async function generateSigningKey(alg: SigningAlg, kid?: string, now = Da
   return fromPrivateJwk(await exportJWK(privateKey), alg, kid, now);
 }
 
+/*
+ * Keys already found usable, by algorithm and JWK: a harness gives the same keys to every tenant it makes
+ * (hundreds a run), and importing a private RSA key to check it costs a few tenths of a millisecond each time.
+ */
+const usableKeys = new Map<string, Promise<void>>();
+const USABLE_KEYS_KEPT = 64;
+
+/** Rejects a key that does not fit the algorithm (once per key and algorithm). */
+function checkUsable(jwk: JWK, alg: SigningAlg): Promise<void> {
+  const id = `${alg} ${JSON.stringify(jwk)}`;
+  let check = usableKeys.get(id);
+  if (!check) {
+    check = importJWK(jwk, alg).then(() => undefined);
+    check.catch(() => usableKeys.delete(id));
+    usableKeys.set(id, check);
+    if (usableKeys.size > USABLE_KEYS_KEPT) usableKeys.delete(usableKeys.keys().next().value!);
+  }
+  return check;
+}
+
 async function fromPrivateJwk(jwk: JWK, alg: SigningAlg, kid: string | undefined, now: number): Promise<SigningKey> {
   if (!jwk.d) throw new Error(`key for ${alg} must be a private JWK (it has no "d")`);
-  await importJWK(jwk, alg); // rejects a key that does not fit the algorithm
+  await checkUsable(jwk, alg);
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart } = jwk;
   const id = kid ?? jwk.kid ?? (await calculateJwkThumbprint(publicPart));
   const decorated = { ...publicPart, kid: id, alg, use: 'sig' };

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,10 +9,16 @@ import { promisify } from 'node:util';
  * Wall time of the built-in suite, as a user sees it (`mockidp run`, process start included):
  * one process at the default concurrency, one process running one scenario at a time, and the
  * run spread over two worker processes (--workers 2: shards 1/2 and 2/2, merged into one report),
- * in rounds that run each mode once.
+ * in rounds that run each mode once. Beside them, the same suite as it stood on 2026-11-24 (the code of commit
+ * BASELINE_COMMIT, checked out from this repository's own history into a temporary folder), so the time a scenario
+ * is compared on the same machine in the same run rather than with a figure taken elsewhere.
  */
 
+const REPO = fileURLToPath(new URL('..', import.meta.url));
 const MOCKIDP = fileURLToPath(new URL('../harness/cli/bin.ts', import.meta.url));
+const BASELINE_COMMIT = '4a8143d7868a01094ba4dc442b6490cd3541a6cd';
+export const BASELINE_MODE = 'the 2026-11-24 code (4a8143d), concurrency 8';
+const run = promisify(execFile);
 
 export interface SuiteTiming {
   mode: string;
@@ -23,10 +29,18 @@ export interface SuiteTiming {
   wallMs: number;
 }
 
-async function runOnce(args: string[]): Promise<{ ms: number; scenarios: number; passed: number; failed: number }> {
+interface Mode {
+  mode: string;
+  workers: number;
+  args: string[];
+  cli?: string;
+  scenarios?: string;
+}
+
+async function runOnce({ args, cli = MOCKIDP, scenarios = 'scenarios' }: Mode): Promise<{ ms: number; scenarios: number; passed: number; failed: number }> {
   const out = await mkdtemp(join(tmpdir(), 'mockidp-bench-suite-'));
   const started = performance.now();
-  await promisify(execFile)(process.execPath, [MOCKIDP, 'run', 'scenarios', '--reporter', 'json', '--out', out, ...args], {
+  await run(process.execPath, [cli, 'run', scenarios, '--reporter', 'json', '--out', out, ...args], {
     maxBuffer: 64 * 1024 * 1024,
   }).catch((error: { code?: number }) => {
     if (error.code !== 1) throw error;
@@ -41,18 +55,45 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-const MODES: Array<{ mode: string; workers: number; args: string[] }> = [
+const MODES: Mode[] = [
   { mode: '1 process, concurrency 8 (default)', workers: 1, args: [] },
   { mode: '1 process, concurrency 1', workers: 1, args: ['--concurrency', '1'] },
   { mode: '2 worker processes (--workers 2)', workers: 2, args: ['--workers', '2'] },
 ];
 
-/** A warm-up of each mode, then `runs` rounds in which every mode runs once, so a burst of load on the machine falls on all of them alike. */
-export async function measureSuite(runs: number): Promise<SuiteTiming[]> {
-  for (const { args } of MODES) await runOnce(args);
-  const samples = MODES.map(() => [] as Array<Awaited<ReturnType<typeof runOnce>>>);
-  for (let round = 0; round < runs; round += 1) for (const [index, { args }] of MODES.entries()) samples[index]!.push(await runOnce(args));
-  return MODES.map(({ mode, workers }, index) => {
+/** The baseline's checkout with its dependencies installed (kept in the temporary folder between runs), or why there is none. */
+async function baselineMode(): Promise<Mode | string> {
+  const dir = join(tmpdir(), `mockidp-bench-baseline-${BASELINE_COMMIT.slice(0, 7)}`);
+  const ready = await access(join(dir, 'node_modules/.package-lock.json')).then(
+    () => true,
+    () => false,
+  );
+  if (!ready) {
+    const known = await run('git', ['-C', REPO, 'cat-file', '-e', `${BASELINE_COMMIT}^{commit}`]).then(
+      () => true,
+      () => false,
+    );
+    if (!known) return `commit ${BASELINE_COMMIT.slice(0, 7)} is not in this clone's history (a shallow clone?): fetch it to compare the suite with it`;
+    await rm(dir, { recursive: true, force: true });
+    await run('git', ['-C', REPO, 'worktree', 'prune']);
+    await run('git', ['-C', REPO, 'worktree', 'add', '--detach', '--force', dir, BASELINE_COMMIT]);
+    await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
+  }
+  return { mode: BASELINE_MODE, workers: 1, args: [], cli: join(dir, 'bin/mockidp.js'), scenarios: join(dir, 'scenarios') };
+}
+
+/**
+ * A warm-up of each mode, then `runs` rounds in which every mode runs once, so a burst of load on the machine falls
+ * on all of them alike. `note` hears why the baseline is left out, when it is.
+ */
+export async function measureSuite(runs: number, note: (line: string) => void): Promise<SuiteTiming[]> {
+  const baseline = await baselineMode();
+  if (typeof baseline === 'string') note(baseline);
+  const modes = typeof baseline === 'string' ? MODES : [...MODES, baseline];
+  for (const mode of modes) await runOnce(mode);
+  const samples = modes.map(() => [] as Array<Awaited<ReturnType<typeof runOnce>>>);
+  for (let round = 0; round < runs; round += 1) for (const [index, mode] of modes.entries()) samples[index]!.push(await runOnce(mode));
+  return modes.map(({ mode, workers }, index) => {
     const own = samples[index]!;
     const last = own[own.length - 1]!;
     return { mode, workers, scenarios: last.scenarios, passed: last.passed, failed: last.failed, wallMs: Math.round(median(own.map((sample) => sample.ms))) };

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { FlowComparison } from './flows.ts';
 import type { SoakResult } from './soak.ts';
 import type { StartupTime } from './startup.ts';
-import { BASELINE_MODE, type SuiteTiming } from './suite.ts';
+import type { SuiteTiming } from './suite.ts';
 import type { TenantScaling, TokenComparison } from './token.ts';
 import type { TokenCpu } from './token-cpu.ts';
 
@@ -103,15 +103,13 @@ function renderPerformance(results: BenchResults, previous: string): string {
     lines.push('');
   } else lines.push(...kept(previous, 'flows'));
   if (results.suite) {
-    const perScenario = (row: SuiteTiming) => row.wallMs / row.scenarios;
-    const baseline = results.suite.find((row) => row.mode === BASELINE_MODE);
     lines.push(
       '| Built-in suite, `mockidp run` (process start included) | scenarios | wall time | a scenario | × the 2026-11-24 code |',
       '| --- | --- | --- | --- | --- |',
     );
     for (const row of results.suite) {
-      const ratio = baseline && row !== baseline ? (perScenario(row) / perScenario(baseline)).toFixed(2) : '';
-      lines.push(`| ${row.mode} | ${row.scenarios} | ${(row.wallMs / 1000).toFixed(1)} s | ${perScenario(row).toFixed(1)} ms | ${ratio} |`);
+      const ratio = row.ratioToBaseline?.toFixed(2) ?? '';
+      lines.push(`| ${row.mode} | ${row.scenarios} | ${(row.wallMs / 1000).toFixed(1)} s | ${(row.wallMs / row.scenarios).toFixed(1)} ms | ${ratio} |`);
     }
     lines.push('');
   } else lines.push(...kept(previous, 'suite'));

@@ -8,7 +8,7 @@ import { measureStartup } from './startup.ts';
 import { compareTokenRates, measureTenantScaling } from './token.ts';
 import { canMeasureTokenCpu, compareTokenCpu } from './token-cpu.ts';
 import { soak } from './soak.ts';
-import { BASELINE_MODE, measureSuite } from './suite.ts';
+import { measureSuite } from './suite.ts';
 import { compareFlowRates } from './flows.ts';
 import { BASELINE, updateReadme, type BenchResults } from './readme.ts';
 
@@ -115,10 +115,9 @@ if (wanted('flows')) {
 if (wanted('suite')) {
   out(`built-in suite wall time (mockidp run, process start included; median of ${Math.min(runs, 3)} runs after a warm-up)`);
   const timings = await measureSuite(Math.min(runs, 3), (line) => out(`  ${line}`));
-  const baseline = timings.find((row) => row.mode === BASELINE_MODE);
   for (const row of timings) {
     const perScenario = row.wallMs / row.scenarios;
-    const ratio = baseline && row !== baseline ? `   ${(perScenario / (baseline.wallMs / baseline.scenarios)).toFixed(2)} x the 2026-11-24 code's` : '';
+    const ratio = row.ratioToBaseline === undefined ? '' : `   ${row.ratioToBaseline.toFixed(2)} x the 2026-11-24 code's`;
     out(
       `  ${row.mode.padEnd(44)} ${pad(row.wallMs, 6)} ms   ${row.scenarios} scenarios (${row.passed} passed, ${row.failed} failed)   ${perScenario.toFixed(1)} ms a scenario${ratio}`,
     );

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const MOCKIDP = fileURLToPath(new URL('../harness/cli/bin.ts', import.meta.url));
 const BASELINE_COMMIT = '4a8143d7868a01094ba4dc442b6490cd3541a6cd';
-export const BASELINE_MODE = 'the 2026-11-24 code (4a8143d), concurrency 8';
+const BASELINE_MODE = 'the 2026-11-24 code (4a8143d), concurrency 8';
 const run = promisify(execFile);
 
 export interface SuiteTiming {
@@ -27,6 +27,8 @@ export interface SuiteTiming {
   passed: number;
   failed: number;
   wallMs: number;
+  /** Time a scenario over the 2026-11-24 code's in the same run (absent on the baseline's own row, or without it). */
+  ratioToBaseline?: number;
 }
 
 interface Mode {
@@ -93,9 +95,13 @@ export async function measureSuite(runs: number, note: (line: string) => void): 
   for (const mode of modes) await runOnce(mode);
   const samples = modes.map(() => [] as Array<Awaited<ReturnType<typeof runOnce>>>);
   for (let round = 0; round < runs; round += 1) for (const [index, mode] of modes.entries()) samples[index]!.push(await runOnce(mode));
-  return modes.map(({ mode, workers }, index) => {
+  const timings: SuiteTiming[] = modes.map(({ mode, workers }, index) => {
     const own = samples[index]!;
     const last = own[own.length - 1]!;
     return { mode, workers, scenarios: last.scenarios, passed: last.passed, failed: last.failed, wallMs: Math.round(median(own.map((sample) => sample.ms))) };
   });
+  const perScenario = (row: SuiteTiming) => row.wallMs / row.scenarios;
+  const baselineRow = timings.find((row) => row.mode === BASELINE_MODE);
+  if (baselineRow) for (const row of timings) if (row !== baselineRow) row.ratioToBaseline = perScenario(row) / perScenario(baselineRow);
+  return timings;
 }

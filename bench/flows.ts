@@ -1,12 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { browserlessLogin } from '../harness/actors/browserless-login.ts';
+import { BASELINE_LABEL, baselineCheckout } from './baseline.ts';
 import { spawnServer } from './spawn-server.ts';
 import { median } from './token.ts';
 
 /*
  * Whole-flow rates against the mock IdP in its own process: a full headless login (authorize,
  * interaction, login, consent, callback, code redemption with PKCE) per iteration, and refresh
- * token redemptions with rotation. Each of `connections` workers loops for `seconds`.
+ * token redemptions with rotation. Each of `connections` workers loops for `seconds`. The same scripted client drives
+ * every server: ours, a bare oidc-provider with the same login, and the 2026-11-24 code (the rate issue #20 starts from).
  */
 
 interface FlowRate {
@@ -89,6 +92,16 @@ const FLOW_SERVERS: Record<string, string> = {
   'bare oidc-provider + headless login': 'bench/servers/bare-oidc-provider-login.ts',
 };
 
+/** The servers to compare: ours, a bare oidc-provider, and the 2026-11-24 code's own bench server when it can be run. */
+async function flowServers(note: (line: string) => void): Promise<Record<string, string>> {
+  const checkout = await baselineCheckout();
+  if (typeof checkout === 'string') {
+    note(checkout);
+    return FLOW_SERVERS;
+  }
+  return { ...FLOW_SERVERS, [BASELINE_LABEL]: join(checkout.dir, 'bench/servers/mockidp-default.ts') };
+}
+
 /** Login and refresh rates of one server (its default tenant, or the root issuer of the bare provider). */
 async function measureFlowRates(script: string, options: { seconds: number; connections: number }): Promise<FlowRate[]> {
   const server = await spawnServer(script);
@@ -133,11 +146,15 @@ export interface FlowComparison extends FlowRate {
   mockidpRatio: number;
 }
 
-/** Each flow server once per round, round robin, with mockidp's rate as a ratio to each. */
-export async function compareFlowRates(options: { seconds: number; connections: number; rounds: number }): Promise<FlowComparison[]> {
-  const samples = new Map<string, FlowRate[][]>(Object.keys(FLOW_SERVERS).map((name) => [name, []]));
+/** Each flow server once per round, round robin, with mockidp's rate as a ratio to each. `note` hears why the 2026-11-24 code is left out, when it is. */
+export async function compareFlowRates(
+  options: { seconds: number; connections: number; rounds: number },
+  note: (line: string) => void = () => undefined,
+): Promise<FlowComparison[]> {
+  const servers = await flowServers(note);
+  const samples = new Map<string, FlowRate[][]>(Object.keys(servers).map((name) => [name, []]));
   for (let round = 0; round < options.rounds; round += 1) {
-    for (const [name, script] of Object.entries(FLOW_SERVERS)) samples.get(name)!.push(await measureFlowRates(script, options));
+    for (const [name, script] of Object.entries(servers)) samples.get(name)!.push(await measureFlowRates(script, options));
   }
   const ours = samples.get('mockidp')!;
   return [...samples].flatMap(([server, rounds]) =>

@@ -10,7 +10,7 @@ import { canMeasureTokenCpu, compareTokenCpu } from './token-cpu.ts';
 import { soak } from './soak.ts';
 import { measureSuite } from './suite.ts';
 import { compareFlowRates } from './flows.ts';
-import { BASELINE, updateReadme, type BenchResults } from './readme.ts';
+import { updateReadme, type BenchResults } from './readme.ts';
 
 const { values } = parseArgs({
   options: {
@@ -100,12 +100,9 @@ if (wanted('tenants')) {
 
 if (wanted('flows')) {
   out(`whole flows, ${connections} concurrent users, ${seconds} s each, median of ${rounds} rounds`);
-  const flows = await compareFlowRates({ seconds, connections, rounds });
+  const flows = await compareFlowRates({ seconds, connections, rounds }, (line) => out(`  ${line}`));
   for (const row of flows) {
-    const ratio =
-      row.server === 'mockidp'
-        ? `   ${(row.perSecond / (row.flow.startsWith('headless') ? BASELINE.loginsPerSecond : BASELINE.refreshesPerSecond)).toFixed(2)} x the ${BASELINE.date} figure`
-        : `   mockidp = ${row.mockidpRatio.toFixed(2)} x this`;
+    const ratio = row.server === 'mockidp' ? '' : `   mockidp = ${row.mockidpRatio.toFixed(2)} x this`;
     out(`  ${row.server.padEnd(36)} ${row.flow.padEnd(48)} ${pad(row.perSecond, 6)}/s   p99 ${pad(row.p99Ms, 4)} ms   errors ${row.errors}${ratio}`);
   }
   results.flows = flows;

@@ -1,23 +1,21 @@
 import { execFile } from 'node:child_process';
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { BASELINE_LABEL, baselineCheckout } from './baseline.ts';
 
 /*
  * Wall time of the built-in suite, as a user sees it (`mockidp run`, process start included):
  * one process at the default concurrency, one process running one scenario at a time, and the
  * run spread over two worker processes (--workers 2: shards 1/2 and 2/2, merged into one report),
- * in rounds that run each mode once. Beside them, the same suite as it stood on 2026-11-24 (the code of commit
- * BASELINE_COMMIT, checked out from this repository's own history into a temporary folder), so the time a scenario
- * is compared on the same machine in the same run rather than with a figure taken elsewhere.
+ * in rounds that run each mode once. Beside them, the same suite as it stood on 2026-11-24 (bench/baseline.ts), so
+ * the time a scenario is compared on the same machine in the same run rather than with a figure taken elsewhere.
  */
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
 const MOCKIDP = fileURLToPath(new URL('../harness/cli/bin.ts', import.meta.url));
-const BASELINE_COMMIT = '4a8143d7868a01094ba4dc442b6490cd3541a6cd';
-const BASELINE_MODE = 'the 2026-11-24 code (4a8143d), concurrency 8';
+const BASELINE_MODE = `${BASELINE_LABEL}, concurrency 8`;
 const run = promisify(execFile);
 
 export interface SuiteTiming {
@@ -63,25 +61,11 @@ const MODES: Mode[] = [
   { mode: '2 worker processes (--workers 2)', workers: 2, args: ['--workers', '2'] },
 ];
 
-/** The baseline's checkout with its dependencies installed (kept in the temporary folder between runs), or why there is none. */
+/** The 2026-11-24 code's own CLI and scenarios, or why it cannot be run. */
 async function baselineMode(): Promise<Mode | string> {
-  const dir = join(tmpdir(), `mockidp-bench-baseline-${BASELINE_COMMIT.slice(0, 7)}`);
-  const ready = await access(join(dir, 'node_modules/.package-lock.json')).then(
-    () => true,
-    () => false,
-  );
-  if (!ready) {
-    const known = await run('git', ['-C', REPO, 'cat-file', '-e', `${BASELINE_COMMIT}^{commit}`]).then(
-      () => true,
-      () => false,
-    );
-    if (!known) return `commit ${BASELINE_COMMIT.slice(0, 7)} is not in this clone's history (a shallow clone?): fetch it to compare the suite with it`;
-    await rm(dir, { recursive: true, force: true });
-    await run('git', ['-C', REPO, 'worktree', 'prune']);
-    await run('git', ['-C', REPO, 'worktree', 'add', '--detach', '--force', dir, BASELINE_COMMIT]);
-    await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 });
-  }
-  return { mode: BASELINE_MODE, workers: 1, args: [], cli: join(dir, 'bin/mockidp.js'), scenarios: join(dir, 'scenarios') };
+  const checkout = await baselineCheckout();
+  if (typeof checkout === 'string') return checkout;
+  return { mode: BASELINE_MODE, workers: 1, args: [], cli: join(checkout.dir, 'bin/mockidp.js'), scenarios: join(checkout.dir, 'scenarios') };
 }
 
 /**

@@ -1,12 +1,15 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 
 /*
  * One HTTP request with undici's request(), read to the end as text. fetch costs about twice the CPU
  * per request (its spec machinery and web streams), and the suite sends thousands of requests in one
  * process (admin calls, the components' calls to the IdP, the runner's calls). request() follows no
  * redirect, which every caller here wants. Unlike fetch it throws a failed connection's error as is
- * (its code on the error itself, not on a cause).
+ * (its code on the error itself, not on a cause). undici is loaded on the first request: evaluating it costs
+ * `mockidp serve` and startMockIdp() a tenth of their start-up, and a server that never calls out never needs it.
  */
+
+let request: typeof import('undici').request | undefined;
 
 export interface PlainRequest {
   method?: string;
@@ -24,6 +27,7 @@ export interface PlainResponse {
 }
 
 export async function plainRequest(url: string, init: PlainRequest = {}): Promise<PlainResponse> {
+  request ??= (await import('undici')).request;
   const answer = await request(url, {
     method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
     ...(init.headers ? { headers: init.headers } : {}),

@@ -56,6 +56,24 @@ describe('npx mockidp serve, installed from the tarball', () => {
     },
   );
 
+  it("words oidc-provider's error descriptions as oidc-provider does (its list formatting is built lazily in the bundle)", async () => {
+    const served = await serveUntilReady('current');
+    try {
+      const twice = await fetch(`${served.url}/default/auth?client_id=demo&client_id=demo&scope=openid&scope=openid&response_type=code`);
+      expect(twice.status).toBe(400);
+      expect(await twice.text()).toContain('&#39;client_id&#39; and &#39;scope&#39; parameters must not be provided twice');
+      const missing = await fetch(`${served.url}/default/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'client_id=demo',
+      });
+      expect(((await missing.json()) as { error_description: string }).error_description).toBe("missing required parameter 'grant_type'");
+    } finally {
+      process.kill(-served.child.pid!, 'SIGTERM');
+      await served.closed;
+    }
+  });
+
   it('stops, instead of holding its port, when only npx is killed (npm exits on SIGTERM without passing it on)', async () => {
     const served = await serveUntilReady('current');
     served.child.kill('SIGTERM');

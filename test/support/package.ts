@@ -23,6 +23,8 @@ const PACKED_INPUTS = [
   'tsconfig.json',
   'tsconfig.build.json',
   'scripts/build.ts',
+  'scripts/http-without-esm-facade.ts',
+  'scripts/lazy-list-format.ts',
   'README.md',
   'LICENSE',
   'common',

@@ -25,6 +25,7 @@ const PACKED_INPUTS = [
   'scripts/build.ts',
   'scripts/http-without-esm-facade.ts',
   'scripts/lazy-list-format.ts',
+  'scripts/koa-lazy-web-globals.ts',
   'README.md',
   'LICENSE',
   'common',

@@ -83,6 +83,15 @@ describe('npx mockidp serve, installed from the tarball', () => {
   });
 });
 
+describe('npx mockidp schema, installed from the tarball', () => {
+  it('prints the scenario JSON Schema the package ships in dist/schemas (the bundled CLI builds it as the sources do)', async () => {
+    const { code, stdout } = await consumer.run('npx', ['mockidp', 'schema']);
+    expect(code).toBe(0);
+    const shipped = await readFile(join(consumer.dir, 'node_modules/mockidp/dist/schemas/scenario.schema.json'), 'utf8');
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(shipped));
+  });
+});
+
 describe('npx mockidp run, installed from the tarball', () => {
   // A one-second JWKS refetch cool-down, declared to the runner, keeps the key-rotation scenarios quick.
   const authenticator =

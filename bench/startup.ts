@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { spawnServer } from './spawn-server.ts';
 import { consumerProject } from '../test/support/package.ts';
+import { keyPoolRefilling } from '../mock-idp/keys/key-pool.ts';
 
 export interface StartupTime {
   server: string;
@@ -94,14 +95,20 @@ async function oauth2MockServerOnce(): Promise<number> {
   return elapsed;
 }
 
+/** Waits (up to 10 s) for the background refill of mockidp's RSA key pool that the last start began to end. */
+async function keyPoolQuiet(): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (keyPoolRefilling() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 export async function measureStartup(runs: number): Promise<StartupTime[]> {
   // What users run: the package installed from the packed tarball into a project of theirs.
   const consumer = await consumerProject();
   const contenders: Array<[string, StartupTime['group'], () => Promise<number>]> = [
     ['mockidp serve (installed from the tarball)', 'process', () => cliOnce(join(consumer.dir, 'node_modules/mockidp/dist/cli/mockidp.js'), consumer.dir)],
     ['mockidp serve (this checkout, .ts sources)', 'process', () => cliOnce('harness/cli/bin.ts')],
-    ['bare oidc-provider', 'process', () => scriptOnce('bench/servers/bare-oidc-provider.ts')],
-    ['oauth2-mock-server', 'process', () => scriptOnce('bench/servers/oauth2-mock-server.ts')],
+    ['bare oidc-provider', 'process', () => scriptOnce('bench/servers/bare-oidc-provider.mjs')],
+    ['oauth2-mock-server', 'process', () => scriptOnce('bench/servers/oauth2-mock-server.mjs')],
     ['startMockIdp() in a running process', 'in-process', programmaticOnce],
     ['oauth2-mock-server in a running process', 'in-process', oauth2MockServerOnce],
   ];
@@ -110,7 +117,10 @@ export async function measureStartup(runs: number): Promise<StartupTime[]> {
   for (const [, , once] of contenders) await once();
   const samples = contenders.map((): number[] => []);
   for (let run = 0; run < runs; run += 1) {
-    for (const [index, [, , once]] of contenders.entries()) samples[index]!.push(await once());
+    for (const [index, [, , once]] of contenders.entries()) {
+      await keyPoolQuiet();
+      samples[index]!.push(await once());
+    }
   }
   return contenders.map(([name, group], index) => summary(name, group, samples[index]!));
 }

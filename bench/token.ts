@@ -12,8 +12,8 @@ export interface TokenRate {
 export const TOKEN_SERVERS: Record<string, string> = {
   'node:http + jose (ceiling)': 'bench/servers/ceiling.ts',
   mockidp: 'bench/servers/mockidp.ts',
-  'bare oidc-provider': 'bench/servers/bare-oidc-provider.ts',
-  'oauth2-mock-server': 'bench/servers/oauth2-mock-server.ts',
+  'bare oidc-provider': 'bench/servers/bare-oidc-provider.mjs',
+  'oauth2-mock-server': 'bench/servers/oauth2-mock-server.mjs',
 };
 
 /** client_credentials requests for `seconds`: as fast as `connections` allow, or at `overallRate` requests a second. */

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, createRemoteJWKSet, jwtVerify, type JWK } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,6 +88,17 @@ describe('the RSA key pool', () => {
       expect(jwk).toMatchObject({ kty: 'RSA', e: 'AQAB' });
       expect(typeof jwk.d).toBe('string');
     }
+  }, 60_000);
+
+  it('is refilled by a process at a low CPU priority (nice 10), so it does not slow the IdP and its clients', async () => {
+    await start();
+    let pid = Number.NaN;
+    await eventually(async () => {
+      pid = Number(await readFile(join(pool, 'refill.pid'), 'utf8').catch(() => ''));
+      return pid > 0;
+    }, 'the refiller writing its pid file');
+    expect(getPriority(pid)).toBe(10);
+    await eventually(async () => !existsSync(join(pool, 'refill.pid')), 'the refiller finishing');
   }, 60_000);
 
   it('skips and removes pool files that are not RSA keys, and makes its key itself', async () => {

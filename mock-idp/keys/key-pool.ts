@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -50,17 +50,43 @@ export async function takePooledRsaKey(): Promise<JWK | undefined> {
 }
 
 /**
- * Tops the pool up to a few keys in a detached process of its own, started once the IdP serves: it outlives a
- * short-lived caller (a test file, `serve` stopped at once), and only one runs at a time on a machine (its pid
- * file). A process that dies mid-way leaves at most an unfinished temporary file, which no one takes.
+ * Tops the pool up to a few keys in a detached process of its own: it outlives a short-lived caller (a test file,
+ * `serve` stopped at once), and only one runs at a time on a machine (its pid file). A process that dies mid-way
+ * leaves at most an unfinished temporary file, which no one takes. Starting that process holds the calling thread
+ * for a few milliseconds, so it starts after `delayMs` (once a new IdP has answered its first requests), or at
+ * once on `now()` (when the IdP closes first); the pool folder is the one configured at the call.
  */
+export function refillKeyPoolLater(delayMs: number): { now(): void } {
+  const directory = keyPoolDirectory();
+  if (!directory) return { now: () => undefined };
+  let timer: NodeJS.Timeout | undefined = setTimeout(() => {
+    timer = undefined;
+    refill(directory);
+  }, delayMs).unref();
+  return {
+    now() {
+      if (!timer) return;
+      clearTimeout(timer);
+      timer = undefined;
+      refill(directory);
+    },
+  };
+}
+
+/** Tops the pool up now (after a key rotation took a key from it). */
 export function refillKeyPool(): void {
   const directory = keyPoolDirectory();
-  if (!directory) return;
+  if (directory) refill(directory);
+}
+
+function refill(directory: string): void {
   try {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
     if (readdirSync(directory).filter((name) => KEY_FILE.test(name)).length >= TARGET || refillerRunning(directory)) return;
-    spawn(process.execPath, ['-e', REFILL, directory, String(TARGET), KEY_FILE.source], { detached: true, stdio: 'ignore' }).unref();
+    const refiller = spawn(process.execPath, ['-e', REFILL, directory, String(TARGET), KEY_FILE.source], { detached: true, stdio: 'ignore' });
+    refiller.unref();
+    // Written here too, not only by the refiller once its Node has started, so a start right after this one sees it.
+    if (refiller.pid) writeFileSync(join(directory, 'refill.pid'), String(refiller.pid), { mode: 0o600 });
   } catch {
     // no pool where it cannot be written: keys are made at start instead
   }

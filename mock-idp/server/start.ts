@@ -23,7 +23,7 @@ import { frameGuard, guardFrames } from '../ui/frame-guard.ts';
 import { HttpError } from './http-error.ts';
 import { hostGuard } from './host-names.ts';
 import { consoleLogger, type Logger } from './logger.ts';
-import { refillKeyPool } from '../keys/key-pool.ts';
+import { refillKeyPoolLater } from '../keys/key-pool.ts';
 import type { CaFiles } from '../tls/server-tls.ts';
 
 export interface MockIdp {
@@ -275,8 +275,10 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
       for (const socket of sockets) socket.destroy();
     });
 
-  // Serving now: make the RSA keys of the next start in the background (keys/key-pool.ts).
-  refillKeyPool();
+  // Serving now: make the RSA keys of the next start in the background (keys/key-pool.ts), once the first requests
+  // (a readiness probe, discovery) are answered, as starting the key maker's process holds this thread for a few
+  // milliseconds; at the latest when the IdP closes, so a short-lived IdP still leaves keys for the next start.
+  const refill = refillKeyPoolLater(250);
   let closing: Promise<void> | undefined;
   return {
     url: baseUrl,
@@ -302,6 +304,7 @@ export async function startMockIdp(input: MockIdpConfigInput | MockIdpConfig = d
     },
     close() {
       closing ??= (async () => {
+        refill.now();
         for (const tenant of tenants.values()) tenant.close();
         if (server.listening) await dropConnections();
       })();

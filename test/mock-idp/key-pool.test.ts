@@ -78,6 +78,13 @@ describe('the RSA key pool', () => {
     expect(protectedHeader.kid).toBe(thumbprint);
   });
 
+  it('is refilled when an IdP closes before it began refilling (a short-lived IdP still leaves keys for the next start)', async () => {
+    const idp = await start();
+    await idp.close();
+    expect(existsSync(join(pool, 'refill.pid'))).toBe(true);
+    await eventually(async () => (await pooledKeyFiles()).length >= 4, 'four keys in the pool');
+  }, 60_000);
+
   it('is refilled in the background once an IdP serves, with files only their owner can read', async () => {
     await start();
     await eventually(async () => (await pooledKeyFiles()).length >= 4, 'four keys in the pool');
@@ -125,6 +132,6 @@ describe('the RSA key pool', () => {
     process.env['XDG_CACHE_HOME'] = cache;
     delete process.env['MOCKIDP_KEY_POOL'];
     await start();
-    expect(existsSync(join(cache, 'mockidp', 'key-pool'))).toBe(true);
+    await eventually(async () => existsSync(join(cache, 'mockidp', 'key-pool')), 'the pool folder');
   });
 });

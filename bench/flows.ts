@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { browserlessLogin } from '../harness/actors/browserless-login.ts';
 import { BASELINE_LABEL, baselineCheckout } from './baseline.ts';
@@ -17,6 +18,41 @@ interface FlowRate {
   perSecond: number;
   errors: number;
   p99Ms: number;
+  /** CPU of the server's process (all its threads) per flow, where /proc tells it (Linux). */
+  serverCpuMs?: number;
+  /** CPU of the scripted users (this process) per flow. */
+  clientCpuMs: number;
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc; undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+// USER_HZ: the unit of /proc/<pid>/stat's times; 100 on every Linux Node runs on.
+const CLOCK_TICKS = 100;
+
+/** Runs `measure`, and reports the server's and this process's CPU per counted flow beside its count. */
+async function withCpu<T extends { count: number }>(
+  pid: number | undefined,
+  measure: () => Promise<T>,
+): Promise<T & { serverCpuMs?: number; clientCpuMs: number }> {
+  const serverBefore = processCpuMs(pid);
+  const clientBefore = process.cpuUsage();
+  const result = await measure();
+  const client = process.cpuUsage(clientBefore);
+  const serverAfter = processCpuMs(pid);
+  const per = (ms: number) => Number((ms / Math.max(result.count, 1)).toFixed(2));
+  return {
+    ...result,
+    clientCpuMs: per((client.user + client.system) / 1000),
+    ...(serverBefore === undefined || serverAfter === undefined ? {} : { serverCpuMs: per(serverAfter - serverBefore) }),
+  };
 }
 
 const REDIRECT_URI = 'http://127.0.0.1:8080/callback';
@@ -114,26 +150,41 @@ async function measureFlowRates(script: string, options: { seconds: number; conn
       async () => undefined,
       () => login(issuer, server.tokenUrl, 'alice'),
     );
-    const logins = await loop(
-      options.seconds,
-      options.connections,
-      async () => undefined,
-      () => login(issuer, server.tokenUrl, users[Math.floor(Math.random() * users.length)]!),
+    const logins = await withCpu(server.child.pid, () =>
+      loop(
+        options.seconds,
+        options.connections,
+        async () => undefined,
+        () => login(issuer, server.tokenUrl, users[Math.floor(Math.random() * users.length)]!),
+      ),
     );
-    const refreshes = await loop(
-      options.seconds,
-      options.connections,
-      async (worker) => (await login(issuer, server.tokenUrl, users[worker % users.length]!)).refresh_token,
-      (token) => refresh(server.tokenUrl, token as string),
+    const refreshes = await withCpu(server.child.pid, () =>
+      loop(
+        options.seconds,
+        options.connections,
+        async (worker) => (await login(issuer, server.tokenUrl, users[worker % users.length]!)).refresh_token,
+        (token) => refresh(server.tokenUrl, token as string),
+      ),
     );
+    const cpu = (measured: typeof logins) => ({
+      clientCpuMs: measured.clientCpuMs,
+      ...(measured.serverCpuMs === undefined ? {} : { serverCpuMs: measured.serverCpuMs }),
+    });
     return [
       {
         flow: 'headless login (auth code + PKCE, 6 requests)',
         perSecond: Math.round(logins.count / options.seconds),
         errors: logins.errors,
         p99Ms: p99(logins.latencies),
+        ...cpu(logins),
       },
-      { flow: 'refresh (rotation)', perSecond: Math.round(refreshes.count / options.seconds), errors: refreshes.errors, p99Ms: p99(refreshes.latencies) },
+      {
+        flow: 'refresh (rotation)',
+        perSecond: Math.round(refreshes.count / options.seconds),
+        errors: refreshes.errors,
+        p99Ms: p99(refreshes.latencies),
+        ...cpu(refreshes),
+      },
     ];
   } finally {
     await server.stop();
@@ -165,6 +216,8 @@ export async function compareFlowRates(
         flow: first.flow,
         perSecond: Math.round(median(rates.map((rate) => rate.perSecond))),
         p99Ms: median(rates.map((rate) => rate.p99Ms)),
+        clientCpuMs: median(rates.map((rate) => rate.clientCpuMs)),
+        ...(rates.every((rate) => rate.serverCpuMs !== undefined) ? { serverCpuMs: median(rates.map((rate) => rate.serverCpuMs!)) } : {}),
         errors: rates.reduce((sum, rate) => sum + rate.errors, 0),
         mockidpRatio: Number(median(rates.map((rate, round) => ours[round]![index]!.perSecond / rate.perSecond)).toFixed(2)),
       };

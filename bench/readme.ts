@@ -92,10 +92,13 @@ function renderPerformance(results: BenchResults, previous: string): string {
     lines.push('');
   } else lines.push(...kept(previous, 'tenants'));
   if (results.flows) {
-    lines.push('| Whole flows (16 concurrent users) | per second | p99 | mockidp = × this |', '| --- | --- | --- | --- |');
+    lines.push(
+      '| Whole flows (16 concurrent users, one scripted client) | per second | p99 | server CPU a flow | client CPU a flow | mockidp = × this |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const row of results.flows)
       lines.push(
-        `| ${row.server}: ${row.flow} | ${thousands(row.perSecond)} | ${row.p99Ms} ms | ${row.server === 'mockidp' ? '' : row.mockidpRatio.toFixed(2)} |`,
+        `| ${row.server}: ${row.flow} | ${thousands(row.perSecond)} | ${row.p99Ms} ms | ${row.serverCpuMs === undefined ? '' : `${row.serverCpuMs.toFixed(2)} ms`} | ${row.clientCpuMs === undefined ? '' : `${row.clientCpuMs.toFixed(2)} ms`} | ${row.server === 'mockidp' ? '' : row.mockidpRatio.toFixed(2)} |`,
       );
     lines.push('');
   } else lines.push(...kept(previous, 'flows'));

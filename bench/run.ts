@@ -103,7 +103,8 @@ if (wanted('flows')) {
   const flows = await compareFlowRates({ seconds, connections, rounds }, (line) => out(`  ${line}`));
   for (const row of flows) {
     const ratio = row.server === 'mockidp' ? '' : `   mockidp = ${row.mockidpRatio.toFixed(2)} x this`;
-    out(`  ${row.server.padEnd(36)} ${row.flow.padEnd(48)} ${pad(row.perSecond, 6)}/s   p99 ${pad(row.p99Ms, 4)} ms   errors ${row.errors}${ratio}`);
+    const cpu = `   CPU a flow: server ${row.serverCpuMs === undefined ? '?' : row.serverCpuMs.toFixed(2)} ms, users ${row.clientCpuMs.toFixed(2)} ms`;
+    out(`  ${row.server.padEnd(36)} ${row.flow.padEnd(48)} ${pad(row.perSecond, 6)}/s   p99 ${pad(row.p99Ms, 4)} ms   errors ${row.errors}${cpu}${ratio}`);
   }
   results.flows = flows;
   out();

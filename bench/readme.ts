@@ -75,10 +75,12 @@ function renderPerformance(results: BenchResults, previous: string): string {
     const cell = (alg: string, server: string) => {
       const row = results.tokenCpu!.find((candidate) => candidate.alg === alg && candidate.server === server);
       if (!row) return '';
-      return server === 'mockidp' ? `${row.mainMicros} µs` : `${row.mainMicros} µs (mockidp = ${row.mockidpRatio.toFixed(2)} ×)`;
+      const alone = row.aloneMainMicros === undefined ? '' : `; alone ${row.aloneMainMicros} µs`;
+      const aloneRatio = row.aloneRatio === undefined ? '' : `; alone ${row.aloneRatio.toFixed(2)} ×`;
+      return server === 'mockidp' ? `${row.mainMicros} µs${alone}` : `${row.mainMicros} µs${alone} (mockidp = ${row.mockidpRatio.toFixed(2)} ×${aloneRatio})`;
     };
     lines.push(
-      '| CPU per client_credentials token, main thread (all servers loaded at once, same rate; below 1 mockidp costs less) | ES256 | RS256 |',
+      '| CPU per client_credentials token, main thread, same rate (all servers loaded at once; alone: one at a time, the others idle; below 1 mockidp costs less) | ES256 | RS256 |',
       '| --- | --- | --- |',
     );
     for (const server of [...new Set(results.tokenCpu.map((row) => row.server))])

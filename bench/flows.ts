@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { browserlessLogin } from '../harness/actors/browserless-login.ts';
 import { BASELINE_LABEL, baselineCheckout } from './baseline.ts';
 import { spawnServer } from './spawn-server.ts';
 import { median } from './token.ts';
+import { canMeasureTokenCpu, cpuMicros } from './token-cpu.ts';
 
 /*
  * Whole-flow rates against the mock IdP in its own process: a full headless login (authorize,
@@ -24,18 +24,10 @@ interface FlowRate {
   clientCpuMs: number;
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc; undefined elsewhere. */
+/** CPU time (user + system) a process has used so far, in ms, where /proc tells it (Linux); undefined elsewhere. */
 function processCpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
+  return pid !== undefined && canMeasureTokenCpu() ? cpuMicros(pid).process / 1000 : undefined;
 }
-
-// USER_HZ: the unit of /proc/<pid>/stat's times; 100 on every Linux Node runs on.
-const CLOCK_TICKS = 100;
 
 /** Runs `measure`, and reports the server's and this process's CPU per counted flow beside its count. */
 async function withCpu<T extends { count: number }>(

@@ -28,7 +28,8 @@ export interface TokenCpu {
 
 const CLOCK_TICK_MICROS = 10_000; // USER_HZ = 100
 
-function cpuMicros(pid: number): { main: number; process: number } {
+/** CPU a process has used so far, its main thread's and all its threads', in microseconds. */
+export function cpuMicros(pid: number): { main: number; process: number } {
   let main = 0;
   let total = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {

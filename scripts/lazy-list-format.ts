@@ -2,7 +2,7 @@ import type { Plugin } from 'rolldown';
 
 /*
  * oidc-provider builds two Intl.ListFormat objects when its formatters module loads, and the first Intl object of a
- * process initialises ICU: some 10 ms of every `mockidp serve` start, for the wording of a few error descriptions
+ * process initialises ICU: some 20 ms of every `mockidp serve` start, for the wording of a few error descriptions
  * ("'client_id' and 'scope' parameters must not be provided twice"). In the bundle they are built on first use.
  * The build fails rather than ship without it if oidc-provider changes those lines.
  */

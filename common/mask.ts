@@ -40,18 +40,30 @@ function maskParam(name: string, value: string): string {
   return boundText(value, PARAM_CHARS);
 }
 
-export function maskParams(params: Record<string, unknown>): Record<string, string> {
+/**
+ * The parameters of one or more sources (query, then body: a later source's value wins, as in an object spread),
+ * masked and bounded. The sources are read as they are: merging them first costs a copy, and a slow one for the
+ * prototype-less objects Node's querystring makes.
+ */
+export function maskParams(...sources: Array<Record<string, unknown> | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   let kept = 0;
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    if (kept === MAX_PARAMS) {
-      out['…'] = `${Object.keys(params).length - MAX_PARAMS} more parameters`;
-      break;
+  let more = 0;
+  for (const params of sources) {
+    if (params === undefined) continue;
+    for (const name of Object.keys(params)) {
+      const value = params[name];
+      if (value === undefined) continue;
+      const key = boundText(name, 64);
+      if (kept === MAX_PARAMS && !Object.hasOwn(out, key)) {
+        more += 1;
+        continue;
+      }
+      if (!Object.hasOwn(out, key)) kept += 1;
+      out[key] = maskParam(name, textOf(value));
     }
-    out[boundText(name, 64)] = maskParam(name, textOf(value));
-    kept += 1;
   }
+  if (more > 0) out['…'] = `${more} more parameters`;
   return out;
 }
 

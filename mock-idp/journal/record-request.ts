@@ -24,11 +24,11 @@ export function requestRecorder(journal: Journal, tenants: JournalTenants, logge
     // Parameters are masked and cut down at once: a request may carry megabytes, and secrets are
     // better never held. Looking up users and decoding tokens wait until the journal is read.
     const ownBody = (ctx.request as { body?: unknown }).body;
-    const params = maskParams({
-      ...(ctx.querystring ? ctx.query : undefined),
-      ...(oidc?.body as Record<string, unknown> | undefined),
-      ...(isRecord(ownBody) ? ownBody : undefined),
-    });
+    const params = maskParams(
+      ctx.querystring ? ctx.query : undefined,
+      oidc?.body as Record<string, unknown> | undefined,
+      isRecord(ownBody) ? ownBody : undefined,
+    );
     const clientId = oidc?.client?.clientId;
     const accountId = accountIdOf(ctx);
     const body = ctx.body as { error?: unknown } | undefined;

@@ -3,18 +3,21 @@ import { InvalidInputError } from '../errors.ts';
 
 /*
  * Each tenant has its own clock. oidc-provider reads the time through Date.now() (its epochTime
- * helper), and has no clock option, so Date.now is replaced once by a function that asks the clock
- * of the tenant whose request is being handled (an AsyncLocalStorage store) and falls back to the
- * real time everywhere else. Code outside a tenant's request, the user's tests included, sees real time.
+ * helper), and has no clock option, so Date.now is replaced (once the first clock leaves real time) by a
+ * function that asks the clock of the tenant whose request is being handled (an AsyncLocalStorage store)
+ * and falls back to the real time everywhere else. Code outside a tenant's request, the user's tests
+ * included, sees real time.
  */
 
 const realNow = Date.now.bind(Date);
 const activeClock = new AsyncLocalStorage<Clock>();
-let hooked = false;
+// Until then no code can run on a clock (run() enters only shifted ones): Date.now stays Node's own and needsContext()
+// answers without looking up the async context (the token endpoint asks often).
+let anyShifted = false;
 
-function installHook(): void {
-  if (hooked) return;
-  hooked = true;
+function clocksLeaveRealTime(): void {
+  if (anyShifted) return;
+  anyShifted = true;
   Date.now = function now(): number {
     const clock = activeClock.getStore();
     return clock === undefined ? realNow() : clock.now();
@@ -45,7 +48,6 @@ export class Clock {
   #frozenAtMs: number | undefined;
 
   constructor(offsetSeconds = 0, frozenAt?: string) {
-    installHook();
     this.set({ offsetSeconds, frozenAt });
   }
 
@@ -80,10 +82,12 @@ export class Clock {
     if (!(shown >= EARLIEST && shown <= LATEST)) throw new ClockRangeError(shown);
     this.#offsetMs = offsetMs;
     this.#frozenAtMs = frozenAtMs;
+    if (this.isShifted()) clocksLeaveRealTime();
   }
 
   freeze(): void {
     this.#frozenAtMs = this.now();
+    clocksLeaveRealTime();
   }
 
   state(): ClockState {
@@ -105,7 +109,7 @@ export class Clock {
 
   /** False when code may run on this clock without entering it: real time, and no other clock entered. */
   needsContext(): boolean {
-    return this.isShifted() || activeClock.getStore() !== undefined;
+    return this.isShifted() || (anyShifted && activeClock.getStore() !== undefined);
   }
 }
 

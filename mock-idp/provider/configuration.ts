@@ -94,11 +94,17 @@ function resourceOf(tenant: ProviderTenant, client: ClientConfig | undefined): s
   return client.audience ?? (tenant.profile?.defaultAudience ? DEFAULT_AUDIENCE : undefined);
 }
 
-function resourceScopes(tenant: ProviderTenant, client: ClientConfig | undefined): string {
+function resourceScopes(tenant: ProviderTenant, client: ClientConfig): string {
+  const known = resourceScopesOf.get(client);
+  if (known?.tenantScopes === tenant.config.scopes) return known.scopes;
   const oidc = new Set<string>(OIDC_SCOPES);
-  const scopes = new Set([...tenant.config.scopes, ...(client?.scopes ?? [])].filter((scope) => !oidc.has(scope)));
-  return [...scopes].join(' ');
+  const scopes = [...new Set([...tenant.config.scopes, ...(client.scopes ?? [])].filter((scope) => !oidc.has(scope)))].join(' ');
+  resourceScopesOf.set(client, { tenantScopes: tenant.config.scopes, scopes });
+  return scopes;
 }
+
+/** A client's resource scopes, kept with the tenant scopes they were made from (asked for on every JWT access token). */
+const resourceScopesOf = new WeakMap<ClientConfig, { tenantScopes: readonly string[]; scopes: string }>();
 
 /** The login this authorization request has just completed, if any, with the claims chosen for it. */
 function submittedLogin(result: Record<string, unknown> | undefined): { claims: Record<string, unknown> | undefined } | undefined {

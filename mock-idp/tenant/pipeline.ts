@@ -143,9 +143,20 @@ export function tenantPipeline(tenant: Tenant): Middleware {
   // and on the steps of the endpoint it reached: each combination is composed once, without the layers that would
   // only pass the request on, and kept (keyed by the combination, so paths with ids in them share their chain).
   const chains = new Map<number, Middleware>();
+  // The steps of the paths seen lately: a few endpoints, and paths with ids in them (hence the bound).
+  const stepsOfPath = new Map<string, number>();
+  const stepBits = (path: string): number => {
+    let bits = stepsOfPath.get(path);
+    if (bits === undefined) {
+      bits = 0;
+      for (let index = 0; index < steps.length; index += 1) if (steps[index]!.paths(path)) bits |= 1 << (index + 2);
+      if (stepsOfPath.size >= 256) stepsOfPath.clear();
+      stepsOfPath.set(path, bits);
+    }
+    return bits;
+  };
   const endpointChain = (path: string, shifted: boolean, faulty: boolean): Middleware => {
-    let key = (shifted ? 1 : 0) | (faulty ? 2 : 0);
-    for (let index = 0; index < steps.length; index += 1) if (steps[index]!.paths(path)) key |= 1 << (index + 2);
+    const key = stepBits(path) | (shifted ? 1 : 0) | (faulty ? 2 : 0);
     let chain = chains.get(key);
     if (!chain) {
       chain = compose([

@@ -5,6 +5,7 @@ import type { StartupTime } from './startup.ts';
 import type { SuiteTiming } from './suite.ts';
 import type { TenantScaling, TokenComparison } from './token.ts';
 import type { TokenCpu } from './token-cpu.ts';
+import type { TokenInstructions } from './token-instructions.ts';
 
 /*
  * The README's performance tables, rendered from bench/results.json (`npm run bench -- --readme`), so that
@@ -16,6 +17,7 @@ export interface BenchResults {
   startup?: StartupTime[];
   tokenRate?: TokenComparison[];
   tokenCpu?: TokenCpu[];
+  tokenInstructions?: TokenInstructions[];
   tenants?: TenantScaling[];
   flows?: FlowComparison[];
   suite?: SuiteTiming[];
@@ -31,6 +33,7 @@ const SECTION_STARTS: Record<Exclude<keyof BenchResults, 'machine'>, string> = {
   startup: '| Startup to discovery answering',
   tokenRate: '| client_credentials tokens/s',
   tokenCpu: '| CPU per client_credentials token',
+  tokenInstructions: '| Instructions per client_credentials token',
   tenants: '| mockidp tokens/s on one tenant',
   flows: '| Whole flows',
   suite: '| Built-in suite',
@@ -87,6 +90,21 @@ function renderPerformance(results: BenchResults, previous: string): string {
       lines.push(`| ${server} | ${cell('ES256', server)} | ${cell('RS256', server)} |`);
     lines.push('');
   } else lines.push(...kept(previous, 'tokenCpu'));
+  if (results.tokenInstructions) {
+    const cell = (alg: string, server: string) => {
+      const row = results.tokenInstructions!.find((candidate) => candidate.alg === alg && candidate.server === server);
+      if (!row) return '';
+      const counts = `${thousands(row.mainThread / 1000)} k; process ${thousands(row.process / 1000)} k`;
+      return server === 'mockidp' ? counts : `${counts} (mockidp = ${row.mockidpMainRatio.toFixed(2)} ×; process ${row.mockidpProcessRatio.toFixed(2)} ×)`;
+    };
+    lines.push(
+      '| Instructions per client_credentials token, main thread (callgrind: counted, not timed; `--only token-instructions`; below 1 mockidp does less work) | ES256 | RS256 |',
+      '| --- | --- | --- |',
+    );
+    for (const server of [...new Set(results.tokenInstructions.map((row) => row.server))])
+      lines.push(`| ${server} | ${cell('ES256', server)} | ${cell('RS256', server)} |`);
+    lines.push('');
+  } else lines.push(...kept(previous, 'tokenInstructions'));
   if (results.tenants) {
     lines.push('| mockidp tokens/s on one tenant (ES256) with other tenants idle | tokens/s | × the rate with one tenant |', '| --- | --- | --- |');
     for (const row of results.tenants)

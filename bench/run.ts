@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { measureStartup } from './startup.ts';
 import { compareTokenRates, measureTenantScaling } from './token.ts';
 import { canMeasureTokenCpu, compareTokenCpu } from './token-cpu.ts';
+import { canCountInstructions, countTokenInstructions } from './token-instructions.ts';
 import { soak } from './soak.ts';
 import { measureSuite } from './suite.ts';
 import { compareFlowRates } from './flows.ts';
@@ -31,6 +32,7 @@ const only = values.only?.split(',');
 const wanted = (section: string) => !only || only.includes(section);
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const pad = (value: string | number, width: number) => String(value).padStart(width);
+const thousandsOf = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -89,6 +91,30 @@ if (wanted('token-cpu') && canMeasureTokenCpu()) {
     );
   }
   results.tokenCpu = rows;
+  out();
+}
+
+// Opt-in: valgrind runs Node some 50 times slower (about two minutes a server).
+if (only?.includes('token-instructions')) {
+  if (canCountInstructions()) {
+    const [warmup, requests] = [2000, 1000];
+    out(`instructions per client_credentials token (callgrind, counted not timed): ${rounds} x ${requests} tokens in sequence after ${warmup}`);
+    const rows = await countTokenInstructions({
+      algs: ['ES256', 'RS256'],
+      warmup,
+      requests,
+      rounds,
+      onCount: (row) => out(`  counted ${row.alg} ${row.server}: main thread ${row.mainThread}, process ${row.process}`),
+    });
+    for (const row of rows) {
+      const ratio =
+        row.server === 'mockidp'
+          ? ''
+          : `   mockidp = ${row.mockidpMainRatio.toFixed(2)} x this (main thread), ${row.mockidpProcessRatio.toFixed(2)} x (process)`;
+      out(`  ${row.alg}  ${row.server.padEnd(28)} main thread ${pad(thousandsOf(row.mainThread), 9)}   process ${pad(thousandsOf(row.process), 9)}${ratio}`);
+    }
+    results.tokenInstructions = rows;
+  } else out('instructions per token: skipped, valgrind is not installed (Debian: apt-get install valgrind)');
   out();
 }
 

@@ -7,9 +7,13 @@ export interface RunningServer extends Announcement {
   stop(): Promise<void>;
 }
 
-/** Starts a bench server script in its own process and waits for its announcement line. */
-export async function spawnServer(script: string, args: string[] = [], nodeArgs: string[] = []): Promise<RunningServer> {
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts a bench server script in its own process and waits for its announcement line. `wrapper` runs Node under
+ * another program (valgrind), which then owns the process id.
+ */
+export async function spawnServer(script: string, args: string[] = [], nodeArgs: string[] = [], wrapper: string[] = []): Promise<RunningServer> {
+  const command = [...wrapper, process.execPath, ...nodeArgs, script, ...args];
+  const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const lines = createInterface({ input: child.stdout! });

@@ -8,14 +8,15 @@ import { spawnServer } from './spawn-server.ts';
 import { TOKEN_SERVERS } from './token.ts';
 
 /*
- * Instructions per client_credentials token, counted by valgrind's callgrind rather than timed: the count for the
- * same work is the same whatever else the machine does, where rates and CPU times on a shared 2-core machine move
- * by 15 % between runs. Each server runs under callgrind (one thread per count), is warmed up until V8 has
- * optimised its hot code, and then answers `requests` tokens one after another on one keep-alive connection, `rounds`
- * times; the count is their mean (a round with a full garbage collection in it counts no more than its share). The main thread is where JavaScript runs; the process adds the signing threads and
+ * Instructions per client_credentials token, counted by valgrind's callgrind rather than timed: repeated counts of the
+ * same code agree within about 5 % here (when V8's background compiler and collector finish moves them), where rates
+ * and CPU times on a shared 2-core machine move by 15 % between runs. Each server runs under callgrind (one count per
+ * thread), is warmed up until V8 has optimised its hot code, and then answers `requests` tokens one after another on
+ * one keep-alive connection, `rounds` times; the count is their mean (a round with a full garbage collection in it
+ * counts no more than its share). The main thread is where JavaScript runs; the process adds the signing threads and
  * V8's own (garbage collection, compilation). Instructions are not time: code that waits on memory runs fewer
- * instructions a microsecond, so the CPU table tells the time and this one tells the work. Opt-in
- * (`--only token-instructions`): valgrind runs Node some 50 times slower, about two minutes a server.
+ * instructions a microsecond, so the CPU table tells the time and this one the work. Opt-in
+ * (`--only token-instructions`): valgrind runs Node some 50 times slower, a few minutes a server.
  */
 
 export interface TokenInstructions {

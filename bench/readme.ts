@@ -49,6 +49,21 @@ function kept(previous: string, section: keyof typeof SECTION_STARTS): string[] 
   return paragraph ? [...paragraph.trim().split('\n'), ''] : [];
 }
 
+/** A table with a row per server and a column per algorithm (ES256, RS256), then a blank line. */
+function serverByAlgTable<Row extends { alg: string; server: string }>(title: string, rows: Row[], cell: (row: Row) => string): string[] {
+  const at = (alg: string, server: string) => {
+    const row = rows.find((candidate) => candidate.alg === alg && candidate.server === server);
+    return row ? cell(row) : '';
+  };
+  const servers = [...new Set(rows.map((row) => row.server))];
+  return [
+    `| ${title} | ES256 | RS256 |`,
+    '| --- | --- | --- |',
+    ...servers.map((server) => `| ${server} | ${at('ES256', server)} | ${at('RS256', server)} |`),
+    '',
+  ];
+}
+
 function renderPerformance(results: BenchResults, previous: string): string {
   const lines: string[] = [];
   const { machine } = results;
@@ -63,48 +78,42 @@ function renderPerformance(results: BenchResults, previous: string): string {
     for (const row of results.startup) lines.push(`| ${row.server} | ${row.medianMs} | ${(row.medianMs / fastest(row.group)).toFixed(2)} |`);
     lines.push('');
   } else lines.push(...kept(previous, 'startup'));
-  if (results.tokenRate) {
-    const cell = (alg: string, server: string) => {
-      const row = results.tokenRate!.find((candidate) => candidate.alg === alg && candidate.server === server);
-      if (!row) return '';
-      return server === 'mockidp' ? thousands(row.tokensPerSecond) : `${thousands(row.tokensPerSecond)} (mockidp = ${row.mockidpRatio.toFixed(2)} ×)`;
-    };
-    lines.push('| client_credentials tokens/s (16 connections) | ES256 | RS256 |', '| --- | --- | --- |');
-    for (const server of [...new Set(results.tokenRate.map((row) => row.server))])
-      lines.push(`| ${server} | ${cell('ES256', server)} | ${cell('RS256', server)} |`);
-    lines.push('');
-  } else lines.push(...kept(previous, 'tokenRate'));
-  if (results.tokenCpu) {
-    const cell = (alg: string, server: string) => {
-      const row = results.tokenCpu!.find((candidate) => candidate.alg === alg && candidate.server === server);
-      if (!row) return '';
-      const alone = row.aloneMainMicros === undefined ? '' : `; alone ${row.aloneMainMicros} µs`;
-      const aloneRatio = row.aloneRatio === undefined ? '' : `; alone ${row.aloneRatio.toFixed(2)} ×`;
-      return server === 'mockidp' ? `${row.mainMicros} µs${alone}` : `${row.mainMicros} µs${alone} (mockidp = ${row.mockidpRatio.toFixed(2)} ×${aloneRatio})`;
-    };
+  if (results.tokenRate)
     lines.push(
-      '| CPU per client_credentials token, main thread, same rate (all servers loaded at once; alone: one at a time, the others idle; below 1 mockidp costs less) | ES256 | RS256 |',
-      '| --- | --- | --- |',
+      ...serverByAlgTable('client_credentials tokens/s (16 connections)', results.tokenRate, (row) =>
+        row.server === 'mockidp' ? thousands(row.tokensPerSecond) : `${thousands(row.tokensPerSecond)} (mockidp = ${row.mockidpRatio.toFixed(2)} ×)`,
+      ),
     );
-    for (const server of [...new Set(results.tokenCpu.map((row) => row.server))])
-      lines.push(`| ${server} | ${cell('ES256', server)} | ${cell('RS256', server)} |`);
-    lines.push('');
-  } else lines.push(...kept(previous, 'tokenCpu'));
-  if (results.tokenInstructions) {
-    const cell = (alg: string, server: string) => {
-      const row = results.tokenInstructions!.find((candidate) => candidate.alg === alg && candidate.server === server);
-      if (!row) return '';
-      const counts = `${thousands(row.mainThread / 1000)} k; process ${thousands(row.process / 1000)} k`;
-      return server === 'mockidp' ? counts : `${counts} (mockidp = ${row.mockidpMainRatio.toFixed(2)} ×; process ${row.mockidpProcessRatio.toFixed(2)} ×)`;
-    };
+  else lines.push(...kept(previous, 'tokenRate'));
+  if (results.tokenCpu)
     lines.push(
-      '| Instructions per client_credentials token, main thread (callgrind: counted, not timed; `--only token-instructions`; below 1 mockidp does less work) | ES256 | RS256 |',
-      '| --- | --- | --- |',
+      ...serverByAlgTable(
+        'CPU per client_credentials token, main thread, same rate (all servers loaded at once; alone: one at a time, the others idle; below 1 mockidp costs less)',
+        results.tokenCpu,
+        (row) => {
+          const alone = row.aloneMainMicros === undefined ? '' : `; alone ${row.aloneMainMicros} µs`;
+          const aloneRatio = row.aloneRatio === undefined ? '' : `; alone ${row.aloneRatio.toFixed(2)} ×`;
+          return row.server === 'mockidp'
+            ? `${row.mainMicros} µs${alone}`
+            : `${row.mainMicros} µs${alone} (mockidp = ${row.mockidpRatio.toFixed(2)} ×${aloneRatio})`;
+        },
+      ),
     );
-    for (const server of [...new Set(results.tokenInstructions.map((row) => row.server))])
-      lines.push(`| ${server} | ${cell('ES256', server)} | ${cell('RS256', server)} |`);
-    lines.push('');
-  } else lines.push(...kept(previous, 'tokenInstructions'));
+  else lines.push(...kept(previous, 'tokenCpu'));
+  if (results.tokenInstructions)
+    lines.push(
+      ...serverByAlgTable(
+        'Instructions per client_credentials token, main thread (callgrind: counted, not timed; `--only token-instructions`; below 1 mockidp does less work)',
+        results.tokenInstructions,
+        (row) => {
+          const counts = `${thousands(row.mainThread / 1000)} k; process ${thousands(row.process / 1000)} k`;
+          return row.server === 'mockidp'
+            ? counts
+            : `${counts} (mockidp = ${row.mockidpMainRatio.toFixed(2)} ×; process ${row.mockidpProcessRatio.toFixed(2)} ×)`;
+        },
+      ),
+    );
+  else lines.push(...kept(previous, 'tokenInstructions'));
   if (results.tenants) {
     lines.push('| mockidp tokens/s on one tenant (ES256) with other tenants idle | tokens/s | × the rate with one tenant |', '| --- | --- | --- |');
     for (const row of results.tenants)

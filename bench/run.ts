@@ -11,7 +11,7 @@ import { canCountInstructions, countTokenInstructions } from './token-instructio
 import { soak } from './soak.ts';
 import { measureSuite } from './suite.ts';
 import { compareFlowRates } from './flows.ts';
-import { updateReadme, type BenchResults } from './readme.ts';
+import { thousands, updateReadme, type BenchResults } from './readme.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +32,6 @@ const only = values.only?.split(',');
 const wanted = (section: string) => !only || only.includes(section);
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const pad = (value: string | number, width: number) => String(value).padStart(width);
-const thousandsOf = (value: number) => String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -111,7 +110,7 @@ if (only?.includes('token-instructions')) {
         row.server === 'mockidp'
           ? ''
           : `   mockidp = ${row.mockidpMainRatio.toFixed(2)} x this (main thread), ${row.mockidpProcessRatio.toFixed(2)} x (process)`;
-      out(`  ${row.alg}  ${row.server.padEnd(28)} main thread ${pad(thousandsOf(row.mainThread), 9)}   process ${pad(thousandsOf(row.process), 9)}${ratio}`);
+      out(`  ${row.alg}  ${row.server.padEnd(28)} main thread ${pad(thousands(row.mainThread), 9)}   process ${pad(thousands(row.process), 9)}${ratio}`);
     }
     results.tokenInstructions = rows;
   } else out('instructions per token: skipped, valgrind is not installed (Debian: apt-get install valgrind)');

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import type { Announcement } from './servers/announce.ts';
+import { TOKEN_REQUEST } from './token.ts';
 
 export interface SoakResult {
   tokens: number;
@@ -40,11 +41,7 @@ export async function soak(tokens: number, onProgress: (done: number) => void): 
             method: 'POST',
             connections: 16,
             amount,
-            headers: {
-              'content-type': 'application/x-www-form-urlencoded',
-              authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`,
-            },
-            body: 'grant_type=client_credentials',
+            ...TOKEN_REQUEST,
           },
           (error, value) => (error ? reject(error) : resolve(value)),
         ),

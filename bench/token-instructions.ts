@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { spawnServer } from './spawn-server.ts';
-import { TOKEN_SERVERS } from './token.ts';
+import { TOKEN_REQUEST, TOKEN_SERVERS } from './token.ts';
 
 /*
  * Instructions per client_credentials token, counted by valgrind's callgrind rather than timed: repeated counts of the
@@ -42,10 +42,7 @@ export const canCountInstructions = (): boolean =>
 async function tokensInSequence(tokenUrl: string, count: number): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const url = new URL(tokenUrl);
-  const headers = {
-    'content-type': 'application/x-www-form-urlencoded',
-    authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`,
-  };
+  const { headers, body } = TOKEN_REQUEST;
   try {
     for (let index = 0; index < count; index += 1) {
       await new Promise<void>((resolve, reject) => {
@@ -54,7 +51,7 @@ async function tokensInSequence(tokenUrl: string, count: number): Promise<void> 
           response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`${tokenUrl} answered ${response.statusCode}`))));
         });
         sent.on('error', reject);
-        sent.end('grant_type=client_credentials');
+        sent.end(body);
       });
     }
   } finally {

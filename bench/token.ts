@@ -16,6 +16,12 @@ export const TOKEN_SERVERS: Record<string, string> = {
   'oauth2-mock-server': 'bench/servers/oauth2-mock-server.mjs',
 };
 
+/** The client_credentials request every bench server answers (the client `service` of bench/servers/). */
+export const TOKEN_REQUEST = {
+  headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}` },
+  body: 'grant_type=client_credentials',
+};
+
 /** client_credentials requests for `seconds`: as fast as `connections` allow, or at `overallRate` requests a second. */
 export function load(url: string, seconds: number, connections: number, overallRate?: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -26,8 +32,7 @@ export function load(url: string, seconds: number, connections: number, overallR
         connections,
         duration: seconds,
         ...(overallRate === undefined ? {} : { overallRate }),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}` },
-        body: 'grant_type=client_credentials',
+        ...TOKEN_REQUEST,
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );

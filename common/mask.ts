@@ -55,11 +55,13 @@ export function maskParams(...sources: Array<Record<string, unknown> | undefined
       const value = params[name];
       if (value === undefined) continue;
       const key = boundText(name, 64);
-      if (kept === MAX_PARAMS && !Object.hasOwn(out, key)) {
-        more += 1;
-        continue;
+      if (!Object.hasOwn(out, key)) {
+        if (kept === MAX_PARAMS) {
+          more += 1;
+          continue;
+        }
+        kept += 1;
       }
-      if (!Object.hasOwn(out, key)) kept += 1;
       out[key] = maskParam(name, textOf(value));
     }
   }

@@ -70,7 +70,7 @@ function renderPerformance(results: BenchResults, previous: string): string {
   const { machine } = results;
   if (machine)
     lines.push(
-      `Measured with \`npm run bench\` on ${machine.date.slice(0, 10)}: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node.slice(1)}. Every figure is a median; ratios compare runs of the same round.`,
+      `Measured with \`npm run bench\` on ${machine.date.slice(0, 10)}: ${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node.slice(1)}. Every timed figure is a median; ratios compare runs of the same round.`,
       '',
     );
   if (results.startup) {

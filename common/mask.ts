@@ -48,7 +48,7 @@ function maskParam(name: string, value: string): string {
 export function maskParams(...sources: Array<Record<string, unknown> | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   let kept = 0;
-  let more = 0;
+  const more = new Set<string>();
   for (const params of sources) {
     if (params === undefined) continue;
     for (const name of Object.keys(params)) {
@@ -57,7 +57,7 @@ export function maskParams(...sources: Array<Record<string, unknown> | undefined
       const key = boundText(name, 64);
       if (!Object.hasOwn(out, key)) {
         if (kept === MAX_PARAMS) {
-          more += 1;
+          more.add(key);
           continue;
         }
         kept += 1;
@@ -65,7 +65,7 @@ export function maskParams(...sources: Array<Record<string, unknown> | undefined
       out[key] = maskParam(name, textOf(value));
     }
   }
-  if (more > 0) out['…'] = `${more} more parameters`;
+  if (more.size > 0) out['…'] = `${more.size} more parameters`;
   return out;
 }
 

@@ -14,7 +14,7 @@ describe('maskParams', () => {
 
   it('keeps 64 parameters and counts the others, a name repeated across sources once', () => {
     const query = Object.fromEntries(Array.from({ length: 64 }, (_, index) => [`p${index}`, 'query']));
-    const masked = maskParams(query, { p0: 'body', extra1: 'x', extra2: 'x', extra3: 'x' });
+    const masked = maskParams(query, { p0: 'body', extra1: 'x', extra2: 'x', extra3: 'x' }, { extra1: 'again' });
     expect(Object.keys(masked)).toHaveLength(65);
     expect(masked['p0']).toBe('body');
     expect(masked['extra1']).toBeUndefined();
